@@ -1,0 +1,116 @@
+#ifndef kwfp_app_parameters_h
+#define kwfp_app_parameters_h
+
+#include <deal.II/base/parameter_handler.h>
+
+#include <kwfp/base/dense_algebra.h>
+#include <kwfp/fokker_planck/diffusion_matrix.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace kwfp
+{
+  /**
+   * @brief Everything a run reads from its parameter file, checked.
+   *
+   * declare() lists every parameter with its default and documentation (this
+   * is what `kwfp --print-parameters` prints); parse() reads and checks them
+   * and throws InputError naming the first parameter that is wrong. Matrices
+   * are written row by row, rows separated by ';' and entries by ','.
+   */
+  struct Parameters
+  {
+    /// Problem dimension d (1, 2 or 3 for the finite-element solver).
+    unsigned int dimension = 2;
+
+    /// The matrix C in (4.1).
+    DiffusionMatrixType diffusion_matrix = DiffusionMatrixType::kalman_wasserstein;
+    DenseMatrix         fixed_diffusion_matrix;
+
+    /// The potential Phi_R.
+    struct Potential
+    {
+      std::string type; ///< "quadratic", "linear inverse problem", "expression"
+      DenseVector minimizer;   ///< u_0 (quadratic)
+      DenseMatrix covariance;  ///< B (quadratic)
+      DenseMatrix forward_matrix;   ///< A, K x d (linear inverse problem)
+      DenseVector data;             ///< y, length K
+      DenseMatrix noise_covariance; ///< Gamma, K x K
+      DenseMatrix prior_covariance; ///< Gamma_0, d x d
+      DenseVector prior_mean;       ///< m_prior, length d
+      std::string expression;       ///< Phi_R (expression)
+      std::string gradient;         ///< grad Phi_R, d expressions
+      std::map<std::string, double> constants;
+    } potential;
+
+    /// The initial density rho_0.
+    struct InitialDensity
+    {
+      std::string type; ///< "Gaussian" or "expression"
+      DenseVector mean;
+      DenseMatrix covariance;
+      std::string expression;
+      std::map<std::string, double> constants;
+    } initial_density;
+
+    /// The box and its mesh.
+    struct Mesh
+    {
+      std::vector<double>       lower_corner;
+      std::vector<double>       upper_corner;
+      std::vector<unsigned int> subdivisions; ///< coarse cells per axis
+      unsigned int              global_refinements = 0;
+      unsigned int              degree             = 2;
+    } mesh;
+
+    /// Time stepping.
+    struct TimeStepping
+    {
+      double       final_time = 2;
+      double       time_step  = 0.01;
+      unsigned int bdf_order  = 2;
+      bool         implicit_covariance = false;
+      double       implicit_tolerance  = 1e-10;
+      unsigned int max_implicit_iterations = 20;
+    } time_stepping;
+
+    /// The linear solver of each step.
+    struct LinearSolver
+    {
+      double       relative_tolerance = 1e-12;
+      unsigned int max_iterations     = 1000;
+      std::string  preconditioner     = "AMG";
+    } linear_solver;
+
+    /// Output.
+    struct Output
+    {
+      std::string  directory = "output";
+      unsigned int interval  = 10;
+    } output;
+
+    /// Declare all parameters (with defaults: the benchmark G2).
+    static void
+    declare(dealii::ParameterHandler &prm);
+
+    /// Read and check all parameters; throws InputError.
+    void
+    parse(dealii::ParameterHandler &prm);
+
+    /**
+     * Read @p filename into @p prm (declared with declare()) and parse it.
+     * Throws InputError for a file that cannot be read, an unknown or
+     * misspelled parameter, or a value that does not match its pattern.
+     */
+    void
+    read(dealii::ParameterHandler &prm, const std::string &filename);
+
+    /// The same for a parameter file given as a string (used by tests).
+    void
+    read_from_string(dealii::ParameterHandler &prm, const std::string &text);
+  };
+} // namespace kwfp
+
+#endif

@@ -1,0 +1,43 @@
+#ifndef kwfp_app_problem_h
+#define kwfp_app_problem_h
+
+#include <deal.II/base/array_view.h>
+
+#include <kwfp/app/parameters.h>
+#include <kwfp/base/expression.h>
+#include <kwfp/gaussian/gaussian.h>
+#include <kwfp/potential/potential.h>
+
+#include <memory>
+#include <optional>
+
+namespace kwfp
+{
+  /**
+   * @brief The initial density rho_0: a Gaussian or an (unnormalized)
+   * expression. Dimension-free.
+   */
+  class InitialDensity
+  {
+  public:
+    explicit InitialDensity(const Parameters &parameters);
+
+    /// rho_0(u) (unnormalized for an expression).
+    double
+    value(const dealii::ArrayView<const double> &u) const;
+
+    /// The Gaussian, when rho_0 is one.
+    const std::optional<Gaussian> &
+    gaussian() const;
+
+  private:
+    std::optional<Gaussian>           gaussian_density;
+    std::shared_ptr<ScalarExpression> expression;
+  };
+
+  /// The potential Phi_R that the parameters describe.
+  std::unique_ptr<Potential>
+  create_potential(const Parameters &parameters);
+} // namespace kwfp
+
+#endif

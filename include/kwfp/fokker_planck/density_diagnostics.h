@@ -1,0 +1,89 @@
+#ifndef kwfp_fokker_planck_density_diagnostics_h
+#define kwfp_fokker_planck_density_diagnostics_h
+
+#include <deal.II/base/quadrature_lib.h>
+
+#include <deal.II/dofs/dof_handler.h>
+
+#include <deal.II/lac/trilinos_vector.h>
+
+#include <kwfp/base/dense_algebra.h>
+#include <kwfp/gaussian/gaussian.h>
+#include <kwfp/potential/potential.h>
+
+#include <optional>
+#include <vector>
+
+namespace kwfp
+{
+  /// The nonlinear functionals of a density computed by quadrature.
+  struct DensityFunctionals
+  {
+    /// KL(rho_h || rho_inf), (4.5).
+    double kl = 0;
+    /// Kalman-Fisher information I_C, (4.6).
+    double kalman_fisher = 0;
+    /// int |rho_h - rho_exact| and (int (rho_h - rho_exact)^2)^{1/2}.
+    double l1_error = 0;
+    double l2_error = 0;
+  };
+
+  /**
+   * @brief KL divergence to the stationary density, Kalman-Fisher
+   * information and errors against an exact density, by quadrature.
+   *
+   * rho_inf = exp(-Phi_R) / Z with ln Z = -Phi_min + ln int exp(-(Phi_R -
+   * Phi_min)), Phi_min the minimum of Phi_R over the quadrature points, so
+   * that nothing underflows however large Phi_R is. Phi_R and grad Phi_R are
+   * evaluated once per quadrature point and kept.
+   *   KL  = int rho ln(rho / rho_inf)  over the points where rho_h > 0,
+   *   I_C = int (J^T C J) / rho,  J = grad rho + rho grad Phi_R,
+   * over the points where rho_h > 1e-10 max rho_h (the floor keeps round-off
+   * in the far tails, where rho_h may change sign, out of the quotient).
+   */
+  template <int dim>
+  class DensityDiagnostics
+  {
+  public:
+    /// Relative density floor of the Kalman-Fisher information.
+    static constexpr double fisher_floor = 1e-10;
+
+    /**
+     * Evaluate and keep Phi_R and grad Phi_R at the quadrature points.
+     * Throws InputError (on every rank) where they are not finite.
+     */
+    void
+    reinit(const dealii::DoFHandler<dim> &dof_handler,
+           const dealii::Quadrature<dim> &quadrature,
+           const Potential               &potential,
+           const MPI_Comm                 communicator);
+
+    /// ln Z of rho_inf = exp(-Phi_R)/Z over the box.
+    double
+    log_normalization() const;
+
+    /**
+     * The functionals of @p density (with ghost entries), @p C the matrix of
+     * (4.6), @p max_density the global maximum of rho_h, @p exact the exact
+     * density if known (then the errors are computed).
+     */
+    DensityFunctionals
+    evaluate(const dealii::TrilinosWrappers::MPI::Vector &density,
+             const DenseMatrix                           &C,
+             const double                                 max_density,
+             const std::optional<Gaussian>               &exact) const;
+
+  private:
+    const dealii::DoFHandler<dim> *dof_handler = nullptr;
+    dealii::Quadrature<dim>        quadrature;
+    MPI_Comm                       communicator;
+    double                         log_Z = 0;
+    /// Per quadrature point of the locally owned cells, in cell order.
+    std::vector<dealii::Point<dim>>     points;
+    std::vector<double>                 JxW;
+    std::vector<double>                 Phi;
+    std::vector<dealii::Tensor<1, dim>> grad_Phi;
+  };
+} // namespace kwfp
+
+#endif

@@ -1,0 +1,72 @@
+#ifndef kwfp_fokker_planck_kalman_wasserstein_operator_h
+#define kwfp_fokker_planck_kalman_wasserstein_operator_h
+
+#include <deal.II/base/quadrature_lib.h>
+
+#include <deal.II/dofs/dof_handler.h>
+
+#include <deal.II/lac/affine_constraints.h>
+#include <deal.II/lac/trilinos_sparse_matrix.h>
+#include <deal.II/lac/trilinos_sparsity_pattern.h>
+
+#include <kwfp/base/dense_algebra.h>
+#include <kwfp/potential/potential.h>
+
+#include <vector>
+
+namespace kwfp
+{
+  /**
+   * @brief The Galerkin matrices of (4.1), built once so that a new C costs
+   * one pass over the matrix values and no finite-element assembly.
+   *
+   * The weak form of d_t rho = div(C (rho grad Phi_R + grad rho)) with
+   * no-flux boundary is (d_t rho, v) + (C (grad rho + rho grad Phi_R),
+   * grad v) = 0. Since C is constant in space,
+   *   A(C) = sum_{a <= b} C_ab P_ab,
+   *   P_ab[i][j] = (F_j^b, d_a phi_i) + [a != b] (F_j^a, d_b phi_i),
+   *   F_j = grad phi_j + phi_j grad Phi_R,
+   * with d(d+1)/2 matrices P_ab of one common sparsity pattern. The step
+   * matrix of a BDF method, alpha/dt M + A(C), is then a linear combination
+   * of stored value arrays (step_matrix()). Every column of A(C) sums to zero
+   * (the constant test function has zero gradient), so the scheme conserves
+   * the mass 1^T M rho exactly up to the linear-solver residual.
+   */
+  template <int dim>
+  class KalmanWassersteinOperator
+  {
+  public:
+    /**
+     * Assemble M and the P_ab on @p dof_handler with the quadrature
+     * @p quadrature. @p constraints are applied to every matrix.
+     */
+    void
+    reinit(const dealii::DoFHandler<dim>             &dof_handler,
+           const dealii::AffineConstraints<double>   &constraints,
+           const Potential                           &potential,
+           const dealii::Quadrature<dim>             &quadrature,
+           const MPI_Comm                             communicator);
+
+    /// The consistent mass matrix M[i][j] = (phi_j, phi_i).
+    const dealii::TrilinosWrappers::SparseMatrix &
+    mass_matrix() const;
+
+    /// Overwrite @p matrix (built by reinit_matrix()) with mass_factor M + A(C).
+    void
+    step_matrix(const double                            mass_factor,
+                const DenseMatrix                      &C,
+                dealii::TrilinosWrappers::SparseMatrix &matrix) const;
+
+    /// Give @p matrix the sparsity pattern of the operator.
+    void
+    reinit_matrix(dealii::TrilinosWrappers::SparseMatrix &matrix) const;
+
+  private:
+    dealii::TrilinosWrappers::SparsityPattern sparsity;
+    dealii::TrilinosWrappers::SparseMatrix    mass;
+    /// Values of M, then of P_ab for a <= b, in Epetra's local storage order.
+    std::vector<std::vector<double>> values;
+  };
+} // namespace kwfp
+
+#endif

@@ -1,0 +1,142 @@
+#ifndef kwfp_fokker_planck_solver_h
+#define kwfp_fokker_planck_solver_h
+
+#include <deal.II/base/conditional_ostream.h>
+#include <deal.II/base/timer.h>
+
+#include <deal.II/distributed/tria_base.h>
+
+#include <deal.II/dofs/dof_handler.h>
+
+#include <deal.II/fe/fe_q.h>
+
+#include <deal.II/lac/affine_constraints.h>
+#include <deal.II/lac/trilinos_precondition.h>
+#include <deal.II/lac/trilinos_sparse_matrix.h>
+#include <deal.II/lac/trilinos_vector.h>
+
+#include <kwfp/app/parameters.h>
+#include <kwfp/app/problem.h>
+#include <kwfp/fokker_planck/density_diagnostics.h>
+#include <kwfp/fokker_planck/kalman_wasserstein_operator.h>
+#include <kwfp/fokker_planck/moments.h>
+#include <kwfp/gaussian/closed_form.h>
+#include <kwfp/output/diagnostics_csv.h>
+#include <kwfp/output/field_output.h>
+
+#include <memory>
+#include <optional>
+#include <ostream>
+#include <vector>
+
+namespace kwfp
+{
+  /// What a finite-element run reports when it ends.
+  struct RunSummary
+  {
+    unsigned long long n_dofs  = 0;
+    unsigned int       n_cells = 0;
+    unsigned int       n_steps = 0;
+    /// Wall seconds of the time loop (without setup).
+    double loop_seconds = 0;
+    /// Sum of GMRES iterations over the run.
+    unsigned long long linear_iterations = 0;
+    /// All diagnostics rows, step 0 first.
+    std::vector<DiagnosticsRow> history;
+  };
+
+  /**
+   * @brief The finite-element solver of the Kalman-Wasserstein
+   * Fokker-Planck equation (4.1) on a box, with C = C(rho), I or a fixed
+   * matrix.
+   *
+   * Space: continuous Q_p (p = 1, 2) on a parallel::distributed mesh (d = 2,
+   * 3) or parallel::shared (d = 1). Time: BDF1 with C lagged (C^n) or BDF2
+   * (first step BDF1) with C extrapolated (2 C^n - C^{n-1}), optionally
+   * iterated to a fixed point in C. A step solves
+   *   (alpha/dt M + A(C*)) rho^{n+1} = M (beta history) / dt
+   * with GMRES (see KalmanWassersteinOperator).
+   */
+  template <int dim>
+  class FokkerPlanckSolver
+  {
+  public:
+    /**
+     * @p parameters_text is written to parameters.prm; @p console receives
+     * the status lines (only rank 0 prints).
+     */
+    FokkerPlanckSolver(const Parameters &parameters,
+                       const std::string &parameters_text,
+                       const MPI_Comm     communicator,
+                       std::ostream      &console);
+
+    /**
+     * Check the input and build everything, then create the output and run
+     * to the final time. Throws InputError before any file is written when
+     * the input is wrong, RunFailure when the run breaks down.
+     */
+    RunSummary
+    run();
+
+  private:
+    void
+    setup();
+    void
+    check_box_holds_mass() const;
+    void
+    set_initial_density();
+    void
+    prepare_output_directory() const;
+    DenseMatrix
+    diffusion_matrix(const Moments &moments) const;
+    unsigned int
+    solve_step(const double                                 mass_factor,
+               const DenseMatrix                           &C,
+               const dealii::TrilinosWrappers::MPI::Vector &rhs,
+               dealii::TrilinosWrappers::MPI::Vector       &x);
+    DiagnosticsRow
+    diagnostics(const unsigned int step,
+                const double       time,
+                const double       dt,
+                const Moments     &moments);
+    void
+    write_fields(const double time);
+
+    const Parameters      &parameters;
+    const std::string      parameters_text;
+    const MPI_Comm         communicator;
+    dealii::ConditionalOStream console;
+    dealii::TimerOutput    timer;
+
+    std::unique_ptr<Potential>      potential;
+    InitialDensity                  initial_density;
+    std::optional<GaussianClosedForm> closed_form;
+    std::optional<Gaussian>         exact_at_current_time;
+
+    std::unique_ptr<dealii::parallel::TriangulationBase<dim>> triangulation;
+    dealii::FE_Q<dim>                                         fe;
+    dealii::DoFHandler<dim>                                   dof_handler;
+    dealii::AffineConstraints<double>                         constraints;
+    dealii::IndexSet                                          owned_dofs;
+    dealii::IndexSet                                          relevant_dofs;
+
+    KalmanWassersteinOperator<dim> kw_operator;
+    MomentFunctionals<dim>         moment_functionals;
+    DensityDiagnostics<dim>        density_diagnostics;
+
+    dealii::TrilinosWrappers::SparseMatrix system_matrix;
+    double                                 system_mass_factor = -1;
+    DenseMatrix                            system_C;
+    std::unique_ptr<dealii::TrilinosWrappers::PreconditionBase> preconditioner;
+
+    dealii::TrilinosWrappers::MPI::Vector density;       // rho^n, owned
+    dealii::TrilinosWrappers::MPI::Vector old_density;   // rho^{n-1}, owned
+    dealii::TrilinosWrappers::MPI::Vector ghosted;       // with ghosts
+    dealii::TrilinosWrappers::MPI::Vector stationary;    // rho_inf, ghosted
+
+    std::unique_ptr<DiagnosticsCsv> csv;
+    std::unique_ptr<FieldOutput<dim>> field_output;
+  };
+} // namespace kwfp
+
+#endif

@@ -1,0 +1,68 @@
+#ifndef kwfp_gaussian_gaussian_h
+#define kwfp_gaussian_gaussian_h
+
+#include <deal.II/base/array_view.h>
+
+#include <kwfp/base/dense_algebra.h>
+
+#include <vector>
+
+namespace kwfp
+{
+  /**
+   * @brief The Gaussian N(mean, covariance) in R^d: density, log-density, the
+   * closed-form KL divergence between two Gaussians, and how much mass lies
+   * outside a box.
+   */
+  class Gaussian
+  {
+  public:
+    /// Throws std::domain_error if @p covariance is not SPD.
+    Gaussian(const DenseVector &mean, const DenseMatrix &covariance);
+
+    unsigned int
+    dimension() const;
+
+    const DenseVector &
+    mean() const;
+
+    const DenseMatrix &
+    covariance() const;
+
+    /// ln N(u; m, S) = -1/2 |u-m|^2_S - 1/2 ln det(2 pi S).
+    double
+    log_density(const dealii::ArrayView<const double> &u) const;
+
+    double
+    density(const dealii::ArrayView<const double> &u) const;
+
+    /// Gradient of ln N(u; m, S), that is -S^{-1} (u - m).
+    void
+    gradient_log_density(const dealii::ArrayView<const double> &u,
+                         const dealii::ArrayView<double>       &g) const;
+
+    /**
+     * Upper bound on the mass outside the box [lower, upper], by the union
+     * bound over the 2d half-spaces with the one-dimensional marginals (exact
+     * for d = 1). Entry 2i is the mass below lower[i], 2i+1 above upper[i].
+     */
+    std::vector<double>
+    mass_outside_box(const std::vector<double> &lower,
+                     const std::vector<double> &upper) const;
+
+  private:
+    DenseVector m;
+    DenseMatrix S;
+    DenseMatrix S_inverse;
+    double      log_normalization; // -1/2 ln det(2 pi S)
+  };
+
+  /**
+   * KL(p || q) = 1/2 [ tr(S_q^{-1} S_p) + |m_q - m_p|^2_{S_q} - d
+   *                    + ln det S_q - ln det S_p ].
+   */
+  double
+  kl_divergence(const Gaussian &p, const Gaussian &q);
+} // namespace kwfp
+
+#endif

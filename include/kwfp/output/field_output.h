@@ -1,0 +1,44 @@
+#ifndef kwfp_output_field_output_h
+#define kwfp_output_field_output_h
+
+#include <deal.II/dofs/dof_handler.h>
+
+#include <deal.II/lac/trilinos_vector.h>
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace kwfp
+{
+  /**
+   * @brief The ParaView output: `solution-NNNNN.pvtu` with one
+   * `solution-NNNNN.RRRR.vtu` per rank, and `solution.pvd` listing every
+   * output with its time. The .pvtu and .pvd are written under a temporary
+   * name and renamed, so that each is complete at every moment.
+   */
+  template <int dim>
+  class FieldOutput
+  {
+  public:
+    FieldOutput(const std::string &directory, const MPI_Comm communicator);
+
+    /**
+     * Write the nodal fields @p fields (name, vector with ghost entries) on
+     * @p dof_handler at @p time, plus the cell field `subdomain`.
+     */
+    void
+    write(const dealii::DoFHandler<dim> &dof_handler,
+          const std::vector<std::pair<std::string,
+                                      const dealii::TrilinosWrappers::MPI::Vector *>>
+                      &fields,
+          const double time);
+
+  private:
+    const std::string                         directory;
+    const MPI_Comm                            communicator;
+    std::vector<std::pair<double, std::string>> records;
+  };
+} // namespace kwfp
+
+#endif

@@ -1,0 +1,44 @@
+#ifndef kwfp_potential_quadratic_potential_h
+#define kwfp_potential_quadratic_potential_h
+
+#include <kwfp/potential/potential.h>
+
+namespace kwfp
+{
+  /**
+   * @brief Phi_R(u) = 1/2 (u - u_0)^T B^{-1} (u - u_0): the posterior is
+   * N(u_0, B) (Section 4.3 of Garbuno-Inigo et al. 2020).
+   */
+  class QuadraticPotential : public Potential
+  {
+  public:
+    QuadraticPotential(const DenseVector &minimizer,
+                       const DenseMatrix &covariance);
+
+    unsigned int
+    dimension() const override;
+    double
+    value(const dealii::ArrayView<const double> &u) const override;
+    void
+    gradient(const dealii::ArrayView<const double> &u,
+             const dealii::ArrayView<double>       &gradient) const override;
+    bool
+    has_hessian() const override
+    {
+      return true;
+    }
+    DenseMatrix
+    hessian(const dealii::ArrayView<const double> &u) const override;
+    std::optional<Gaussian>
+    stationary_gaussian() const override;
+    std::string
+    description() const override;
+
+  private:
+    const DenseVector u_0;
+    const DenseMatrix B;
+    const DenseMatrix B_inverse;
+  };
+} // namespace kwfp
+
+#endif

@@ -1,0 +1,116 @@
+#include <deal.II/base/exceptions.h>
+#include <deal.II/base/mpi.h>
+#include <deal.II/base/parameter_handler.h>
+
+#include <kwfp/app/application.h>
+#include <kwfp/app/parameters.h>
+#include <kwfp/base/errors.h>
+#include <kwfp/fokker_planck/solver.h>
+
+#include <sstream>
+
+namespace kwfp
+{
+  namespace
+  {
+    const char *usage =
+      "Usage: kwfp FILE.prm           run the parameter file\n"
+      "       kwfp --print-parameters print every parameter with its default\n"
+      "                               and documentation\n"
+      "       kwfp --help             this text\n"
+      "\n"
+      "kwfp solves the Kalman-Wasserstein Fokker-Planck equation\n"
+      "  d_t rho = div( C(rho) (rho grad Phi_R + grad rho) )\n"
+      "by finite elements in d = 1, 2, 3 (MPI: mpirun -np N kwfp FILE.prm).\n"
+      "Exit codes: 0 success, 1 usage, 2 bad input, 3 run failure.\n";
+
+    template <int dim>
+    void
+    run_dimension(const Parameters  &parameters,
+                  const std::string &text,
+                  const MPI_Comm     communicator,
+                  std::ostream      &out)
+    {
+      FokkerPlanckSolver<dim> solver(parameters, text, communicator, out);
+      solver.run();
+    }
+  } // namespace
+
+
+  int
+  run_application(const std::vector<std::string> &arguments,
+                  const MPI_Comm                  communicator,
+                  std::ostream                   &out,
+                  std::ostream                   &err)
+  {
+    const bool is_root = dealii::Utilities::MPI::this_mpi_process(communicator) == 0;
+    const auto fail    = [&](const int code, const std::string &message) {
+      if (is_root)
+        err << "kwfp: error: " << message << std::endl;
+      return code;
+    };
+
+    if (arguments.size() != 1)
+      {
+        if (is_root)
+          err << usage;
+        return usage_error;
+      }
+    const std::string &argument = arguments[0];
+    dealii::ParameterHandler prm;
+    Parameters::declare(prm);
+    if (argument == "--help" || argument == "-h")
+      {
+        if (is_root)
+          out << usage;
+        return success;
+      }
+    if (argument == "--print-parameters")
+      {
+        if (is_root)
+          prm.print_parameters(out, dealii::ParameterHandler::PRM);
+        return success;
+      }
+    if (!argument.empty() && argument[0] == '-')
+      return fail(usage_error, "unknown option '" + argument + "'\n" + usage);
+
+    try
+      {
+        Parameters parameters;
+        parameters.read(prm, argument);
+        std::ostringstream text;
+        prm.print_parameters(text, dealii::ParameterHandler::PRM);
+        switch (parameters.dimension)
+          {
+            case 1:
+              run_dimension<1>(parameters, text.str(), communicator, out);
+              break;
+            case 2:
+              run_dimension<2>(parameters, text.str(), communicator, out);
+              break;
+            default:
+              run_dimension<3>(parameters, text.str(), communicator, out);
+              break;
+          }
+      }
+    catch (const InputError &e)
+      {
+        return fail(input_error, e.what());
+      }
+    catch (const RunFailure &e)
+      {
+        return fail(run_failure, e.what());
+      }
+    catch (const dealii::ExceptionBase &e)
+      {
+        std::ostringstream info;
+        e.print_info(info);
+        return fail(internal_error, info.str());
+      }
+    catch (const std::exception &e)
+      {
+        return fail(internal_error, e.what());
+      }
+    return success;
+  }
+} // namespace kwfp

@@ -1,0 +1,472 @@
+#include <deal.II/base/exceptions.h>
+
+#include <kwfp/app/parameters.h>
+#include <kwfp/base/errors.h>
+#include <kwfp/base/expression.h>
+
+#include <fstream>
+#include <sstream>
+
+namespace kwfp
+{
+  using dealii::ParameterHandler;
+  using dealii::Patterns::Anything;
+  using dealii::Patterns::Bool;
+  using dealii::Patterns::Double;
+  using dealii::Patterns::Integer;
+  using dealii::Patterns::Selection;
+
+  void
+  Parameters::declare(ParameterHandler &prm)
+  {
+    prm.declare_entry("Dimension",
+                      "2",
+                      Integer(),
+                      "Dimension d of the unknown u (1, 2 or 3 for the "
+                      "finite-element solver).");
+
+    prm.enter_subsection("Fokker-Planck equation");
+    prm.declare_entry(
+      "Diffusion matrix",
+      "Kalman-Wasserstein",
+      Selection(diffusion_matrix_names()),
+      "The matrix C in d_t rho = div(C (rho grad Phi_R + grad rho)), (4.1) of "
+      "Garbuno-Inigo et al. 2020. 'Kalman-Wasserstein': C = C(rho), the "
+      "covariance of the current solution, recomputed every step. "
+      "'Wasserstein': C = I (classical Fokker-Planck, Ornstein-Uhlenbeck for "
+      "a quadratic Phi_R). 'fixed': C = the matrix 'Fixed diffusion matrix'.");
+    prm.declare_entry("Fixed diffusion matrix",
+                      "1, 0; 0, 1",
+                      Anything(),
+                      "The symmetric positive definite d x d matrix C used "
+                      "when 'Diffusion matrix = fixed'.");
+    prm.leave_subsection();
+
+    prm.enter_subsection("Potential");
+    prm.declare_entry(
+      "Type",
+      "quadratic",
+      Selection("quadratic|linear inverse problem|expression"),
+      "The potential Phi_R whose Gibbs density exp(-Phi_R)/Z is the "
+      "stationary density (the posterior (1.6)). 'quadratic': "
+      "1/2 |u - u_0|^2_B. 'linear inverse problem': "
+      "1/2 |y - A u|^2_Gamma + 1/2 |u - m_prior|^2_{Gamma_0}, (1.2)-(1.4). "
+      "'expression': Phi_R and its gradient as muparser expressions.");
+    prm.enter_subsection("Quadratic");
+    prm.declare_entry("Minimizer u_0",
+                      "1, -0.5",
+                      Anything(),
+                      "The minimizer u_0 of Phi_R = the posterior mean "
+                      "(d numbers).");
+    prm.declare_entry("Covariance B",
+                      "0.5, 0.2; 0.2, 0.8",
+                      Anything(),
+                      "The posterior covariance B (d x d, SPD); "
+                      "Phi_R = 1/2 (u - u_0)^T B^{-1} (u - u_0).");
+    prm.leave_subsection();
+    prm.enter_subsection("Linear inverse problem");
+    prm.declare_entry("Forward matrix A",
+                      "1, 0; 0, 1; 1, 1",
+                      Anything(),
+                      "The forward map G(u) = A u: a K x d matrix, one row "
+                      "per observation.");
+    prm.declare_entry("Data y",
+                      "1, -0.5, 0.5",
+                      Anything(),
+                      "The observed data y (K numbers).");
+    prm.declare_entry("Noise covariance Gamma",
+                      "0.25, 0, 0; 0, 0.25, 0; 0, 0, 0.25",
+                      Anything(),
+                      "The observational noise covariance Gamma (K x K, SPD).");
+    prm.declare_entry("Prior covariance Gamma_0",
+                      "4, 0; 0, 4",
+                      Anything(),
+                      "The prior covariance Gamma_0 (d x d, SPD).");
+    prm.declare_entry("Prior mean",
+                      "0, 0",
+                      Anything(),
+                      "The prior mean m_prior (d numbers; the paper uses 0).");
+    prm.leave_subsection();
+    prm.enter_subsection("Expression");
+    prm.declare_entry("Phi_R",
+                      "0.5*(x^2 + y^2)",
+                      Anything(),
+                      "Phi_R(u) in muparser syntax. Variables u1..ud, and "
+                      "x, y, z when d <= 3. Use 'c ? a : b', not 'if(c,a,b)'.");
+    prm.declare_entry("Gradient",
+                      "x; y",
+                      Anything(),
+                      "grad Phi_R: d expressions separated by ';'. Checked "
+                      "against central differences of Phi_R at start.");
+    prm.declare_entry("Constants",
+                      "",
+                      Anything(),
+                      "Constants for the expressions: 'a=1, b=2'.");
+    prm.leave_subsection();
+    prm.leave_subsection();
+
+    prm.enter_subsection("Initial density");
+    prm.declare_entry("Type",
+                      "Gaussian",
+                      Selection("Gaussian|expression"),
+                      "The initial density rho_0: a Gaussian N(m_0, C_0), or "
+                      "an expression (normalized numerically to mass 1).");
+    prm.declare_entry("Mean m_0",
+                      "-1.5, 1.5",
+                      Anything(),
+                      "Mean m_0 of the Gaussian initial density (d numbers).");
+    prm.declare_entry("Covariance C_0",
+                      "1.0, -0.3; -0.3, 0.6",
+                      Anything(),
+                      "Covariance C_0 of the Gaussian initial density "
+                      "(d x d, SPD).");
+    prm.declare_entry("Expression",
+                      "exp(-x^2 - y^2)",
+                      Anything(),
+                      "Unnormalized initial density (non-negative), muparser "
+                      "syntax in u1..ud or x, y, z.");
+    prm.declare_entry("Constants",
+                      "",
+                      Anything(),
+                      "Constants for the expression: 'a=1, b=2'.");
+    prm.leave_subsection();
+
+    prm.enter_subsection("Mesh");
+    prm.declare_entry("Lower corner",
+                      "-8, -8",
+                      Anything(),
+                      "Lower corner of the box (d numbers). No-flux boundary.");
+    prm.declare_entry("Upper corner",
+                      "8, 8",
+                      Anything(),
+                      "Upper corner of the box (d numbers).");
+    prm.declare_entry("Subdivisions",
+                      "1",
+                      Anything(),
+                      "Coarse cells per axis: one number for all axes, or d "
+                      "numbers.");
+    prm.declare_entry("Global refinements",
+                      "6",
+                      Integer(),
+                      "Times the coarse mesh is refined (each halves h).");
+    prm.declare_entry("Finite element degree",
+                      "2",
+                      Integer(),
+                      "Degree of the continuous Lagrange elements Q_p "
+                      "(1 or 2).");
+    prm.leave_subsection();
+
+    prm.enter_subsection("Time stepping");
+    prm.declare_entry("Final time",
+                      "2",
+                      Double(),
+                      "Final time T (> 0).");
+    prm.declare_entry("Time step",
+                      "0.01",
+                      Double(),
+                      "Time step dt (> 0); the last step is shortened to end "
+                      "at T.");
+    prm.declare_entry("Scheme",
+                      "BDF2",
+                      Selection("BDF1|BDF2"),
+                      "BDF1 (implicit Euler, C lagged: C^n) or BDF2 (first "
+                      "step BDF1, C extrapolated: 2 C^n - C^{n-1}).");
+    prm.declare_entry("Implicit covariance",
+                      "false",
+                      Bool(),
+                      "Iterate each step until C(rho^{n+1}) is consistent "
+                      "(fully implicit in C).");
+    prm.declare_entry("Implicit tolerance",
+                      "1e-10",
+                      Double(),
+                      "Stop the C iteration when the Frobenius norm of the "
+                      "change of C is below this times |C|.");
+    prm.declare_entry("Maximum implicit iterations",
+                      "20",
+                      Integer(),
+                      "Most C iterations per step; more is an error.");
+    prm.leave_subsection();
+
+    prm.enter_subsection("Linear solver");
+    prm.declare_entry("Relative tolerance",
+                      "1e-12",
+                      Double(),
+                      "GMRES stops when |residual| <= this times |right-hand "
+                      "side|. Mass is conserved to about this relative "
+                      "accuracy.");
+    prm.declare_entry("Maximum iterations",
+                      "1000",
+                      Integer(),
+                      "Most GMRES iterations; more is an error.");
+    prm.declare_entry("Preconditioner",
+                      "AMG",
+                      Selection("AMG|ILU|Jacobi"),
+                      "Trilinos preconditioner of the step matrix "
+                      "alpha/dt M + A(C): ML algebraic multigrid, incomplete "
+                      "LU, or point Jacobi.");
+    prm.leave_subsection();
+
+    prm.enter_subsection("Output");
+    prm.declare_entry("Directory",
+                      "output",
+                      Anything(),
+                      "Where diagnostics.csv, parameters.prm and the ParaView "
+                      "files go (created if missing).");
+    prm.declare_entry("Interval",
+                      "10",
+                      Integer(),
+                      "Write the fields every this many steps (and at the "
+                      "first and last step); 0 writes no fields.");
+    prm.leave_subsection();
+  }
+
+
+  namespace
+  {
+    DenseMatrix
+    parse_spd(const std::string &text,
+              const std::string &name,
+              const unsigned int size)
+    {
+      const DenseMatrix A = parse_matrix(text, name, size, size);
+      check_symmetric_positive_definite(A, name);
+      return A;
+    }
+  } // namespace
+
+
+  void
+  Parameters::parse(ParameterHandler &prm)
+  {
+    const long d_read = prm.get_integer("Dimension");
+    if (d_read < 1 || d_read > 3)
+      throw InputError("Dimension",
+                       "the finite-element solver needs d = 1, 2 or 3, got " +
+                         std::to_string(d_read));
+    dimension           = d_read;
+    const unsigned int d = dimension;
+
+    prm.enter_subsection("Fokker-Planck equation");
+    diffusion_matrix =
+      parse_diffusion_matrix_type(prm.get("Diffusion matrix"));
+    if (diffusion_matrix == DiffusionMatrixType::fixed)
+      fixed_diffusion_matrix =
+        parse_spd(prm.get("Fixed diffusion matrix"),
+                  "Fokker-Planck equation/Fixed diffusion matrix",
+                  d);
+    prm.leave_subsection();
+
+    prm.enter_subsection("Potential");
+    potential.type = prm.get("Type");
+    if (potential.type == "quadratic")
+      {
+        prm.enter_subsection("Quadratic");
+        potential.minimizer = to_dense_vector(
+          parse_vector(prm.get("Minimizer u_0"),
+                       "Potential/Quadratic/Minimizer u_0",
+                       d));
+        potential.covariance = parse_spd(prm.get("Covariance B"),
+                                         "Potential/Quadratic/Covariance B",
+                                         d);
+        prm.leave_subsection();
+      }
+    else if (potential.type == "linear inverse problem")
+      {
+        prm.enter_subsection("Linear inverse problem");
+        const std::string path = "Potential/Linear inverse problem/";
+        potential.forward_matrix =
+          parse_matrix(prm.get("Forward matrix A"),
+                       path + "Forward matrix A",
+                       0,
+                       d);
+        const unsigned int K = potential.forward_matrix.m();
+        potential.data       = to_dense_vector(
+          parse_vector(prm.get("Data y"), path + "Data y", K));
+        potential.noise_covariance =
+          parse_spd(prm.get("Noise covariance Gamma"),
+                    path + "Noise covariance Gamma",
+                    K);
+        potential.prior_covariance =
+          parse_spd(prm.get("Prior covariance Gamma_0"),
+                    path + "Prior covariance Gamma_0",
+                    d);
+        potential.prior_mean = to_dense_vector(
+          parse_vector(prm.get("Prior mean"), path + "Prior mean", d));
+        prm.leave_subsection();
+      }
+    else
+      {
+        prm.enter_subsection("Expression");
+        potential.expression = prm.get("Phi_R");
+        potential.gradient   = prm.get("Gradient");
+        potential.constants =
+          parse_constants(prm.get("Constants"),
+                          "Potential/Expression/Constants");
+        prm.leave_subsection();
+      }
+    prm.leave_subsection();
+
+    prm.enter_subsection("Initial density");
+    initial_density.type = prm.get("Type");
+    if (initial_density.type == "Gaussian")
+      {
+        initial_density.mean = to_dense_vector(
+          parse_vector(prm.get("Mean m_0"), "Initial density/Mean m_0", d));
+        initial_density.covariance =
+          parse_spd(prm.get("Covariance C_0"),
+                    "Initial density/Covariance C_0",
+                    d);
+      }
+    else
+      {
+        initial_density.expression = prm.get("Expression");
+        initial_density.constants =
+          parse_constants(prm.get("Constants"), "Initial density/Constants");
+      }
+    prm.leave_subsection();
+
+    prm.enter_subsection("Mesh");
+    mesh.lower_corner =
+      parse_vector(prm.get("Lower corner"), "Mesh/Lower corner", d);
+    mesh.upper_corner =
+      parse_vector(prm.get("Upper corner"), "Mesh/Upper corner", d);
+    for (unsigned int i = 0; i < d; ++i)
+      if (!(mesh.lower_corner[i] < mesh.upper_corner[i]))
+        throw InputError("Mesh/Upper corner",
+                         "must exceed 'Lower corner' in every coordinate; "
+                         "coordinate " +
+                           std::to_string(i + 1) + " does not");
+    const std::vector<double> subdivisions =
+      parse_vector(prm.get("Subdivisions"), "Mesh/Subdivisions");
+    if (subdivisions.size() != 1 && subdivisions.size() != d)
+      throw InputError("Mesh/Subdivisions",
+                       "give one number or d = " + std::to_string(d) +
+                         " numbers");
+    mesh.subdivisions.clear();
+    for (unsigned int i = 0; i < d; ++i)
+      {
+        const double s = subdivisions.size() == 1 ? subdivisions[0] :
+                                                    subdivisions[i];
+        if (s < 1 || s != static_cast<unsigned int>(s))
+          throw InputError("Mesh/Subdivisions",
+                           "must be positive integers");
+        mesh.subdivisions.push_back(static_cast<unsigned int>(s));
+      }
+    const long refinements = prm.get_integer("Global refinements");
+    if (refinements < 0 || refinements > 12)
+      throw InputError("Mesh/Global refinements",
+                       "must be between 0 and 12, got " +
+                         std::to_string(refinements));
+    mesh.global_refinements = refinements;
+    const long degree       = prm.get_integer("Finite element degree");
+    if (degree < 1 || degree > 2)
+      throw InputError("Mesh/Finite element degree",
+                       "must be 1 or 2, got " + std::to_string(degree));
+    mesh.degree = degree;
+    prm.leave_subsection();
+
+    prm.enter_subsection("Time stepping");
+    time_stepping.final_time = prm.get_double("Final time");
+    if (!(time_stepping.final_time > 0))
+      throw InputError("Time stepping/Final time",
+                       "must be positive, got " + prm.get("Final time"));
+    time_stepping.time_step = prm.get_double("Time step");
+    if (!(time_stepping.time_step > 0))
+      throw InputError("Time stepping/Time step",
+                       "must be positive, got " + prm.get("Time step"));
+    if (time_stepping.final_time / time_stepping.time_step > 1e8)
+      throw InputError("Time stepping/Time step",
+                       "more than 1e8 steps would be needed to reach the "
+                       "final time");
+    time_stepping.bdf_order = prm.get("Scheme") == "BDF1" ? 1 : 2;
+    time_stepping.implicit_covariance = prm.get_bool("Implicit covariance");
+    time_stepping.implicit_tolerance  = prm.get_double("Implicit tolerance");
+    if (!(time_stepping.implicit_tolerance > 0))
+      throw InputError("Time stepping/Implicit tolerance", "must be positive");
+    const long max_implicit = prm.get_integer("Maximum implicit iterations");
+    if (max_implicit < 1)
+      throw InputError("Time stepping/Maximum implicit iterations",
+                       "must be at least 1");
+    time_stepping.max_implicit_iterations = max_implicit;
+    prm.leave_subsection();
+
+    prm.enter_subsection("Linear solver");
+    linear_solver.relative_tolerance = prm.get_double("Relative tolerance");
+    if (!(linear_solver.relative_tolerance > 0 &&
+          linear_solver.relative_tolerance < 1))
+      throw InputError("Linear solver/Relative tolerance",
+                       "must be between 0 and 1");
+    const long max_iterations = prm.get_integer("Maximum iterations");
+    if (max_iterations < 1)
+      throw InputError("Linear solver/Maximum iterations",
+                       "must be at least 1");
+    linear_solver.max_iterations = max_iterations;
+    linear_solver.preconditioner = prm.get("Preconditioner");
+    prm.leave_subsection();
+
+    prm.enter_subsection("Output");
+    output.directory = prm.get("Directory");
+    if (output.directory.find_first_not_of(" \t") == std::string::npos)
+      throw InputError("Output/Directory", "must not be empty");
+    const long interval = prm.get_integer("Interval");
+    if (interval < 0)
+      throw InputError("Output/Interval", "must be 0 or positive");
+    output.interval = interval;
+    prm.leave_subsection();
+  }
+
+
+  namespace
+  {
+    std::string
+    deal_ii_message(const dealii::ExceptionBase &e)
+    {
+      std::ostringstream info;
+      e.print_info(info);
+      std::string s = info.str();
+      while (!s.empty() && (s.back() == '\n' || s.back() == ' '))
+        s.pop_back();
+      while (!s.empty() && (s.front() == '\n' || s.front() == ' '))
+        s.erase(0, 1);
+      return s;
+    }
+  } // namespace
+
+
+  void
+  Parameters::read(ParameterHandler &prm, const std::string &filename)
+  {
+    {
+      std::ifstream file(filename);
+      if (!file)
+        throw InputError("(parameter file)",
+                         "cannot open '" + filename + "' for reading");
+    }
+    try
+      {
+        prm.parse_input(filename, "", false, false);
+      }
+    catch (const dealii::ExceptionBase &e)
+      {
+        throw InputError("(parameter file)",
+                         "cannot read '" + filename + "': " +
+                           deal_ii_message(e));
+      }
+    parse(prm);
+  }
+
+
+  void
+  Parameters::read_from_string(ParameterHandler &prm, const std::string &text)
+  {
+    try
+      {
+        prm.parse_input_from_string(text, "", false);
+      }
+    catch (const dealii::ExceptionBase &e)
+      {
+        throw InputError("(parameter file)", deal_ii_message(e));
+      }
+    parse(prm);
+  }
+} // namespace kwfp

@@ -1,0 +1,193 @@
+#include <deal.II/base/index_set.h>
+
+#include <deal.II/dofs/dof_tools.h>
+
+#include <deal.II/fe/fe_values.h>
+
+#include <kwfp/fokker_planck/kalman_wasserstein_operator.h>
+
+#include <Epetra_CrsMatrix.h>
+
+namespace kwfp
+{
+  using namespace dealii;
+
+  namespace
+  {
+    /// Copy the values of @p m, row by row, in Epetra's local storage order.
+    std::vector<double>
+    extract_values(const TrilinosWrappers::SparseMatrix &m)
+    {
+      const Epetra_CrsMatrix &e = m.trilinos_matrix();
+      std::vector<double>     v;
+      v.reserve(e.NumMyNonzeros());
+      for (int row = 0; row < e.NumMyRows(); ++row)
+        {
+          int     n;
+          double *row_values;
+          e.ExtractMyRowView(row, n, row_values);
+          v.insert(v.end(), row_values, row_values + n);
+        }
+      return v;
+    }
+  } // namespace
+
+
+  template <int dim>
+  void
+  KalmanWassersteinOperator<dim>::reinit(
+    const DoFHandler<dim>           &dof_handler,
+    const AffineConstraints<double> &constraints,
+    const Potential                 &potential,
+    const Quadrature<dim>           &quadrature,
+    const MPI_Comm                   communicator)
+  {
+    const IndexSet owned = dof_handler.locally_owned_dofs();
+    IndexSet       relevant;
+    DoFTools::extract_locally_relevant_dofs(dof_handler, relevant);
+    sparsity.reinit(owned, owned, relevant, communicator);
+    DoFTools::make_sparsity_pattern(dof_handler,
+                                    sparsity,
+                                    constraints,
+                                    false,
+                                    Utilities::MPI::this_mpi_process(
+                                      communicator));
+    sparsity.compress();
+
+    const unsigned int n_pairs = dim * (dim + 1) / 2;
+    std::vector<TrilinosWrappers::SparseMatrix> pieces(n_pairs);
+    mass.reinit(sparsity);
+    for (auto &p : pieces)
+      p.reinit(sparsity);
+
+    const FiniteElement<dim> &fe = dof_handler.get_fe();
+    FEValues<dim>             fe_values(fe,
+                            quadrature,
+                            update_values | update_gradients |
+                              update_quadrature_points | update_JxW_values);
+    const unsigned int        n_dofs = fe.n_dofs_per_cell();
+    FullMatrix<double>        local_mass(n_dofs, n_dofs);
+    std::vector<FullMatrix<double>> local_pieces(
+      n_pairs, FullMatrix<double>(n_dofs, n_dofs));
+    std::vector<types::global_dof_index> dof_indices(n_dofs);
+    std::vector<Tensor<1, dim>>          flux(n_dofs);
+    std::vector<double>                  grad_phi(dim);
+
+    for (const auto &cell : dof_handler.active_cell_iterators())
+      if (cell->is_locally_owned())
+        {
+          fe_values.reinit(cell);
+          local_mass = 0;
+          for (auto &p : local_pieces)
+            p = 0;
+          for (const unsigned int q : fe_values.quadrature_point_indices())
+            {
+              const Point<dim> &u = fe_values.quadrature_point(q);
+              potential.gradient(make_array_view(u.begin_raw(), u.end_raw()),
+                                 make_array_view(grad_phi));
+              Tensor<1, dim> grad_Phi;
+              for (unsigned int a = 0; a < dim; ++a)
+                grad_Phi[a] = grad_phi[a];
+              const double JxW = fe_values.JxW(q);
+              for (unsigned int j = 0; j < n_dofs; ++j)
+                flux[j] = fe_values.shape_grad(j, q) +
+                          fe_values.shape_value(j, q) * grad_Phi;
+              for (unsigned int i = 0; i < n_dofs; ++i)
+                {
+                  const Tensor<1, dim> grad_v = fe_values.shape_grad(i, q);
+                  const double         v      = fe_values.shape_value(i, q);
+                  for (unsigned int j = 0; j < n_dofs; ++j)
+                    {
+                      local_mass(i, j) += v * fe_values.shape_value(j, q) * JxW;
+                      unsigned int k = 0;
+                      for (unsigned int a = 0; a < dim; ++a)
+                        for (unsigned int b = a; b < dim; ++b, ++k)
+                          local_pieces[k](i, j) +=
+                            (a == b ? flux[j][b] * grad_v[a] :
+                                      flux[j][b] * grad_v[a] +
+                                        flux[j][a] * grad_v[b]) *
+                            JxW;
+                    }
+                }
+            }
+          cell->get_dof_indices(dof_indices);
+          constraints.distribute_local_to_global(local_mass,
+                                                 dof_indices,
+                                                 mass);
+          for (unsigned int k = 0; k < n_pairs; ++k)
+            constraints.distribute_local_to_global(local_pieces[k],
+                                                   dof_indices,
+                                                   pieces[k]);
+        }
+    mass.compress(VectorOperation::add);
+    for (auto &p : pieces)
+      p.compress(VectorOperation::add);
+
+    values.clear();
+    values.push_back(extract_values(mass));
+    for (const auto &p : pieces)
+      values.push_back(extract_values(p));
+    for (const auto &v : values)
+      AssertThrow(v.size() == values[0].size(),
+                  ExcMessage("operator pieces with different patterns"));
+  }
+
+
+  template <int dim>
+  const TrilinosWrappers::SparseMatrix &
+  KalmanWassersteinOperator<dim>::mass_matrix() const
+  {
+    return mass;
+  }
+
+
+  template <int dim>
+  void
+  KalmanWassersteinOperator<dim>::reinit_matrix(
+    TrilinosWrappers::SparseMatrix &matrix) const
+  {
+    matrix.reinit(sparsity);
+  }
+
+
+  template <int dim>
+  void
+  KalmanWassersteinOperator<dim>::step_matrix(
+    const double                    mass_factor,
+    const DenseMatrix              &C,
+    TrilinosWrappers::SparseMatrix &matrix) const
+  {
+    std::vector<double> factors{mass_factor};
+    for (unsigned int a = 0; a < dim; ++a)
+      for (unsigned int b = a; b < dim; ++b)
+        factors.push_back(C(a, b));
+
+    // The matrix shares the sparsity pattern, hence the storage order, of
+    // the stored pieces: overwrite its values in place.
+    Epetra_CrsMatrix &e =
+      const_cast<Epetra_CrsMatrix &>(matrix.trilinos_matrix());
+    AssertThrow(static_cast<std::size_t>(e.NumMyNonzeros()) ==
+                  values[0].size(),
+                ExcMessage("step matrix without the operator's pattern"));
+    std::size_t offset = 0;
+    for (int row = 0; row < e.NumMyRows(); ++row)
+      {
+        int     n;
+        double *row_values;
+        e.ExtractMyRowView(row, n, row_values);
+        for (int k = 0; k < n; ++k)
+          {
+            double s = 0;
+            for (unsigned int p = 0; p < factors.size(); ++p)
+              s += factors[p] * values[p][offset + k];
+            row_values[k] = s;
+          }
+        offset += n;
+      }
+  }
+
+
+  template class KalmanWassersteinOperator<1>;
+  template class KalmanWassersteinOperator<2>;
+  template class KalmanWassersteinOperator<3>;
+} // namespace kwfp

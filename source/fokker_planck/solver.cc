@@ -1,0 +1,727 @@
+#include <deal.II/base/function.h>
+#include <deal.II/base/mpi.h>
+#include <deal.II/base/quadrature_lib.h>
+
+#include <deal.II/distributed/shared_tria.h>
+#include <deal.II/distributed/tria.h>
+
+#include <deal.II/dofs/dof_tools.h>
+
+#include <deal.II/fe/mapping_q1.h>
+
+#include <deal.II/grid/grid_generator.h>
+
+#include <deal.II/lac/solver_control.h>
+#include <deal.II/lac/solver_gmres.h>
+
+#include <deal.II/numerics/vector_tools.h>
+
+#include <kwfp/base/errors.h>
+#include <kwfp/fokker_planck/solver.h>
+#include <kwfp/potential/expression_potential.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace kwfp
+{
+  using namespace dealii;
+
+  namespace
+  {
+    /// A dimension-free scalar function seen as a deal.II Function<dim>.
+    template <int dim, typename F>
+    class FunctionFromLambda : public Function<dim>
+    {
+    public:
+      explicit FunctionFromLambda(const F &f)
+        : f(f)
+      {}
+      double
+      value(const Point<dim> &p, const unsigned int = 0) const override
+      {
+        return f(make_array_view(p.begin_raw(), p.end_raw()));
+      }
+
+    private:
+      const F f;
+    };
+
+    template <int dim, typename F>
+    void
+    interpolate(const DoFHandler<dim>         &dof_handler,
+                const F                       &f,
+                TrilinosWrappers::MPI::Vector &v)
+    {
+      VectorTools::interpolate(dof_handler, FunctionFromLambda<dim, F>(f), v);
+    }
+
+    std::string
+    format_point(const std::vector<double> &p)
+    {
+      std::ostringstream s;
+      s << "(";
+      for (unsigned int a = 0; a < p.size(); ++a)
+        s << (a ? ", " : "") << p[a];
+      return s.str() + ")";
+    }
+
+    double
+    local_min(const TrilinosWrappers::MPI::Vector &v)
+    {
+      double m = std::numeric_limits<double>::max();
+      for (const double x : v)
+        m = std::min(m, x);
+      return m;
+    }
+
+    double
+    local_max(const TrilinosWrappers::MPI::Vector &v)
+    {
+      double m = -std::numeric_limits<double>::max();
+      for (const double x : v)
+        m = std::max(m, x);
+      return m;
+    }
+  } // namespace
+
+
+  template <int dim>
+  FokkerPlanckSolver<dim>::FokkerPlanckSolver(
+    const Parameters  &parameters,
+    const std::string &parameters_text,
+    const MPI_Comm     communicator,
+    std::ostream      &console_stream)
+    : parameters(parameters)
+    , parameters_text(parameters_text)
+    , communicator(communicator)
+    , console(console_stream,
+              Utilities::MPI::this_mpi_process(communicator) == 0)
+    , timer(communicator, console, TimerOutput::never, TimerOutput::wall_times)
+    , potential(create_potential(parameters))
+    , initial_density(parameters)
+    , fe(parameters.mesh.degree)
+  {
+    AssertThrow(parameters.dimension == dim,
+                ExcMessage("solver instantiated for the wrong dimension"));
+  }
+
+
+  template <int dim>
+  void
+  FokkerPlanckSolver<dim>::check_box_holds_mass() const
+  {
+    const auto &lower = parameters.mesh.lower_corner;
+    const auto &upper = parameters.mesh.upper_corner;
+    const auto  check = [&](const Gaussian &g, const std::string &what) {
+      const std::vector<double> outside = g.mass_outside_box(lower, upper);
+      double                    total   = 0;
+      for (const double m : outside)
+        total += m;
+      if (total <= 1e-6)
+        return;
+      // z with P(N(0,1) > z) about 2e-8: far enough to leave < 1e-6 in all.
+      const double       z = 5.5;
+      std::ostringstream advice;
+      advice.precision(4);
+      for (unsigned int a = 0; a < dim; ++a)
+        {
+          const double sigma = std::sqrt(g.covariance()(a, a));
+          if (outside[2 * a] > 1e-7)
+            advice << " lower 'Mesh/Lower corner' coordinate " << a + 1
+                   << " (" << outside[2 * a] << " of the mass lies below "
+                   << lower[a] << ") to at most " << g.mean()[a] - z * sigma
+                   << ";";
+          if (outside[2 * a + 1] > 1e-7)
+            advice << " raise 'Mesh/Upper corner' coordinate " << a + 1
+                   << " (" << outside[2 * a + 1] << " of the mass lies above "
+                   << upper[a] << ") to at least " << g.mean()[a] + z * sigma
+                   << ";";
+        }
+      std::ostringstream message;
+      message.precision(3);
+      message << "the box misses " << total << " of the mass of the " << what
+              << " (more than 1e-6):" << advice.str();
+      throw InputError(lower.empty() ? "Mesh" : "Mesh/Lower corner",
+                       message.str());
+    };
+    if (initial_density.gaussian())
+      check(*initial_density.gaussian(), "initial density N(m_0, C_0)");
+    if (const auto stationary = potential->stationary_gaussian())
+      check(*stationary, "stationary density N(u_0, B)");
+  }
+
+
+  template <int dim>
+  void
+  FokkerPlanckSolver<dim>::setup()
+  {
+    TimerOutput::Scope scope(timer, "setup");
+    check_box_holds_mass();
+
+    if (parameters.potential.type == "expression")
+      {
+        // Compare the user's gradient with differences of Phi_R at points
+        // spread over the box.
+        std::vector<std::vector<double>> points;
+        for (const double s : {0.5, 0.25, 0.75, 0.4})
+          {
+            std::vector<double> p(dim);
+            for (unsigned int a = 0; a < dim; ++a)
+              {
+                const double t = (a % 2 == 0) ? s : 1 - s;
+                p[a]           = parameters.mesh.lower_corner[a] +
+                       t * (parameters.mesh.upper_corner[a] -
+                            parameters.mesh.lower_corner[a]);
+              }
+            points.push_back(p);
+          }
+        check_gradient_against_differences(*potential,
+                                           points,
+                                           "Potential/Expression/Gradient");
+      }
+
+    // The mesh of the box.
+    if constexpr (dim == 1)
+      triangulation =
+        std::make_unique<parallel::shared::Triangulation<dim>>(communicator);
+    else
+      triangulation =
+        std::make_unique<parallel::distributed::Triangulation<dim>>(
+          communicator);
+    Point<dim> lower, upper;
+    for (unsigned int a = 0; a < dim; ++a)
+      {
+        lower[a] = parameters.mesh.lower_corner[a];
+        upper[a] = parameters.mesh.upper_corner[a];
+      }
+    GridGenerator::subdivided_hyper_rectangle(*triangulation,
+                                              parameters.mesh.subdivisions,
+                                              lower,
+                                              upper);
+    triangulation->refine_global(parameters.mesh.global_refinements);
+
+    dof_handler.reinit(*triangulation);
+    dof_handler.distribute_dofs(fe);
+    owned_dofs = dof_handler.locally_owned_dofs();
+    DoFTools::extract_locally_relevant_dofs(dof_handler, relevant_dofs);
+    constraints.clear();
+    constraints.reinit(relevant_dofs);
+    constraints.close();
+
+    // Exact for the moments; the drift term sees grad Phi_R of any form.
+    const QGauss<dim> quadrature(fe.degree + 2);
+    density_diagnostics.reinit(dof_handler, quadrature, *potential, communicator);
+    kw_operator.reinit(
+      dof_handler, constraints, *potential, quadrature, communicator);
+    kw_operator.reinit_matrix(system_matrix);
+    moment_functionals.reinit(dof_handler,
+                              quadrature,
+                              (lower + upper) / 2.,
+                              communicator);
+
+    density.reinit(owned_dofs, communicator);
+    old_density.reinit(owned_dofs, communicator);
+    ghosted.reinit(owned_dofs, relevant_dofs, communicator);
+    stationary.reinit(owned_dofs, relevant_dofs, communicator);
+    {
+      TrilinosWrappers::MPI::Vector owned(owned_dofs, communicator);
+      const double log_Z = density_diagnostics.log_normalization();
+      const Potential &Phi = *potential;
+      interpolate(
+        dof_handler,
+        [&Phi, log_Z](const ArrayView<const double> &u) {
+          return std::exp(-Phi.value(u) - log_Z);
+        },
+        owned);
+      stationary = owned;
+    }
+
+    set_initial_density();
+
+    if (initial_density.gaussian() && potential->stationary_gaussian())
+      closed_form.emplace(*initial_density.gaussian(),
+                          *potential->stationary_gaussian(),
+                          parameters.diffusion_matrix,
+                          parameters.fixed_diffusion_matrix);
+  }
+
+
+  template <int dim>
+  void
+  FokkerPlanckSolver<dim>::set_initial_density()
+  {
+    const InitialDensity &rho_0 = initial_density;
+    interpolate(
+      dof_handler,
+      [&rho_0](const ArrayView<const double> &u) { return rho_0.value(u); },
+      density);
+
+    // Every rank must agree on the error: gather the first bad node.
+    std::vector<double> bad_node;
+    for (const auto i : owned_dofs)
+      if (const double v = density[i]; !std::isfinite(v) || v < 0)
+        {
+          std::map<types::global_dof_index, Point<dim>> support_points;
+          DoFTools::map_dofs_to_support_points(MappingQ1<dim>(),
+                                               dof_handler,
+                                               support_points);
+          bad_node.push_back(density[i]);
+          for (unsigned int a = 0; a < dim; ++a)
+            bad_node.push_back(support_points[i][a]);
+          break;
+        }
+    const auto all_bad = Utilities::MPI::all_gather(communicator, bad_node);
+    for (const auto &b : all_bad)
+      if (!b.empty())
+        throw InputError("Initial density/Expression",
+                         std::string(std::isfinite(b[0]) ? "is negative" :
+                                                           "is not finite") +
+                           " at u = " +
+                           format_point(std::vector<double>(b.begin() + 1,
+                                                            b.end())));
+
+    const double mass = moment_functionals.mass(density);
+    if (!(mass > 0) || !std::isfinite(mass))
+      throw InputError("Initial density",
+                       "has no positive mass inside the box");
+    density /= mass;
+
+    if (!initial_density.gaussian())
+      {
+        const IndexSet boundary = DoFTools::extract_boundary_dofs(dof_handler);
+        double         local    = 0;
+        for (const auto i : boundary)
+          if (owned_dofs.is_element(i))
+            local = std::max(local, static_cast<double>(density[i]));
+        const double on_boundary = Utilities::MPI::max(local, communicator);
+        const double maximum =
+          Utilities::MPI::max(local_max(density), communicator);
+        if (on_boundary > 1e-6 * maximum)
+          console << "Warning: the initial density on the boundary reaches "
+                  << on_boundary / maximum
+                  << " of its maximum; the no-flux box may truncate it. "
+                     "Consider a larger box (Mesh/Lower corner, Mesh/Upper "
+                     "corner)."
+                  << std::endl;
+      }
+  }
+
+
+  template <int dim>
+  void
+  FokkerPlanckSolver<dim>::prepare_output_directory() const
+  {
+    // Rank 0 creates the directory and writes parameters.prm; every rank
+    // learns whether that worked, so that all stop together if not.
+    std::string error;
+    if (Utilities::MPI::this_mpi_process(communicator) == 0)
+      {
+        const std::string &directory = parameters.output.directory;
+        std::error_code    ec;
+        std::filesystem::create_directories(directory, ec);
+        if (ec)
+          error = "cannot create directory '" + directory +
+                  "': " + ec.message();
+        else
+          {
+            const std::string name = directory + "/parameters.prm";
+            {
+              std::ofstream out(name + ".tmp");
+              out << parameters_text;
+              out.flush();
+              if (!out)
+                error = "cannot write into directory '" + directory + "'";
+            }
+            if (error.empty() &&
+                std::rename((name + ".tmp").c_str(), name.c_str()) != 0)
+              error = "cannot write '" + name + "'";
+            if (!error.empty())
+              std::remove((name + ".tmp").c_str());
+          }
+      }
+    error = Utilities::MPI::broadcast(communicator, error, 0);
+    if (!error.empty())
+      throw InputError("Output/Directory", error);
+  }
+
+
+  template <int dim>
+  DenseMatrix
+  FokkerPlanckSolver<dim>::diffusion_matrix(const Moments &moments) const
+  {
+    switch (parameters.diffusion_matrix)
+      {
+        case DiffusionMatrixType::wasserstein:
+          return identity_matrix(dim);
+        case DiffusionMatrixType::fixed:
+          return parameters.fixed_diffusion_matrix;
+        default:
+          return moments.covariance;
+      }
+  }
+
+
+  template <int dim>
+  unsigned int
+  FokkerPlanckSolver<dim>::solve_step(const double                   mass_factor,
+                                      const DenseMatrix             &C,
+                                      const TrilinosWrappers::MPI::Vector &rhs,
+                                      TrilinosWrappers::MPI::Vector &x)
+  {
+    const bool unchanged = mass_factor == system_mass_factor &&
+                           system_C.m() == C.m() &&
+                           frobenius_distance(system_C, C) == 0;
+    if (!unchanged)
+      {
+        {
+          TimerOutput::Scope scope(timer, "operator update");
+          kw_operator.step_matrix(mass_factor, C, system_matrix);
+          system_mass_factor = mass_factor;
+          system_C           = C;
+        }
+        TimerOutput::Scope scope(timer, "preconditioner");
+        const std::string &type = parameters.linear_solver.preconditioner;
+        if (type == "AMG")
+          {
+            auto amg = std::make_unique<TrilinosWrappers::PreconditionAMG>();
+            TrilinosWrappers::PreconditionAMG::AdditionalData data;
+            data.elliptic              = true;
+            data.higher_order_elements = fe.degree > 1;
+            data.smoother_sweeps       = 2;
+            data.aggregation_threshold = 0.02;
+            amg->initialize(system_matrix, data);
+            preconditioner = std::move(amg);
+          }
+        else if (type == "ILU")
+          {
+            auto ilu = std::make_unique<TrilinosWrappers::PreconditionILU>();
+            ilu->initialize(system_matrix);
+            preconditioner = std::move(ilu);
+          }
+        else
+          {
+            auto jacobi =
+              std::make_unique<TrilinosWrappers::PreconditionJacobi>();
+            jacobi->initialize(system_matrix);
+            preconditioner = std::move(jacobi);
+          }
+      }
+
+    TimerOutput::Scope scope(timer, "linear solve");
+    SolverControl      control(parameters.linear_solver.max_iterations,
+                          parameters.linear_solver.relative_tolerance *
+                            rhs.l2_norm());
+    SolverGMRES<TrilinosWrappers::MPI::Vector> gmres(
+      control,
+      SolverGMRES<TrilinosWrappers::MPI::Vector>::AdditionalData(100));
+    try
+      {
+        gmres.solve(system_matrix, x, rhs, *preconditioner);
+      }
+    catch (const SolverControl::NoConvergence &e)
+      {
+        std::ostringstream message;
+        message << "GMRES did not converge in " << e.last_step
+                << " iterations (residual " << e.last_residual
+                << ", target " << control.tolerance()
+                << "); raise 'Linear solver/Maximum iterations', choose "
+                   "another 'Linear solver/Preconditioner' or a smaller "
+                   "'Time stepping/Time step'";
+        throw RunFailure(message.str());
+      }
+    return control.last_step();
+  }
+
+
+  template <int dim>
+  DiagnosticsRow
+  FokkerPlanckSolver<dim>::diagnostics(const unsigned int step,
+                                       const double       time,
+                                       const double       dt,
+                                       const Moments     &moments)
+  {
+    TimerOutput::Scope scope(timer, "diagnostics");
+    DiagnosticsRow     row;
+    row.step        = step;
+    row.time        = time;
+    row.dt          = dt;
+    row.mass        = moments.mass;
+    row.mean        = moments.mean;
+    row.covariance  = moments.covariance;
+    row.min_density = Utilities::MPI::min(local_min(density), communicator);
+    const double max_density =
+      Utilities::MPI::max(local_max(density), communicator);
+
+    if (closed_form)
+      exact_at_current_time = closed_form->at(time);
+    ghosted = density;
+    const DensityFunctionals f =
+      density_diagnostics.evaluate(ghosted,
+                                   diffusion_matrix(moments),
+                                   max_density,
+                                   exact_at_current_time);
+    row.kl            = f.kl;
+    row.kalman_fisher = f.kalman_fisher;
+    if (closed_form)
+      {
+        const Gaussian &exact = *exact_at_current_time;
+        row.has_exact         = true;
+        row.l1_error          = f.l1_error;
+        row.l2_error          = f.l2_error;
+        DenseVector mean_difference(moments.mean);
+        mean_difference -= exact.mean();
+        row.mean_error = mean_difference.l2_norm();
+        row.cov_error  = frobenius_distance(moments.covariance,
+                                           exact.covariance());
+        row.kl_exact =
+          kl_divergence(exact, *potential->stationary_gaussian());
+      }
+    return row;
+  }
+
+
+  template <int dim>
+  void
+  FokkerPlanckSolver<dim>::write_fields(const double time)
+  {
+    TimerOutput::Scope scope(timer, "output");
+    ghosted = density;
+    TrilinosWrappers::MPI::Vector owned(owned_dofs, communicator);
+    TrilinosWrappers::MPI::Vector log10_density(owned_dofs,
+                                                relevant_dofs,
+                                                communicator);
+    // log10 with a floor of 1e-20, so that the far tails and round-off
+    // around zero stay visible on a log scale.
+    for (const auto i : owned_dofs)
+      owned[i] = std::log10(std::max(static_cast<double>(density[i]), 1e-20));
+    owned.compress(VectorOperation::insert);
+    log10_density = owned;
+
+    std::vector<std::pair<std::string, const TrilinosWrappers::MPI::Vector *>>
+      fields{{"density", &ghosted},
+             {"log10_density", &log10_density},
+             {"stationary_density", &stationary}};
+
+    TrilinosWrappers::MPI::Vector exact(owned_dofs, relevant_dofs, communicator);
+    TrilinosWrappers::MPI::Vector error(owned_dofs, relevant_dofs, communicator);
+    if (exact_at_current_time)
+      {
+        const Gaussian &g = *exact_at_current_time;
+        interpolate(
+          dof_handler,
+          [&g](const ArrayView<const double> &u) { return g.density(u); },
+          owned);
+        exact = owned;
+        owned.sadd(-1., 1., density); // rho_h - rho_exact
+        error = owned;
+        fields.emplace_back("exact_density", &exact);
+        fields.emplace_back("error", &error);
+      }
+    field_output->write(dof_handler, fields, time);
+  }
+
+
+  template <int dim>
+  RunSummary
+  FokkerPlanckSolver<dim>::run()
+  {
+    setup();
+    prepare_output_directory();
+    const bool is_writer = Utilities::MPI::this_mpi_process(communicator) == 0;
+    csv = std::make_unique<DiagnosticsCsv>(parameters.output.directory +
+                                             "/diagnostics.csv",
+                                           dim,
+                                           closed_form.has_value(),
+                                           is_writer);
+    field_output = std::make_unique<FieldOutput<dim>>(
+      parameters.output.directory, communicator);
+
+    RunSummary summary;
+    summary.n_dofs  = dof_handler.n_dofs();
+    summary.n_cells = triangulation->n_global_active_cells();
+
+    const auto  &ts = parameters.time_stepping;
+    const auto   n_steps =
+      static_cast<unsigned int>(std::ceil(ts.final_time / ts.time_step - 1e-9));
+    const double dt = ts.final_time / n_steps;
+    summary.n_steps = n_steps;
+    const unsigned int interval   = parameters.output.interval;
+    const unsigned int status_every =
+      interval > 0 ? interval : std::max(1u, n_steps / 10);
+
+    console << "kwfp: d = " << dim << ", Q" << fe.degree << ", "
+            << summary.n_cells << " cells, " << summary.n_dofs
+            << " unknowns, " << Utilities::MPI::n_mpi_processes(communicator)
+            << " MPI rank(s)\n"
+            << "      Phi_R: " << potential->description() << "\n"
+            << "      " << n_steps << " steps of BDF" << ts.bdf_order
+            << " with dt = " << dt << " to T = " << ts.final_time
+            << "; output in " << parameters.output.directory << std::endl;
+
+    const auto status = [&](const DiagnosticsRow &row) {
+      char line[200];
+      std::snprintf(line,
+                    sizeof(line),
+                    "step %6u  t = %9.5f  dt = %.3e  mass = %.15f  KL = %.6e",
+                    row.step,
+                    row.time,
+                    row.dt,
+                    row.mass,
+                    row.kl);
+      console << line << std::endl;
+    };
+    const auto check = [&](const Moments &m, const unsigned int step,
+                           const double time) {
+      if (!std::isfinite(m.mass) || !(m.mass > 0))
+        {
+          std::ostringstream message;
+          message << (std::isfinite(m.mass) ? "the mass became non-positive (" :
+                                              "the density became NaN or "
+                                              "infinite (mass ")
+                  << m.mass << ") at step " << step << ", time " << time;
+          throw RunFailure(message.str());
+        }
+    };
+
+    Moments moments;
+    {
+      TimerOutput::Scope scope(timer, "moments and C");
+      moments = moment_functionals.compute(density);
+    }
+    check(moments, 0, 0);
+    DenseMatrix C_now = diffusion_matrix(moments), C_old = C_now;
+
+    DiagnosticsRow row = diagnostics(0, 0, 0, moments);
+    csv->write(row);
+    summary.history.push_back(row);
+    if (interval > 0)
+      write_fields(0);
+    status(row);
+
+    TrilinosWrappers::MPI::Vector history(owned_dofs, communicator);
+    TrilinosWrappers::MPI::Vector rhs(owned_dofs, communicator);
+    TrilinosWrappers::MPI::Vector next(owned_dofs, communicator);
+    const bool kalman_wasserstein =
+      parameters.diffusion_matrix == DiffusionMatrixType::kalman_wasserstein;
+
+    const auto loop_start = std::chrono::steady_clock::now();
+    for (unsigned int step = 1; step <= n_steps; ++step)
+      {
+        const double time     = step * dt;
+        const bool   bdf2     = ts.bdf_order == 2 && step > 1;
+        const double alpha    = bdf2 ? 1.5 : 1.0;
+        if (bdf2)
+          {
+            history.equ(2.0, density);
+            history.add(-0.5, old_density);
+            next.equ(2.0, density); // linear extrapolation as initial guess
+            next.add(-1.0, old_density);
+          }
+        else
+          {
+            history = density;
+            next    = density;
+          }
+        kw_operator.mass_matrix().vmult(rhs, history);
+        rhs /= dt;
+
+        // C at t_{n+1}: lagged for BDF1, extrapolated for BDF2.
+        DenseMatrix C = C_now;
+        if (bdf2 && kalman_wasserstein)
+          {
+            DenseMatrix extrapolated(C_now);
+            extrapolated *= 2;
+            extrapolated.add(-1., C_old);
+            try
+              {
+                cholesky_factor(extrapolated);
+                C = extrapolated;
+              }
+            catch (const std::domain_error &)
+              {
+                // Not SPD (C changes too fast for dt): keep C^n.
+              }
+          }
+
+        for (unsigned int iteration = 1;; ++iteration)
+          {
+            summary.linear_iterations += solve_step(alpha / dt, C, rhs, next);
+            if (!(ts.implicit_covariance && kalman_wasserstein))
+              break;
+            Moments m_next;
+            {
+              TimerOutput::Scope scope(timer, "moments and C");
+              m_next = moment_functionals.compute(next);
+            }
+            check(m_next, step, time);
+            const double change =
+              frobenius_distance(m_next.covariance, C);
+            C = m_next.covariance;
+            if (change <= ts.implicit_tolerance * C.frobenius_norm())
+              break;
+            if (iteration >= ts.max_implicit_iterations)
+              {
+                std::ostringstream message;
+                message << "the fixed-point iteration in C did not converge "
+                           "in "
+                        << iteration << " iterations at step " << step
+                        << ", time " << time << " (last change " << change
+                        << "); raise 'Time stepping/Maximum implicit "
+                           "iterations' or lower 'Time stepping/Time step'";
+                throw RunFailure(message.str());
+              }
+          }
+
+        old_density = density;
+        density     = next;
+        {
+          TimerOutput::Scope scope(timer, "moments and C");
+          moments = moment_functionals.compute(density);
+        }
+        check(moments, step, time);
+        C_old = C_now;
+        C_now = diffusion_matrix(moments);
+        if (kalman_wasserstein)
+          try
+            {
+              cholesky_factor(C_now);
+            }
+          catch (const std::domain_error &)
+            {
+              std::ostringstream message;
+              message << "the covariance C(rho) stopped being positive "
+                         "definite at step "
+                      << step << ", time " << time << ": "
+                      << format_matrix(C_now);
+              throw RunFailure(message.str());
+            }
+
+        row = diagnostics(step, time, dt, moments);
+        csv->write(row);
+        summary.history.push_back(row);
+        if (interval > 0 && (step % interval == 0 || step == n_steps))
+          write_fields(time);
+        if (step % status_every == 0 || step == n_steps)
+          status(row);
+      }
+    summary.loop_seconds = std::chrono::duration<double>(
+                             std::chrono::steady_clock::now() - loop_start)
+                             .count();
+    console << "kwfp: " << n_steps << " steps in " << summary.loop_seconds
+            << " s (" << 1e3 * summary.loop_seconds / n_steps
+            << " ms per step), " << summary.linear_iterations
+            << " GMRES iterations" << std::endl;
+    timer.print_summary();
+    return summary;
+  }
+
+
+  template class FokkerPlanckSolver<1>;
+  template class FokkerPlanckSolver<2>;
+  template class FokkerPlanckSolver<3>;
+} // namespace kwfp

@@ -1,0 +1,16 @@
+#include <deal.II/base/mpi.h>
+
+#include <kwfp/app/application.h>
+
+#include <iostream>
+
+/// The kwfp executable: see kwfp::run_application().
+int
+main(int argc, char **argv)
+{
+  dealii::Utilities::MPI::MPI_InitFinalize mpi(argc, argv, 1);
+  return kwfp::run_application(std::vector<std::string>(argv + 1, argv + argc),
+                               MPI_COMM_WORLD,
+                               std::cout,
+                               std::cerr);
+}

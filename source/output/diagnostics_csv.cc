@@ -1,0 +1,72 @@
+#include <kwfp/base/errors.h>
+#include <kwfp/output/diagnostics_csv.h>
+
+#include <cstdio>
+
+namespace kwfp
+{
+  DiagnosticsCsv::DiagnosticsCsv(const std::string &filename,
+                                 const unsigned int dimension,
+                                 const bool         has_exact,
+                                 const bool         is_writer)
+    : dimension(dimension)
+    , has_exact(has_exact)
+  {
+    if (!is_writer)
+      return;
+    file.open(filename);
+    if (!file)
+      throw InputError("Output/Directory", "cannot write '" + filename + "'");
+    file << header(dimension, has_exact) << '\n' << std::flush;
+  }
+
+
+  std::string
+  DiagnosticsCsv::header(const unsigned int dimension, const bool has_exact)
+  {
+    std::string h = "step,time,dt,mass,min_density";
+    for (unsigned int a = 0; a < dimension; ++a)
+      h += ",mean_" + std::to_string(a + 1);
+    for (unsigned int a = 0; a < dimension; ++a)
+      for (unsigned int b = a; b < dimension; ++b)
+        h += ",cov_" + std::to_string(a + 1) + std::to_string(b + 1);
+    h += ",kl,kalman_fisher";
+    if (has_exact)
+      h += ",l1_error,l2_error,mean_error,cov_error,kl_exact";
+    return h;
+  }
+
+
+  void
+  DiagnosticsCsv::write(const DiagnosticsRow &row)
+  {
+    if (!file.is_open())
+      return;
+    char        buffer[32];
+    const auto number = [&](const double x) {
+      std::snprintf(buffer, sizeof(buffer), ",%.17g", x);
+      file << buffer;
+    };
+    file << row.step;
+    number(row.time);
+    number(row.dt);
+    number(row.mass);
+    number(row.min_density);
+    for (unsigned int a = 0; a < dimension; ++a)
+      number(row.mean[a]);
+    for (unsigned int a = 0; a < dimension; ++a)
+      for (unsigned int b = a; b < dimension; ++b)
+        number(row.covariance(a, b));
+    number(row.kl);
+    number(row.kalman_fisher);
+    if (has_exact)
+      {
+        number(row.l1_error);
+        number(row.l2_error);
+        number(row.mean_error);
+        number(row.cov_error);
+        number(row.kl_exact);
+      }
+    file << '\n' << std::flush;
+  }
+} // namespace kwfp

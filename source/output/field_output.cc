@@ -1,0 +1,120 @@
+#include <deal.II/base/data_out_base.h>
+#include <deal.II/base/mpi.h>
+
+#include <deal.II/numerics/data_out.h>
+
+#include <kwfp/base/errors.h>
+#include <kwfp/output/field_output.h>
+
+#include <cstdio>
+#include <fstream>
+#include <iomanip>
+#include <sstream>
+
+namespace kwfp
+{
+  using namespace dealii;
+
+  namespace
+  {
+    std::string
+    padded(const unsigned int n, const unsigned int digits)
+    {
+      std::ostringstream s;
+      s << std::setw(digits) << std::setfill('0') << n;
+      return s.str();
+    }
+
+    /// Write through a temporary file and rename it into place.
+    template <typename Writer>
+    void
+    write_atomically(const std::string &filename, const Writer &writer)
+    {
+      const std::string temporary = filename + ".tmp";
+      {
+        std::ofstream out(temporary);
+        writer(out);
+        out.flush();
+        if (!out)
+          throw RunFailure("cannot write '" + temporary + "'");
+      }
+      if (std::rename(temporary.c_str(), filename.c_str()) != 0)
+        throw RunFailure("cannot rename '" + temporary + "' to '" + filename +
+                         "'");
+    }
+  } // namespace
+
+
+  template <int dim>
+  FieldOutput<dim>::FieldOutput(const std::string &directory,
+                                const MPI_Comm     communicator)
+    : directory(directory)
+    , communicator(communicator)
+  {}
+
+
+  template <int dim>
+  void
+  FieldOutput<dim>::write(
+    const DoFHandler<dim> &dof_handler,
+    const std::vector<
+      std::pair<std::string, const TrilinosWrappers::MPI::Vector *>> &fields,
+    const double                                                      time)
+  {
+    const unsigned int rank    = Utilities::MPI::this_mpi_process(communicator);
+    const unsigned int n_ranks = Utilities::MPI::n_mpi_processes(communicator);
+    const unsigned int counter = records.size();
+
+    DataOut<dim> data_out;
+    data_out.attach_dof_handler(dof_handler);
+    for (const auto &[name, vector] : fields)
+      data_out.add_data_vector(*vector, name);
+    const auto &triangulation = dof_handler.get_triangulation();
+    Vector<float> subdomain(triangulation.n_active_cells());
+    for (const auto &cell : triangulation.active_cell_iterators())
+      if (cell->is_locally_owned())
+        subdomain(cell->active_cell_index()) = cell->subdomain_id();
+    data_out.add_data_vector(subdomain, "subdomain");
+    const unsigned int degree = dof_handler.get_fe().degree;
+    data_out.build_patches(degree);
+    DataOutBase::VtkFlags flags;
+    flags.time                     = time;
+    flags.cycle                    = counter;
+    flags.write_higher_order_cells = degree > 1;
+    data_out.set_flags(flags);
+
+    const std::string base = "solution-" + padded(counter, 5);
+    const auto        piece = [&](const unsigned int r) {
+      return base + "." + padded(r, 4) + ".vtu";
+    };
+    {
+      std::ofstream out(directory + "/" + piece(rank));
+      data_out.write_vtu(out);
+      if (!out)
+        throw RunFailure("cannot write '" + directory + "/" + piece(rank) +
+                         "'");
+    }
+    // All pieces exist before the record that lists them.
+    MPI_Barrier(communicator);
+    if (rank == 0)
+      {
+        std::vector<std::string> pieces;
+        for (unsigned int r = 0; r < n_ranks; ++r)
+          pieces.push_back(piece(r));
+        write_atomically(directory + "/" + base + ".pvtu",
+                         [&](std::ostream &out) {
+                           data_out.write_pvtu_record(out, pieces);
+                         });
+      }
+    records.emplace_back(time, base + ".pvtu");
+    if (rank == 0)
+      write_atomically(directory + "/solution.pvd", [&](std::ostream &out) {
+        DataOutBase::write_pvd_record(out, records);
+      });
+  }
+
+
+  template class FieldOutput<1>;
+  template class FieldOutput<2>;
+  template class FieldOutput<3>;
+} // namespace kwfp
