@@ -31,8 +31,22 @@ namespace kwfp
                   const MPI_Comm     communicator,
                   std::ostream      &out)
     {
-      FokkerPlanckSolver<dim> solver(parameters, text, communicator, out);
-      solver.run();
+      // Let the solver (and its TimerOutput, which synchronizes over MPI)
+      // be destroyed before an exception propagates further.
+      std::exception_ptr failure;
+      {
+        FokkerPlanckSolver<dim> solver(parameters, text, communicator, out);
+        try
+          {
+            solver.run();
+          }
+        catch (...)
+          {
+            failure = std::current_exception();
+          }
+      }
+      if (failure)
+        std::rethrow_exception(failure);
     }
   } // namespace
 

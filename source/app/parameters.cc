@@ -199,11 +199,18 @@ namespace kwfp
                       Integer(),
                       "Most GMRES iterations; more is an error.");
     prm.declare_entry("Preconditioner",
-                      "AMG",
-                      Selection("AMG|ILU|Jacobi"),
+                      "auto",
+                      Selection("auto|AMG|ILU|Jacobi"),
                       "Trilinos preconditioner of the step matrix "
-                      "alpha/dt M + A(C): ML algebraic multigrid, incomplete "
-                      "LU, or point Jacobi.");
+                      "alpha/dt M + A(C): point Jacobi (fastest while the "
+                      "mass matrix dominates, dt of the order of h^2 or "
+                      "less), incomplete LU, or ML algebraic multigrid (for "
+                      "steps much longer than h^2). 'auto' starts with "
+                      "Jacobi and moves to AMG for the rest of the run as "
+                      "soon as a step needs more than 60 GMRES iterations. "
+                      "A preconditioner is rebuilt only when GMRES needs 1.5 "
+                      "times more iterations than right after its last "
+                      "rebuild.");
     prm.leave_subsection();
 
     prm.enter_subsection("Output");

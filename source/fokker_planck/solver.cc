@@ -105,6 +105,11 @@ namespace kwfp
     , potential(create_potential(parameters))
     , initial_density(parameters)
     , fe(parameters.mesh.degree)
+    , automatic_preconditioner(parameters.linear_solver.preconditioner ==
+                               "auto")
+    , active_preconditioner(automatic_preconditioner ?
+                              std::string("Jacobi") :
+                              parameters.linear_solver.preconditioner)
   {
     AssertThrow(parameters.dimension == dim,
                 ExcMessage("solver instantiated for the wrong dimension"));
@@ -378,63 +383,119 @@ namespace kwfp
                            frobenius_distance(system_C, C) == 0;
     if (!unchanged)
       {
-        {
-          TimerOutput::Scope scope(timer, "operator update");
-          kw_operator.step_matrix(mass_factor, C, system_matrix);
-          system_mass_factor = mass_factor;
-          system_C           = C;
-        }
-        TimerOutput::Scope scope(timer, "preconditioner");
-        const std::string &type = parameters.linear_solver.preconditioner;
-        if (type == "AMG")
-          {
-            auto amg = std::make_unique<TrilinosWrappers::PreconditionAMG>();
-            TrilinosWrappers::PreconditionAMG::AdditionalData data;
-            data.elliptic              = true;
-            data.higher_order_elements = fe.degree > 1;
-            data.smoother_sweeps       = 2;
-            data.aggregation_threshold = 0.02;
-            amg->initialize(system_matrix, data);
-            preconditioner = std::move(amg);
-          }
-        else if (type == "ILU")
-          {
-            auto ilu = std::make_unique<TrilinosWrappers::PreconditionILU>();
-            ilu->initialize(system_matrix);
-            preconditioner = std::move(ilu);
-          }
-        else
-          {
-            auto jacobi =
-              std::make_unique<TrilinosWrappers::PreconditionJacobi>();
-            jacobi->initialize(system_matrix);
-            preconditioner = std::move(jacobi);
-          }
+        TimerOutput::Scope scope(timer, "operator update");
+        kw_operator.step_matrix(mass_factor, C, system_matrix);
       }
+    // The preconditioner of an earlier matrix stays good while C changes
+    // slowly; it is rebuilt when the matrix's mass factor changes or when
+    // GMRES needs clearly more iterations than right after the last rebuild.
+    // Either way GMRES solves the current matrix to the same tolerance.
+    bool rebuild = !preconditioner || mass_factor != system_mass_factor ||
+                   iterations_last_solve > 1.5 * iterations_after_rebuild + 2;
+    system_mass_factor = mass_factor;
+    system_C           = C;
+    if (rebuild)
+      build_preconditioner();
 
     TimerOutput::Scope scope(timer, "linear solve");
-    SolverControl      control(parameters.linear_solver.max_iterations,
-                          parameters.linear_solver.relative_tolerance *
-                            rhs.l2_norm());
+    const double tolerance =
+      parameters.linear_solver.relative_tolerance * rhs.l2_norm();
+    // 'auto' tries point Jacobi with a short budget and moves to AMG for the
+    // rest of the run when that budget is not enough (steps long against
+    // h^2, where Jacobi stalls).
+    const bool trial = automatic_preconditioner && active_preconditioner == "Jacobi";
+    const unsigned int budget =
+      trial ? std::min(60u, parameters.linear_solver.max_iterations) :
+              parameters.linear_solver.max_iterations;
+    SolverControl control(budget, tolerance);
     SolverGMRES<TrilinosWrappers::MPI::Vector> gmres(
       control,
       SolverGMRES<TrilinosWrappers::MPI::Vector>::AdditionalData(100));
+    unsigned int used = 0;
     try
       {
         gmres.solve(system_matrix, x, rhs, *preconditioner);
+        used = control.last_step();
       }
     catch (const SolverControl::NoConvergence &e)
       {
-        std::ostringstream message;
-        message << "GMRES did not converge in " << e.last_step
-                << " iterations (residual " << e.last_residual
-                << ", target " << control.tolerance()
-                << "); raise 'Linear solver/Maximum iterations', choose "
-                   "another 'Linear solver/Preconditioner' or a smaller "
-                   "'Time stepping/Time step'";
-        throw RunFailure(message.str());
+        if (trial)
+          {
+            console << "kwfp: point Jacobi needs more than " << budget
+                    << " GMRES iterations; switching to AMG" << std::endl;
+            active_preconditioner = "AMG";
+            build_preconditioner();
+            rebuild = true;
+            SolverControl full(parameters.linear_solver.max_iterations,
+                               tolerance);
+            SolverGMRES<TrilinosWrappers::MPI::Vector> retry(
+              full,
+              SolverGMRES<TrilinosWrappers::MPI::Vector>::AdditionalData(100));
+            try
+              {
+                retry.solve(system_matrix, x, rhs, *preconditioner);
+                used = budget + full.last_step();
+              }
+            catch (const SolverControl::NoConvergence &e2)
+              {
+                throw_no_convergence(e2.last_step, e2.last_residual, tolerance);
+              }
+          }
+        else
+          throw_no_convergence(e.last_step, e.last_residual, tolerance);
       }
-    return control.last_step();
+    iterations_last_solve = used;
+    if (rebuild)
+      iterations_after_rebuild = used;
+    return used;
+  }
+
+
+  template <int dim>
+  void
+  FokkerPlanckSolver<dim>::throw_no_convergence(const unsigned int steps,
+                                                const double       residual,
+                                                const double       target) const
+  {
+    std::ostringstream message;
+    message << "GMRES did not converge in " << steps << " iterations (residual "
+            << residual << ", target " << target
+            << ") with the " << active_preconditioner
+            << " preconditioner; raise 'Linear solver/Maximum iterations', "
+               "choose another 'Linear solver/Preconditioner' or a smaller "
+               "'Time stepping/Time step'";
+    throw RunFailure(message.str());
+  }
+
+
+  template <int dim>
+  void
+  FokkerPlanckSolver<dim>::build_preconditioner()
+  {
+    TimerOutput::Scope scope(timer, "preconditioner");
+    if (active_preconditioner == "AMG")
+      {
+        auto amg = std::make_unique<TrilinosWrappers::PreconditionAMG>();
+        TrilinosWrappers::PreconditionAMG::AdditionalData data;
+        data.elliptic              = true;
+        data.higher_order_elements = fe.degree > 1;
+        data.smoother_sweeps       = 2;
+        data.aggregation_threshold = 0.02;
+        amg->initialize(system_matrix, data);
+        preconditioner = std::move(amg);
+      }
+    else if (active_preconditioner == "ILU")
+      {
+        auto ilu = std::make_unique<TrilinosWrappers::PreconditionILU>();
+        ilu->initialize(system_matrix);
+        preconditioner = std::move(ilu);
+      }
+    else
+      {
+        auto jacobi = std::make_unique<TrilinosWrappers::PreconditionJacobi>();
+        jacobi->initialize(system_matrix);
+        preconditioner = std::move(jacobi);
+      }
   }
 
 

@@ -81,7 +81,7 @@ namespace kwfp
     {
       double       relative_tolerance = 1e-12;
       unsigned int max_iterations     = 1000;
-      std::string  preconditioner     = "AMG";
+      std::string  preconditioner     = "auto";
     } linear_solver;
 
     /// Output.

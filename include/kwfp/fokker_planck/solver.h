@@ -94,6 +94,12 @@ namespace kwfp
                const DenseMatrix                           &C,
                const dealii::TrilinosWrappers::MPI::Vector &rhs,
                dealii::TrilinosWrappers::MPI::Vector       &x);
+    void
+    build_preconditioner();
+    [[noreturn]] void
+    throw_no_convergence(const unsigned int steps,
+                         const double       residual,
+                         const double       target) const;
     DiagnosticsRow
     diagnostics(const unsigned int step,
                 const double       time,
@@ -128,6 +134,10 @@ namespace kwfp
     double                                 system_mass_factor = -1;
     DenseMatrix                            system_C;
     std::unique_ptr<dealii::TrilinosWrappers::PreconditionBase> preconditioner;
+    const bool   automatic_preconditioner;
+    std::string  active_preconditioner;
+    unsigned int iterations_after_rebuild = 0;
+    unsigned int iterations_last_solve    = 0;
 
     dealii::TrilinosWrappers::MPI::Vector density;       // rho^n, owned
     dealii::TrilinosWrappers::MPI::Vector old_density;   // rho^{n-1}, owned
