@@ -86,7 +86,14 @@ namespace kwfp
             const double tolerance =
               1e-4 * std::max({1.0, std::abs(difference), std::abs(g[i])});
             if (!std::isfinite(g[i]) || !std::isfinite(difference))
-              continue; // reported by the callers' own finiteness checks
+              {
+                std::ostringstream message;
+                message << "Phi_R or its gradient is not finite at u = (";
+                for (unsigned int k = 0; k < d; ++k)
+                  message << (k ? ", " : "") << point[k];
+                message << ") or next to it (e.g. a division by zero)";
+                throw InputError(parameter, message.str());
+              }
             if (std::abs(difference - g[i]) > tolerance)
               {
                 std::ostringstream message;

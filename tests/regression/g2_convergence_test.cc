@@ -1,0 +1,126 @@
+// Benchmark G2 (issue 2) against its closed form: convergence in space and
+// time, mass conservation, KL.
+#include "../run_helpers.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <iostream>
+
+using namespace kwfp;
+using namespace kwfp::testing;
+
+namespace
+{
+  /// Print a lethe-style convergence table and return the rates.
+  std::vector<double>
+  table(const std::string         &title,
+        const std::vector<double> &h_or_dt,
+        const std::vector<double> &errors)
+  {
+    std::vector<double> rates;
+    std::cout << title << "\n      h/dt        L2 error   rate\n";
+    for (unsigned int i = 0; i < errors.size(); ++i)
+      {
+        std::printf("  %10.6f  %12.5e", h_or_dt[i], errors[i]);
+        if (i > 0)
+          {
+            rates.push_back(rate(errors[i - 1], errors[i]));
+            std::printf("  %5.2f", rates.back());
+          }
+        std::printf("\n");
+      }
+    return rates;
+  }
+
+  void
+  expect_mass_conserved(const RunSummary &s)
+  {
+    // 1^T M rho is conserved up to the GMRES residual (relative 1e-12 of
+    // the right-hand side per step) and round-off.
+    for (const DiagnosticsRow &row : s.history)
+      ASSERT_NEAR(row.mass, 1.0, 1e-10) << "step " << row.step;
+  }
+} // namespace
+
+// Q2, BDF2 with dt = 0.0025: the time error at T (about 1e-6 in L2, from
+// dt = 0.005 vs 0.0025 on 64 x 64) is below 1 % of the finest space error,
+// so the observed order is the spatial one, 3 for Q2 in L2.
+TEST(G2, SpaceConvergenceQ2)
+{
+  std::vector<double> h, errors;
+  RunSummary          finest;
+  for (const unsigned int cells : {16u, 32u, 64u})
+    {
+      finest = run_parameters(g2_parameters(cells, 2, 0.0025));
+      h.push_back(16. / cells);
+      errors.push_back(finest.history.back().l2_error);
+      expect_mass_conserved(finest);
+    }
+  const auto rates = table("G2, Q2, BDF2, dt = 0.0025", h, errors);
+  EXPECT_NEAR(rates[0], 3, 0.3);
+  EXPECT_NEAR(rates[1], 3, 0.3);
+  // KL(rho_h || rho_inf) against the exact KL of the Gaussians at T.
+  const DiagnosticsRow &last = finest.history.back();
+  EXPECT_NEAR(last.kl, last.kl_exact, 1e-3 * last.kl_exact);
+  EXPECT_LT(last.l1_error, 6e-4); // FEniCSx reference at 64 x 64: 4.6e-4
+}
+
+// Q1: order 2 in L2; dt = 0.005 gives a time error below 1 % of the finest
+// space error (1e-3).
+TEST(G2, SpaceConvergenceQ1)
+{
+  std::vector<double> h, errors;
+  for (const unsigned int cells : {32u, 64u, 128u})
+    {
+      const RunSummary s = run_parameters(g2_parameters(cells, 1, 0.005));
+      h.push_back(16. / cells);
+      errors.push_back(s.history.back().l2_error);
+      expect_mass_conserved(s);
+    }
+  const auto rates = table("G2, Q1, BDF2, dt = 0.005", h, errors);
+  EXPECT_NEAR(rates[0], 2, 0.2);
+  EXPECT_NEAR(rates[1], 2, 0.2);
+}
+
+// Time: on one mesh the spatial error is the same for every dt, so the
+// differences of the solution's moments between dt, dt/2 and dt/4 show the
+// order of the time discretization alone (self-convergence).
+namespace
+{
+  double
+  moment_distance(const DiagnosticsRow &a, const DiagnosticsRow &b)
+  {
+    DenseVector dm(a.mean);
+    dm -= b.mean;
+    return std::sqrt(dm.norm_sqr() +
+                     std::pow(frobenius_distance(a.covariance, b.covariance),
+                              2));
+  }
+
+  std::vector<double>
+  time_rates(const std::string &scheme, const double dt)
+  {
+    std::vector<RunSummary> runs;
+    for (const double k : {1., 2., 4.})
+      runs.push_back(run_parameters(g2_parameters(32, 2, dt / k, scheme)));
+    const double d1 =
+      moment_distance(runs[0].history.back(), runs[1].history.back());
+    const double d2 =
+      moment_distance(runs[1].history.back(), runs[2].history.back());
+    std::cout << scheme << " dt = " << dt << ": |q(dt) - q(dt/2)| = " << d1
+              << ", |q(dt/2) - q(dt/4)| = " << d2 << ", rate "
+              << rate(d1, d2) << std::endl;
+    return {rate(d1, d2)};
+  }
+} // namespace
+
+TEST(G2, TimeConvergenceBdf2)
+{
+  EXPECT_NEAR(time_rates("BDF2", 0.02)[0], 2, 0.2);
+}
+
+TEST(G2, TimeConvergenceBdf1)
+{
+  EXPECT_NEAR(time_rates("BDF1", 0.01)[0], 1, 0.1);
+}

@@ -1,0 +1,76 @@
+#include <deal.II/base/mpi.h>
+#include <deal.II/base/parameter_handler.h>
+
+#include "run_helpers.h"
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace kwfp::testing
+{
+  RunSummary
+  run_parameters(const std::string &text)
+  {
+    char directory[] = "/tmp/kwfp_test_XXXXXX";
+    if (mkdtemp(directory) == nullptr)
+      throw std::runtime_error("cannot create a temporary directory");
+    const std::string full = text + "\nsubsection Output\n  set Directory = " +
+                             std::string(directory) +
+                             "\n  set Interval = 0\nend\n";
+    dealii::ParameterHandler prm;
+    Parameters::declare(prm);
+    Parameters parameters;
+    parameters.read_from_string(prm, full);
+    std::ostringstream console;
+    RunSummary         summary;
+    switch (parameters.dimension)
+      {
+        case 1:
+          summary = FokkerPlanckSolver<1>(parameters, full, MPI_COMM_WORLD,
+                                          console)
+                      .run();
+          break;
+        case 2:
+          summary = FokkerPlanckSolver<2>(parameters, full, MPI_COMM_WORLD,
+                                          console)
+                      .run();
+          break;
+        default:
+          summary = FokkerPlanckSolver<3>(parameters, full, MPI_COMM_WORLD,
+                                          console)
+                      .run();
+      }
+    std::filesystem::remove_all(directory);
+    return summary;
+  }
+
+
+  std::string
+  g2_parameters(const unsigned int cells,
+                const unsigned int degree,
+                const double       dt,
+                const std::string &scheme,
+                const std::string &extra)
+  {
+    std::ostringstream s;
+    s.precision(17);
+    s << "set Dimension = 2\n"
+      << "subsection Potential\n  set Type = quadratic\n"
+      << "  subsection Quadratic\n    set Minimizer u_0 = 1, -0.5\n"
+      << "    set Covariance B = 0.5, 0.2; 0.2, 0.8\n  end\nend\n"
+      << "subsection Initial density\n  set Type = Gaussian\n"
+      << "  set Mean m_0 = -1.5, 1.5\n"
+      << "  set Covariance C_0 = 1.0, -0.3; -0.3, 0.6\nend\n"
+      << "subsection Mesh\n  set Lower corner = -8, -8\n"
+      << "  set Upper corner = 8, 8\n  set Subdivisions = " << cells << "\n"
+      << "  set Global refinements = 0\n"
+      << "  set Finite element degree = " << degree << "\nend\n"
+      << "subsection Time stepping\n  set Final time = 2\n"
+      << "  set Time step = " << dt << "\n  set Scheme = " << scheme
+      << "\nend\n"
+      << extra;
+    return s.str();
+  }
+} // namespace kwfp::testing

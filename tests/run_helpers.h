@@ -1,0 +1,39 @@
+#ifndef kwfp_tests_run_helpers_h
+#define kwfp_tests_run_helpers_h
+
+#include <kwfp/fokker_planck/solver.h>
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+namespace kwfp::testing
+{
+  /**
+   * Run the finite-element solver on a parameter file given as text, in a
+   * fresh temporary output directory, without field output. Returns the
+   * summary with every diagnostics row.
+   */
+  RunSummary
+  run_parameters(const std::string &text);
+
+  /**
+   * Benchmark G2 (see benchmarks/g2.sh) with @p cells per axis, Q_@p degree,
+   * time step @p dt, @p scheme "BDF1" or "BDF2", and @p extra prm lines.
+   */
+  std::string
+  g2_parameters(const unsigned int cells,
+                const unsigned int degree,
+                const double       dt,
+                const std::string &scheme = "BDF2",
+                const std::string &extra  = "");
+
+  /// log2(e_coarse / e_fine): the observed order when h or dt halves.
+  inline double
+  rate(const double coarse, const double fine)
+  {
+    return std::log2(coarse / fine);
+  }
+} // namespace kwfp::testing
+
+#endif

@@ -1,0 +1,12 @@
+#include <deal.II/base/mpi.h>
+
+#include <gtest/gtest.h>
+
+// GoogleTest main with MPI initialized (the solver uses Trilinos and p4est).
+int
+main(int argc, char **argv)
+{
+  dealii::Utilities::MPI::MPI_InitFinalize mpi(argc, argv, 1);
+  ::testing::InitGoogleTest(&argc, argv);
+  return RUN_ALL_TESTS();
+}

@@ -1,0 +1,139 @@
+#include <kwfp/base/errors.h>
+#include <kwfp/potential/expression_potential.h>
+#include <kwfp/potential/linear_inverse_problem.h>
+#include <kwfp/potential/quadratic_potential.h>
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+using namespace kwfp;
+
+namespace
+{
+  /// Compare the gradient (and Hessian, if any) with central differences.
+  void
+  expect_derivatives_match_differences(const Potential          &phi,
+                                       const std::vector<double> &u)
+  {
+    const unsigned int  d = phi.dimension();
+    std::vector<double> g(d), gp(d), gm(d);
+    phi.gradient(dealii::make_array_view(u), dealii::make_array_view(g));
+    const double h = 1e-5;
+    for (unsigned int i = 0; i < d; ++i)
+      {
+        std::vector<double> up = u, um = u;
+        up[i] += h;
+        um[i] -= h;
+        const double fd = (phi.value(dealii::make_array_view(up)) -
+                           phi.value(dealii::make_array_view(um))) /
+                          (2 * h);
+        // Central differences: error h^2/6 |Phi'''| + round-off
+        // eps |Phi| / h, both below 1e-6 here.
+        EXPECT_NEAR(g[i], fd, 1e-6 * std::max(1.0, std::abs(g[i])))
+          << phi.description() << ", component " << i;
+        if (phi.has_hessian())
+          {
+            phi.gradient(dealii::make_array_view(up), dealii::make_array_view(gp));
+            phi.gradient(dealii::make_array_view(um), dealii::make_array_view(gm));
+            const DenseMatrix H = phi.hessian(dealii::make_array_view(u));
+            for (unsigned int j = 0; j < d; ++j)
+              EXPECT_NEAR(H(j, i), (gp[j] - gm[j]) / (2 * h), 1e-6);
+          }
+      }
+  }
+} // namespace
+
+TEST(Potentials, QuadraticGradientAndHessian)
+{
+  const QuadraticPotential phi(to_dense_vector({1, -0.5}),
+                               parse_matrix("0.5, 0.2; 0.2, 0.8", "B"));
+  expect_derivatives_match_differences(phi, {0.3, 0.7});
+  expect_derivatives_match_differences(phi, {-4, 6});
+  EXPECT_NEAR(phi.value(dealii::make_array_view(std::vector<double>{1, -0.5})),
+              0,
+              1e-15);
+}
+
+TEST(Potentials, LinearInverseProblemDerivativesAndPosterior)
+{
+  const LinearInverseProblemPotential phi(
+    parse_matrix("1, 0.5; 0.2, 1; 1, -1", "A"),
+    to_dense_vector({1.2, 0.4, 0.9}),
+    parse_matrix("0.3, 0, 0; 0, 0.3, 0; 0, 0, 0.5", "Gamma"),
+    parse_matrix("4, 0; 0, 4", "Gamma_0"),
+    to_dense_vector({0.1, -0.2}));
+  expect_derivatives_match_differences(phi, {0.3, 0.7});
+  expect_derivatives_match_differences(phi, {-2, 3});
+  // The posterior mean u_0 is the minimizer: grad Phi_R(u_0) = 0, and the
+  // Hessian is B^{-1}.
+  const Gaussian            posterior = *phi.stationary_gaussian();
+  const std::vector<double> u_0(posterior.mean().begin(),
+                                posterior.mean().end());
+  std::vector<double>       g(2);
+  phi.gradient(dealii::make_array_view(u_0), dealii::make_array_view(g));
+  EXPECT_NEAR(g[0], 0, 1e-13);
+  EXPECT_NEAR(g[1], 0, 1e-13);
+  const DenseMatrix H = phi.hessian(dealii::make_array_view(u_0));
+  EXPECT_LT(frobenius_distance(spd_inverse(H), posterior.covariance()), 1e-13);
+}
+
+TEST(Potentials, ExpressionGradient)
+{
+  const ExpressionPotential phi(2,
+                                "a*x^4/4 - x^2/2 + y^2/2 + x*y/10",
+                                "a*x^3 - x + y/10; y + x/10",
+                                {{"a", 1.5}},
+                                "Potential/Expression");
+  expect_derivatives_match_differences(phi, {0.3, 0.7});
+  expect_derivatives_match_differences(phi, {-1.2, 0.4});
+  // u1, u2 are the same variables as x, y.
+  const ExpressionPotential same(
+    2, "u1^2 + 3*u2", "2*u1; 3", {}, "Potential/Expression");
+  EXPECT_DOUBLE_EQ(
+    same.value(dealii::make_array_view(std::vector<double>{2, 1})), 7);
+}
+
+TEST(Potentials, ExpressionErrorsNameTheParameter)
+{
+  try
+    {
+      ExpressionPotential(2, "x^2 +* y", "x; y", {}, "Potential/Expression");
+      ADD_FAILURE() << "syntax error not reported";
+    }
+  catch (const InputError &e)
+    {
+      EXPECT_EQ(e.parameter, "Potential/Expression/Phi_R");
+    }
+  try
+    {
+      ExpressionPotential(2, "x^2", "2*x; w", {}, "Potential/Expression");
+      ADD_FAILURE() << "unknown variable not reported";
+    }
+  catch (const InputError &e)
+    {
+      EXPECT_EQ(e.parameter, "Potential/Expression/Gradient");
+    }
+  try
+    {
+      ExpressionPotential(2, "x^2", "2*x", {}, "Potential/Expression");
+      ADD_FAILURE() << "wrong number of gradient components not reported";
+    }
+  catch (const InputError &e)
+    {
+      EXPECT_EQ(e.parameter, "Potential/Expression/Gradient");
+    }
+}
+
+TEST(Potentials, InconsistentGradientIsDetected)
+{
+  const ExpressionPotential wrong(
+    2, "x^2 + y^2", "2*x; y", {}, "Potential/Expression");
+  EXPECT_THROW(check_gradient_against_differences(
+                 wrong, {{0.5, 0.5}, {1, -2}}, "Potential/Expression/Gradient"),
+               InputError);
+  const ExpressionPotential right(
+    2, "x^2 + y^2", "2*x; 2*y", {}, "Potential/Expression");
+  EXPECT_NO_THROW(check_gradient_against_differences(
+    right, {{0.5, 0.5}, {1, -2}}, "Potential/Expression/Gradient"));
+}
