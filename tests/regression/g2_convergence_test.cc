@@ -36,10 +36,11 @@ namespace
   void
   expect_mass_conserved(const RunSummary &s)
   {
-    // 1^T M rho is conserved up to the GMRES residual (relative 1e-12 of
-    // the right-hand side per step) and round-off.
+    // 1^T M rho is conserved by the scheme (zero column sums of A(C)); the
+    // solver's mass defect is removed each step, so what is left is
+    // round-off: about 1e-16 per step and unknown-sum, far below 1e-12.
     for (const DiagnosticsRow &row : s.history)
-      ASSERT_NEAR(row.mass, 1.0, 1e-10) << "step " << row.step;
+      ASSERT_NEAR(row.mass, 1.0, 1e-12) << "step " << row.step;
   }
 } // namespace
 
@@ -117,7 +118,7 @@ namespace
 
 TEST(G2, TimeConvergenceBdf2)
 {
-  EXPECT_NEAR(time_rates("BDF2", 0.02)[0], 2, 0.2);
+  EXPECT_NEAR(time_rates("BDF2", 0.01)[0], 2, 0.2);
 }
 
 TEST(G2, TimeConvergenceBdf1)

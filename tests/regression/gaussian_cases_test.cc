@@ -72,7 +72,7 @@ TEST(Gaussian1d, ExampleMatchesClosedForm)
   EXPECT_LT(last.l1_error, 5e-5);
   EXPECT_NEAR(last.kl, last.kl_exact, 1e-3 * last.kl_exact);
   for (const auto &row : s.history)
-    ASSERT_NEAR(row.mass, 1, 1e-10);
+    ASSERT_NEAR(row.mass, 1, 1e-12);
 }
 
 // The classical Fokker-Planck equation (C = I) from the G2 data: Q2 on 32^2
@@ -141,7 +141,7 @@ TEST(Gaussian3d, ConvergesAgainstClosedForm)
             << fine.history.back().l2_error << ", rate " << r << std::endl;
   EXPECT_GT(r, 2.5);
   for (const auto &row : fine.history)
-    ASSERT_NEAR(row.mass, 1, 1e-10);
+    ASSERT_NEAR(row.mass, 1, 1e-12);
 }
 
 // The fully implicit step (C iterated to a fixed point) agrees with the

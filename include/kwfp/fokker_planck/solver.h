@@ -143,6 +143,7 @@ namespace kwfp
     dealii::TrilinosWrappers::MPI::Vector old_density;   // rho^{n-1}, owned
     dealii::TrilinosWrappers::MPI::Vector ghosted;       // with ghosts
     dealii::TrilinosWrappers::MPI::Vector stationary;    // rho_inf, ghosted
+    dealii::TrilinosWrappers::MPI::Vector matrix_times_solution; // S x
 
     std::unique_ptr<DiagnosticsCsv> csv;
     std::unique_ptr<FieldOutput<dim>> field_output;
