@@ -1,6 +1,6 @@
-#include <deal.II/base/mpi.h>
-
 #include <kwfp/app/application.h>
+
+#include <deal.II/base/mpi.h>
 
 #include <iostream>
 

@@ -1,7 +1,7 @@
+#include "run_helpers.h"
+
 #include <deal.II/base/mpi.h>
 #include <deal.II/base/parameter_handler.h>
-
-#include "run_helpers.h"
 
 #include <cstdlib>
 #include <filesystem>
@@ -28,19 +28,19 @@ namespace kwfp::testing
     switch (parameters.dimension)
       {
         case 1:
-          summary = FokkerPlanckSolver<1>(parameters, full, MPI_COMM_WORLD,
-                                          console)
-                      .run();
+          summary =
+            FokkerPlanckSolver<1>(parameters, full, MPI_COMM_WORLD, console)
+              .run();
           break;
         case 2:
-          summary = FokkerPlanckSolver<2>(parameters, full, MPI_COMM_WORLD,
-                                          console)
-                      .run();
+          summary =
+            FokkerPlanckSolver<2>(parameters, full, MPI_COMM_WORLD, console)
+              .run();
           break;
         default:
-          summary = FokkerPlanckSolver<3>(parameters, full, MPI_COMM_WORLD,
-                                          console)
-                      .run();
+          summary =
+            FokkerPlanckSolver<3>(parameters, full, MPI_COMM_WORLD, console)
+              .run();
       }
     std::filesystem::remove_all(directory);
     return summary;

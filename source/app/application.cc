@@ -1,11 +1,11 @@
-#include <deal.II/base/exceptions.h>
-#include <deal.II/base/mpi.h>
-#include <deal.II/base/parameter_handler.h>
-
 #include <kwfp/app/application.h>
 #include <kwfp/app/parameters.h>
 #include <kwfp/base/errors.h>
 #include <kwfp/fokker_planck/solver.h>
+
+#include <deal.II/base/exceptions.h>
+#include <deal.II/base/mpi.h>
+#include <deal.II/base/parameter_handler.h>
 
 #include <sstream>
 
@@ -57,8 +57,9 @@ namespace kwfp
                   std::ostream                   &out,
                   std::ostream                   &err)
   {
-    const bool is_root = dealii::Utilities::MPI::this_mpi_process(communicator) == 0;
-    const auto fail    = [&](const int code, const std::string &message) {
+    const bool is_root =
+      dealii::Utilities::MPI::this_mpi_process(communicator) == 0;
+    const auto fail = [&](const int code, const std::string &message) {
       if (is_root)
         err << "kwfp: error: " << message << std::endl;
       return code;
@@ -70,7 +71,7 @@ namespace kwfp
           err << usage;
         return usage_error;
       }
-    const std::string &argument = arguments[0];
+    const std::string       &argument = arguments[0];
     dealii::ParameterHandler prm;
     Parameters::declare(prm);
     if (argument == "--help" || argument == "-h")

@@ -1,8 +1,8 @@
-#include <deal.II/base/exceptions.h>
-
 #include <kwfp/app/parameters.h>
 #include <kwfp/base/errors.h>
 #include <kwfp/base/expression.h>
+
+#include <deal.II/base/exceptions.h>
 
 #include <fstream>
 #include <sstream>
@@ -157,10 +157,7 @@ namespace kwfp
     prm.leave_subsection();
 
     prm.enter_subsection("Time stepping");
-    prm.declare_entry("Final time",
-                      "2",
-                      Double(),
-                      "Final time T (> 0).");
+    prm.declare_entry("Final time", "2", Double(), "Final time T (> 0).");
     prm.declare_entry("Time step",
                       "0.01",
                       Double(),
@@ -250,12 +247,11 @@ namespace kwfp
       throw InputError("Dimension",
                        "the finite-element solver needs d = 1, 2 or 3, got " +
                          std::to_string(d_read));
-    dimension           = d_read;
+    dimension            = d_read;
     const unsigned int d = dimension;
 
     prm.enter_subsection("Fokker-Planck equation");
-    diffusion_matrix =
-      parse_diffusion_matrix_type(prm.get("Diffusion matrix"));
+    diffusion_matrix = parse_diffusion_matrix_type(prm.get("Diffusion matrix"));
     if (diffusion_matrix == DiffusionMatrixType::fixed)
       fixed_diffusion_matrix =
         parse_spd(prm.get("Fixed diffusion matrix"),
@@ -268,10 +264,8 @@ namespace kwfp
     if (potential.type == "quadratic")
       {
         prm.enter_subsection("Quadratic");
-        potential.minimizer = to_dense_vector(
-          parse_vector(prm.get("Minimizer u_0"),
-                       "Potential/Quadratic/Minimizer u_0",
-                       d));
+        potential.minimizer  = to_dense_vector(parse_vector(
+          prm.get("Minimizer u_0"), "Potential/Quadratic/Minimizer u_0", d));
         potential.covariance = parse_spd(prm.get("Covariance B"),
                                          "Potential/Quadratic/Covariance B",
                                          d);
@@ -280,15 +274,14 @@ namespace kwfp
     else if (potential.type == "linear inverse problem")
       {
         prm.enter_subsection("Linear inverse problem");
-        const std::string path = "Potential/Linear inverse problem/";
-        potential.forward_matrix =
-          parse_matrix(prm.get("Forward matrix A"),
-                       path + "Forward matrix A",
-                       0,
-                       d);
-        const unsigned int K = potential.forward_matrix.m();
-        potential.data       = to_dense_vector(
-          parse_vector(prm.get("Data y"), path + "Data y", K));
+        const std::string path   = "Potential/Linear inverse problem/";
+        potential.forward_matrix = parse_matrix(prm.get("Forward matrix A"),
+                                                path + "Forward matrix A",
+                                                0,
+                                                d);
+        const unsigned int K     = potential.forward_matrix.m();
+        potential.data =
+          to_dense_vector(parse_vector(prm.get("Data y"), path + "Data y", K));
         potential.noise_covariance =
           parse_spd(prm.get("Noise covariance Gamma"),
                     path + "Noise covariance Gamma",
@@ -306,9 +299,8 @@ namespace kwfp
         prm.enter_subsection("Expression");
         potential.expression = prm.get("Phi_R");
         potential.gradient   = prm.get("Gradient");
-        potential.constants =
-          parse_constants(prm.get("Constants"),
-                          "Potential/Expression/Constants");
+        potential.constants  = parse_constants(prm.get("Constants"),
+                                              "Potential/Expression/Constants");
         prm.leave_subsection();
       }
     prm.leave_subsection();
@@ -319,10 +311,9 @@ namespace kwfp
       {
         initial_density.mean = to_dense_vector(
           parse_vector(prm.get("Mean m_0"), "Initial density/Mean m_0", d));
-        initial_density.covariance =
-          parse_spd(prm.get("Covariance C_0"),
-                    "Initial density/Covariance C_0",
-                    d);
+        initial_density.covariance = parse_spd(prm.get("Covariance C_0"),
+                                               "Initial density/Covariance C_0",
+                                               d);
       }
     else
       {
@@ -352,11 +343,10 @@ namespace kwfp
     mesh.subdivisions.clear();
     for (unsigned int i = 0; i < d; ++i)
       {
-        const double s = subdivisions.size() == 1 ? subdivisions[0] :
-                                                    subdivisions[i];
+        const double s =
+          subdivisions.size() == 1 ? subdivisions[0] : subdivisions[i];
         if (s < 1 || s != static_cast<unsigned int>(s))
-          throw InputError("Mesh/Subdivisions",
-                           "must be positive integers");
+          throw InputError("Mesh/Subdivisions", "must be positive integers");
         mesh.subdivisions.push_back(static_cast<unsigned int>(s));
       }
     const long refinements = prm.get_integer("Global refinements");
@@ -385,7 +375,7 @@ namespace kwfp
       throw InputError("Time stepping/Time step",
                        "more than 1e8 steps would be needed to reach the "
                        "final time");
-    time_stepping.bdf_order = prm.get("Scheme") == "BDF1" ? 1 : 2;
+    time_stepping.bdf_order           = prm.get("Scheme") == "BDF1" ? 1 : 2;
     time_stepping.implicit_covariance = prm.get_bool("Implicit covariance");
     time_stepping.implicit_tolerance  = prm.get_double("Implicit tolerance");
     if (!(time_stepping.implicit_tolerance > 0))
@@ -456,8 +446,8 @@ namespace kwfp
     catch (const dealii::ExceptionBase &e)
       {
         throw InputError("(parameter file)",
-                         "cannot read '" + filename + "': " +
-                           deal_ii_message(e));
+                         "cannot read '" + filename +
+                           "': " + deal_ii_message(e));
       }
     parse(prm);
   }

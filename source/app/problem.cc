@@ -11,11 +11,11 @@ namespace kwfp
     if (p.type == "Gaussian")
       gaussian_density.emplace(p.mean, p.covariance);
     else
-      expression = std::make_shared<ScalarExpression>(
-        p.expression,
-        parameters.dimension,
-        p.constants,
-        "Initial density/Expression");
+      expression =
+        std::make_shared<ScalarExpression>(p.expression,
+                                           parameters.dimension,
+                                           p.constants,
+                                           "Initial density/Expression");
   }
 
 
@@ -41,12 +41,11 @@ namespace kwfp
     if (p.type == "quadratic")
       return std::make_unique<QuadraticPotential>(p.minimizer, p.covariance);
     if (p.type == "linear inverse problem")
-      return std::make_unique<LinearInverseProblemPotential>(
-        p.forward_matrix,
-        p.data,
-        p.noise_covariance,
-        p.prior_covariance,
-        p.prior_mean);
+      return std::make_unique<LinearInverseProblemPotential>(p.forward_matrix,
+                                                             p.data,
+                                                             p.noise_covariance,
+                                                             p.prior_covariance,
+                                                             p.prior_mean);
     return std::make_unique<ExpressionPotential>(parameters.dimension,
                                                  p.expression,
                                                  p.gradient,

@@ -81,7 +81,7 @@ namespace kwfp
                const unsigned int expected_rows,
                const unsigned int expected_columns)
   {
-    const std::vector<std::string> rows = split(text, ';');
+    const std::vector<std::string>   rows = split(text, ';');
     std::vector<std::vector<double>> entries;
     for (const std::string &row : rows)
       entries.push_back(parse_vector(row, parameter));

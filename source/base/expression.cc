@@ -78,7 +78,8 @@ namespace kwfp
         const std::size_t equal = item.find('=');
         if (equal == std::string::npos)
           throw InputError(parameter,
-                           "constant '" + item + "' is not of the form name=value");
+                           "constant '" + item +
+                             "' is not of the form name=value");
         std::string name = item.substr(0, equal);
         name.erase(0, name.find_first_not_of(" \t"));
         name.erase(name.find_last_not_of(" \t") + 1);
@@ -94,7 +95,8 @@ namespace kwfp
         catch (const std::exception &)
           {
             throw InputError(parameter,
-                             "value of constant '" + name + "' is not a number");
+                             "value of constant '" + name +
+                               "' is not a number");
           }
         if (name.empty())
           throw InputError(parameter, "a constant has no name");

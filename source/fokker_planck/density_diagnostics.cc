@@ -1,9 +1,8 @@
-#include <deal.II/base/mpi.h>
-
-#include <deal.II/fe/fe_values.h>
-
 #include <kwfp/base/errors.h>
 #include <kwfp/fokker_planck/density_diagnostics.h>
+
+#include <deal.II/base/mpi.h>
+#include <deal.II/fe/fe_values.h>
 
 #include <cmath>
 #include <limits>
@@ -40,8 +39,8 @@ namespace kwfp
           for (const unsigned int q : fe_values.quadrature_point_indices())
             {
               const Point<dim> &u = fe_values.quadrature_point(q);
-              const auto view = make_array_view(u.begin_raw(), u.end_raw());
-              const double      value = potential.value(view);
+              const auto   view   = make_array_view(u.begin_raw(), u.end_raw());
+              const double value  = potential.value(view);
               potential.gradient(view, make_array_view(g));
               Tensor<1, dim> grad;
               bool           finite = std::isfinite(value);
@@ -60,8 +59,8 @@ namespace kwfp
         }
 
     // Collective finiteness check: every rank throws the same error.
-    const auto bad_points = Utilities::MPI::all_gather(communicator,
-                                                       first_bad_point);
+    const auto bad_points =
+      Utilities::MPI::all_gather(communicator, first_bad_point);
     for (const auto &p : bad_points)
       if (!p.empty())
         {
@@ -102,7 +101,7 @@ namespace kwfp
     const double                         max_density,
     const std::optional<Gaussian>       &exact) const
   {
-    FEValues<dim> fe_values(dof_handler->get_fe(),
+    FEValues<dim>               fe_values(dof_handler->get_fe(),
                             quadrature,
                             update_values | update_gradients);
     const unsigned int          n_q = quadrature.size();
@@ -135,9 +134,9 @@ namespace kwfp
                 }
               if (exact)
                 {
-                  const double e = exact->density(
-                    make_array_view(points[k].begin_raw(),
-                                    points[k].end_raw()));
+                  const double e =
+                    exact->density(make_array_view(points[k].begin_raw(),
+                                                   points[k].end_raw()));
                   local[2] += std::abs(r - e) * JxW[k];
                   local[3] += (r - e) * (r - e) * JxW[k];
                 }

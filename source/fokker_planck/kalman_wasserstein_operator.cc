@@ -1,10 +1,8 @@
-#include <deal.II/base/index_set.h>
-
-#include <deal.II/dofs/dof_tools.h>
-
-#include <deal.II/fe/fe_values.h>
-
 #include <kwfp/fokker_planck/kalman_wasserstein_operator.h>
+
+#include <deal.II/base/index_set.h>
+#include <deal.II/dofs/dof_tools.h>
+#include <deal.II/fe/fe_values.h>
 
 #include <Epetra_CrsMatrix.h>
 
@@ -54,21 +52,22 @@ namespace kwfp
                                       communicator));
     sparsity.compress();
 
-    const unsigned int n_pairs = dim * (dim + 1) / 2;
+    const unsigned int                          n_pairs = dim * (dim + 1) / 2;
     std::vector<TrilinosWrappers::SparseMatrix> pieces(n_pairs);
     mass.reinit(sparsity);
     for (auto &p : pieces)
       p.reinit(sparsity);
 
-    const FiniteElement<dim> &fe = dof_handler.get_fe();
-    FEValues<dim>             fe_values(fe,
+    const FiniteElement<dim>            &fe = dof_handler.get_fe();
+    FEValues<dim>                        fe_values(fe,
                             quadrature,
                             update_values | update_gradients |
                               update_quadrature_points | update_JxW_values);
-    const unsigned int        n_dofs = fe.n_dofs_per_cell();
-    FullMatrix<double>        local_mass(n_dofs, n_dofs);
-    std::vector<FullMatrix<double>> local_pieces(
-      n_pairs, FullMatrix<double>(n_dofs, n_dofs));
+    const unsigned int                   n_dofs = fe.n_dofs_per_cell();
+    FullMatrix<double>                   local_mass(n_dofs, n_dofs);
+    std::vector<FullMatrix<double>>      local_pieces(n_pairs,
+                                                 FullMatrix<double>(n_dofs,
+                                                                    n_dofs));
     std::vector<types::global_dof_index> dof_indices(n_dofs);
     std::vector<Tensor<1, dim>>          flux(n_dofs);
     std::vector<double>                  grad_phi(dim);
@@ -111,9 +110,7 @@ namespace kwfp
                 }
             }
           cell->get_dof_indices(dof_indices);
-          constraints.distribute_local_to_global(local_mass,
-                                                 dof_indices,
-                                                 mass);
+          constraints.distribute_local_to_global(local_mass, dof_indices, mass);
           for (unsigned int k = 0; k < n_pairs; ++k)
             constraints.distribute_local_to_global(local_pieces[k],
                                                    dof_indices,
@@ -166,8 +163,7 @@ namespace kwfp
     // the stored pieces: overwrite its values in place.
     Epetra_CrsMatrix &e =
       const_cast<Epetra_CrsMatrix &>(matrix.trilinos_matrix());
-    AssertThrow(static_cast<std::size_t>(e.NumMyNonzeros()) ==
-                  values[0].size(),
+    AssertThrow(static_cast<std::size_t>(e.NumMyNonzeros()) == values[0].size(),
                 ExcMessage("step matrix without the operator's pattern"));
     std::size_t offset = 0;
     for (int row = 0; row < e.NumMyRows(); ++row)

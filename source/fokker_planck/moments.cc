@@ -1,10 +1,8 @@
-#include <deal.II/base/mpi.h>
-
-#include <deal.II/fe/fe_values.h>
-
-#include <deal.II/lac/trilinos_vector.h>
-
 #include <kwfp/fokker_planck/moments.h>
+
+#include <deal.II/base/mpi.h>
+#include <deal.II/fe/fe_values.h>
+#include <deal.II/lac/trilinos_vector.h>
 
 namespace kwfp
 {
@@ -17,8 +15,8 @@ namespace kwfp
                                  const Point<dim>      &center,
                                  const MPI_Comm         communicator)
   {
-    this->center       = center;
-    this->communicator = communicator;
+    this->center                     = center;
+    this->communicator               = communicator;
     const unsigned int n_functionals = 1 + dim + dim * (dim + 1) / 2;
     const IndexSet     owned         = dof_handler.locally_owned_dofs();
 
@@ -26,7 +24,7 @@ namespace kwfp
     for (auto &v : w)
       v.reinit(owned, communicator);
 
-    FEValues<dim> fe_values(dof_handler.get_fe(),
+    FEValues<dim>      fe_values(dof_handler.get_fe(),
                             quadrature,
                             update_values | update_quadrature_points |
                               update_JxW_values);
@@ -78,9 +76,9 @@ namespace kwfp
   MomentFunctionals<dim>::mass(
     const TrilinosWrappers::MPI::Vector &density) const
   {
-    double             local = 0;
-    const double      *rho   = density.begin();
-    const std::size_t  n     = weights[0].size();
+    double            local = 0;
+    const double     *rho   = density.begin();
+    const std::size_t n     = weights[0].size();
     for (std::size_t i = 0; i < n; ++i)
       local += weights[0][i] * rho[i];
     return Utilities::MPI::sum(local, communicator);

@@ -1,24 +1,18 @@
-#include <deal.II/base/function.h>
-#include <deal.II/base/mpi.h>
-#include <deal.II/base/quadrature_lib.h>
-
-#include <deal.II/distributed/shared_tria.h>
-#include <deal.II/distributed/tria.h>
-
-#include <deal.II/dofs/dof_tools.h>
-
-#include <deal.II/fe/mapping_q1.h>
-
-#include <deal.II/grid/grid_generator.h>
-
-#include <deal.II/lac/solver_control.h>
-#include <deal.II/lac/solver_gmres.h>
-
-#include <deal.II/numerics/vector_tools.h>
-
 #include <kwfp/base/errors.h>
 #include <kwfp/fokker_planck/solver.h>
 #include <kwfp/potential/expression_potential.h>
+
+#include <deal.II/base/function.h>
+#include <deal.II/base/mpi.h>
+#include <deal.II/base/quadrature_lib.h>
+#include <deal.II/distributed/shared_tria.h>
+#include <deal.II/distributed/tria.h>
+#include <deal.II/dofs/dof_tools.h>
+#include <deal.II/fe/mapping_q1.h>
+#include <deal.II/grid/grid_generator.h>
+#include <deal.II/lac/solver_control.h>
+#include <deal.II/lac/solver_gmres.h>
+#include <deal.II/numerics/vector_tools.h>
 
 #include <chrono>
 #include <cmath>
@@ -137,13 +131,12 @@ namespace kwfp
         {
           const double sigma = std::sqrt(g.covariance()(a, a));
           if (outside[2 * a] > 1e-7)
-            advice << " lower 'Mesh/Lower corner' coordinate " << a + 1
-                   << " (" << outside[2 * a] << " of the mass lies below "
-                   << lower[a] << ") to at most " << g.mean()[a] - z * sigma
-                   << ";";
+            advice << " lower 'Mesh/Lower corner' coordinate " << a + 1 << " ("
+                   << outside[2 * a] << " of the mass lies below " << lower[a]
+                   << ") to at most " << g.mean()[a] - z * sigma << ";";
           if (outside[2 * a + 1] > 1e-7)
-            advice << " raise 'Mesh/Upper corner' coordinate " << a + 1
-                   << " (" << outside[2 * a + 1] << " of the mass lies above "
+            advice << " raise 'Mesh/Upper corner' coordinate " << a + 1 << " ("
+                   << outside[2 * a + 1] << " of the mass lies above "
                    << upper[a] << ") to at least " << g.mean()[a] + z * sigma
                    << ";";
         }
@@ -220,7 +213,10 @@ namespace kwfp
 
     // Exact for the moments; the drift term sees grad Phi_R of any form.
     const QGauss<dim> quadrature(fe.degree + 2);
-    density_diagnostics.reinit(dof_handler, quadrature, *potential, communicator);
+    density_diagnostics.reinit(dof_handler,
+                               quadrature,
+                               *potential,
+                               communicator);
     kw_operator.reinit(
       dof_handler, constraints, *potential, quadrature, communicator);
     kw_operator.reinit_matrix(system_matrix);
@@ -236,8 +232,8 @@ namespace kwfp
     stationary.reinit(owned_dofs, relevant_dofs, communicator);
     {
       TrilinosWrappers::MPI::Vector owned(owned_dofs, communicator);
-      const double log_Z = density_diagnostics.log_normalization();
-      const Potential &Phi = *potential;
+      const double     log_Z = density_diagnostics.log_normalization();
+      const Potential &Phi   = *potential;
       interpolate(
         dof_handler,
         [&Phi, log_Z](const ArrayView<const double> &u) {
@@ -248,12 +244,40 @@ namespace kwfp
     }
 
     set_initial_density();
+    if (!potential->stationary_gaussian())
+      warn_if_large_on_boundary(stationary, "stationary density");
 
     if (initial_density.gaussian() && potential->stationary_gaussian())
       closed_form.emplace(*initial_density.gaussian(),
                           *potential->stationary_gaussian(),
                           parameters.diffusion_matrix,
                           parameters.fixed_diffusion_matrix);
+  }
+
+
+  template <int dim>
+  void
+  FokkerPlanckSolver<dim>::warn_if_large_on_boundary(
+    const TrilinosWrappers::MPI::Vector &v,
+    const std::string                   &what) const
+  {
+    const IndexSet boundary = DoFTools::extract_boundary_dofs(dof_handler);
+    double         local    = 0;
+    for (const auto i : boundary)
+      if (owned_dofs.is_element(i))
+        local = std::max(local, static_cast<double>(v[i]));
+    double local_maximum = 0;
+    for (const auto i : owned_dofs)
+      local_maximum = std::max(local_maximum, static_cast<double>(v[i]));
+    const double on_boundary = Utilities::MPI::max(local, communicator);
+    const double maximum     = Utilities::MPI::max(local_maximum, communicator);
+    if (on_boundary > 1e-6 * maximum)
+      console << "Warning: the " << what << " on the boundary reaches "
+              << on_boundary / maximum
+              << " of its maximum; the no-flux box may truncate it. "
+                 "Consider a larger box (Mesh/Lower corner, Mesh/Upper "
+                 "corner)."
+              << std::endl;
   }
 
 
@@ -284,12 +308,11 @@ namespace kwfp
     const auto all_bad = Utilities::MPI::all_gather(communicator, bad_node);
     for (const auto &b : all_bad)
       if (!b.empty())
-        throw InputError("Initial density/Expression",
-                         std::string(std::isfinite(b[0]) ? "is negative" :
-                                                           "is not finite") +
-                           " at u = " +
-                           format_point(std::vector<double>(b.begin() + 1,
-                                                            b.end())));
+        throw InputError(
+          "Initial density/Expression",
+          std::string(std::isfinite(b[0]) ? "is negative" : "is not finite") +
+            " at u = " +
+            format_point(std::vector<double>(b.begin() + 1, b.end())));
 
     const double mass = moment_functionals.mass(density);
     if (!(mass > 0) || !std::isfinite(mass))
@@ -298,23 +321,7 @@ namespace kwfp
     density /= mass;
 
     if (!initial_density.gaussian())
-      {
-        const IndexSet boundary = DoFTools::extract_boundary_dofs(dof_handler);
-        double         local    = 0;
-        for (const auto i : boundary)
-          if (owned_dofs.is_element(i))
-            local = std::max(local, static_cast<double>(density[i]));
-        const double on_boundary = Utilities::MPI::max(local, communicator);
-        const double maximum =
-          Utilities::MPI::max(local_max(density), communicator);
-        if (on_boundary > 1e-6 * maximum)
-          console << "Warning: the initial density on the boundary reaches "
-                  << on_boundary / maximum
-                  << " of its maximum; the no-flux box may truncate it. "
-                     "Consider a larger box (Mesh/Lower corner, Mesh/Upper "
-                     "corner)."
-                  << std::endl;
-      }
+      warn_if_large_on_boundary(density, "initial density");
   }
 
 
@@ -331,8 +338,8 @@ namespace kwfp
         std::error_code    ec;
         std::filesystem::create_directories(directory, ec);
         if (ec)
-          error = "cannot create directory '" + directory +
-                  "': " + ec.message();
+          error =
+            "cannot create directory '" + directory + "': " + ec.message();
         else
           {
             const std::string name = directory + "/parameters.prm";
@@ -374,10 +381,10 @@ namespace kwfp
 
   template <int dim>
   unsigned int
-  FokkerPlanckSolver<dim>::solve_step(const double                   mass_factor,
-                                      const DenseMatrix             &C,
+  FokkerPlanckSolver<dim>::solve_step(const double       mass_factor,
+                                      const DenseMatrix &C,
                                       const TrilinosWrappers::MPI::Vector &rhs,
-                                      TrilinosWrappers::MPI::Vector &x)
+                                      TrilinosWrappers::MPI::Vector       &x)
   {
     const bool unchanged = mass_factor == system_mass_factor &&
                            system_C.m() == C.m() &&
@@ -399,19 +406,19 @@ namespace kwfp
       build_preconditioner();
 
     TimerOutput::Scope scope(timer, "linear solve");
-    const double tolerance =
+    const double       tolerance =
       parameters.linear_solver.relative_tolerance * rhs.l2_norm();
     // 'auto' tries point Jacobi with a short budget and moves to AMG for the
     // rest of the run when that budget is not enough (steps long against
     // h^2, where Jacobi stalls).
-    const bool trial = automatic_preconditioner && active_preconditioner == "Jacobi";
+    const bool trial =
+      automatic_preconditioner && active_preconditioner == "Jacobi";
     const unsigned int budget =
       trial ? std::min(60u, parameters.linear_solver.max_iterations) :
               parameters.linear_solver.max_iterations;
-    SolverControl control(budget, tolerance);
+    SolverControl                              control(budget, tolerance);
     SolverGMRES<TrilinosWrappers::MPI::Vector> gmres(
-      control,
-      SolverGMRES<TrilinosWrappers::MPI::Vector>::AdditionalData(100));
+      control, SolverGMRES<TrilinosWrappers::MPI::Vector>::AdditionalData(100));
     unsigned int used = 0;
     try
       {
@@ -479,8 +486,8 @@ namespace kwfp
   {
     std::ostringstream message;
     message << "GMRES did not converge in " << steps << " iterations (residual "
-            << residual << ", target " << target
-            << ") with the " << active_preconditioner
+            << residual << ", target " << target << ") with the "
+            << active_preconditioner
             << " preconditioner; raise 'Linear solver/Maximum iterations', "
                "choose another 'Linear solver/Preconditioner' or a smaller "
                "'Time stepping/Time step'";
@@ -540,12 +547,9 @@ namespace kwfp
 
     if (closed_form)
       exact_at_current_time = closed_form->at(time);
-    ghosted = density;
-    const DensityFunctionals f =
-      density_diagnostics.evaluate(ghosted,
-                                   diffusion_matrix(moments),
-                                   max_density,
-                                   exact_at_current_time);
+    ghosted                    = density;
+    const DensityFunctionals f = density_diagnostics.evaluate(
+      ghosted, diffusion_matrix(moments), max_density, exact_at_current_time);
     row.kl            = f.kl;
     row.kalman_fisher = f.kalman_fisher;
     if (closed_form)
@@ -557,10 +561,9 @@ namespace kwfp
         DenseVector mean_difference(moments.mean);
         mean_difference -= exact.mean();
         row.mean_error = mean_difference.l2_norm();
-        row.cov_error  = frobenius_distance(moments.covariance,
-                                           exact.covariance());
-        row.kl_exact =
-          kl_divergence(exact, *potential->stationary_gaussian());
+        row.cov_error =
+          frobenius_distance(moments.covariance, exact.covariance());
+        row.kl_exact = kl_divergence(exact, *potential->stationary_gaussian());
       }
     return row;
   }
@@ -588,8 +591,12 @@ namespace kwfp
              {"log10_density", &log10_density},
              {"stationary_density", &stationary}};
 
-    TrilinosWrappers::MPI::Vector exact(owned_dofs, relevant_dofs, communicator);
-    TrilinosWrappers::MPI::Vector error(owned_dofs, relevant_dofs, communicator);
+    TrilinosWrappers::MPI::Vector exact(owned_dofs,
+                                        relevant_dofs,
+                                        communicator);
+    TrilinosWrappers::MPI::Vector error(owned_dofs,
+                                        relevant_dofs,
+                                        communicator);
     if (exact_at_current_time)
       {
         const Gaussian &g = *exact_at_current_time;
@@ -619,26 +626,26 @@ namespace kwfp
                                            dim,
                                            closed_form.has_value(),
                                            is_writer);
-    field_output = std::make_unique<FieldOutput<dim>>(
-      parameters.output.directory, communicator);
+    field_output =
+      std::make_unique<FieldOutput<dim>>(parameters.output.directory,
+                                         communicator);
 
     RunSummary summary;
     summary.n_dofs  = dof_handler.n_dofs();
     summary.n_cells = triangulation->n_global_active_cells();
 
-    const auto  &ts = parameters.time_stepping;
-    const auto   n_steps =
+    const auto &ts = parameters.time_stepping;
+    const auto  n_steps =
       static_cast<unsigned int>(std::ceil(ts.final_time / ts.time_step - 1e-9));
-    const double dt = ts.final_time / n_steps;
-    summary.n_steps = n_steps;
-    const unsigned int interval   = parameters.output.interval;
+    const double dt             = ts.final_time / n_steps;
+    summary.n_steps             = n_steps;
+    const unsigned int interval = parameters.output.interval;
     const unsigned int status_every =
       interval > 0 ? interval : std::max(1u, n_steps / 10);
 
     console << "kwfp: d = " << dim << ", Q" << fe.degree << ", "
-            << summary.n_cells << " cells, " << summary.n_dofs
-            << " unknowns, " << Utilities::MPI::n_mpi_processes(communicator)
-            << " MPI rank(s)\n"
+            << summary.n_cells << " cells, " << summary.n_dofs << " unknowns, "
+            << Utilities::MPI::n_mpi_processes(communicator) << " MPI rank(s)\n"
             << "      Phi_R: " << potential->description() << "\n"
             << "      " << n_steps << " steps of BDF" << ts.bdf_order
             << " with dt = " << dt << " to T = " << ts.final_time
@@ -656,8 +663,9 @@ namespace kwfp
                     row.kl);
       console << line << std::endl;
     };
-    const auto check = [&](const Moments &m, const unsigned int step,
-                           const double time) {
+    const auto check = [&](const Moments     &m,
+                           const unsigned int step,
+                           const double       time) {
       if (!std::isfinite(m.mass) || !(m.mass > 0))
         {
           std::ostringstream message;
@@ -687,15 +695,15 @@ namespace kwfp
     TrilinosWrappers::MPI::Vector history(owned_dofs, communicator);
     TrilinosWrappers::MPI::Vector rhs(owned_dofs, communicator);
     TrilinosWrappers::MPI::Vector next(owned_dofs, communicator);
-    const bool kalman_wasserstein =
+    const bool                    kalman_wasserstein =
       parameters.diffusion_matrix == DiffusionMatrixType::kalman_wasserstein;
 
     const auto loop_start = std::chrono::steady_clock::now();
     for (unsigned int step = 1; step <= n_steps; ++step)
       {
-        const double time     = step * dt;
-        const bool   bdf2     = ts.bdf_order == 2 && step > 1;
-        const double alpha    = bdf2 ? 1.5 : 1.0;
+        const double time  = step * dt;
+        const bool   bdf2  = ts.bdf_order == 2 && step > 1;
+        const double alpha = bdf2 ? 1.5 : 1.0;
         if (bdf2)
           {
             history.equ(2.0, density);
@@ -740,9 +748,8 @@ namespace kwfp
               m_next = moment_functionals.compute(next);
             }
             check(m_next, step, time);
-            const double change =
-              frobenius_distance(m_next.covariance, C);
-            C = m_next.covariance;
+            const double change = frobenius_distance(m_next.covariance, C);
+            C                   = m_next.covariance;
             if (change <= ts.implicit_tolerance * C.frobenius_norm())
               break;
             if (iteration >= ts.max_implicit_iterations)

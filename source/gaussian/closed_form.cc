@@ -24,7 +24,7 @@ namespace kwfp
   GaussianClosedForm::GaussianClosedForm(const Gaussian           &initial,
                                          const Gaussian           &stationary,
                                          const DiffusionMatrixType type,
-                                         const DenseMatrix &fixed_matrix)
+                                         const DenseMatrix        &fixed_matrix)
     : d(initial.dimension())
     , u_0(stationary.mean())
     , B_inverse(spd_inverse(stationary.covariance()))
@@ -87,7 +87,8 @@ namespace kwfp
           1e-12, 1e-12, odeint::runge_kutta_dopri5<std::vector<double>>());
         odeint::integrate_adaptive(
           stepper,
-          [this](const std::vector<double> &x, std::vector<double> &dxdt,
+          [this](const std::vector<double> &x,
+                 std::vector<double>       &dxdt,
                  double) { right_hand_side(x, dxdt); },
           state,
           time,

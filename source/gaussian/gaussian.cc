@@ -99,4 +99,26 @@ namespace kwfp
     return 0.5 * (trace + quadratic - d + spd_log_determinant(q.covariance()) -
                   spd_log_determinant(p.covariance()));
   }
+
+
+  double
+  kalman_fisher_information(const Gaussian    &rho,
+                            const Gaussian    &rho_inf,
+                            const DenseMatrix &C)
+  {
+    const unsigned int d     = rho.dimension();
+    const DenseMatrix  B_inv = spd_inverse(rho_inf.covariance());
+    DenseMatrix        D(B_inv);
+    D.add(-1., spd_inverse(rho.covariance()));
+    DenseVector m_minus_u0(rho.mean());
+    m_minus_u0 -= rho_inf.mean();
+    DenseVector v(d);
+    B_inv.vmult(v, m_minus_u0);
+    // tr(C D S D)
+    DenseMatrix CD(d, d), CDS(d, d), CDSD(d, d);
+    C.mmult(CD, D);
+    CD.mmult(CDS, rho.covariance());
+    CDS.mmult(CDSD, D);
+    return CDSD.trace() + C.matrix_norm_square(v);
+  }
 } // namespace kwfp

@@ -42,7 +42,7 @@ namespace kwfp
   {
     if (!file.is_open())
       return;
-    char        buffer[32];
+    char       buffer[32];
     const auto number = [&](const double x) {
       std::snprintf(buffer, sizeof(buffer), ",%.17g", x);
       file << buffer;

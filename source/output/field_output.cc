@@ -1,10 +1,9 @@
-#include <deal.II/base/data_out_base.h>
-#include <deal.II/base/mpi.h>
-
-#include <deal.II/numerics/data_out.h>
-
 #include <kwfp/base/errors.h>
 #include <kwfp/output/field_output.h>
+
+#include <deal.II/base/data_out_base.h>
+#include <deal.II/base/mpi.h>
+#include <deal.II/numerics/data_out.h>
 
 #include <cstdio>
 #include <fstream>
@@ -69,7 +68,7 @@ namespace kwfp
     data_out.attach_dof_handler(dof_handler);
     for (const auto &[name, vector] : fields)
       data_out.add_data_vector(*vector, name);
-    const auto &triangulation = dof_handler.get_triangulation();
+    const auto   &triangulation = dof_handler.get_triangulation();
     Vector<float> subdomain(triangulation.n_active_cells());
     for (const auto &cell : triangulation.active_cell_iterators())
       if (cell->is_locally_owned())
@@ -83,7 +82,7 @@ namespace kwfp
     flags.write_higher_order_cells = degree > 1;
     data_out.set_flags(flags);
 
-    const std::string base = "solution-" + padded(counter, 5);
+    const std::string base  = "solution-" + padded(counter, 5);
     const auto        piece = [&](const unsigned int r) {
       return base + "." + padded(r, 4) + ".vtu";
     };

@@ -13,8 +13,11 @@ namespace kwfp
     const std::map<std::string, double> &constants,
     const std::string                   &parameter_path)
     : d(dimension)
-    , value_expression(std::make_unique<ScalarExpression>(
-        value, dimension, constants, parameter_path + "/Phi_R"))
+    , value_expression(
+        std::make_unique<ScalarExpression>(value,
+                                           dimension,
+                                           constants,
+                                           parameter_path + "/Phi_R"))
   {
     const std::vector<std::string> components = split_expressions(gradient);
     if (components.size() != d)
@@ -44,7 +47,7 @@ namespace kwfp
 
   void
   ExpressionPotential::gradient(const dealii::ArrayView<const double> &u,
-                                const dealii::ArrayView<double> &g) const
+                                const dealii::ArrayView<double>       &g) const
   {
     for (unsigned int i = 0; i < d; ++i)
       g[i] = gradient_expressions[i]->value(u);
@@ -64,7 +67,7 @@ namespace kwfp
     const std::vector<std::vector<double>> &points,
     const std::string                      &parameter)
   {
-    const unsigned int d = potential.dimension();
+    const unsigned int  d = potential.dimension();
     std::vector<double> g(d);
     for (const std::vector<double> &point : points)
       {
@@ -102,8 +105,8 @@ namespace kwfp
                            "of Phi_R at u = (";
                 for (unsigned int k = 0; k < d; ++k)
                   message << (k ? ", " : "") << point[k];
-                message << "): gradient " << g[i]
-                        << ", central difference " << difference;
+                message << "): gradient " << g[i] << ", central difference "
+                        << difference;
                 throw InputError(parameter, message.str());
               }
           }

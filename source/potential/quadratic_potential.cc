@@ -39,7 +39,7 @@ namespace kwfp
 
   void
   QuadraticPotential::gradient(const dealii::ArrayView<const double> &u,
-                               const dealii::ArrayView<double> &g) const
+                               const dealii::ArrayView<double>       &g) const
   {
     for (unsigned int i = 0; i < u_0.size(); ++i)
       {

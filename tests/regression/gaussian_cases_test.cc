@@ -1,11 +1,11 @@
 // Gaussian cases in 1-D and 3-D, Ornstein-Uhlenbeck, and time convergence
 // against the closed form where the spatial error is negligible.
-#include "../run_helpers.h"
-
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <iostream>
+
+#include "../run_helpers.h"
 
 using namespace kwfp;
 using namespace kwfp::testing;
@@ -83,9 +83,11 @@ TEST(OrnsteinUhlenbeck2d, SpaceConvergenceAgainstClosedForm)
   const std::string ou =
     "subsection Fokker-Planck equation\n set Diffusion matrix = Wasserstein\n"
     "end\n";
-  const RunSummary coarse = run_parameters(g2_parameters(32, 2, 0.005, "BDF2", ou));
-  const RunSummary fine = run_parameters(g2_parameters(64, 2, 0.005, "BDF2", ou));
-  const double     r =
+  const RunSummary coarse =
+    run_parameters(g2_parameters(32, 2, 0.005, "BDF2", ou));
+  const RunSummary fine =
+    run_parameters(g2_parameters(64, 2, 0.005, "BDF2", ou));
+  const double r =
     rate(coarse.history.back().l2_error, fine.history.back().l2_error);
   std::cout << "Ornstein-Uhlenbeck: L2 " << coarse.history.back().l2_error
             << " -> " << fine.history.back().l2_error << ", rate " << r
@@ -107,9 +109,7 @@ TEST(FixedDiffusion2d, MatchesClosedForm)
   const RunSummary fine =
     run_parameters(g2_parameters(64, 2, 0.005, "BDF2", fixed));
   EXPECT_NEAR(
-    rate(coarse.history.back().l2_error, fine.history.back().l2_error),
-    3,
-    0.3);
+    rate(coarse.history.back().l2_error, fine.history.back().l2_error), 3, 0.3);
 }
 
 // 3-D: G2 extended by an independent third coordinate, Q2 on 8^3 and 16^3
@@ -150,9 +150,44 @@ TEST(G2, ImplicitCovarianceAgreesWithExtrapolation)
 {
   const RunSummary explicit_c = run_parameters(g2_parameters(32, 2, 0.01));
   const RunSummary implicit_c = run_parameters(g2_parameters(
-    32, 2, 0.01, "BDF2",
+    32,
+    2,
+    0.01,
+    "BDF2",
     "subsection Time stepping\n set Implicit covariance = true\nend\n"));
   const auto &a = explicit_c.history.back(), &b = implicit_c.history.back();
   EXPECT_LT(frobenius_distance(a.covariance, b.covariance), 1e-4);
   EXPECT_NEAR(a.l2_error, b.l2_error, 0.05 * a.l2_error);
+}
+
+// The expression paths: G2 with Phi_R and rho_0 written as muparser
+// expressions (the same functions, rho_0 unnormalized) gives the same run as
+// the built-in quadratic potential and Gaussian, to solver tolerance. This
+// also checks the numerical normalization Z of rho_inf inside the KL.
+TEST(G2, ExpressionsReproduceTheQuadraticCase)
+{
+  const std::string expressions =
+    "subsection Potential\n set Type = expression\n"
+    " subsection Expression\n"
+    "  set Constants = a=2.2222222222222223, b=-0.55555555555555558, "
+    "c=1.3888888888888888\n"
+    "  set Phi_R = 0.5*(a*(x-1)^2 + 2*b*(x-1)*(y+0.5) + c*(y+0.5)^2)\n"
+    "  set Gradient = a*(x-1) + b*(y+0.5); b*(x-1) + c*(y+0.5)\n"
+    " end\nend\n"
+    "subsection Initial density\n set Type = expression\n"
+    " set Constants = p=1.1764705882352942, q=0.58823529411764708, "
+    "r=1.9607843137254901\n"
+    " set Expression = 7*exp(-0.5*(p*(x+1.5)^2 + 2*q*(x+1.5)*(y-1.5) + "
+    "r*(y-1.5)^2))\nend\n";
+  const RunSummary builtin = run_parameters(g2_parameters(32, 2, 0.01));
+  const RunSummary parsed =
+    run_parameters(g2_parameters(32, 2, 0.01, "BDF2", expressions));
+  const auto &a = builtin.history.back(), &b = parsed.history.back();
+  EXPECT_FALSE(b.has_exact);
+  EXPECT_NEAR(a.kl, b.kl, 1e-9 * a.kl);
+  EXPECT_NEAR(a.kalman_fisher, b.kalman_fisher, 1e-9 * a.kalman_fisher);
+  EXPECT_LT(frobenius_distance(a.covariance, b.covariance), 1e-10);
+  DenseVector dm(a.mean);
+  dm -= b.mean;
+  EXPECT_LT(dm.l2_norm(), 1e-10);
 }

@@ -50,7 +50,7 @@ main(int argc, char **argv)
   const auto  names = split(la);
   double      worst = 0;
   std::string where;
-  unsigned    rows  = 0;
+  unsigned    rows = 0;
   while (true)
     {
       const bool ga = static_cast<bool>(std::getline(a, la));
@@ -71,7 +71,8 @@ main(int argc, char **argv)
         }
       for (unsigned int i = 0; i < fa.size(); ++i)
         {
-          const double x = std::atof(fa[i].c_str()), y = std::atof(fb[i].c_str());
+          const double x = std::atof(fa[i].c_str()),
+                       y = std::atof(fb[i].c_str());
           if (!std::isfinite(x) || !std::isfinite(y))
             {
               std::cerr << "compare_csv: non-finite value in " << names[i]
@@ -79,7 +80,8 @@ main(int argc, char **argv)
               return 1;
             }
           const double excess =
-            std::abs(x - y) / (rtol * std::max(std::abs(x), std::abs(y)) + atol);
+            std::abs(x - y) /
+            (rtol * std::max(std::abs(x), std::abs(y)) + atol);
           if (excess > worst)
             {
               worst = excess;
@@ -88,7 +90,7 @@ main(int argc, char **argv)
             }
         }
     }
-  std::cout << "compare_csv: " << rows << " rows; worst entry at "
-            << worst << " of the tolerance (" << where << ")\n";
+  std::cout << "compare_csv: " << rows << " rows; worst entry at " << worst
+            << " of the tolerance (" << where << ")\n";
   return worst <= 1 ? 0 : 1;
 }

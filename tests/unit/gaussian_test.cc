@@ -1,6 +1,6 @@
-#include <deal.II/base/quadrature_lib.h>
-
 #include <kwfp/gaussian/gaussian.h>
+
+#include <deal.II/base/quadrature_lib.h>
 
 #include <gtest/gtest.h>
 
@@ -36,7 +36,7 @@ TEST(Gaussian, KlDivergenceAgreesWithQuadrature)
                    parse_matrix("1.0, -0.3; -0.3, 0.6", "C"));
   const Gaussian q(to_dense_vector({1, -0.5}),
                    parse_matrix("0.5, 0.2; 0.2, 0.8", "B"));
-  const double by_quadrature = integrate_2d(
+  const double   by_quadrature = integrate_2d(
     [&](const double x, const double y) {
       const double u[2] = {x, y};
       const auto   view = dealii::make_array_view(u, u + 2);

@@ -1,16 +1,12 @@
-#include <deal.II/base/quadrature_lib.h>
-
-#include <deal.II/distributed/shared_tria.h>
-#include <deal.II/distributed/tria.h>
-
-#include <deal.II/fe/fe_q.h>
-
-#include <deal.II/grid/grid_generator.h>
-
-#include <deal.II/numerics/vector_tools.h>
-
 #include <kwfp/fokker_planck/moments.h>
 #include <kwfp/gaussian/gaussian.h>
+
+#include <deal.II/base/quadrature_lib.h>
+#include <deal.II/distributed/shared_tria.h>
+#include <deal.II/distributed/tria.h>
+#include <deal.II/fe/fe_q.h>
+#include <deal.II/grid/grid_generator.h>
+#include <deal.II/numerics/vector_tools.h>
 
 #include <gtest/gtest.h>
 
@@ -42,8 +38,8 @@ namespace
   {
     std::unique_ptr<parallel::TriangulationBase<dim>> tria;
     if constexpr (dim == 1)
-      tria = std::make_unique<parallel::shared::Triangulation<dim>>(
-        MPI_COMM_WORLD);
+      tria =
+        std::make_unique<parallel::shared::Triangulation<dim>>(MPI_COMM_WORLD);
     else
       tria = std::make_unique<parallel::distributed::Triangulation<dim>>(
         MPI_COMM_WORLD);
@@ -71,7 +67,10 @@ namespace
     // A center away from the mean checks the shift in C = E[..] - m m^T.
     Point<dim> center;
     center[0] = 0.7;
-    moments.reinit(dof_handler, QGauss<dim>(degree + 2), center, MPI_COMM_WORLD);
+    moments.reinit(dof_handler,
+                   QGauss<dim>(degree + 2),
+                   center,
+                   MPI_COMM_WORLD);
     return moments.compute(rho);
   }
 
@@ -103,7 +102,7 @@ namespace
   void
   check_exact_for_the_finite_element_space()
   {
-    const double L = 2;
+    const double  L = 2;
     const Moments m =
       interpolant_moments<dim>(ProductQuadratic<dim>(L), 2, 2, L);
     // For p(x) = 1 - x^2/L^2 + c x/L on [-L, L]:
@@ -145,10 +144,11 @@ namespace
   void
   check_gaussian(const Gaussian &g)
   {
-    const double  L  = 8;
-    const auto    r  = 5u; // 32 cells per axis, h = 0.5
-    const double  h  = 2 * L / 32;
-    const Moments q1 = interpolant_moments<dim>(GaussianFunction<dim>(g), 1, r, L);
+    const double  L = 8;
+    const auto    r = 5u; // 32 cells per axis, h = 0.5
+    const double  h = 2 * L / 32;
+    const Moments q1 =
+      interpolant_moments<dim>(GaussianFunction<dim>(g), 1, r, L);
     EXPECT_NEAR(q1.mass, 1, 1e-12);
     for (unsigned int a = 0; a < dim; ++a)
       {
@@ -159,7 +159,8 @@ namespace
                       1e-10);
       }
 
-    const Moments q2 = interpolant_moments<dim>(GaussianFunction<dim>(g), 2, r, L);
+    const Moments q2 =
+      interpolant_moments<dim>(GaussianFunction<dim>(g), 2, r, L);
     EXPECT_NEAR(q2.mass, 1, 1e-12);
     for (unsigned int a = 0; a < dim; ++a)
       {

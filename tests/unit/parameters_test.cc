@@ -1,7 +1,7 @@
-#include <deal.II/base/parameter_handler.h>
-
 #include <kwfp/app/parameters.h>
 #include <kwfp/base/errors.h>
+
+#include <deal.II/base/parameter_handler.h>
 
 #include <gtest/gtest.h>
 
@@ -87,13 +87,15 @@ TEST(Parameters, MatricesOfWrongSizeOrNotSpdAreRejected)
   EXPECT_EQ(rejected("subsection Initial density\n set Mean m_0 = 1\nend\n"),
             "Initial density/Mean m_0");
   // Linear inverse problem: y must have one entry per row of A (K = 3).
-  EXPECT_EQ(rejected("subsection Potential\n set Type = linear inverse problem\n"
-                     " subsection Linear inverse problem\n"
-                     "  set Data y = 1, 2\n end\nend\n"),
+  EXPECT_EQ(rejected(
+              "subsection Potential\n set Type = linear inverse problem\n"
+              " subsection Linear inverse problem\n"
+              "  set Data y = 1, 2\n end\nend\n"),
             "Potential/Linear inverse problem/Data y");
-  EXPECT_EQ(rejected("subsection Potential\n set Type = linear inverse problem\n"
-                     " subsection Linear inverse problem\n"
-                     "  set Forward matrix A = 1, 0, 0; 0, 1, 0\n end\nend\n"),
+  EXPECT_EQ(rejected(
+              "subsection Potential\n set Type = linear inverse problem\n"
+              " subsection Linear inverse problem\n"
+              "  set Forward matrix A = 1, 0, 0; 0, 1, 0\n end\nend\n"),
             "Potential/Linear inverse problem/Forward matrix A");
   EXPECT_EQ(rejected("set Dimension = 1\n"
                      "subsection Fokker-Planck equation\n"

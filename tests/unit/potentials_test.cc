@@ -13,7 +13,7 @@ namespace
 {
   /// Compare the gradient (and Hessian, if any) with central differences.
   void
-  expect_derivatives_match_differences(const Potential          &phi,
+  expect_derivatives_match_differences(const Potential           &phi,
                                        const std::vector<double> &u)
   {
     const unsigned int  d = phi.dimension();
@@ -34,8 +34,10 @@ namespace
           << phi.description() << ", component " << i;
         if (phi.has_hessian())
           {
-            phi.gradient(dealii::make_array_view(up), dealii::make_array_view(gp));
-            phi.gradient(dealii::make_array_view(um), dealii::make_array_view(gm));
+            phi.gradient(dealii::make_array_view(up),
+                         dealii::make_array_view(gp));
+            phi.gradient(dealii::make_array_view(um),
+                         dealii::make_array_view(gm));
             const DenseMatrix H = phi.hessian(dealii::make_array_view(u));
             for (unsigned int j = 0; j < d; ++j)
               EXPECT_NEAR(H(j, i), (gp[j] - gm[j]) / (2 * h), 1e-6);

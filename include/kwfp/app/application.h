@@ -12,11 +12,11 @@ namespace kwfp
   /// Exit codes of kwfp.
   enum ExitCode : int
   {
-    success       = 0,
-    usage_error   = 1, ///< wrong command line
-    input_error   = 2, ///< a parameter that cannot be run (InputError)
-    run_failure   = 3, ///< the run broke down (RunFailure)
-    internal_error = 4 ///< anything else
+    success        = 0,
+    usage_error    = 1, ///< wrong command line
+    input_error    = 2, ///< a parameter that cannot be run (InputError)
+    run_failure    = 3, ///< the run broke down (RunFailure)
+    internal_error = 4  ///< anything else
   };
 
   /**

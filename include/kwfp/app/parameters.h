@@ -1,10 +1,10 @@
 #ifndef kwfp_app_parameters_h
 #define kwfp_app_parameters_h
 
-#include <deal.II/base/parameter_handler.h>
-
 #include <kwfp/base/dense_algebra.h>
 #include <kwfp/fokker_planck/diffusion_matrix.h>
+
+#include <deal.II/base/parameter_handler.h>
 
 #include <map>
 #include <string>
@@ -26,15 +26,16 @@ namespace kwfp
     unsigned int dimension = 2;
 
     /// The matrix C in (4.1).
-    DiffusionMatrixType diffusion_matrix = DiffusionMatrixType::kalman_wasserstein;
-    DenseMatrix         fixed_diffusion_matrix;
+    DiffusionMatrixType diffusion_matrix =
+      DiffusionMatrixType::kalman_wasserstein;
+    DenseMatrix fixed_diffusion_matrix;
 
     /// The potential Phi_R.
     struct Potential
     {
       std::string type; ///< "quadratic", "linear inverse problem", "expression"
-      DenseVector minimizer;   ///< u_0 (quadratic)
-      DenseMatrix covariance;  ///< B (quadratic)
+      DenseVector minimizer;        ///< u_0 (quadratic)
+      DenseMatrix covariance;       ///< B (quadratic)
       DenseMatrix forward_matrix;   ///< A, K x d (linear inverse problem)
       DenseVector data;             ///< y, length K
       DenseMatrix noise_covariance; ///< Gamma, K x K
@@ -48,10 +49,10 @@ namespace kwfp
     /// The initial density rho_0.
     struct InitialDensity
     {
-      std::string type; ///< "Gaussian" or "expression"
-      DenseVector mean;
-      DenseMatrix covariance;
-      std::string expression;
+      std::string                   type; ///< "Gaussian" or "expression"
+      DenseVector                   mean;
+      DenseMatrix                   covariance;
+      std::string                   expression;
       std::map<std::string, double> constants;
     } initial_density;
 
@@ -68,11 +69,11 @@ namespace kwfp
     /// Time stepping.
     struct TimeStepping
     {
-      double       final_time = 2;
-      double       time_step  = 0.01;
-      unsigned int bdf_order  = 2;
-      bool         implicit_covariance = false;
-      double       implicit_tolerance  = 1e-10;
+      double       final_time              = 2;
+      double       time_step               = 0.01;
+      unsigned int bdf_order               = 2;
+      bool         implicit_covariance     = false;
+      double       implicit_tolerance      = 1e-10;
       unsigned int max_implicit_iterations = 20;
     } time_stepping;
 

@@ -1,12 +1,12 @@
 #ifndef kwfp_app_problem_h
 #define kwfp_app_problem_h
 
-#include <deal.II/base/array_view.h>
-
 #include <kwfp/app/parameters.h>
 #include <kwfp/base/expression.h>
 #include <kwfp/gaussian/gaussian.h>
 #include <kwfp/potential/potential.h>
+
+#include <deal.II/base/array_view.h>
 
 #include <memory>
 #include <optional>

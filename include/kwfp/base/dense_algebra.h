@@ -35,7 +35,7 @@ namespace kwfp
   DenseMatrix
   parse_matrix(const std::string &text,
                const std::string &parameter,
-               const unsigned int expected_rows = 0,
+               const unsigned int expected_rows    = 0,
                const unsigned int expected_columns = 0);
 
   /**

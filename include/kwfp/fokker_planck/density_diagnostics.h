@@ -1,15 +1,13 @@
 #ifndef kwfp_fokker_planck_density_diagnostics_h
 #define kwfp_fokker_planck_density_diagnostics_h
 
-#include <deal.II/base/quadrature_lib.h>
-
-#include <deal.II/dofs/dof_handler.h>
-
-#include <deal.II/lac/trilinos_vector.h>
-
 #include <kwfp/base/dense_algebra.h>
 #include <kwfp/gaussian/gaussian.h>
 #include <kwfp/potential/potential.h>
+
+#include <deal.II/base/quadrature_lib.h>
+#include <deal.II/dofs/dof_handler.h>
+#include <deal.II/lac/trilinos_vector.h>
 
 #include <optional>
 #include <vector>

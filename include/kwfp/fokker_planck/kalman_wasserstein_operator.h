@@ -1,16 +1,14 @@
 #ifndef kwfp_fokker_planck_kalman_wasserstein_operator_h
 #define kwfp_fokker_planck_kalman_wasserstein_operator_h
 
+#include <kwfp/base/dense_algebra.h>
+#include <kwfp/potential/potential.h>
+
 #include <deal.II/base/quadrature_lib.h>
-
 #include <deal.II/dofs/dof_handler.h>
-
 #include <deal.II/lac/affine_constraints.h>
 #include <deal.II/lac/trilinos_sparse_matrix.h>
 #include <deal.II/lac/trilinos_sparsity_pattern.h>
-
-#include <kwfp/base/dense_algebra.h>
-#include <kwfp/potential/potential.h>
 
 #include <vector>
 
@@ -41,17 +39,18 @@ namespace kwfp
      * @p quadrature. @p constraints are applied to every matrix.
      */
     void
-    reinit(const dealii::DoFHandler<dim>             &dof_handler,
-           const dealii::AffineConstraints<double>   &constraints,
-           const Potential                           &potential,
-           const dealii::Quadrature<dim>             &quadrature,
-           const MPI_Comm                             communicator);
+    reinit(const dealii::DoFHandler<dim>           &dof_handler,
+           const dealii::AffineConstraints<double> &constraints,
+           const Potential                         &potential,
+           const dealii::Quadrature<dim>           &quadrature,
+           const MPI_Comm                           communicator);
 
     /// The consistent mass matrix M[i][j] = (phi_j, phi_i).
     const dealii::TrilinosWrappers::SparseMatrix &
     mass_matrix() const;
 
-    /// Overwrite @p matrix (built by reinit_matrix()) with mass_factor M + A(C).
+    /// Overwrite @p matrix (built by reinit_matrix()) with mass_factor M +
+    /// A(C).
     void
     step_matrix(const double                            mass_factor,
                 const DenseMatrix                      &C,

@@ -1,13 +1,11 @@
 #ifndef kwfp_fokker_planck_moments_h
 #define kwfp_fokker_planck_moments_h
 
-#include <deal.II/base/quadrature_lib.h>
-
-#include <deal.II/dofs/dof_handler.h>
-
-#include <deal.II/lac/trilinos_vector.h>
-
 #include <kwfp/base/dense_algebra.h>
+
+#include <deal.II/base/quadrature_lib.h>
+#include <deal.II/dofs/dof_handler.h>
+#include <deal.II/lac/trilinos_vector.h>
 
 #include <vector>
 
@@ -53,8 +51,8 @@ namespace kwfp
     mass(const dealii::TrilinosWrappers::MPI::Vector &density) const;
 
   private:
-    dealii::Point<dim>               center;
-    MPI_Comm                         communicator;
+    dealii::Point<dim> center;
+    MPI_Comm           communicator;
     /// weights[k][local index]: k = 0 mass, 1..d first, then a <= b second.
     std::vector<std::vector<double>> weights;
   };

@@ -1,20 +1,6 @@
 #ifndef kwfp_fokker_planck_solver_h
 #define kwfp_fokker_planck_solver_h
 
-#include <deal.II/base/conditional_ostream.h>
-#include <deal.II/base/timer.h>
-
-#include <deal.II/distributed/tria_base.h>
-
-#include <deal.II/dofs/dof_handler.h>
-
-#include <deal.II/fe/fe_q.h>
-
-#include <deal.II/lac/affine_constraints.h>
-#include <deal.II/lac/trilinos_precondition.h>
-#include <deal.II/lac/trilinos_sparse_matrix.h>
-#include <deal.II/lac/trilinos_vector.h>
-
 #include <kwfp/app/parameters.h>
 #include <kwfp/app/problem.h>
 #include <kwfp/fokker_planck/density_diagnostics.h>
@@ -23,6 +9,16 @@
 #include <kwfp/gaussian/closed_form.h>
 #include <kwfp/output/diagnostics_csv.h>
 #include <kwfp/output/field_output.h>
+
+#include <deal.II/base/conditional_ostream.h>
+#include <deal.II/base/timer.h>
+#include <deal.II/distributed/tria_base.h>
+#include <deal.II/dofs/dof_handler.h>
+#include <deal.II/fe/fe_q.h>
+#include <deal.II/lac/affine_constraints.h>
+#include <deal.II/lac/trilinos_precondition.h>
+#include <deal.II/lac/trilinos_sparse_matrix.h>
+#include <deal.II/lac/trilinos_vector.h>
 
 #include <memory>
 #include <optional>
@@ -65,7 +61,7 @@ namespace kwfp
      * @p parameters_text is written to parameters.prm; @p console receives
      * the status lines (only rank 0 prints).
      */
-    FokkerPlanckSolver(const Parameters &parameters,
+    FokkerPlanckSolver(const Parameters  &parameters,
                        const std::string &parameters_text,
                        const MPI_Comm     communicator,
                        std::ostream      &console);
@@ -87,6 +83,10 @@ namespace kwfp
     set_initial_density();
     void
     prepare_output_directory() const;
+    /// Warn when @p v on the boundary exceeds 1e-6 of its maximum.
+    void
+    warn_if_large_on_boundary(const dealii::TrilinosWrappers::MPI::Vector &v,
+                              const std::string &what) const;
     DenseMatrix
     diffusion_matrix(const Moments &moments) const;
     unsigned int
@@ -108,16 +108,16 @@ namespace kwfp
     void
     write_fields(const double time);
 
-    const Parameters      &parameters;
-    const std::string      parameters_text;
-    const MPI_Comm         communicator;
+    const Parameters          &parameters;
+    const std::string          parameters_text;
+    const MPI_Comm             communicator;
     dealii::ConditionalOStream console;
-    dealii::TimerOutput    timer;
+    dealii::TimerOutput        timer;
 
-    std::unique_ptr<Potential>      potential;
-    InitialDensity                  initial_density;
+    std::unique_ptr<Potential>        potential;
+    InitialDensity                    initial_density;
     std::optional<GaussianClosedForm> closed_form;
-    std::optional<Gaussian>         exact_at_current_time;
+    std::optional<Gaussian>           exact_at_current_time;
 
     std::unique_ptr<dealii::parallel::TriangulationBase<dim>> triangulation;
     dealii::FE_Q<dim>                                         fe;
@@ -139,13 +139,13 @@ namespace kwfp
     unsigned int iterations_after_rebuild = 0;
     unsigned int iterations_last_solve    = 0;
 
-    dealii::TrilinosWrappers::MPI::Vector density;       // rho^n, owned
-    dealii::TrilinosWrappers::MPI::Vector old_density;   // rho^{n-1}, owned
-    dealii::TrilinosWrappers::MPI::Vector ghosted;       // with ghosts
-    dealii::TrilinosWrappers::MPI::Vector stationary;    // rho_inf, ghosted
+    dealii::TrilinosWrappers::MPI::Vector density;     // rho^n, owned
+    dealii::TrilinosWrappers::MPI::Vector old_density; // rho^{n-1}, owned
+    dealii::TrilinosWrappers::MPI::Vector ghosted;     // with ghosts
+    dealii::TrilinosWrappers::MPI::Vector stationary;  // rho_inf, ghosted
     dealii::TrilinosWrappers::MPI::Vector matrix_times_solution; // S x
 
-    std::unique_ptr<DiagnosticsCsv> csv;
+    std::unique_ptr<DiagnosticsCsv>   csv;
     std::unique_ptr<FieldOutput<dim>> field_output;
   };
 } // namespace kwfp

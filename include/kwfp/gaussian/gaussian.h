@@ -1,9 +1,9 @@
 #ifndef kwfp_gaussian_gaussian_h
 #define kwfp_gaussian_gaussian_h
 
-#include <deal.II/base/array_view.h>
-
 #include <kwfp/base/dense_algebra.h>
+
+#include <deal.II/base/array_view.h>
 
 #include <vector>
 
@@ -63,6 +63,17 @@ namespace kwfp
    */
   double
   kl_divergence(const Gaussian &p, const Gaussian &q);
+
+  /**
+   * The Kalman-Fisher information (4.6) of rho = N(m, S) relative to
+   * rho_inf = N(u_0, B) with the matrix C:
+   *   I_C = E_rho <g, C g>,  g = grad ln(rho / rho_inf)
+   *       = tr(C D S D) + v^T C v,  D = B^{-1} - S^{-1},  v = B^{-1}(m - u_0).
+   */
+  double
+  kalman_fisher_information(const Gaussian    &rho,
+                            const Gaussian    &rho_inf,
+                            const DenseMatrix &C);
 } // namespace kwfp
 
 #endif

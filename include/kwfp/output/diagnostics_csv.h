@@ -11,10 +11,10 @@ namespace kwfp
   /// One row of diagnostics.csv: the state of the density after a step.
   struct DiagnosticsRow
   {
-    unsigned int step = 0;
-    double       time = 0;
-    double       dt   = 0;
-    double       mass = 0;
+    unsigned int step        = 0;
+    double       time        = 0;
+    double       dt          = 0;
+    double       mass        = 0;
     double       min_density = 0;
     DenseVector  mean;
     DenseMatrix  covariance;

@@ -2,7 +2,6 @@
 #define kwfp_output_field_output_h
 
 #include <deal.II/dofs/dof_handler.h>
-
 #include <deal.II/lac/trilinos_vector.h>
 
 #include <string>
@@ -28,15 +27,16 @@ namespace kwfp
      * @p dof_handler at @p time, plus the cell field `subdomain`.
      */
     void
-    write(const dealii::DoFHandler<dim> &dof_handler,
-          const std::vector<std::pair<std::string,
-                                      const dealii::TrilinosWrappers::MPI::Vector *>>
-                      &fields,
-          const double time);
+    write(
+      const dealii::DoFHandler<dim> &dof_handler,
+      const std::vector<
+        std::pair<std::string, const dealii::TrilinosWrappers::MPI::Vector *>>
+                  &fields,
+      const double time);
 
   private:
-    const std::string                         directory;
-    const MPI_Comm                            communicator;
+    const std::string                           directory;
+    const MPI_Comm                              communicator;
     std::vector<std::pair<double, std::string>> records;
   };
 } // namespace kwfp

@@ -1,10 +1,10 @@
 #ifndef kwfp_potential_potential_h
 #define kwfp_potential_potential_h
 
-#include <deal.II/base/array_view.h>
-
 #include <kwfp/base/dense_algebra.h>
 #include <kwfp/gaussian/gaussian.h>
+
+#include <deal.II/base/array_view.h>
 
 #include <optional>
 #include <string>
