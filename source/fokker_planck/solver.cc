@@ -144,7 +144,10 @@ namespace kwfp
       message.precision(3);
       message << "the box misses " << total << " of the mass of the " << what
               << " (more than 1e-6):" << advice.str();
-      throw InputError(lower.empty() ? "Mesh" : "Mesh/Lower corner",
+      bool below = false;
+      for (unsigned int a = 0; a < dim; ++a)
+        below = below || outside[2 * a] > 1e-7;
+      throw InputError(below ? "Mesh/Lower corner" : "Mesh/Upper corner",
                        message.str());
     };
     if (initial_density.gaussian())

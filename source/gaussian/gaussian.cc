@@ -53,20 +53,6 @@ namespace kwfp
   }
 
 
-  void
-  Gaussian::gradient_log_density(const dealii::ArrayView<const double> &u,
-                                 const dealii::ArrayView<double>       &g) const
-  {
-    const unsigned int d = m.size();
-    for (unsigned int i = 0; i < d; ++i)
-      {
-        g[i] = 0;
-        for (unsigned int j = 0; j < d; ++j)
-          g[i] -= S_inverse(i, j) * (u[j] - m[j]);
-      }
-  }
-
-
   std::vector<double>
   Gaussian::mass_outside_box(const std::vector<double> &lower,
                              const std::vector<double> &upper) const

@@ -57,15 +57,20 @@ namespace kwfp
   LinearInverseProblemPotential::value(
     const dealii::ArrayView<const double> &u) const
   {
-    DenseVector residual(y);
+    // 1/2 |y - A u|^2_Gamma = 1/2 (y - A u)^T Gamma^{-1} (y - A u)
+    const DenseVector weighted = weighted_residual(u);
+    double            misfit   = 0;
     for (unsigned int k = 0; k < A.m(); ++k)
-      for (unsigned int i = 0; i < A.n(); ++i)
-        residual[k] -= A(k, i) * u[i];
+      {
+        double r = y[k];
+        for (unsigned int i = 0; i < A.n(); ++i)
+          r -= A(k, i) * u[i];
+        misfit += r * weighted[k];
+      }
     DenseVector deviation(A.n());
     for (unsigned int i = 0; i < A.n(); ++i)
       deviation[i] = u[i] - prior_mean[i];
-    return 0.5 * Gamma_inverse.matrix_norm_square(residual) +
-           0.5 * Gamma_0_inverse.matrix_norm_square(deviation);
+    return 0.5 * misfit + 0.5 * Gamma_0_inverse.matrix_norm_square(deviation);
   }
 
 

@@ -36,11 +36,6 @@ namespace kwfp
     double
     density(const dealii::ArrayView<const double> &u) const;
 
-    /// Gradient of ln N(u; m, S), that is -S^{-1} (u - m).
-    void
-    gradient_log_density(const dealii::ArrayView<const double> &u,
-                         const dealii::ArrayView<double>       &g) const;
-
     /**
      * Upper bound on the mass outside the box [lower, upper], by the union
      * bound over the 2d half-spaces with the one-dimensional marginals (exact
