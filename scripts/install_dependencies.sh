@@ -8,6 +8,8 @@ packages=(
   libboost-dev        # Boost.Odeint
   libgtest-dev        # GoogleTest
   openmpi-bin         # mpirun
+  librandom123-dev    # Philox counter-based random numbers (particles)
+  libopenblas0-serial # fast single-threaded BLAS for the ensemble updates
 )
 missing=()
 for p in "${packages[@]}"; do

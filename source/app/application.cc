@@ -2,6 +2,7 @@
 #include <kwfp/app/parameters.h>
 #include <kwfp/base/errors.h>
 #include <kwfp/fokker_planck/solver.h>
+#include <kwfp/particles/particle_solver.h>
 
 #include <deal.II/base/exceptions.h>
 #include <deal.II/base/mpi.h>
@@ -21,7 +22,8 @@ namespace kwfp
       "\n"
       "kwfp solves the Kalman-Wasserstein Fokker-Planck equation\n"
       "  d_t rho = div( C(rho) (rho grad Phi_R + grad rho) )\n"
-      "by finite elements in d = 1, 2, 3 (MPI: mpirun -np N kwfp FILE.prm).\n"
+      "by finite elements in d = 1, 2, 3, and the ensemble Kalman particle\n"
+      "systems in any d (MPI: mpirun -np N kwfp FILE.prm).\n"
       "Exit codes: 0 success, 1 usage, 2 bad input, 3 run failure.\n";
 
     template <int dim>
@@ -95,17 +97,23 @@ namespace kwfp
         parameters.read(prm, argument);
         std::ostringstream text;
         prm.print_parameters(text, dealii::ParameterHandler::PRM);
-        switch (parameters.dimension)
+        if (parameters.run_finite_element)
+          switch (parameters.dimension)
+            {
+              case 1:
+                run_dimension<1>(parameters, text.str(), communicator, out);
+                break;
+              case 2:
+                run_dimension<2>(parameters, text.str(), communicator, out);
+                break;
+              default:
+                run_dimension<3>(parameters, text.str(), communicator, out);
+                break;
+            }
+        if (parameters.run_particles)
           {
-            case 1:
-              run_dimension<1>(parameters, text.str(), communicator, out);
-              break;
-            case 2:
-              run_dimension<2>(parameters, text.str(), communicator, out);
-              break;
-            default:
-              run_dimension<3>(parameters, text.str(), communicator, out);
-              break;
+            ParticleSolver particles(parameters, text.str(), communicator, out);
+            particles.run();
           }
       }
     catch (const InputError &e)

@@ -4,6 +4,7 @@
 
 #include <deal.II/base/exceptions.h>
 
+#include <cmath>
 #include <fstream>
 #include <sstream>
 
@@ -23,7 +24,14 @@ namespace kwfp
                       "2",
                       Integer(),
                       "Dimension d of the unknown u (1, 2 or 3 for the "
-                      "finite-element solver).");
+                      "finite-element solver; any d for the particles).");
+    prm.declare_entry(
+      "Solver",
+      "finite element",
+      Selection("finite element|particles|both"),
+      "'finite element': the Fokker-Planck equation (4.1) on a mesh (d <= 3). "
+      "'particles': the interacting particle system of 'Particles/Method' "
+      "(any d). 'both': the two from the same initial density.");
 
     prm.enter_subsection("Fokker-Planck equation");
     prm.declare_entry(
@@ -46,11 +54,12 @@ namespace kwfp
     prm.declare_entry(
       "Type",
       "quadratic",
-      Selection("quadratic|linear inverse problem|expression"),
+      Selection("quadratic|inverse problem|expression"),
       "The potential Phi_R whose Gibbs density exp(-Phi_R)/Z is the "
       "stationary density (the posterior (1.6)). 'quadratic': "
-      "1/2 |u - u_0|^2_B. 'linear inverse problem': "
-      "1/2 |y - A u|^2_Gamma + 1/2 |u - m_prior|^2_{Gamma_0}, (1.2)-(1.4). "
+      "1/2 |u - u_0|^2_B. 'inverse problem': "
+      "1/2 |y - G(u)|^2_Gamma + 1/2 |u - m_prior|^2_{Gamma_0}, (1.2)-(1.4), "
+      "with the forward map G of 'Inverse problem'. "
       "'expression': Phi_R and its gradient as muparser expressions.");
     prm.enter_subsection("Quadratic");
     prm.declare_entry("Minimizer u_0",
@@ -64,12 +73,29 @@ namespace kwfp
                       "The posterior covariance B (d x d, SPD); "
                       "Phi_R = 1/2 (u - u_0)^T B^{-1} (u - u_0).");
     prm.leave_subsection();
-    prm.enter_subsection("Linear inverse problem");
+    prm.enter_subsection("Inverse problem");
+    prm.declare_entry("Forward model",
+                      "linear",
+                      Selection("linear|expression"),
+                      "The forward map G: 'linear' G(u) = A u, or "
+                      "'expression' (one muparser expression per "
+                      "observation). grad Phi_R uses the Jacobian of G: A, or "
+                      "central differences for expressions.");
     prm.declare_entry("Forward matrix A",
                       "1, 0; 0, 1; 1, 1",
                       Anything(),
                       "The forward map G(u) = A u: a K x d matrix, one row "
                       "per observation.");
+    prm.declare_entry("Forward map",
+                      "x; y; x + y",
+                      Anything(),
+                      "G(u) = (G_1; ..; G_K): K muparser expressions "
+                      "separated by ';', in u1..ud (and x, y, z for d <= 3).");
+    prm.declare_entry("Constants",
+                      "",
+                      Anything(),
+                      "Constants for the forward map expressions: "
+                      "'a=1, b=2'.");
     prm.declare_entry("Data y",
                       "1, -0.5, 0.5",
                       Anything(),
@@ -108,9 +134,13 @@ namespace kwfp
     prm.enter_subsection("Initial density");
     prm.declare_entry("Type",
                       "Gaussian",
-                      Selection("Gaussian|expression"),
-                      "The initial density rho_0: a Gaussian N(m_0, C_0), or "
-                      "an expression (normalized numerically to mass 1).");
+                      Selection("Gaussian|expression|product|file"),
+                      "The initial density rho_0: a Gaussian N(m_0, C_0); "
+                      "an expression (normalized numerically to mass 1; "
+                      "finite element only); 'product': independent "
+                      "coordinates, see 'Coordinate distributions'; 'file': "
+                      "the initial ensemble read from 'Ensemble file' "
+                      "(particles only).");
     prm.declare_entry("Mean m_0",
                       "-1.5, 1.5",
                       Anything(),
@@ -129,6 +159,99 @@ namespace kwfp
                       "",
                       Anything(),
                       "Constants for the expression: 'a=1, b=2'.");
+    prm.declare_entry("Coordinate distributions",
+                      "normal(0, 1); uniform(90, 110)",
+                      Anything(),
+                      "For 'Type = product': one distribution per coordinate "
+                      "(or one for all), separated by ';': 'normal(mean, "
+                      "standard deviation)' or 'uniform(a, b)'. The paper's "
+                      "Section 5 uses 'normal(0, 1); uniform(90, 110)'.");
+    prm.declare_entry("Ensemble file",
+                      "",
+                      Anything(),
+                      "For 'Type = file': a CSV file with one particle per "
+                      "row (d numbers; a header line is skipped).");
+    prm.leave_subsection();
+
+    prm.enter_subsection("Particles");
+    prm.declare_entry("Method",
+                      "eks-gradient",
+                      Selection(particle_method_names()),
+                      "eks: derivative-free ensemble Kalman sampler (3.1); "
+                      "eks-gradient: (3.2), uses grad Phi_R; eki: ensemble "
+                      "Kalman inversion (2.4) with perturbed data; eki-opt: "
+                      "(2.4) without noise; herty-visconti: (3.1) with C "
+                      "replaced by I in the prior and noise terms "
+                      "(Section 5.3); langevin: du = -grad Phi_R dt + "
+                      "sqrt(2) dW. eks, eki, eki-opt and herty-visconti "
+                      "need 'Potential/Type = inverse problem'.");
+    prm.declare_entry("Ensemble size",
+                      "1000",
+                      Integer(),
+                      "Number of particles J (at least 2; J > d + 1 for a "
+                      "covariance of full rank).");
+    prm.declare_entry("Finite-ensemble correction",
+                      "false",
+                      Bool(),
+                      "Add (d+1)/J (u_j - ubar) to the drift (ALDI, "
+                      "Garbuno-Inigo, Nuesken and Reich 2020): then the "
+                      "posterior is invariant for every J > d + 1.");
+    prm.declare_entry("Noise square root",
+                      "symmetric",
+                      Selection("symmetric|Cholesky|ensemble"),
+                      "How sqrt(2 C) dW is formed in eks and eks-gradient: "
+                      "the symmetric square root of C, its Cholesky factor "
+                      "(C must be SPD), or the ensemble square root "
+                      "(U - ubar) Z / sqrt(J) with Z in R^J (costs J^2 d "
+                      "per step).");
+    prm.declare_entry("Time integrator",
+                      "Euler-Maruyama",
+                      Selection("Euler-Maruyama|split-step"),
+                      "Euler-Maruyama, or the linearly implicit split step "
+                      "(5.4): implicit in the prior term (eks, "
+                      "herty-visconti; the same as Euler-Maruyama for the "
+                      "other methods), then the noise.");
+    prm.declare_entry("Time step",
+                      "0.001",
+                      Double(),
+                      "The step dt, or dt_0 with 'Adaptive time step'.");
+    prm.declare_entry("Adaptive time step",
+                      "false",
+                      Bool(),
+                      "dt_n = dt_0 / (||D_n||_F + delta) (Kovachki and Stuart "
+                      "2019), D_n the J x J matrix of (5.4) (never formed). "
+                      "Methods with a forward map only.");
+    prm.declare_entry("Adaptive delta",
+                      "1e-8",
+                      Double(),
+                      "delta in the adaptive step (> 0).");
+    prm.declare_entry("Number of steps",
+                      "0",
+                      Integer(),
+                      "Stop after this many steps (iterations, as the paper's "
+                      "30); 0: stop at 'Time stepping/Final time'.");
+    prm.declare_entry("Seed",
+                      "1",
+                      Integer(),
+                      "Seed of the random streams (Philox; particle j draws "
+                      "from the stream (seed, j), the same on any number of "
+                      "ranks).");
+    prm.declare_entry("On forward failure",
+                      "stop",
+                      Selection("stop|drop"),
+                      "When G(u_j) (or grad Phi_R(u_j)) is not finite: 'stop' "
+                      "the run naming the particle, or 'drop' the particle "
+                      "and go on (at least d + 2 must remain).");
+    prm.declare_entry("Statistics interval",
+                      "1",
+                      Integer(),
+                      "Write a row of particles.csv every this many steps "
+                      "(and at the first and last).");
+    prm.declare_entry("Output interval",
+                      "10",
+                      Integer(),
+                      "Write the ensemble as particles-NNNNN.pvtu every this "
+                      "many steps (and at the first and last); 0: none.");
     prm.leave_subsection();
 
     prm.enter_subsection("Mesh");
@@ -227,6 +350,60 @@ namespace kwfp
 
   namespace
   {
+    /// "normal(0, 1); uniform(90, 110)": d distributions or one for all.
+    std::vector<Parameters::CoordinateDistribution>
+    parse_coordinate_distributions(const std::string &text,
+                                   const unsigned int d)
+    {
+      const std::string parameter = "Initial density/Coordinate distributions";
+      std::vector<Parameters::CoordinateDistribution> result;
+      for (const std::string &item : split_expressions(text))
+        {
+          const auto open = item.find('('), close = item.rfind(')');
+          if (open == std::string::npos || close == std::string::npos ||
+              close < open ||
+              item.find_first_not_of(" \t", close + 1) != std::string::npos)
+            throw InputError(parameter,
+                             "'" + item +
+                               "' is not 'normal(mean, sd)' or 'uniform(a, b)'");
+          std::string name = item.substr(0, open);
+          name.erase(0, name.find_first_not_of(" \t"));
+          name.erase(name.find_last_not_of(" \t") + 1);
+          const std::vector<double> arguments =
+            parse_vector(item.substr(open + 1, close - open - 1), parameter, 2);
+          Parameters::CoordinateDistribution c;
+          c.a = arguments[0];
+          c.b = arguments[1];
+          if (name == "uniform")
+            {
+              c.uniform = true;
+              if (!(c.a < c.b))
+                throw InputError(parameter,
+                                 "'" + item + "' needs a < b in uniform(a, b)");
+            }
+          else if (name == "normal")
+            {
+              if (!(c.b > 0))
+                throw InputError(parameter,
+                                 "'" + item +
+                                   "' needs a positive standard deviation");
+            }
+          else
+            throw InputError(parameter,
+                             "unknown distribution '" + name +
+                               "'; use normal(mean, sd) or uniform(a, b)");
+          result.push_back(c);
+        }
+      if (result.size() == 1)
+        result.resize(d, result[0]);
+      if (result.size() != d)
+        throw InputError(parameter,
+                         "give one distribution or d = " + std::to_string(d) +
+                           ", got " + std::to_string(result.size()));
+      return result;
+    }
+
+
     DenseMatrix
     parse_spd(const std::string &text,
               const std::string &name,
@@ -242,22 +419,34 @@ namespace kwfp
   void
   Parameters::parse(ParameterHandler &prm)
   {
-    const long d_read = prm.get_integer("Dimension");
-    if (d_read < 1 || d_read > 3)
+    const std::string solver = prm.get("Solver");
+    run_finite_element       = solver != "particles";
+    run_particles            = solver != "finite element";
+    const long d_read        = prm.get_integer("Dimension");
+    if (d_read < 1 || d_read > 10000)
+      throw InputError("Dimension",
+                       "must be between 1 and 10000, got " +
+                         std::to_string(d_read));
+    if (run_finite_element && d_read > 3)
       throw InputError("Dimension",
                        "the finite-element solver needs d = 1, 2 or 3, got " +
-                         std::to_string(d_read));
+                         std::to_string(d_read) +
+                         "; set 'Solver = particles' for d > 3");
     dimension            = d_read;
     const unsigned int d = dimension;
 
-    prm.enter_subsection("Fokker-Planck equation");
-    diffusion_matrix = parse_diffusion_matrix_type(prm.get("Diffusion matrix"));
-    if (diffusion_matrix == DiffusionMatrixType::fixed)
-      fixed_diffusion_matrix =
-        parse_spd(prm.get("Fixed diffusion matrix"),
-                  "Fokker-Planck equation/Fixed diffusion matrix",
-                  d);
-    prm.leave_subsection();
+    if (run_finite_element)
+      {
+        prm.enter_subsection("Fokker-Planck equation");
+        diffusion_matrix =
+          parse_diffusion_matrix_type(prm.get("Diffusion matrix"));
+        if (diffusion_matrix == DiffusionMatrixType::fixed)
+          fixed_diffusion_matrix =
+            parse_spd(prm.get("Fixed diffusion matrix"),
+                      "Fokker-Planck equation/Fixed diffusion matrix",
+                      d);
+        prm.leave_subsection();
+      }
 
     prm.enter_subsection("Potential");
     potential.type = prm.get("Type");
@@ -271,15 +460,30 @@ namespace kwfp
                                          d);
         prm.leave_subsection();
       }
-    else if (potential.type == "linear inverse problem")
+    else if (potential.type == "inverse problem")
       {
-        prm.enter_subsection("Linear inverse problem");
-        const std::string path   = "Potential/Linear inverse problem/";
-        potential.forward_matrix = parse_matrix(prm.get("Forward matrix A"),
-                                                path + "Forward matrix A",
-                                                0,
-                                                d);
-        const unsigned int K     = potential.forward_matrix.m();
+        prm.enter_subsection("Inverse problem");
+        const std::string path  = "Potential/Inverse problem/";
+        potential.forward_model = prm.get("Forward model");
+        unsigned int K          = 0;
+        if (potential.forward_model == "linear")
+          {
+            potential.forward_matrix = parse_matrix(prm.get("Forward matrix A"),
+                                                    path + "Forward matrix A",
+                                                    0,
+                                                    d);
+            K                        = potential.forward_matrix.m();
+          }
+        else
+          {
+            potential.forward_map = prm.get("Forward map");
+            K = split_expressions(potential.forward_map).size();
+            if (K == 0)
+              throw InputError(path + "Forward map",
+                               "needs at least one expression");
+            potential.forward_constants =
+              parse_constants(prm.get("Constants"), path + "Constants");
+          }
         potential.data =
           to_dense_vector(parse_vector(prm.get("Data y"), path + "Data y", K));
         potential.noise_covariance =
@@ -315,14 +519,96 @@ namespace kwfp
                                                "Initial density/Covariance C_0",
                                                d);
       }
+    else if (initial_density.type == "product")
+      initial_density.coordinates =
+        parse_coordinate_distributions(prm.get("Coordinate distributions"), d);
+    else if (initial_density.type == "file")
+      {
+        if (run_finite_element)
+          throw InputError("Initial density/Type",
+                           "'file' gives an initial ensemble, not a density: "
+                           "it needs 'Solver = particles'");
+        initial_density.ensemble_file = prm.get("Ensemble file");
+        if (initial_density.ensemble_file.empty())
+          throw InputError("Initial density/Ensemble file",
+                           "must name a CSV file when 'Type = file'");
+      }
     else
       {
+        if (run_particles)
+          throw InputError("Initial density/Type",
+                           "the particles cannot be drawn from an expression; "
+                           "use Gaussian, product or file");
         initial_density.expression = prm.get("Expression");
         initial_density.constants =
           parse_constants(prm.get("Constants"), "Initial density/Constants");
       }
     prm.leave_subsection();
 
+    prm.enter_subsection("Particles");
+    particles.settings.method = parse_particle_method(prm.get("Method"));
+    const long J              = prm.get_integer("Ensemble size");
+    if (J < 2 || J > 1000000000)
+      throw InputError("Particles/Ensemble size",
+                       "must be between 2 and 1e9, got " + std::to_string(J));
+    particles.ensemble_size = J;
+    particles.settings.finite_ensemble_correction =
+      prm.get_bool("Finite-ensemble correction");
+    particles.settings.noise =
+      parse_noise_square_root(prm.get("Noise square root"));
+    particles.settings.split_step = prm.get("Time integrator") == "split-step";
+    particles.time_step           = prm.get_double("Time step");
+    if (!(particles.time_step > 0) || !std::isfinite(particles.time_step))
+      throw InputError("Particles/Time step",
+                       "must be positive, got " + prm.get("Time step"));
+    particles.adaptive_time_step = prm.get_bool("Adaptive time step");
+    particles.adaptive_delta     = prm.get_double("Adaptive delta");
+    if (!(particles.adaptive_delta > 0))
+      throw InputError("Particles/Adaptive delta", "must be positive");
+    const long n_steps = prm.get_integer("Number of steps");
+    if (n_steps < 0)
+      throw InputError("Particles/Number of steps", "must be 0 or positive");
+    particles.n_steps = n_steps;
+    const long seed   = prm.get_integer("Seed");
+    if (seed < 0)
+      throw InputError("Particles/Seed", "must be 0 or positive");
+    particles.settings.seed = seed;
+    particles.drop_failed   = prm.get("On forward failure") == "drop";
+    const long statistics   = prm.get_integer("Statistics interval");
+    if (statistics < 1)
+      throw InputError("Particles/Statistics interval", "must be at least 1");
+    particles.statistics_interval = statistics;
+    const long particle_output    = prm.get_integer("Output interval");
+    if (particle_output < 0)
+      throw InputError("Particles/Output interval", "must be 0 or positive");
+    particles.output_interval = particle_output;
+    if (run_particles)
+      {
+        const bool forward = uses_forward_model(particles.settings.method);
+        if (forward && potential.type != "inverse problem")
+          throw InputError("Particles/Method",
+                           "'" + prm.get("Method") +
+                             "' evaluates the forward map G: it needs "
+                             "'Potential/Type = inverse problem', not '" +
+                             potential.type + "'");
+        if (particles.adaptive_time_step && !forward)
+          throw InputError("Particles/Adaptive time step",
+                           "needs a method with a forward map (eks, eki, "
+                           "eki-opt, herty-visconti): the step is "
+                           "dt_0 / (||D||_F + delta)");
+      }
+    prm.leave_subsection();
+
+    if (run_finite_element)
+      parse_mesh(prm);
+    parse_time_stepping_and_output(prm);
+  }
+
+
+  void
+  Parameters::parse_mesh(ParameterHandler &prm)
+  {
+    const unsigned int d = dimension;
     prm.enter_subsection("Mesh");
     mesh.lower_corner =
       parse_vector(prm.get("Lower corner"), "Mesh/Lower corner", d);
@@ -361,6 +647,12 @@ namespace kwfp
                        "must be 1 or 2, got " + std::to_string(degree));
     mesh.degree = degree;
     prm.leave_subsection();
+  }
+
+
+  void
+  Parameters::parse_time_stepping_and_output(ParameterHandler &prm)
+  {
 
     prm.enter_subsection("Time stepping");
     time_stepping.final_time = prm.get_double("Final time");

@@ -1,7 +1,11 @@
 #include <kwfp/app/problem.h>
+#include <kwfp/forward_model/expression_forward_model.h>
+#include <kwfp/forward_model/linear_forward_model.h>
 #include <kwfp/potential/expression_potential.h>
-#include <kwfp/potential/linear_inverse_problem.h>
+#include <kwfp/potential/inverse_problem_potential.h>
 #include <kwfp/potential/quadratic_potential.h>
+
+#include <cmath>
 
 namespace kwfp
 {
@@ -10,7 +14,9 @@ namespace kwfp
     const auto &p = parameters.initial_density;
     if (p.type == "Gaussian")
       gaussian_density.emplace(p.mean, p.covariance);
-    else
+    else if (p.type == "product")
+      coordinates = p.coordinates;
+    else if (p.type == "expression")
       expression =
         std::make_shared<ScalarExpression>(p.expression,
                                            parameters.dimension,
@@ -22,8 +28,22 @@ namespace kwfp
   double
   InitialDensity::value(const dealii::ArrayView<const double> &u) const
   {
-    return gaussian_density ? gaussian_density->density(u) :
-                              expression->value(u);
+    if (gaussian_density)
+      return gaussian_density->density(u);
+    if (expression)
+      return expression->value(u);
+    // product of normal(a, b) and uniform(a, b) densities
+    double density = 1;
+    for (unsigned int i = 0; i < coordinates.size(); ++i)
+      {
+        const auto &c = coordinates[i];
+        if (c.uniform)
+          density *= (u[i] >= c.a && u[i] <= c.b) ? 1 / (c.b - c.a) : 0;
+        else
+          density *= std::exp(-0.5 * std::pow((u[i] - c.a) / c.b, 2)) /
+                     (c.b * std::sqrt(2 * M_PI));
+      }
+    return density;
   }
 
 
@@ -34,18 +54,38 @@ namespace kwfp
   }
 
 
+  std::shared_ptr<const InverseProblem>
+  create_inverse_problem(const Parameters &parameters)
+  {
+    const auto &p = parameters.potential;
+    if (p.type != "inverse problem")
+      return nullptr;
+    std::shared_ptr<const ForwardModel> model;
+    if (p.forward_model == "linear")
+      model = std::make_shared<LinearForwardModel>(p.forward_matrix);
+    else
+      model = std::make_shared<ExpressionForwardModel>(
+        parameters.dimension,
+        p.forward_map,
+        p.forward_constants,
+        "Potential/Inverse problem/Forward map");
+    return std::make_shared<InverseProblem>(model,
+                                            p.data,
+                                            p.noise_covariance,
+                                            p.prior_covariance,
+                                            p.prior_mean);
+  }
+
+
   std::unique_ptr<Potential>
   create_potential(const Parameters &parameters)
   {
     const auto &p = parameters.potential;
     if (p.type == "quadratic")
       return std::make_unique<QuadraticPotential>(p.minimizer, p.covariance);
-    if (p.type == "linear inverse problem")
-      return std::make_unique<LinearInverseProblemPotential>(p.forward_matrix,
-                                                             p.data,
-                                                             p.noise_covariance,
-                                                             p.prior_covariance,
-                                                             p.prior_mean);
+    if (p.type == "inverse problem")
+      return std::make_unique<InverseProblemPotential>(
+        create_inverse_problem(parameters));
     return std::make_unique<ExpressionPotential>(parameters.dimension,
                                                  p.expression,
                                                  p.gradient,

@@ -1,5 +1,6 @@
 #include <kwfp/base/errors.h>
 #include <kwfp/fokker_planck/solver.h>
+#include <kwfp/output/output_directory.h>
 #include <kwfp/potential/expression_potential.h>
 
 #include <deal.II/base/function.h>
@@ -329,44 +330,6 @@ namespace kwfp
 
 
   template <int dim>
-  void
-  FokkerPlanckSolver<dim>::prepare_output_directory() const
-  {
-    // Rank 0 creates the directory and writes parameters.prm; every rank
-    // learns whether that worked, so that all stop together if not.
-    std::string error;
-    if (Utilities::MPI::this_mpi_process(communicator) == 0)
-      {
-        const std::string &directory = parameters.output.directory;
-        std::error_code    ec;
-        std::filesystem::create_directories(directory, ec);
-        if (ec)
-          error =
-            "cannot create directory '" + directory + "': " + ec.message();
-        else
-          {
-            const std::string name = directory + "/parameters.prm";
-            {
-              std::ofstream out(name + ".tmp");
-              out << parameters_text;
-              out.flush();
-              if (!out)
-                error = "cannot write into directory '" + directory + "'";
-            }
-            if (error.empty() &&
-                std::rename((name + ".tmp").c_str(), name.c_str()) != 0)
-              error = "cannot write '" + name + "'";
-            if (!error.empty())
-              std::remove((name + ".tmp").c_str());
-          }
-      }
-    error = Utilities::MPI::broadcast(communicator, error, 0);
-    if (!error.empty())
-      throw InputError("Output/Directory", error);
-  }
-
-
-  template <int dim>
   DenseMatrix
   FokkerPlanckSolver<dim>::diffusion_matrix(const Moments &moments) const
   {
@@ -622,7 +585,9 @@ namespace kwfp
   FokkerPlanckSolver<dim>::run()
   {
     setup();
-    prepare_output_directory();
+    prepare_output_directory(parameters.output.directory,
+                             parameters_text,
+                             communicator);
     const bool is_writer = Utilities::MPI::this_mpi_process(communicator) == 0;
     csv = std::make_unique<DiagnosticsCsv>(parameters.output.directory +
                                              "/diagnostics.csv",

@@ -24,15 +24,23 @@ namespace kwfp
   std::string
   DiagnosticsCsv::header(const unsigned int dimension, const bool has_exact)
   {
-    std::string h = "step,time,dt,mass,min_density";
+    std::string h = "step,time,dt,mass,min_density" + moment_columns(dimension);
+    h += ",kl,kalman_fisher";
+    if (has_exact)
+      h += ",l1_error,l2_error,mean_error,cov_error,kl_exact";
+    return h;
+  }
+
+
+  std::string
+  moment_columns(const unsigned int dimension)
+  {
+    std::string h;
     for (unsigned int a = 0; a < dimension; ++a)
       h += ",mean_" + std::to_string(a + 1);
     for (unsigned int a = 0; a < dimension; ++a)
       for (unsigned int b = a; b < dimension; ++b)
-        h += ",cov_" + std::to_string(a + 1) + std::to_string(b + 1);
-    h += ",kl,kalman_fisher";
-    if (has_exact)
-      h += ",l1_error,l2_error,mean_error,cov_error,kl_exact";
+        h += ",cov_" + std::to_string(a + 1) + "_" + std::to_string(b + 1);
     return h;
   }
 

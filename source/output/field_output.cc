@@ -1,4 +1,5 @@
 #include <kwfp/base/errors.h>
+#include <kwfp/output/atomic_file.h>
 #include <kwfp/output/field_output.h>
 
 #include <deal.II/base/data_out_base.h>
@@ -22,24 +23,6 @@ namespace kwfp
       std::ostringstream s;
       s << std::setw(digits) << std::setfill('0') << n;
       return s.str();
-    }
-
-    /// Write through a temporary file and rename it into place.
-    template <typename Writer>
-    void
-    write_atomically(const std::string &filename, const Writer &writer)
-    {
-      const std::string temporary = filename + ".tmp";
-      {
-        std::ofstream out(temporary);
-        writer(out);
-        out.flush();
-        if (!out)
-          throw RunFailure("cannot write '" + temporary + "'");
-      }
-      if (std::rename(temporary.c_str(), filename.c_str()) != 0)
-        throw RunFailure("cannot rename '" + temporary + "' to '" + filename +
-                         "'");
     }
   } // namespace
 

@@ -59,6 +59,6 @@ foreach(field density log10_density stationary_density exact_density error
   endif()
 endforeach()
 file(STRINGS ${WORK}/out/diagnostics.csv header LIMIT_COUNT 1)
-if(NOT header STREQUAL "step,time,dt,mass,min_density,mean_1,mean_2,cov_11,cov_12,cov_22,kl,kalman_fisher,l1_error,l2_error,mean_error,cov_error,kl_exact")
+if(NOT header STREQUAL "step,time,dt,mass,min_density,mean_1,mean_2,cov_1_1,cov_1_2,cov_2_2,kl,kalman_fisher,l1_error,l2_error,mean_error,cov_error,kl_exact")
   message(FATAL_ERROR "unexpected diagnostics.csv header: ${header}")
 endif()

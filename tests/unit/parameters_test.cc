@@ -88,15 +88,15 @@ TEST(Parameters, MatricesOfWrongSizeOrNotSpdAreRejected)
             "Initial density/Mean m_0");
   // Linear inverse problem: y must have one entry per row of A (K = 3).
   EXPECT_EQ(rejected(
-              "subsection Potential\n set Type = linear inverse problem\n"
-              " subsection Linear inverse problem\n"
+              "subsection Potential\n set Type = inverse problem\n"
+              " subsection Inverse problem\n"
               "  set Data y = 1, 2\n end\nend\n"),
-            "Potential/Linear inverse problem/Data y");
+            "Potential/Inverse problem/Data y");
   EXPECT_EQ(rejected(
-              "subsection Potential\n set Type = linear inverse problem\n"
-              " subsection Linear inverse problem\n"
+              "subsection Potential\n set Type = inverse problem\n"
+              " subsection Inverse problem\n"
               "  set Forward matrix A = 1, 0, 0; 0, 1, 0\n end\nend\n"),
-            "Potential/Linear inverse problem/Forward matrix A");
+            "Potential/Inverse problem/Forward matrix A");
   EXPECT_EQ(rejected("set Dimension = 1\n"
                      "subsection Fokker-Planck equation\n"
                      " set Diffusion matrix = fixed\n"

@@ -1,6 +1,8 @@
 #include <kwfp/base/errors.h>
 #include <kwfp/potential/expression_potential.h>
-#include <kwfp/potential/linear_inverse_problem.h>
+#include <kwfp/forward_model/expression_forward_model.h>
+#include <kwfp/forward_model/linear_forward_model.h>
+#include <kwfp/potential/inverse_problem_potential.h>
 #include <kwfp/potential/quadratic_potential.h>
 
 #include <gtest/gtest.h>
@@ -57,14 +59,27 @@ TEST(Potentials, QuadraticGradientAndHessian)
               1e-15);
 }
 
+namespace
+{
+  /// The test inverse problem with G(u) = A u, A = (1, 0.5; 0.2, 1; 1, -1),
+  /// given as a matrix or as muparser expressions.
+  InverseProblemPotential
+  test_inverse_problem(const std::shared_ptr<const ForwardModel> &model)
+  {
+    return InverseProblemPotential(std::make_shared<InverseProblem>(
+      model,
+      to_dense_vector({1.2, 0.4, 0.9}),
+      parse_matrix("0.3, 0, 0; 0, 0.3, 0; 0, 0, 0.5", "Gamma"),
+      parse_matrix("4, 0; 0, 4", "Gamma_0"),
+      to_dense_vector({0.1, -0.2})));
+  }
+} // namespace
+
 TEST(Potentials, LinearInverseProblemDerivativesAndPosterior)
 {
-  const LinearInverseProblemPotential phi(
-    parse_matrix("1, 0.5; 0.2, 1; 1, -1", "A"),
-    to_dense_vector({1.2, 0.4, 0.9}),
-    parse_matrix("0.3, 0, 0; 0, 0.3, 0; 0, 0, 0.5", "Gamma"),
-    parse_matrix("4, 0; 0, 4", "Gamma_0"),
-    to_dense_vector({0.1, -0.2}));
+  const InverseProblemPotential phi = test_inverse_problem(
+    std::make_shared<LinearForwardModel>(
+      parse_matrix("1, 0.5; 0.2, 1; 1, -1", "A")));
   expect_derivatives_match_differences(phi, {0.3, 0.7});
   expect_derivatives_match_differences(phi, {-2, 3});
   // The posterior mean u_0 is the minimizer: grad Phi_R(u_0) = 0, and the
@@ -78,6 +93,33 @@ TEST(Potentials, LinearInverseProblemDerivativesAndPosterior)
   EXPECT_NEAR(g[1], 0, 1e-13);
   const DenseMatrix H = phi.hessian(dealii::make_array_view(u_0));
   EXPECT_LT(frobenius_distance(spd_inverse(H), posterior.covariance()), 1e-13);
+}
+
+TEST(Potentials, ExpressionForwardModelMatchesLinear)
+{
+  // The same G as expressions: the value agrees to round-off, the gradient
+  // (central differences of G, error O(h^2) = O(eps^(2/3)) ~ 4e-11 relative
+  // for this linear G, where only round-off enters) to 1e-8.
+  const InverseProblemPotential linear = test_inverse_problem(
+    std::make_shared<LinearForwardModel>(
+      parse_matrix("1, 0.5; 0.2, 1; 1, -1", "A")));
+  const InverseProblemPotential expression = test_inverse_problem(
+    std::make_shared<ExpressionForwardModel>(
+      2, "x + 0.5*y; 0.2*x + y; x - y", std::map<std::string, double>(), "G"));
+  EXPECT_FALSE(expression.stationary_gaussian().has_value());
+  for (const std::vector<double> &u :
+       {std::vector<double>{0.3, 0.7}, std::vector<double>{-20, 31}})
+    {
+      const auto view = dealii::make_array_view(u);
+      EXPECT_NEAR(expression.value(view),
+                  linear.value(view),
+                  1e-14 * linear.value(view));
+      std::vector<double> g1(2), g2(2);
+      linear.gradient(view, dealii::make_array_view(g1));
+      expression.gradient(view, dealii::make_array_view(g2));
+      for (unsigned int i = 0; i < 2; ++i)
+        EXPECT_NEAR(g2[i], g1[i], 1e-8 * (1 + std::abs(g1[i])));
+    }
 }
 
 TEST(Potentials, ExpressionGradient)

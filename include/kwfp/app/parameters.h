@@ -3,9 +3,11 @@
 
 #include <kwfp/base/dense_algebra.h>
 #include <kwfp/fokker_planck/diffusion_matrix.h>
+#include <kwfp/particles/particle_method.h>
 
 #include <deal.II/base/parameter_handler.h>
 
+#include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
@@ -25,6 +27,10 @@ namespace kwfp
     /// Problem dimension d (1, 2 or 3 for the finite-element solver).
     unsigned int dimension = 2;
 
+    /// Which solvers run: the finite-element PDE, the particles, or both.
+    bool run_finite_element = true;
+    bool run_particles      = false;
+
     /// The matrix C in (4.1).
     DiffusionMatrixType diffusion_matrix =
       DiffusionMatrixType::kalman_wasserstein;
@@ -33,10 +39,13 @@ namespace kwfp
     /// The potential Phi_R.
     struct Potential
     {
-      std::string type; ///< "quadratic", "linear inverse problem", "expression"
+      std::string type; ///< "quadratic", "inverse problem", "expression"
       DenseVector minimizer;        ///< u_0 (quadratic)
       DenseMatrix covariance;       ///< B (quadratic)
-      DenseMatrix forward_matrix;   ///< A, K x d (linear inverse problem)
+      std::string forward_model;    ///< "linear" or "expression"
+      DenseMatrix forward_matrix;   ///< A, K x d (linear forward model)
+      std::string forward_map;      ///< G_1; ..; G_K (expression)
+      std::map<std::string, double> forward_constants;
       DenseVector data;             ///< y, length K
       DenseMatrix noise_covariance; ///< Gamma, K x K
       DenseMatrix prior_covariance; ///< Gamma_0, d x d
@@ -46,14 +55,24 @@ namespace kwfp
       std::map<std::string, double> constants;
     } potential;
 
-    /// The initial density rho_0.
+    /// One coordinate of a product initial density.
+    struct CoordinateDistribution
+    {
+      bool   uniform = false; ///< uniform(a, b), else normal(mean a, sd b)
+      double a       = 0;
+      double b       = 1;
+    };
+
+    /// The initial density rho_0 (and the initial ensemble).
     struct InitialDensity
     {
-      std::string                   type; ///< "Gaussian" or "expression"
-      DenseVector                   mean;
-      DenseMatrix                   covariance;
-      std::string                   expression;
-      std::map<std::string, double> constants;
+      std::string type; ///< "Gaussian", "expression", "product" or "file"
+      DenseVector mean;
+      DenseMatrix covariance;
+      std::string expression;
+      std::map<std::string, double>       constants;
+      std::vector<CoordinateDistribution> coordinates; ///< product
+      std::string                         ensemble_file;
     } initial_density;
 
     /// The box and its mesh.
@@ -85,6 +104,20 @@ namespace kwfp
       std::string  preconditioner     = "auto";
     } linear_solver;
 
+    /// The particle systems (Section 3 and 5 of Garbuno-Inigo et al. 2020).
+    struct Particles
+    {
+      ParticleMethodSettings settings;
+      std::uint64_t          ensemble_size       = 1000;
+      double                 time_step           = 0.001;
+      bool                   adaptive_time_step  = false;
+      double                 adaptive_delta      = 1e-8;
+      std::uint64_t          n_steps             = 0; ///< 0: run to T
+      bool                   drop_failed         = false;
+      unsigned int           statistics_interval = 1;
+      unsigned int           output_interval     = 10;
+    } particles;
+
     /// Output.
     struct Output
     {
@@ -92,6 +125,13 @@ namespace kwfp
       unsigned int interval  = 10;
     } output;
 
+  private:
+    void
+    parse_mesh(dealii::ParameterHandler &prm);
+    void
+    parse_time_stepping_and_output(dealii::ParameterHandler &prm);
+
+  public:
     /// Declare all parameters (with defaults: the benchmark G2).
     static void
     declare(dealii::ParameterHandler &prm);

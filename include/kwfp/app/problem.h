@@ -3,6 +3,7 @@
 
 #include <kwfp/app/parameters.h>
 #include <kwfp/base/expression.h>
+#include <kwfp/forward_model/inverse_problem.h>
 #include <kwfp/gaussian/gaussian.h>
 #include <kwfp/potential/potential.h>
 
@@ -14,8 +15,9 @@
 namespace kwfp
 {
   /**
-   * @brief The initial density rho_0: a Gaussian or an (unnormalized)
-   * expression. Dimension-free.
+   * @brief The initial density rho_0: a Gaussian, an (unnormalized)
+   * expression, or a product of normal and uniform densities of the
+   * coordinates. Dimension-free.
    */
   class InitialDensity
   {
@@ -33,7 +35,12 @@ namespace kwfp
   private:
     std::optional<Gaussian>           gaussian_density;
     std::shared_ptr<ScalarExpression> expression;
+    std::vector<Parameters::CoordinateDistribution> coordinates;
   };
+
+  /// The inverse problem when 'Potential/Type = inverse problem', else null.
+  std::shared_ptr<const InverseProblem>
+  create_inverse_problem(const Parameters &parameters);
 
   /// The potential Phi_R that the parameters describe.
   std::unique_ptr<Potential>

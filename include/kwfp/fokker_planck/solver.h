@@ -81,8 +81,6 @@ namespace kwfp
     check_box_holds_mass() const;
     void
     set_initial_density();
-    void
-    prepare_output_directory() const;
     /// Warn when @p v on the boundary exceeds 1e-6 of its maximum.
     void
     warn_if_large_on_boundary(const dealii::TrilinosWrappers::MPI::Vector &v,

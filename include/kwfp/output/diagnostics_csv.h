@@ -30,6 +30,13 @@ namespace kwfp
   };
 
   /**
+   * The moment columns ",mean_1,..,mean_d,cov_1_1,cov_1_2,..,cov_d_d" (upper
+   * triangle row by row), shared by diagnostics.csv and particles.csv.
+   */
+  std::string
+  moment_columns(const unsigned int dimension);
+
+  /**
    * @brief diagnostics.csv: header
    * `step,time,dt,mass,min_density,mean_1..mean_d,cov_11,cov_12,..,cov_dd`
    * (upper triangle, row by row), `kl,kalman_fisher`, and with a closed form

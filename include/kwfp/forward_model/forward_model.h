@@ -1,0 +1,61 @@
+#ifndef kwfp_forward_model_forward_model_h
+#define kwfp_forward_model_forward_model_h
+
+#include <kwfp/base/dense_algebra.h>
+
+#include <deal.II/base/array_view.h>
+
+#include <string>
+
+namespace kwfp
+{
+  /**
+   * @brief A forward map G : R^d -> R^K of the inverse problem
+   * y = G(u) + eta, (1.1) of Garbuno-Inigo et al. (2020).
+   *
+   * The derivative-free ensemble methods (eks, eki, herty-visconti) only call
+   * evaluate(). To add a forward model, derive from this class in one file
+   * and register it in create_forward_model() (app/problem.cc).
+   */
+  class ForwardModel
+  {
+  public:
+    virtual ~ForwardModel() = default;
+
+    /// d, the dimension of u.
+    virtual unsigned int
+    dimension() const = 0;
+
+    /// K, the number of observations.
+    virtual unsigned int
+    n_data() const = 0;
+
+    /**
+     * G(u), written into @p G (length K). May produce inf or NaN: callers
+     * check.
+     */
+    virtual void
+    evaluate(const dealii::ArrayView<const double> &u,
+             const dealii::ArrayView<double>       &G) const = 0;
+
+    /**
+     * The Jacobian DG(u) (K x d). The default uses central differences with
+     * step h_i = cbrt(eps) max(1, |u_i|), error O(h^2).
+     */
+    virtual DenseMatrix
+    jacobian(const dealii::ArrayView<const double> &u) const;
+
+    /// The matrix A when G(u) = A u; nullptr otherwise.
+    virtual const DenseMatrix *
+    linear_matrix() const
+    {
+      return nullptr;
+    }
+
+    /// One line saying what G is.
+    virtual std::string
+    description() const = 0;
+  };
+} // namespace kwfp
+
+#endif

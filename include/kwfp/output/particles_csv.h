@@ -1,0 +1,56 @@
+#ifndef kwfp_output_particles_csv_h
+#define kwfp_output_particles_csv_h
+
+#include <kwfp/base/dense_algebra.h>
+
+#include <cstdint>
+#include <fstream>
+#include <string>
+
+namespace kwfp
+{
+  /// One row of particles.csv: the ensemble statistics at one time.
+  struct ParticlesRow
+  {
+    std::uint64_t step        = 0;
+    double        time        = 0;
+    double        dt          = 0;
+    std::uint64_t n_particles = 0;
+    DenseVector   mean;
+    DenseMatrix   covariance;
+    double        phi_r_at_mean = 0; ///< Phi_R(ubar)
+    double        mean_phi_r    = 0; ///< 1/J sum Phi_R(u_j)
+    double        misfit_at_mean = 0; ///< Phi(ubar) = 1/2 |y - G(ubar)|^2_Gamma
+    double        mean_misfit    = 0; ///< 1/J sum Phi(u_j)
+    double        d_norm         = 0; ///< ||D||_F of (5.4)
+  };
+
+  /**
+   * @brief particles.csv: header
+   * `step,time,dt,n_particles,mean_1..mean_d,cov_1_1,cov_1_2,..,cov_d_d`
+   * (the same moment columns as diagnostics.csv), `phi_r_at_mean,mean_phi_r`,
+   * and with a forward map `misfit_at_mean,mean_misfit,d_norm`. One process
+   * writes; rows are flushed at once; 17 significant digits.
+   */
+  class ParticlesCsv
+  {
+  public:
+    ParticlesCsv(const std::string &filename,
+                 const unsigned int dimension,
+                 const bool         has_forward_model,
+                 const bool         is_writer);
+
+    void
+    write(const ParticlesRow &row);
+
+    static std::string
+    header(const unsigned int dimension, const bool has_forward_model);
+
+  private:
+    const unsigned int dimension;
+    const bool         has_forward_model;
+    std::ofstream      file;
+  };
+} // namespace kwfp
+
+#endif

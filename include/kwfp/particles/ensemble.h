@@ -1,0 +1,112 @@
+#ifndef kwfp_particles_ensemble_h
+#define kwfp_particles_ensemble_h
+
+#include <kwfp/base/dense_algebra.h>
+
+#include <deal.II/base/mpi.h>
+
+#include <cstdint>
+#include <vector>
+
+namespace kwfp
+{
+  /**
+   * @brief A block of particles: rows of @p positions are the states u_j of
+   * the particles whose global indices j are in @p index (increasing).
+   */
+  struct ParticleBlock
+  {
+    std::vector<std::uint64_t> index;
+    DenseMatrix                positions; ///< index.size() x d
+
+    unsigned int
+    size() const
+    {
+      return index.size();
+    }
+  };
+
+  /// The ensemble mean ubar and covariance C(U) = 1/J sum (u-ubar)(u-ubar)^T.
+  struct EnsembleMoments
+  {
+    std::uint64_t n_particles = 0;
+    DenseVector   mean;
+    DenseMatrix   covariance;
+  };
+
+  /**
+   * @brief The ensemble U = {u_1..u_J} in R^d, distributed over MPI ranks.
+   *
+   * The particles are cut into blocks of consecutive global indices whose
+   * size depends only on J, and every rank owns whole blocks. All sums over
+   * the ensemble (means, covariances, cross-covariances) are formed block by
+   * block and added in block order on every rank (sum_over_blocks()), and
+   * every per-particle operation is done block by block, so the ensemble is
+   * the same, bit for bit, on any number of ranks.
+   */
+  class Ensemble
+  {
+  public:
+    /// An ensemble of @p n_particles particles in R^@p dimension, all zero.
+    Ensemble(const unsigned int  dimension,
+             const std::uint64_t n_particles,
+             const MPI_Comm      communicator);
+
+    unsigned int
+    dimension() const;
+
+    /// J at the start (before any particle was dropped).
+    std::uint64_t
+    initial_size() const;
+
+    /// The blocks this rank owns.
+    std::vector<ParticleBlock> &
+    blocks();
+    const std::vector<ParticleBlock> &
+    blocks() const;
+
+    MPI_Comm
+    communicator() const;
+
+    /**
+     * Given @p m numbers per owned block (block after block in
+     * @p per_block), the sums over all blocks of all ranks, added in block
+     * order: the same bits on any number of ranks.
+     */
+    std::vector<double>
+    sum_over_blocks(const std::vector<double> &per_block,
+                    const unsigned int         m) const;
+
+    /// The number of particles, their mean and covariance (1/J).
+    EnsembleMoments
+    moments() const;
+
+    /// The centered ensemble U - ubar of block @p b (rows).
+    DenseMatrix
+    centered(const unsigned int b, const DenseVector &mean) const;
+
+    /// Every particle (rows, in global order) on every rank.
+    DenseMatrix
+    gather() const;
+
+    /// The global indices of every particle, in global order, on every rank.
+    std::vector<std::uint64_t>
+    gather_indices() const;
+
+    /// Remove the local particles (block, row) in @p rows.
+    void
+    remove(const std::vector<std::pair<unsigned int, unsigned int>> &rows);
+
+  private:
+    const unsigned int         d;
+    const std::uint64_t        J;
+    const MPI_Comm             mpi_communicator;
+    unsigned int               n_blocks;
+    unsigned int               first_block;
+    std::vector<ParticleBlock> owned;
+    /// first owned block of every rank, and n_blocks at the end
+    std::vector<unsigned int> rank_first_block;
+  };
+} // namespace kwfp
+
+#endif

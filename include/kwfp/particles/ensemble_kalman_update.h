@@ -1,0 +1,102 @@
+#ifndef kwfp_particles_ensemble_kalman_update_h
+#define kwfp_particles_ensemble_kalman_update_h
+
+#include <kwfp/forward_model/inverse_problem.h>
+#include <kwfp/particles/ensemble.h>
+#include <kwfp/particles/particle_method.h>
+#include <kwfp/potential/potential.h>
+
+#include <cstdint>
+#include <utility>
+#include <vector>
+
+namespace kwfp
+{
+  /// What one step needs to know about the ensemble U_n.
+  struct EnsembleState
+  {
+    EnsembleMoments moments;
+    /// Per owned block: G(u_j) (n x K) for the derivative-free methods, or
+    /// grad Phi_R(u_j) (n x d) for eks-gradient and langevin.
+    std::vector<DenseMatrix> values;
+    DenseVector              forward_mean;     ///< Gbar (K)
+    DenseMatrix              cross_covariance; ///< C^{pu} = C^{up}^T, K x d
+    /// ||D||_F of the J x J matrix D_kj = <G_k - Gbar, G_j - y>_Gamma / J.
+    double D_norm = 0;
+  };
+
+  /// A particle whose forward map or gradient was not finite.
+  struct ParticleFailure
+  {
+    unsigned int  block;
+    unsigned int  row;
+    std::uint64_t index;
+  };
+
+  /**
+   * @brief One time step of the particle systems of ParticleMethod, written
+   * as dense matrix products over blocks of the ensemble (rows = particles):
+   *   drift  F = -(G - 1 y^T) Gamma^{-1} C^{pu}     (derivative-free part)
+   *              - (U - 1 m^T) Gamma_0^{-1} C         (prior part of (3.1))
+   *              - grad Phi_R(U) C                    ((3.2))
+   *              + (d+1)/J (U - 1 ubar^T)             (ALDI correction)
+   *   noise  Z S^T with S S^T = 2 C (or C^{up} Gamma^{-1} L for eki).
+   * The J x J matrix D of (5.4) is never formed: its action is
+   * (G - y) Gamma^{-1} C^{pu} and
+   *   ||D||_F^2 = tr(Gc^T Gc Gamma^{-1} R^T R Gamma^{-1}) / J^2,
+   * Gc = G - 1 Gbar^T, R = G - 1 y^T.
+   */
+  class EnsembleKalmanUpdate
+  {
+  public:
+    /// @p problem is needed by the derivative-free methods, @p potential by
+    /// eks-gradient and langevin; either may be null otherwise.
+    EnsembleKalmanUpdate(const ParticleMethodSettings &settings,
+                         const Potential              *potential,
+                         const InverseProblem         *problem);
+
+    /**
+     * Evaluate G (or grad Phi_R) at every local particle into
+     * state.values; returns the local particles where it is not finite.
+     */
+    std::vector<ParticleFailure>
+    evaluate(const Ensemble &ensemble, EnsembleState &state) const;
+
+    /// Moments, Gbar, C^{pu} and ||D||_F (collective).
+    void
+    reduce(const Ensemble &ensemble, EnsembleState &state) const;
+
+    /**
+     * U_{n+1} from U_n: Euler-Maruyama, or the split step (5.4), implicit in
+     * the prior term: (I + dt C Gamma_0^{-1}) u* = u_n + dt F_explicit +
+     * dt C Gamma_0^{-1} m_prior, then u_{n+1} = u* + sqrt(dt) noise.
+     * @p step numbers the random streams.
+     */
+    void
+    advance(Ensemble            &ensemble,
+            const EnsembleState &state,
+            const double         dt,
+            const std::uint64_t  step) const;
+
+    /// Phi_R(u_j) for every local particle (per block), from state.values
+    /// when they hold G; NaN where it cannot be evaluated.
+    std::vector<std::vector<double>>
+    potential_values(const Ensemble &ensemble, const EnsembleState &state) const;
+
+    /// The data misfit Phi(u_j) = 1/2 |y - G(u_j)|^2_Gamma per particle
+    /// (derivative-free methods only).
+    std::vector<std::vector<double>>
+    misfit_values(const EnsembleState &state) const;
+
+  private:
+    /// Square root S of the noise covariance 2 C, as S^T (d x d).
+    DenseMatrix
+    noise_factor_transposed(const DenseMatrix &C) const;
+
+    const ParticleMethodSettings settings;
+    const Potential             *potential;
+    const InverseProblem        *problem;
+  };
+} // namespace kwfp
+
+#endif

@@ -1,0 +1,84 @@
+#ifndef kwfp_particles_particle_solver_h
+#define kwfp_particles_particle_solver_h
+
+#include <kwfp/app/parameters.h>
+#include <kwfp/forward_model/inverse_problem.h>
+#include <kwfp/output/particles_csv.h>
+#include <kwfp/particles/ensemble.h>
+#include <kwfp/particles/ensemble_kalman_update.h>
+#include <kwfp/potential/potential.h>
+
+#include <deal.II/base/conditional_ostream.h>
+
+#include <memory>
+#include <ostream>
+#include <vector>
+
+namespace kwfp
+{
+  /// What a particle run did.
+  struct ParticleRunSummary
+  {
+    std::uint64_t n_steps      = 0;
+    double        final_time   = 0;
+    double        loop_seconds = 0; ///< wall time of the time loop
+    std::uint64_t n_dropped    = 0; ///< particles removed (forward failures)
+    std::vector<ParticlesRow> history; ///< every row of particles.csv
+  };
+
+  /**
+   * @brief Runs an interacting particle system (ParticleMethod) from the
+   * initial ensemble to the final time or for a number of steps, writing
+   * particles.csv, the ParaView point clouds and ensemble_final.csv.
+   *
+   * A forward map (or gradient) that is not finite at a particle stops the
+   * run with the particle's index, state and step, or drops the particle
+   * ('On forward failure = drop'); fewer than d + 2 particles left is an
+   * error. An ensemble covariance that loses rank is reported once.
+   */
+  class ParticleSolver
+  {
+  public:
+    ParticleSolver(const Parameters  &parameters,
+                   const std::string &parameters_text,
+                   const MPI_Comm     communicator,
+                   std::ostream      &out);
+
+    ParticleRunSummary
+    run();
+
+    /// The ensemble (at the end of run(): the final one).
+    const Ensemble &
+    ensemble() const;
+
+  private:
+    /// Evaluate G or grad Phi_R; stop or drop where they are not finite.
+    void
+    evaluate(const std::uint64_t step, const double time);
+
+    /// The particles.csv row of the current state.
+    ParticlesRow
+    statistics_row(const std::uint64_t step,
+                   const double        time,
+                   const double        dt,
+                   std::vector<std::vector<double>> &phi_r) const;
+
+    /// Report once when C(U) has (numerically) lost rank.
+    void
+    check_covariance(const std::uint64_t step, const double time);
+
+    const Parameters                      &parameters;
+    const std::string                      parameters_text;
+    const MPI_Comm                         communicator;
+    dealii::ConditionalOStream             console;
+    std::shared_ptr<const InverseProblem>  problem;
+    std::unique_ptr<Potential>             potential;
+    std::unique_ptr<EnsembleKalmanUpdate>  update;
+    Ensemble                               particles;
+    EnsembleState                          state;
+    std::uint64_t                          n_dropped        = 0;
+    bool                                   rank_loss_warned = false;
+  };
+} // namespace kwfp
+
+#endif

@@ -1,0 +1,80 @@
+#ifndef kwfp_particles_random_stream_h
+#define kwfp_particles_random_stream_h
+
+#include <Random123/boxmuller.hpp>
+#include <Random123/philox.h>
+#include <Random123/uniform.hpp>
+
+#include <cstdint>
+
+namespace kwfp
+{
+  /// What a random stream is used for (part of its counter).
+  enum class RandomPurpose : std::uint64_t
+  {
+    initial_ensemble = 1,
+    dynamics_noise   = 2
+  };
+
+  /**
+   * @brief The random numbers of one particle at one step: a counter-based
+   * Philox4x64-10 generator (Salmon et al. 2011, Random123) keyed by
+   * (seed, particle index) with counter (purpose, step, draw).
+   *
+   * It has no state beyond the position in the stream, so particle j draws
+   * the same numbers whichever MPI rank owns it and whatever happened to the
+   * other particles: runs on 1, 2 or 4 ranks give the same ensemble.
+   */
+  class RandomStream
+  {
+  public:
+    RandomStream(const std::uint64_t seed,
+                 const std::uint64_t particle,
+                 const RandomPurpose purpose,
+                 const std::uint64_t step)
+      : key{{seed, particle}}
+      , counter{{static_cast<std::uint64_t>(purpose), step, 0, 0}}
+    {}
+
+    /// A standard normal number (Box-Muller on two 64-bit uniforms).
+    double
+    normal()
+    {
+      if (n_buffered == 0)
+        refill();
+      return buffer[--n_buffered];
+    }
+
+    /// A uniform number in (0, 1].
+    double
+    uniform()
+    {
+      const auto bits = generator(counter, key);
+      ++counter.v[2];
+      return r123::u01<double>(bits.v[0]);
+    }
+
+  private:
+    void
+    refill()
+    {
+      const auto bits = generator(counter, key);
+      ++counter.v[2];
+      const r123::double2 a = r123::boxmuller(bits.v[0], bits.v[1]);
+      const r123::double2 b = r123::boxmuller(bits.v[2], bits.v[3]);
+      buffer[0]             = b.y;
+      buffer[1]             = b.x;
+      buffer[2]             = a.y;
+      buffer[3]             = a.x;
+      n_buffered            = 4;
+    }
+
+    r123::Philox4x64        generator;
+    r123::Philox4x64::key_type key;
+    r123::Philox4x64::ctr_type counter;
+    double                  buffer[4];
+    unsigned int            n_buffered = 0;
+  };
+} // namespace kwfp
+
+#endif

@@ -1,0 +1,48 @@
+#ifndef kwfp_potential_inverse_problem_potential_h
+#define kwfp_potential_inverse_problem_potential_h
+
+#include <kwfp/forward_model/inverse_problem.h>
+#include <kwfp/potential/potential.h>
+
+#include <memory>
+
+namespace kwfp
+{
+  /**
+   * @brief Phi_R(u) = 1/2 |y - G(u)|^2_Gamma + 1/2 |u - m_prior|^2_{Gamma_0}
+   * of an InverseProblem, (1.4), with
+   *   grad Phi_R(u) = -DG(u)^T Gamma^{-1} (y - G(u)) + Gamma_0^{-1} (u - m).
+   * DG is exact for a linear G and central differences otherwise. For a
+   * linear G the posterior N(u_0, B) is the stationary Gaussian.
+   */
+  class InverseProblemPotential : public Potential
+  {
+  public:
+    explicit InverseProblemPotential(
+      std::shared_ptr<const InverseProblem> problem);
+
+    unsigned int
+    dimension() const override;
+    double
+    value(const dealii::ArrayView<const double> &u) const override;
+    void
+    gradient(const dealii::ArrayView<const double> &u,
+             const dealii::ArrayView<double>       &gradient) const override;
+    bool
+    has_hessian() const override;
+    DenseMatrix
+    hessian(const dealii::ArrayView<const double> &u) const override;
+    std::optional<Gaussian>
+    stationary_gaussian() const override;
+    std::string
+    description() const override;
+
+    const InverseProblem &
+    inverse_problem() const;
+
+  private:
+    std::shared_ptr<const InverseProblem> problem;
+  };
+} // namespace kwfp
+
+#endif

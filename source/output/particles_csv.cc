@@ -1,0 +1,66 @@
+#include <kwfp/base/errors.h>
+#include <kwfp/output/diagnostics_csv.h>
+#include <kwfp/output/particles_csv.h>
+
+#include <cstdio>
+
+namespace kwfp
+{
+  ParticlesCsv::ParticlesCsv(const std::string &filename,
+                             const unsigned int dimension,
+                             const bool         has_forward_model,
+                             const bool         is_writer)
+    : dimension(dimension)
+    , has_forward_model(has_forward_model)
+  {
+    if (!is_writer)
+      return;
+    file.open(filename);
+    if (!file)
+      throw InputError("Output/Directory", "cannot write '" + filename + "'");
+    file << header(dimension, has_forward_model) << '\n' << std::flush;
+  }
+
+
+  std::string
+  ParticlesCsv::header(const unsigned int dimension,
+                       const bool         has_forward_model)
+  {
+    std::string h = "step,time,dt,n_particles" + moment_columns(dimension) +
+                    ",phi_r_at_mean,mean_phi_r";
+    if (has_forward_model)
+      h += ",misfit_at_mean,mean_misfit,d_norm";
+    return h;
+  }
+
+
+  void
+  ParticlesCsv::write(const ParticlesRow &row)
+  {
+    if (!file.is_open())
+      return;
+    char       buffer[32];
+    const auto number = [&](const double x) {
+      std::snprintf(buffer, sizeof(buffer), ",%.17g", x);
+      file << buffer;
+    };
+    file << row.step;
+    number(row.time);
+    number(row.dt);
+    file << ',' << row.n_particles;
+    for (unsigned int a = 0; a < dimension; ++a)
+      number(row.mean[a]);
+    for (unsigned int a = 0; a < dimension; ++a)
+      for (unsigned int b = a; b < dimension; ++b)
+        number(row.covariance(a, b));
+    number(row.phi_r_at_mean);
+    number(row.mean_phi_r);
+    if (has_forward_model)
+      {
+        number(row.misfit_at_mean);
+        number(row.mean_misfit);
+        number(row.d_norm);
+      }
+    file << '\n' << std::flush;
+  }
+} // namespace kwfp

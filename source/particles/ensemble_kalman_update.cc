@@ -1,0 +1,413 @@
+#include <kwfp/base/errors.h>
+#include <kwfp/particles/ensemble_kalman_update.h>
+#include <kwfp/particles/random_stream.h>
+
+#include <deal.II/lac/lapack_full_matrix.h>
+
+#include <cmath>
+
+namespace kwfp
+{
+  namespace
+  {
+    /// dst = A B, or dst += A B when @p adding; nothing for an empty A.
+    void
+    multiply(const DenseMatrix &A,
+             const DenseMatrix &B,
+             DenseMatrix       &dst,
+             const bool         adding = false)
+    {
+      if (A.m() == 0 || A.n() == 0)
+        return;
+      A.mmult(dst, B, adding);
+    }
+
+    /// dst = A^T B (A, B with the same rows); zero for empty blocks.
+    void
+    transpose_multiply(const DenseMatrix &A,
+                       const DenseMatrix &B,
+                       DenseMatrix       &dst)
+    {
+      dst.reinit(A.n(), B.n());
+      if (A.m() == 0)
+        return;
+      A.Tmmult(dst, B);
+    }
+
+    /// Rows of @p A minus the row vector @p v.
+    DenseMatrix
+    subtract_row(const DenseMatrix &A, const DenseVector &v)
+    {
+      DenseMatrix B(A);
+      for (unsigned int j = 0; j < B.m(); ++j)
+        for (unsigned int i = 0; i < B.n(); ++i)
+          B(j, i) -= v[i];
+      return B;
+    }
+
+    /// A block of n x q standard normal numbers, row j from particle
+    /// index[j]'s stream at @p step.
+    DenseMatrix
+    normal_block(const ParticleBlock &block,
+                 const unsigned int   q,
+                 const std::uint64_t  seed,
+                 const std::uint64_t  step)
+    {
+      DenseMatrix Z(block.size(), q);
+      for (unsigned int j = 0; j < block.size(); ++j)
+        {
+          RandomStream stream(seed,
+                              block.index[j],
+                              RandomPurpose::dynamics_noise,
+                              step);
+          for (unsigned int i = 0; i < q; ++i)
+            Z(j, i) = stream.normal();
+        }
+      return Z;
+    }
+
+    void
+    append(std::vector<double> &out, const DenseMatrix &A)
+    {
+      out.insert(out.end(), A.begin(), A.end());
+    }
+  } // namespace
+
+
+  EnsembleKalmanUpdate::EnsembleKalmanUpdate(
+    const ParticleMethodSettings &settings,
+    const Potential              *potential,
+    const InverseProblem         *problem)
+    : settings(settings)
+    , potential(potential)
+    , problem(problem)
+  {
+    if (uses_forward_model(settings.method) && problem == nullptr)
+      throw InputError("Particles/Method",
+                       "'" + to_string(settings.method) +
+                         "' evaluates the forward map G: it needs "
+                         "'Potential/Type = inverse problem'");
+    if (!uses_forward_model(settings.method) && potential == nullptr)
+      throw InputError("Particles/Method",
+                       "'" + to_string(settings.method) +
+                         "' needs the potential Phi_R");
+  }
+
+
+  std::vector<ParticleFailure>
+  EnsembleKalmanUpdate::evaluate(const Ensemble &ensemble,
+                                 EnsembleState  &state) const
+  {
+    const auto        &blocks = ensemble.blocks();
+    const unsigned int d      = ensemble.dimension();
+    const bool         forward = uses_forward_model(settings.method);
+    const unsigned int q       = forward ? problem->n_data() : d;
+    std::vector<ParticleFailure> failures;
+    state.values.resize(blocks.size());
+    for (unsigned int b = 0; b < blocks.size(); ++b)
+      {
+        DenseMatrix &values = state.values[b];
+        values.reinit(blocks[b].size(), q);
+        for (unsigned int j = 0; j < blocks[b].size(); ++j)
+          {
+            const dealii::ArrayView<const double> u(&blocks[b].positions(j, 0),
+                                                    d);
+            const dealii::ArrayView<double>       out(&values(j, 0), q);
+            if (forward)
+              problem->forward_model().evaluate(u, out);
+            else
+              potential->gradient(u, out);
+            for (unsigned int k = 0; k < q; ++k)
+              if (!std::isfinite(out[k]))
+                {
+                  failures.push_back({b, j, blocks[b].index[j]});
+                  break;
+                }
+          }
+      }
+    return failures;
+  }
+
+
+  void
+  EnsembleKalmanUpdate::reduce(const Ensemble &ensemble,
+                               EnsembleState  &state) const
+  {
+    state.moments = ensemble.moments();
+    if (!uses_forward_model(settings.method))
+      return;
+    const auto        &blocks = ensemble.blocks();
+    const unsigned int d = ensemble.dimension(), K = problem->n_data();
+    const double       J = state.moments.n_particles;
+
+    // Gbar
+    std::vector<double> sums(blocks.size() * K, 0.0);
+    for (unsigned int b = 0; b < blocks.size(); ++b)
+      for (unsigned int j = 0; j < blocks[b].size(); ++j)
+        for (unsigned int k = 0; k < K; ++k)
+          sums[b * K + k] += state.values[b](j, k);
+    const std::vector<double> G_sum = ensemble.sum_over_blocks(sums, K);
+    state.forward_mean.reinit(K);
+    for (unsigned int k = 0; k < K; ++k)
+      state.forward_mean[k] = G_sum[k] / J;
+
+    // C^{pu} = Gc^T E / J, and Gc^T Gc, R^T R for ||D||_F
+    const unsigned int  m = K * d + 2 * K * K;
+    std::vector<double> products;
+    products.reserve(blocks.size() * m);
+    DenseMatrix cross, GcGc, RR;
+    for (unsigned int b = 0; b < blocks.size(); ++b)
+      {
+        const DenseMatrix E  = ensemble.centered(b, state.moments.mean);
+        const DenseMatrix Gc = subtract_row(state.values[b], state.forward_mean);
+        const DenseMatrix R  = subtract_row(state.values[b], problem->data());
+        transpose_multiply(Gc, E, cross);
+        transpose_multiply(Gc, Gc, GcGc);
+        transpose_multiply(R, R, RR);
+        append(products, cross);
+        append(products, GcGc);
+        append(products, RR);
+      }
+    const std::vector<double> total = ensemble.sum_over_blocks(products, m);
+    state.cross_covariance.reinit(K, d);
+    DenseMatrix A1(K, K), A2(K, K);
+    for (unsigned int k = 0; k < K; ++k)
+      {
+        for (unsigned int i = 0; i < d; ++i)
+          state.cross_covariance(k, i) = total[k * d + i] / J;
+        for (unsigned int l = 0; l < K; ++l)
+          {
+            A1(k, l) = total[K * d + k * K + l];
+            A2(k, l) = total[K * d + K * K + k * K + l];
+          }
+      }
+    // ||D||_F^2 = tr(A1 Gamma^{-1} A2 Gamma^{-1}) / J^2
+    DenseMatrix X(K, K), Y(K, K);
+    A1.mmult(X, problem->noise_precision());
+    A2.mmult(Y, problem->noise_precision());
+    double trace = 0;
+    for (unsigned int k = 0; k < K; ++k)
+      for (unsigned int l = 0; l < K; ++l)
+        trace += X(k, l) * Y(l, k);
+    state.D_norm = std::sqrt(std::max(0.0, trace)) / J;
+  }
+
+
+  DenseMatrix
+  EnsembleKalmanUpdate::noise_factor_transposed(const DenseMatrix &C) const
+  {
+    const unsigned int d = C.m();
+    DenseMatrix        S(d, d);
+    if (settings.noise == NoiseSquareRoot::cholesky)
+      {
+        DenseMatrix L;
+        try
+          {
+            L = cholesky_factor(C);
+          }
+        catch (const std::domain_error &)
+          {
+            throw RunFailure(
+              "the ensemble covariance C(U) is not positive definite, so "
+              "'Particles/Noise square root = Cholesky' cannot factor it; "
+              "the ensemble has collapsed or J <= d. Use 'symmetric' or "
+              "'ensemble'.");
+          }
+        S.copy_transposed(L);
+      }
+    else
+      {
+        // C = V diag(s) V^T (C is symmetric positive semi-definite)
+        dealii::LAPACKFullMatrix<double> svd(d, d);
+        svd = C;
+        svd.compute_svd();
+        const auto &V = svd.get_svd_u();
+        for (unsigned int i = 0; i < d; ++i)
+          for (unsigned int k = 0; k < d; ++k)
+            {
+              double s = 0;
+              for (unsigned int l = 0; l < d; ++l)
+                s += V(i, l) * std::sqrt(svd.singular_value(l)) * V(k, l);
+              S(i, k) = s;
+            }
+      }
+    S *= std::sqrt(2.0);
+    return S;
+  }
+
+
+  void
+  EnsembleKalmanUpdate::advance(Ensemble            &ensemble,
+                                const EnsembleState &state,
+                                const double         dt,
+                                const std::uint64_t  step) const
+  {
+    auto              &blocks = ensemble.blocks();
+    const unsigned int d      = ensemble.dimension();
+    const double       J      = state.moments.n_particles;
+    const DenseMatrix &C      = state.moments.covariance;
+    const auto         method = settings.method;
+    const bool         forward = uses_forward_model(method);
+    const bool         prior   = has_prior_term(method);
+    const bool implicit_prior  = prior && settings.split_step;
+
+    // d x d and K x d factors shared by all blocks
+    DenseMatrix W; // Gamma^{-1} C^{pu}
+    if (forward)
+      {
+        W.reinit(problem->n_data(), d);
+        problem->noise_precision().mmult(W, state.cross_covariance);
+      }
+    DenseMatrix prior_factor; // Gamma_0^{-1} C, or Gamma_0^{-1} (herty-visconti)
+    DenseVector prior_shift;  // m^T prior_factor
+    if (prior)
+      {
+        prior_factor.reinit(d, d);
+        if (method == ParticleMethod::eks)
+          problem->prior_precision().mmult(prior_factor, C);
+        else
+          prior_factor = problem->prior_precision();
+        prior_shift.reinit(d);
+        prior_factor.Tvmult(prior_shift, problem->prior_mean());
+      }
+    DenseMatrix implicit_inverse; // (I + dt prior_factor)^{-1}
+    if (implicit_prior)
+      {
+        implicit_inverse = identity_matrix(d);
+        implicit_inverse.add(dt, prior_factor);
+        implicit_inverse.gauss_jordan();
+      }
+
+    // noise: rows z_j^T noise_factor, q normal numbers per particle
+    unsigned int q = d;
+    DenseMatrix  noise_factor;
+    DenseMatrix  ensemble_deviations;
+    bool         has_noise = method != ParticleMethod::eki_opt;
+    if (method == ParticleMethod::eks || method == ParticleMethod::eks_gradient)
+      {
+        if (settings.noise == NoiseSquareRoot::ensemble)
+          {
+            // sqrt(2/J) (U - ubar)^T z, z in R^J
+            ensemble_deviations = ensemble.gather();
+            for (unsigned int j = 0; j < ensemble_deviations.m(); ++j)
+              for (unsigned int i = 0; i < d; ++i)
+                ensemble_deviations(j, i) =
+                  std::sqrt(2.0 / J) *
+                  (ensemble_deviations(j, i) - state.moments.mean[i]);
+            q = ensemble_deviations.m();
+          }
+        else
+          noise_factor = noise_factor_transposed(C);
+      }
+    else if (method == ParticleMethod::eki)
+      {
+        // C^{up} Gamma^{-1} L z = C^{up} L^{-T} z: rows z^T L^{-1} C^{pu}
+        DenseMatrix L_inverse(problem->noise_cholesky());
+        L_inverse.gauss_jordan();
+        q = problem->n_data();
+        noise_factor.reinit(q, d);
+        L_inverse.mmult(noise_factor, state.cross_covariance);
+      }
+    else if (has_noise)
+      {
+        noise_factor = identity_matrix(d);
+        noise_factor *= std::sqrt(2.0);
+      }
+
+    const double aldi = (d + 1) / J;
+    DenseMatrix  F, product;
+    for (unsigned int b = 0; b < blocks.size(); ++b)
+      {
+        ParticleBlock &block = blocks[b];
+        const unsigned int n = block.size();
+        if (n == 0)
+          continue;
+        F.reinit(n, d);
+        product.reinit(n, d);
+        const DenseMatrix &values = state.values[b];
+        switch (method)
+          {
+            case ParticleMethod::eks_gradient:
+              multiply(values, C, product);
+              F.add(-1.0, product);
+              break;
+            case ParticleMethod::langevin:
+              F.add(-1.0, values);
+              break;
+            default:
+              multiply(subtract_row(values, problem->data()), W, product);
+              F.add(-1.0, product);
+          }
+        if (prior && !implicit_prior)
+          {
+            multiply(subtract_row(block.positions, problem->prior_mean()),
+                     prior_factor,
+                     product);
+            F.add(-1.0, product);
+          }
+        if (settings.finite_ensemble_correction)
+          F.add(aldi, ensemble.centered(b, state.moments.mean));
+
+        // the deterministic part
+        DenseMatrix &U = block.positions;
+        U.add(dt, F);
+        if (implicit_prior)
+          {
+            for (unsigned int j = 0; j < n; ++j)
+              for (unsigned int i = 0; i < d; ++i)
+                U(j, i) += dt * prior_shift[i];
+            // u* = (I + dt P)^{-1} rhs, as rows: rhs^T (I + dt P)^{-T}
+            DenseMatrix rhs(U);
+            rhs.mTmult(U, implicit_inverse);
+          }
+        if (!has_noise)
+          continue;
+        const DenseMatrix Z = normal_block(block, q, settings.seed, step);
+        if (settings.noise == NoiseSquareRoot::ensemble &&
+            ensemble_deviations.m() > 0)
+          multiply(Z, ensemble_deviations, product);
+        else
+          multiply(Z, noise_factor, product);
+        U.add(std::sqrt(dt), product);
+      }
+  }
+
+
+  std::vector<std::vector<double>>
+  EnsembleKalmanUpdate::potential_values(const Ensemble      &ensemble,
+                                         const EnsembleState &state) const
+  {
+    const auto        &blocks = ensemble.blocks();
+    const unsigned int d      = ensemble.dimension();
+    std::vector<std::vector<double>> phi(blocks.size());
+    for (unsigned int b = 0; b < blocks.size(); ++b)
+      {
+        phi[b].resize(blocks[b].size());
+        for (unsigned int j = 0; j < blocks[b].size(); ++j)
+          {
+            const dealii::ArrayView<const double> u(&blocks[b].positions(j, 0),
+                                                    d);
+            if (uses_forward_model(settings.method))
+              phi[b][j] =
+                problem->misfit(dealii::ArrayView<const double>(
+                  &state.values[b](j, 0), problem->n_data())) +
+                problem->prior_term(u);
+            else
+              phi[b][j] = potential->value(u);
+          }
+      }
+    return phi;
+  }
+
+
+  std::vector<std::vector<double>>
+  EnsembleKalmanUpdate::misfit_values(const EnsembleState &state) const
+  {
+    std::vector<std::vector<double>> phi(state.values.size());
+    for (unsigned int b = 0; b < state.values.size(); ++b)
+      for (unsigned int j = 0; j < state.values[b].m(); ++j)
+        phi[b].push_back(problem->misfit(dealii::ArrayView<const double>(
+          &state.values[b](j, 0), problem->n_data())));
+    return phi;
+  }
+} // namespace kwfp

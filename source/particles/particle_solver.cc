@@ -1,0 +1,327 @@
+#include <kwfp/app/problem.h>
+#include <kwfp/base/errors.h>
+#include <kwfp/output/output_directory.h>
+#include <kwfp/output/particle_output.h>
+#include <kwfp/particles/initial_ensemble.h>
+#include <kwfp/particles/particle_solver.h>
+#include <kwfp/potential/expression_potential.h>
+
+#include <deal.II/base/mpi.h>
+#include <deal.II/lac/lapack_full_matrix.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <sstream>
+
+namespace kwfp
+{
+  ParticleSolver::ParticleSolver(const Parameters  &parameters,
+                                 const std::string &parameters_text,
+                                 const MPI_Comm     communicator,
+                                 std::ostream      &out)
+    : parameters(parameters)
+    , parameters_text(parameters_text)
+    , communicator(communicator)
+    , console(out, dealii::Utilities::MPI::this_mpi_process(communicator) == 0)
+    , problem(create_inverse_problem(parameters))
+    , potential(create_potential(parameters))
+    , particles(parameters.dimension,
+                parameters.particles.ensemble_size,
+                communicator)
+  {
+    update = std::make_unique<EnsembleKalmanUpdate>(parameters.particles.settings,
+                                                    potential.get(),
+                                                    problem.get());
+  }
+
+
+  const Ensemble &
+  ParticleSolver::ensemble() const
+  {
+    return particles;
+  }
+
+
+  void
+  ParticleSolver::evaluate(const std::uint64_t step, const double time)
+  {
+    const unsigned int d = parameters.dimension;
+    std::vector<ParticleFailure> failures = update->evaluate(particles, state);
+    const auto n_failed = dealii::Utilities::MPI::sum<unsigned long long>(
+      failures.size(), communicator);
+    if (n_failed == 0)
+      return;
+    const std::string what = uses_forward_model(parameters.particles.settings.method) ?
+                               "the forward map G" :
+                               "grad Phi_R";
+    if (!parameters.particles.drop_failed)
+      {
+        // the message of the failed particle with the smallest index
+        std::string message;
+        if (!failures.empty())
+          {
+            const ParticleFailure &f = failures.front();
+            std::ostringstream     s;
+            s.precision(17);
+            s << what << " is not finite at particle " << f.index << " = (";
+            for (unsigned int i = 0; i < d; ++i)
+              s << (i ? ", " : "")
+                << particles.blocks()[f.block].positions(f.row, i);
+            s << ") at step " << step << ", time " << time << " ("
+              << n_failed
+              << " particle(s) failed; 'Particles/On forward failure = "
+                 "drop' removes them)";
+            message = s.str();
+          }
+        for (const std::string &m :
+             dealii::Utilities::MPI::all_gather(communicator, message))
+          if (!m.empty())
+            throw RunFailure(m);
+      }
+    std::vector<std::pair<unsigned int, unsigned int>> rows;
+    for (const ParticleFailure &f : failures)
+      rows.emplace_back(f.block, f.row);
+    particles.remove(rows);
+    n_dropped += n_failed;
+    const std::uint64_t remaining = particles.initial_size() - n_dropped;
+    console << "kwfp: warning: " << what << " is not finite at " << n_failed
+            << " particle(s) at step " << step << "; dropped them, "
+            << remaining << " left" << std::endl;
+    if (remaining < d + 2)
+      throw RunFailure("only " + std::to_string(remaining) +
+                       " particles are left after dropping those where " +
+                       what + " is not finite (step " + std::to_string(step) +
+                       "); at least d + 2 = " + std::to_string(d + 2) +
+                       " are needed");
+    update->evaluate(particles, state);
+  }
+
+
+  void
+  ParticleSolver::check_covariance(const std::uint64_t step, const double time)
+  {
+    const DenseMatrix &C = state.moments.covariance;
+    for (const double c : C)
+      if (!std::isfinite(c))
+        {
+          std::ostringstream s;
+          s << "the ensemble covariance became NaN or infinite at step "
+            << step << ", time " << time
+            << " (the explicit step is too long for the drift, or the "
+               "particles diverged; try a smaller 'Particles/Time step' or "
+               "the adaptive step)";
+          throw RunFailure(s.str());
+        }
+    if (rank_loss_warned)
+      return;
+    const unsigned int               d = C.m();
+    dealii::LAPACKFullMatrix<double> svd(d, d);
+    svd = C;
+    svd.compute_svd();
+    const double largest = svd.singular_value(0);
+    const double smallest = svd.singular_value(d - 1);
+    if (!(smallest > 1e-12 * largest))
+      {
+        rank_loss_warned = true;
+        console << "kwfp: warning: the ensemble covariance C(U) has lost rank "
+                   "at step "
+                << step << ", time " << time << " (eigenvalues from "
+                << largest << " down to " << smallest
+                << "); the particles now move in a subspace of R^" << d
+                << std::endl;
+      }
+  }
+
+
+  ParticlesRow
+  ParticleSolver::statistics_row(const std::uint64_t               step,
+                                 const double                      time,
+                                 const double                      dt,
+                                 std::vector<std::vector<double>> &phi_r) const
+  {
+    const unsigned int d = parameters.dimension;
+    ParticlesRow       row;
+    row.step        = step;
+    row.time        = time;
+    row.dt          = dt;
+    row.n_particles = state.moments.n_particles;
+    row.mean        = state.moments.mean;
+    row.covariance  = state.moments.covariance;
+    const dealii::ArrayView<const double> mean(state.moments.mean.begin(), d);
+    row.phi_r_at_mean = potential->value(mean);
+
+    phi_r = update->potential_values(particles, state);
+    const bool forward =
+      uses_forward_model(parameters.particles.settings.method);
+    const std::vector<std::vector<double>> misfit =
+      forward ? update->misfit_values(state) :
+                std::vector<std::vector<double>>();
+    std::vector<double> block_sums;
+    for (unsigned int b = 0; b < phi_r.size(); ++b)
+      {
+        double s = 0, m = 0;
+        for (unsigned int j = 0; j < phi_r[b].size(); ++j)
+          {
+            s += phi_r[b][j];
+            if (forward)
+              m += misfit[b][j];
+          }
+        block_sums.push_back(s);
+        block_sums.push_back(m);
+      }
+    const std::vector<double> sums = particles.sum_over_blocks(block_sums, 2);
+    row.mean_phi_r = sums[0] / row.n_particles;
+    if (forward)
+      {
+        std::vector<double> G(problem->n_data());
+        problem->forward_model().evaluate(mean, dealii::make_array_view(G));
+        row.misfit_at_mean = problem->misfit(dealii::make_array_view(G));
+        row.mean_misfit    = sums[1] / row.n_particles;
+        row.d_norm         = state.D_norm;
+      }
+    return row;
+  }
+
+
+  ParticleRunSummary
+  ParticleSolver::run()
+  {
+    const auto        &p = parameters.particles;
+    const unsigned int d = parameters.dimension;
+    const double       T = parameters.time_stepping.final_time;
+    prepare_output_directory(parameters.output.directory,
+                             parameters_text,
+                             communicator);
+    if (parameters.potential.type == "expression")
+      {
+        // the same check as the finite-element solver, at the initial mean
+        std::vector<double> u0(d, 0.0);
+        if (parameters.initial_density.type == "Gaussian")
+          for (unsigned int i = 0; i < d; ++i)
+            u0[i] = parameters.initial_density.mean[i];
+        check_gradient_against_differences(*potential,
+                                           {u0},
+                                           "Potential/Expression/Gradient");
+      }
+    draw_initial_ensemble(parameters, particles);
+
+    const bool is_writer =
+      dealii::Utilities::MPI::this_mpi_process(communicator) == 0;
+    const bool forward = uses_forward_model(p.settings.method);
+    ParticlesCsv csv(parameters.output.directory + "/particles.csv",
+                     d,
+                     forward,
+                     is_writer);
+    ParticleOutput output(parameters.output.directory, communicator);
+
+    // the end of the run: a number of steps, or the final time
+    const bool          by_steps = p.n_steps > 0;
+    std::uint64_t       n_fixed  = p.n_steps;
+    double              dt_fixed = p.time_step;
+    if (!by_steps && !p.adaptive_time_step)
+      {
+        n_fixed  = static_cast<std::uint64_t>(std::ceil(T / p.time_step - 1e-9));
+        dt_fixed = T / n_fixed;
+      }
+    console << "kwfp: particles: " << to_string(p.settings.method)
+            << (p.settings.finite_ensemble_correction ? " + ALDI" : "")
+            << ", J = " << p.ensemble_size << ", d = " << d << ", "
+            << dealii::Utilities::MPI::n_mpi_processes(communicator)
+            << " MPI rank(s), "
+            << (p.settings.split_step ? "split step (5.4)" : "Euler-Maruyama")
+            << (p.adaptive_time_step ? ", adaptive dt_0 = " : ", dt = ")
+            << (p.adaptive_time_step ? p.time_step : dt_fixed) << ", "
+            << (by_steps ? std::to_string(p.n_steps) + " steps" :
+                           "to T = " + std::to_string(T))
+            << "\n      Phi_R: " << potential->description() << std::endl;
+    if (p.ensemble_size <= d + 1)
+      console << "kwfp: warning: J = " << p.ensemble_size
+              << " <= d + 1 = " << d + 1
+              << ": C(U) has rank at most J - 1, the particles stay in the "
+                 "affine span of the initial ensemble, and the "
+                 "finite-ensemble correction does not make the posterior "
+                 "invariant"
+              << std::endl;
+
+    ParticleRunSummary summary;
+    std::uint64_t      step = 0;
+    double             time = 0, dt_previous = 0;
+    const auto         start = std::chrono::steady_clock::now();
+    const std::uint64_t status_every =
+      std::max<std::uint64_t>(1, (by_steps || !p.adaptive_time_step ?
+                                    n_fixed :
+                                    1000) /
+                                   10);
+    while (true)
+      {
+        evaluate(step, time);
+        update->reduce(particles, state);
+        check_covariance(step, time);
+        const bool last = by_steps || !p.adaptive_time_step ?
+                            step >= n_fixed :
+                            time >= T * (1 - 1e-12);
+        const bool write_row = step % p.statistics_interval == 0 || last;
+        const bool write_ensemble =
+          p.output_interval > 0 && (step % p.output_interval == 0 || last);
+        if (write_row || write_ensemble)
+          {
+            std::vector<std::vector<double>> phi_r;
+            const ParticlesRow row = statistics_row(step, time, dt_previous, phi_r);
+            if (write_row)
+              {
+                csv.write(row);
+                summary.history.push_back(row);
+              }
+            if (write_ensemble)
+              output.write(particles, phi_r, time);
+            if (step % status_every == 0 || last)
+              {
+                char line[200];
+                std::snprintf(line,
+                              sizeof(line),
+                              "step %6llu  t = %9.5f  dt = %.3e  J = %llu  "
+                              "mean Phi_R = %.6e",
+                              static_cast<unsigned long long>(step),
+                              time,
+                              dt_previous,
+                              static_cast<unsigned long long>(row.n_particles),
+                              row.mean_phi_r);
+                console << line << std::endl;
+              }
+          }
+        if (last)
+          break;
+        double dt = dt_fixed;
+        if (p.adaptive_time_step)
+          {
+            dt = p.time_step / (state.D_norm + p.adaptive_delta);
+            if (!by_steps)
+              dt = std::min(dt, T - time);
+          }
+        update->advance(particles, state, dt, step);
+        ++step;
+        // a fixed step: t_n = n dt exactly; adaptive: the sum of the steps
+        time        = p.adaptive_time_step ? time + dt : step * dt_fixed;
+        dt_previous = dt;
+      }
+    summary.loop_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+        .count();
+    summary.n_steps    = step;
+    summary.final_time = time;
+    summary.n_dropped  = n_dropped;
+    ParticleOutput::write_final_ensemble(parameters.output.directory +
+                                           "/ensemble_final.csv",
+                                         particles);
+    console << "kwfp: particles done: " << step << " steps to t = " << time
+            << " in " << summary.loop_seconds << " s ("
+            << (step * double(state.moments.n_particles)) /
+                 std::max(summary.loop_seconds, 1e-9)
+            << " particle-steps/s)";
+    if (n_dropped > 0)
+      console << ", " << n_dropped << " particle(s) dropped";
+    console << std::endl;
+    return summary;
+  }
+} // namespace kwfp
