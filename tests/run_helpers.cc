@@ -47,6 +47,30 @@ namespace kwfp::testing
   }
 
 
+  ParticleResult
+  run_particle_parameters(const std::string &text)
+  {
+    char directory[] = "/tmp/kwfp_test_XXXXXX";
+    if (mkdtemp(directory) == nullptr)
+      throw std::runtime_error("cannot create a temporary directory");
+    const std::string full =
+      "set Solver = particles\n" + text +
+      "\nsubsection Output\n  set Directory = " + std::string(directory) +
+      "\nend\nsubsection Particles\n  set Output interval = 0\nend\n";
+    dealii::ParameterHandler prm;
+    Parameters::declare(prm);
+    Parameters parameters;
+    parameters.read_from_string(prm, full);
+    std::ostringstream console;
+    ParticleSolver     solver(parameters, full, MPI_COMM_WORLD, console);
+    ParticleResult     result;
+    result.summary        = solver.run();
+    result.final_ensemble = solver.ensemble().gather();
+    std::filesystem::remove_all(directory);
+    return result;
+  }
+
+
   std::string
   g2_parameters(const unsigned int cells,
                 const unsigned int degree,

@@ -2,6 +2,7 @@
 #define kwfp_tests_run_helpers_h
 
 #include <kwfp/fokker_planck/solver.h>
+#include <kwfp/particles/particle_solver.h>
 
 #include <cmath>
 #include <string>
@@ -16,6 +17,21 @@ namespace kwfp::testing
    */
   RunSummary
   run_parameters(const std::string &text);
+
+  /// A particle run: its summary and the final ensemble (rows, by index).
+  struct ParticleResult
+  {
+    ParticleRunSummary summary;
+    DenseMatrix        final_ensemble;
+  };
+
+  /**
+   * Run the particle solver on a parameter file given as text (with
+   * 'Solver = particles' added), in a fresh temporary output directory,
+   * without point-cloud output.
+   */
+  ParticleResult
+  run_particle_parameters(const std::string &text);
 
   /**
    * Benchmark G2 (see benchmarks/g2.sh) with @p cells per axis, Q_@p degree,
