@@ -97,6 +97,14 @@ namespace kwfp
         parameters.read(prm, argument);
         std::ostringstream text;
         prm.print_parameters(text, dealii::ParameterHandler::PRM);
+        // the particle solver checks its input (and draws the initial
+        // ensemble) when it is made, before the finite-element run
+        std::unique_ptr<ParticleSolver> particles;
+        if (parameters.run_particles)
+          particles = std::make_unique<ParticleSolver>(parameters,
+                                                       text.str(),
+                                                       communicator,
+                                                       out);
         if (parameters.run_finite_element)
           switch (parameters.dimension)
             {
@@ -110,11 +118,8 @@ namespace kwfp
                 run_dimension<3>(parameters, text.str(), communicator, out);
                 break;
             }
-        if (parameters.run_particles)
-          {
-            ParticleSolver particles(parameters, text.str(), communicator, out);
-            particles.run();
-          }
+        if (particles)
+          particles->run();
       }
     catch (const InputError &e)
       {

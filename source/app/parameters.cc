@@ -357,8 +357,10 @@ namespace kwfp
     {
       const std::string parameter = "Initial density/Coordinate distributions";
       std::vector<Parameters::CoordinateDistribution> result;
-      for (const std::string &item : split_expressions(text))
+      for (std::string item : split_expressions(text))
         {
+          item.erase(0, item.find_first_not_of(" \t"));
+          item.erase(item.find_last_not_of(" \t") + 1);
           const auto open = item.find('('), close = item.rfind(')');
           if (open == std::string::npos || close == std::string::npos ||
               close < open ||

@@ -33,6 +33,19 @@ namespace kwfp
     update = std::make_unique<EnsembleKalmanUpdate>(parameters.particles.settings,
                                                     potential.get(),
                                                     problem.get());
+    // everything that can be wrong with the input is found before any output
+    if (parameters.potential.type == "expression")
+      {
+        // the same check as the finite-element solver, at the initial mean
+        std::vector<double> u0(parameters.dimension, 0.0);
+        if (parameters.initial_density.type == "Gaussian")
+          for (unsigned int i = 0; i < parameters.dimension; ++i)
+            u0[i] = parameters.initial_density.mean[i];
+        check_gradient_against_differences(*potential,
+                                           {u0},
+                                           "Potential/Expression/Gradient");
+      }
+    draw_initial_ensemble(parameters, particles);
   }
 
 
@@ -193,18 +206,6 @@ namespace kwfp
     prepare_output_directory(parameters.output.directory,
                              parameters_text,
                              communicator);
-    if (parameters.potential.type == "expression")
-      {
-        // the same check as the finite-element solver, at the initial mean
-        std::vector<double> u0(d, 0.0);
-        if (parameters.initial_density.type == "Gaussian")
-          for (unsigned int i = 0; i < d; ++i)
-            u0[i] = parameters.initial_density.mean[i];
-        check_gradient_against_differences(*potential,
-                                           {u0},
-                                           "Potential/Expression/Gradient");
-      }
-    draw_initial_ensemble(parameters, particles);
 
     const bool is_writer =
       dealii::Utilities::MPI::this_mpi_process(communicator) == 0;

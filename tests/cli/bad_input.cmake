@@ -1,3 +1,4 @@
+cmake_minimum_required(VERSION 3.13) # @VAR@ stays literal (CMP0053)
 # Every CASES/*.prm is wrong in one way. Its first line reads
 #   # expect: TEXT
 # kwfp must exit with code 2 (bad input), print one error line that contains
@@ -16,6 +17,7 @@ foreach(case ${cases})
   string(REGEX REPLACE "^# expect: " "" expected "${first}")
   file(READ ${case} text)
   string(REPLACE "@WORK@" "${WORK}" text "${text}")
+  string(REPLACE "@CASES@" "${CASES}" text "${text}")
   set(out_dir ${WORK}/${name}_out)
   if(NOT text MATCHES "set Directory")
     string(APPEND text "\nsubsection Output\n  set Directory = ${out_dir}\nend\n")

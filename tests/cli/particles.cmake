@@ -1,0 +1,116 @@
+# The particle module from the command line: its output files, the warning
+# for J <= d + 1, and a forward map that is not finite at some particles
+# (stop: exit code 3 naming the particle; drop: the run goes on).
+set(ENV{OMPI_ALLOW_RUN_AS_ROOT} 1)
+set(ENV{OMPI_ALLOW_RUN_AS_ROOT_CONFIRM} 1)
+file(REMOVE_RECURSE ${WORK})
+file(MAKE_DIRECTORY ${WORK})
+
+function(run_kwfp name text expected_rc)
+  file(WRITE ${WORK}/${name}.prm
+    "${text}\nsubsection Output\n  set Directory = ${WORK}/${name}\nend\n")
+  execute_process(COMMAND ${KWFP} ${WORK}/${name}.prm
+    RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err TIMEOUT 120)
+  if(NOT rc EQUAL ${expected_rc})
+    message(FATAL_ERROR "${name}: exit code ${rc}, expected ${expected_rc}\n${out}\n${err}")
+  endif()
+  set(out "${out}" PARENT_SCOPE)
+  set(err "${err}" PARENT_SCOPE)
+endfunction()
+
+# 1. Output files of a small run (product initial density, eki)
+run_kwfp(files "
+set Solver = particles
+subsection Potential
+  set Type = inverse problem
+end
+subsection Initial density
+  set Type = product
+  set Coordinate distributions = normal(0, 1); uniform(-1, 2)
+end
+subsection Particles
+  set Method = eki
+  set Ensemble size = 300
+  set Number of steps = 20
+  set Output interval = 10
+end" 0)
+foreach(f particles.csv particles.pvd particles-00000.pvtu
+          particles-00000.0000.vtu particles-00002.pvtu ensemble_final.csv
+          parameters.prm)
+  if(NOT EXISTS ${WORK}/files/${f})
+    message(FATAL_ERROR "files: ${f} was not written")
+  endif()
+endforeach()
+file(STRINGS ${WORK}/files/particles.csv rows)
+list(GET rows 0 header)
+if(NOT header STREQUAL "step,time,dt,n_particles,mean_1,mean_2,cov_1_1,cov_1_2,cov_2_2,phi_r_at_mean,mean_phi_r,misfit_at_mean,mean_misfit,d_norm")
+  message(FATAL_ERROR "particles.csv header: ${header}")
+endif()
+list(LENGTH rows n_rows)
+if(NOT n_rows EQUAL 22)
+  message(FATAL_ERROR "particles.csv has ${n_rows} lines, expected 22")
+endif()
+file(STRINGS ${WORK}/files/ensemble_final.csv lines)
+list(LENGTH lines n_lines)
+if(NOT n_lines EQUAL 301)
+  message(FATAL_ERROR "ensemble_final.csv has ${n_lines} lines, expected 301")
+endif()
+file(READ ${WORK}/files/particles.pvd pvd)
+if(NOT pvd MATCHES "particles-00002.pvtu")
+  message(FATAL_ERROR "particles.pvd does not list the last output:\n${pvd}")
+endif()
+file(GLOB leftovers ${WORK}/files/*.tmp)
+if(leftovers)
+  message(FATAL_ERROR "temporary files left: ${leftovers}")
+endif()
+
+# 2. J <= d + 1 is allowed but reported
+run_kwfp(small_ensemble "
+set Solver = particles
+subsection Particles
+  set Ensemble size = 3
+  set Number of steps = 5
+  set Output interval = 0
+end" 0)
+if(NOT out MATCHES "warning: J = 3 <= d \\+ 1 = 3")
+  message(FATAL_ERROR "small_ensemble: no warning about J <= d + 1:\n${out}")
+endif()
+
+# 3. A forward map that is NaN for u_1 < -2 (about 2 % of N(0,1)):
+#    'stop' ends the run with exit code 3 and names the particle.
+set(nan_problem "
+set Solver = particles
+subsection Potential
+  set Type = inverse problem
+  subsection Inverse problem
+    set Forward model = expression
+    set Forward map = sqrt(x + 2); y; x + y
+  end
+end
+subsection Initial density
+  set Type = product
+  set Coordinate distributions = normal(0, 1)
+end
+subsection Particles
+  set Method = eks
+  set Ensemble size = 1000
+  set Number of steps = 10
+  set Output interval = 0
+")
+run_kwfp(nan_stop "${nan_problem}end" 3)
+if(NOT err MATCHES "kwfp: error: the forward map G is not finite at particle [0-9]+ = \\(-2\\.[0-9]+, .*\\) at step 0")
+  message(FATAL_ERROR "nan_stop: message does not name the particle:\n${err}")
+endif()
+message(STATUS "nan_stop: ${err}")
+
+# 4. 'drop' removes the failed particles and goes on
+run_kwfp(nan_drop "${nan_problem}  set On forward failure = drop\nend" 0)
+if(NOT out MATCHES "dropped them")
+  message(FATAL_ERROR "nan_drop: no report of dropped particles:\n${out}")
+endif()
+file(STRINGS ${WORK}/nan_drop/ensemble_final.csv lines)
+list(LENGTH lines n_lines)
+if(NOT n_lines LESS 1001 OR n_lines LESS 900)
+  message(FATAL_ERROR "nan_drop: ${n_lines} lines in ensemble_final.csv")
+endif()
+message(STATUS "nan_drop: ${n_lines} lines in ensemble_final.csv")
