@@ -6,6 +6,18 @@
 
 namespace kwfp
 {
+  void
+  ForwardModel::evaluate_rows(const DenseMatrix &points,
+                              DenseMatrix       &values) const
+  {
+    const unsigned int d = dimension(), K = n_data();
+    values.reinit(points.m(), K);
+    for (unsigned int j = 0; j < points.m(); ++j)
+      evaluate(dealii::ArrayView<const double>(&points(j, 0), d),
+               dealii::ArrayView<double>(&values(j, 0), K));
+  }
+
+
   DenseMatrix
   ForwardModel::jacobian(const dealii::ArrayView<const double> &u) const
   {

@@ -35,6 +35,16 @@ namespace kwfp
   }
 
 
+  void
+  LinearForwardModel::evaluate_rows(const DenseMatrix &points,
+                                    DenseMatrix       &values) const
+  {
+    values.reinit(points.m(), A.m());
+    if (points.m() > 0)
+      points.mTmult(values, A);
+  }
+
+
   DenseMatrix
   LinearForwardModel::jacobian(const dealii::ArrayView<const double> &) const
   {

@@ -9,27 +9,33 @@ namespace kwfp
   ParticlesCsv::ParticlesCsv(const std::string &filename,
                              const unsigned int dimension,
                              const bool         has_forward_model,
+                             const bool         has_exact,
                              const bool         is_writer)
     : dimension(dimension)
     , has_forward_model(has_forward_model)
+    , has_exact(has_exact)
   {
     if (!is_writer)
       return;
     file.open(filename);
     if (!file)
       throw InputError("Output/Directory", "cannot write '" + filename + "'");
-    file << header(dimension, has_forward_model) << '\n' << std::flush;
+    file << header(dimension, has_forward_model, has_exact) << '\n'
+         << std::flush;
   }
 
 
   std::string
   ParticlesCsv::header(const unsigned int dimension,
-                       const bool         has_forward_model)
+                       const bool         has_forward_model,
+                       const bool         has_exact)
   {
     std::string h = "step,time,dt,n_particles" + moment_columns(dimension) +
                     ",phi_r_at_mean,mean_phi_r";
     if (has_forward_model)
       h += ",misfit_at_mean,mean_misfit,d_norm";
+    if (has_exact)
+      h += ",mean_error,cov_error";
     return h;
   }
 
@@ -60,6 +66,11 @@ namespace kwfp
         number(row.misfit_at_mean);
         number(row.mean_misfit);
         number(row.d_norm);
+      }
+    if (has_exact)
+      {
+        number(row.mean_error);
+        number(row.cov_error);
       }
     file << '\n' << std::flush;
   }

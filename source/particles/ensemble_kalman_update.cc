@@ -107,23 +107,17 @@ namespace kwfp
     for (unsigned int b = 0; b < blocks.size(); ++b)
       {
         DenseMatrix &values = state.values[b];
-        values.reinit(blocks[b].size(), q);
+        if (forward)
+          problem->forward_model().evaluate_rows(blocks[b].positions, values);
+        else
+          potential->gradients(blocks[b].positions, values);
         for (unsigned int j = 0; j < blocks[b].size(); ++j)
-          {
-            const dealii::ArrayView<const double> u(&blocks[b].positions(j, 0),
-                                                    d);
-            const dealii::ArrayView<double>       out(&values(j, 0), q);
-            if (forward)
-              problem->forward_model().evaluate(u, out);
-            else
-              potential->gradient(u, out);
-            for (unsigned int k = 0; k < q; ++k)
-              if (!std::isfinite(out[k]))
-                {
-                  failures.push_back({b, j, blocks[b].index[j]});
-                  break;
-                }
-          }
+          for (unsigned int k = 0; k < q; ++k)
+            if (!std::isfinite(values(j, k)))
+              {
+                failures.push_back({b, j, blocks[b].index[j]});
+                break;
+              }
       }
     return failures;
   }

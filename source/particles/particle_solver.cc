@@ -46,6 +46,19 @@ namespace kwfp
                                            "Potential/Expression/Gradient");
       }
     draw_initial_ensemble(parameters, particles);
+
+    const auto method = parameters.particles.settings.method;
+    const auto stationary = potential->stationary_gaussian();
+    if (parameters.initial_density.type == "Gaussian" && stationary &&
+        (method == ParticleMethod::eks ||
+         method == ParticleMethod::eks_gradient ||
+         method == ParticleMethod::langevin))
+      closed_form.emplace(Gaussian(parameters.initial_density.mean,
+                                   parameters.initial_density.covariance),
+                          *stationary,
+                          method == ParticleMethod::langevin ?
+                            DiffusionMatrixType::wasserstein :
+                            DiffusionMatrixType::kalman_wasserstein);
   }
 
 
@@ -151,7 +164,7 @@ namespace kwfp
   ParticleSolver::statistics_row(const std::uint64_t               step,
                                  const double                      time,
                                  const double                      dt,
-                                 std::vector<std::vector<double>> &phi_r) const
+                                 std::vector<std::vector<double>> &phi_r)
   {
     const unsigned int d = parameters.dimension;
     ParticlesRow       row;
@@ -193,6 +206,16 @@ namespace kwfp
         row.mean_misfit    = sums[1] / row.n_particles;
         row.d_norm         = state.D_norm;
       }
+    if (closed_form)
+      {
+        const Gaussian exact = closed_form->at(time);
+        row.has_exact        = true;
+        double e             = 0;
+        for (unsigned int i = 0; i < d; ++i)
+          e += std::pow(row.mean[i] - exact.mean()[i], 2);
+        row.mean_error = std::sqrt(e);
+        row.cov_error  = frobenius_distance(row.covariance, exact.covariance());
+      }
     return row;
   }
 
@@ -213,6 +236,7 @@ namespace kwfp
     ParticlesCsv csv(parameters.output.directory + "/particles.csv",
                      d,
                      forward,
+                     closed_form.has_value(),
                      is_writer);
     ParticleOutput output(parameters.output.directory, communicator);
 

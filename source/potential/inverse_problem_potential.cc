@@ -53,6 +53,32 @@ namespace kwfp
   }
 
 
+  void
+  InverseProblemPotential::gradients(const DenseMatrix &points,
+                                     DenseMatrix       &gradients) const
+  {
+    const DenseMatrix *A = problem->forward_model().linear_matrix();
+    if (A == nullptr)
+      return Potential::gradients(points, gradients);
+    const unsigned int n = points.m(), d = dimension(), K = problem->n_data();
+    gradients.reinit(n, d);
+    if (n == 0)
+      return;
+    DenseMatrix residuals(n, K), weighted(K, d), deviations(points);
+    points.mTmult(residuals, *A);
+    for (unsigned int j = 0; j < n; ++j)
+      {
+        for (unsigned int k = 0; k < K; ++k)
+          residuals(j, k) -= problem->data()[k];
+        for (unsigned int i = 0; i < d; ++i)
+          deviations(j, i) -= problem->prior_mean()[i];
+      }
+    problem->noise_precision().mmult(weighted, *A);
+    residuals.mmult(gradients, weighted);
+    deviations.mmult(gradients, problem->prior_precision(), true);
+  }
+
+
   bool
   InverseProblemPotential::has_hessian() const
   {

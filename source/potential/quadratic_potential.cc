@@ -4,13 +4,6 @@
 
 namespace kwfp
 {
-  DenseMatrix
-  Potential::hessian(const dealii::ArrayView<const double> &) const
-  {
-    throw std::logic_error("this potential has no Hessian: " + description());
-  }
-
-
   QuadraticPotential::QuadraticPotential(const DenseVector &minimizer,
                                          const DenseMatrix &covariance)
     : u_0(minimizer)
@@ -43,10 +36,26 @@ namespace kwfp
   {
     for (unsigned int i = 0; i < u_0.size(); ++i)
       {
-        g[i] = 0;
+        double s = 0;
         for (unsigned int j = 0; j < u_0.size(); ++j)
-          g[i] += B_inverse(i, j) * (u[j] - u_0[j]);
+          s += B_inverse(i, j) * (u[j] - u_0[j]);
+        g[i] = s;
       }
+  }
+
+
+  void
+  QuadraticPotential::gradients(const DenseMatrix &points,
+                                DenseMatrix       &gradients) const
+  {
+    // rows (u_j - u_0)^T B^{-1} (B^{-1} is symmetric)
+    DenseMatrix deviations(points);
+    for (unsigned int j = 0; j < points.m(); ++j)
+      for (unsigned int i = 0; i < u_0.size(); ++i)
+        deviations(j, i) -= u_0[i];
+    gradients.reinit(points.m(), u_0.size());
+    if (points.m() > 0)
+      deviations.mmult(gradients, B_inverse);
   }
 
 

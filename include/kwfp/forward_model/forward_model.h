@@ -39,6 +39,13 @@ namespace kwfp
              const dealii::ArrayView<double>       &G) const = 0;
 
     /**
+     * G at many points: row j of @p values (n x K) is G at row j of
+     * @p points (n x d). The default calls evaluate() row by row.
+     */
+    virtual void
+    evaluate_rows(const DenseMatrix &points, DenseMatrix &values) const;
+
+    /**
      * The Jacobian DG(u) (K x d). The default uses central differences with
      * step h_i = cbrt(eps) max(1, |u_i|), error O(h^2).
      */

@@ -18,6 +18,10 @@ namespace kwfp
     void
     evaluate(const dealii::ArrayView<const double> &u,
              const dealii::ArrayView<double>       &G) const override;
+    /// U A^T, one matrix product.
+    void
+    evaluate_rows(const DenseMatrix &points,
+                  DenseMatrix       &values) const override;
     DenseMatrix
     jacobian(const dealii::ArrayView<const double> &u) const override;
     const DenseMatrix *

@@ -23,13 +23,18 @@ namespace kwfp
     double        misfit_at_mean = 0; ///< Phi(ubar) = 1/2 |y - G(ubar)|^2_Gamma
     double        mean_misfit    = 0; ///< 1/J sum Phi(u_j)
     double        d_norm         = 0; ///< ||D||_F of (5.4)
+    /// Errors against the mean-field closed form; only when has_exact.
+    bool   has_exact  = false;
+    double mean_error = 0; ///< Euclidean norm of ubar - m(t)
+    double cov_error  = 0; ///< Frobenius norm of C(U) - C(t)
   };
 
   /**
    * @brief particles.csv: header
    * `step,time,dt,n_particles,mean_1..mean_d,cov_1_1,cov_1_2,..,cov_d_d`
    * (the same moment columns as diagnostics.csv), `phi_r_at_mean,mean_phi_r`,
-   * and with a forward map `misfit_at_mean,mean_misfit,d_norm`. One process
+   * with a forward map `misfit_at_mean,mean_misfit,d_norm`, and when the
+   * mean field has a Gaussian closed form `mean_error,cov_error`. One process
    * writes; rows are flushed at once; 17 significant digits.
    */
   class ParticlesCsv
@@ -38,17 +43,21 @@ namespace kwfp
     ParticlesCsv(const std::string &filename,
                  const unsigned int dimension,
                  const bool         has_forward_model,
+                 const bool         has_exact,
                  const bool         is_writer);
 
     void
     write(const ParticlesRow &row);
 
     static std::string
-    header(const unsigned int dimension, const bool has_forward_model);
+    header(const unsigned int dimension,
+           const bool         has_forward_model,
+           const bool         has_exact);
 
   private:
     const unsigned int dimension;
     const bool         has_forward_model;
+    const bool         has_exact;
     std::ofstream      file;
   };
 } // namespace kwfp

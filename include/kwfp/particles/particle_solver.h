@@ -3,6 +3,7 @@
 
 #include <kwfp/app/parameters.h>
 #include <kwfp/forward_model/inverse_problem.h>
+#include <kwfp/gaussian/closed_form.h>
 #include <kwfp/output/particles_csv.h>
 #include <kwfp/particles/ensemble.h>
 #include <kwfp/particles/ensemble_kalman_update.h>
@@ -11,6 +12,7 @@
 #include <deal.II/base/conditional_ostream.h>
 
 #include <memory>
+#include <optional>
 #include <ostream>
 #include <vector>
 
@@ -35,6 +37,11 @@ namespace kwfp
    * run with the particle's index, state and step, or drops the particle
    * ('On forward failure = drop'); fewer than d + 2 particles left is an
    * error. An ensemble covariance that loses rank is reported once.
+   *
+   * When the mean field has a Gaussian closed form (a Gaussian initial
+   * density, a stationary Gaussian, and eks or eks-gradient: (4.11); or
+   * langevin: P = I), particles.csv also holds the errors of the ensemble
+   * mean and covariance against it.
    */
   class ParticleSolver
   {
@@ -61,7 +68,7 @@ namespace kwfp
     statistics_row(const std::uint64_t step,
                    const double        time,
                    const double        dt,
-                   std::vector<std::vector<double>> &phi_r) const;
+                   std::vector<std::vector<double>> &phi_r);
 
     /// Report once when C(U) has (numerically) lost rank.
     void
@@ -76,6 +83,7 @@ namespace kwfp
     std::unique_ptr<EnsembleKalmanUpdate>  update;
     Ensemble                               particles;
     EnsembleState                          state;
+    std::optional<GaussianClosedForm>      closed_form;
     std::uint64_t                          n_dropped        = 0;
     bool                                   rank_loss_warned = false;
   };

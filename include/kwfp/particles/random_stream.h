@@ -36,7 +36,8 @@ namespace kwfp
       , counter{{static_cast<std::uint64_t>(purpose), step, 0, 0}}
     {}
 
-    /// A standard normal number (Box-Muller on two 64-bit uniforms).
+    /// A standard normal number (Box-Muller on two 64-bit uniforms: one
+    /// Philox call gives four normal numbers).
     double
     normal()
     {
@@ -55,25 +56,32 @@ namespace kwfp
     }
 
   private:
+    /// Two normal numbers from the next two words (a new Philox block
+    /// when the four words of the last one are used up).
     void
     refill()
     {
-      const auto bits = generator(counter, key);
-      ++counter.v[2];
-      const r123::double2 a = r123::boxmuller(bits.v[0], bits.v[1]);
-      const r123::double2 b = r123::boxmuller(bits.v[2], bits.v[3]);
-      buffer[0]             = b.y;
-      buffer[1]             = b.x;
-      buffer[2]             = a.y;
-      buffer[3]             = a.x;
-      n_buffered            = 4;
+      if (n_words == 0)
+        {
+          bits = generator(counter, key);
+          ++counter.v[2];
+          n_words = 4;
+        }
+      const r123::double2 pair =
+        r123::boxmuller(bits.v[4 - n_words], bits.v[5 - n_words]);
+      n_words -= 2;
+      buffer[0]  = pair.y;
+      buffer[1]  = pair.x;
+      n_buffered = 2;
     }
 
-    r123::Philox4x64        generator;
+    r123::Philox4x64           generator;
     r123::Philox4x64::key_type key;
     r123::Philox4x64::ctr_type counter;
-    double                  buffer[4];
-    unsigned int            n_buffered = 0;
+    r123::Philox4x64::ctr_type bits;
+    unsigned int               n_words = 0;
+    double                     buffer[2];
+    unsigned int               n_buffered = 0;
   };
 } // namespace kwfp
 

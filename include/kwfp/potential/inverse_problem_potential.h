@@ -28,6 +28,11 @@ namespace kwfp
     void
     gradient(const dealii::ArrayView<const double> &u,
              const dealii::ArrayView<double>       &gradient) const override;
+    /// For a linear G: (U A^T - 1 y^T) Gamma^{-1} A + (U - 1 m^T) Gamma_0^{-1},
+    /// by matrix products; otherwise row by row.
+    void
+    gradients(const DenseMatrix &points,
+              DenseMatrix       &gradients) const override;
     bool
     has_hessian() const override;
     DenseMatrix

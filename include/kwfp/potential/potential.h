@@ -37,6 +37,14 @@ namespace kwfp
     gradient(const dealii::ArrayView<const double> &u,
              const dealii::ArrayView<double>       &gradient) const = 0;
 
+    /**
+     * grad Phi_R at many points: row j of @p gradients (n x d) is
+     * grad Phi_R at row j of @p points. The default calls gradient() row by
+     * row; quadratic potentials override it with one matrix product.
+     */
+    virtual void
+    gradients(const DenseMatrix &points, DenseMatrix &gradients) const;
+
     /// Whether hessian() is available.
     virtual bool
     has_hessian() const

@@ -22,6 +22,10 @@ namespace kwfp
     void
     gradient(const dealii::ArrayView<const double> &u,
              const dealii::ArrayView<double>       &gradient) const override;
+    /// (U - 1 u_0^T) B^{-1}, one matrix product.
+    void
+    gradients(const DenseMatrix &points,
+              DenseMatrix       &gradients) const override;
     bool
     has_hessian() const override
     {
