@@ -264,7 +264,8 @@ namespace kwfp
         prior_shift.reinit(d);
         prior_factor.Tvmult(prior_shift, problem->prior_mean());
       }
-    DenseMatrix implicit_inverse; // (I + dt prior_factor)^{-1}
+    // (I + dt prior_factor)^{-1}, prior_factor = (C Gamma_0^{-1})^T
+    DenseMatrix implicit_inverse;
     if (implicit_prior)
       {
         implicit_inverse = identity_matrix(d);
@@ -350,9 +351,10 @@ namespace kwfp
             for (unsigned int j = 0; j < n; ++j)
               for (unsigned int i = 0; i < d; ++i)
                 U(j, i) += dt * prior_shift[i];
-            // u* = (I + dt P)^{-1} rhs, as rows: rhs^T (I + dt P)^{-T}
+            // u* = (I + dt C Gamma_0^{-1})^{-1} rhs; as rows
+            // rhs^T (I + dt Gamma_0^{-1} C)^{-1} = rhs^T implicit_inverse
             DenseMatrix rhs(U);
-            rhs.mTmult(U, implicit_inverse);
+            rhs.mmult(U, implicit_inverse);
           }
         if (!has_noise)
           continue;
