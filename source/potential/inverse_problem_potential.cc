@@ -106,7 +106,7 @@ namespace kwfp
     std::string text = "inverse problem, " +
                        problem->forward_model().description() + ", K = " +
                        std::to_string(problem->n_data()) + " observations";
-    if (problem->linear_posterior())
+    if (problem->linear_posterior() && dimension() <= 4)
       text += ", posterior covariance B = " +
               format_matrix(problem->linear_posterior()->covariance());
     return text;

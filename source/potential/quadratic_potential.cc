@@ -76,6 +76,8 @@ namespace kwfp
   std::string
   QuadraticPotential::description() const
   {
+    if (B.m() > 4)
+      return "quadratic, posterior N(u_0, B) in d = " + std::to_string(B.m());
     return "quadratic, posterior N(u_0, B) with B = " + format_matrix(B);
   }
 } // namespace kwfp

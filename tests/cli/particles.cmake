@@ -114,3 +114,21 @@ if(NOT n_lines LESS 1001 OR n_lines LESS 900)
   message(FATAL_ERROR "nan_drop: ${n_lines} lines in ensemble_final.csv")
 endif()
 message(STATUS "nan_drop: ${n_lines} lines in ensemble_final.csv")
+
+# 5. The shipped particle examples run (shortened: T = 0.1, a coarse mesh)
+foreach(example eks_linear_inverse_problem_2d eks_gaussian_10d eks_nonlinear_2d)
+  file(READ ${EXAMPLES}/${example}.prm text)
+  run_kwfp(example_${example} "${text}
+subsection Time stepping
+  set Final time = 0.1
+end
+subsection Mesh
+  set Global refinements = 3
+end
+subsection Particles
+  set Ensemble size = 500
+end" 0)
+  if(NOT EXISTS ${WORK}/example_${example}/ensemble_final.csv)
+    message(FATAL_ERROR "${example}: no ensemble_final.csv")
+  endif()
+endforeach()
