@@ -365,9 +365,9 @@ namespace kwfp
           if (open == std::string::npos || close == std::string::npos ||
               close < open ||
               item.find_first_not_of(" \t", close + 1) != std::string::npos)
-            throw InputError(parameter,
-                             "'" + item +
-                               "' is not 'normal(mean, sd)' or 'uniform(a, b)'");
+            throw InputError(
+              parameter,
+              "'" + item + "' is not 'normal(mean, sd)' or 'uniform(a, b)'");
           std::string name = item.substr(0, open);
           name.erase(0, name.find_first_not_of(" \t"));
           name.erase(name.find_last_not_of(" \t") + 1);
@@ -655,7 +655,6 @@ namespace kwfp
   void
   Parameters::parse_time_stepping_and_output(ParameterHandler &prm)
   {
-
     prm.enter_subsection("Time stepping");
     time_stepping.final_time = prm.get_double("Final time");
     if (!(time_stepping.final_time > 0))

@@ -69,11 +69,8 @@ namespace kwfp
         p.forward_map,
         p.forward_constants,
         "Potential/Inverse problem/Forward map");
-    return std::make_shared<InverseProblem>(model,
-                                            p.data,
-                                            p.noise_covariance,
-                                            p.prior_covariance,
-                                            p.prior_mean);
+    return std::make_shared<InverseProblem>(
+      model, p.data, p.noise_covariance, p.prior_covariance, p.prior_mean);
   }
 
 

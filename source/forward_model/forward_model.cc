@@ -24,7 +24,7 @@ namespace kwfp
     const unsigned int  d = dimension(), K = n_data();
     DenseMatrix         J(K, d);
     std::vector<double> v(u.begin(), u.end()), plus(K), minus(K);
-    const double        scale = std::cbrt(std::numeric_limits<double>::epsilon());
+    const double scale = std::cbrt(std::numeric_limits<double>::epsilon());
     for (unsigned int i = 0; i < d; ++i)
       {
         const double h = scale * std::max(1.0, std::abs(u[i]));

@@ -18,7 +18,7 @@ namespace kwfp
     std::string error;
     if (dealii::Utilities::MPI::this_mpi_process(communicator) == 0)
       {
-        std::error_code    ec;
+        std::error_code ec;
         std::filesystem::create_directories(directory, ec);
         if (ec)
           error =

@@ -39,7 +39,7 @@ namespace kwfp
       dealii::Utilities::MPI::this_mpi_process(communicator);
     const unsigned int n_ranks =
       dealii::Utilities::MPI::n_mpi_processes(communicator);
-    const std::string base = "particles-" + padded(records.size(), 5);
+    const std::string base  = "particles-" + padded(records.size(), 5);
     const std::string piece = base + "." + padded(rank, 4) + ".vtu";
 
     std::size_t n = 0;

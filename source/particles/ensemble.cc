@@ -25,8 +25,10 @@ namespace kwfp
   {
     const std::uint64_t B = block_size_for(J);
     n_blocks              = (J + B - 1) / B;
-    const unsigned int P  = dealii::Utilities::MPI::n_mpi_processes(communicator);
-    const unsigned int r  = dealii::Utilities::MPI::this_mpi_process(communicator);
+    const unsigned int P =
+      dealii::Utilities::MPI::n_mpi_processes(communicator);
+    const unsigned int r =
+      dealii::Utilities::MPI::this_mpi_process(communicator);
     rank_first_block.resize(P + 1);
     for (unsigned int q = 0; q <= P; ++q)
       rank_first_block[q] =
@@ -34,7 +36,7 @@ namespace kwfp
     first_block = rank_first_block[r];
     for (unsigned int b = first_block; b < rank_first_block[r + 1]; ++b)
       {
-        ParticleBlock block;
+        ParticleBlock       block;
         const std::uint64_t begin = b * B, end = std::min(J, (b + 1) * B);
         block.index.resize(end - begin);
         std::iota(block.index.begin(), block.index.end(), begin);
@@ -84,7 +86,7 @@ namespace kwfp
                             const unsigned int         m) const
   {
     AssertDimension(per_block.size(), owned.size() * m);
-    const unsigned int P = rank_first_block.size() - 1;
+    const unsigned int  P = rank_first_block.size() - 1;
     std::vector<double> all(std::size_t(n_blocks) * m);
     if (P == 1)
       all = per_block;
@@ -188,7 +190,8 @@ namespace kwfp
     std::vector<std::uint64_t> local;
     for (const ParticleBlock &block : owned)
       local.insert(local.end(), block.index.begin(), block.index.end());
-    const auto all = dealii::Utilities::MPI::all_gather(mpi_communicator, local);
+    const auto all =
+      dealii::Utilities::MPI::all_gather(mpi_communicator, local);
     std::vector<std::uint64_t> indices;
     for (const auto &part : all)
       indices.insert(indices.end(), part.begin(), part.end());

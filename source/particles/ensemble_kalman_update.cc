@@ -98,10 +98,10 @@ namespace kwfp
   EnsembleKalmanUpdate::evaluate(const Ensemble &ensemble,
                                  EnsembleState  &state) const
   {
-    const auto        &blocks = ensemble.blocks();
-    const unsigned int d      = ensemble.dimension();
-    const bool         forward = uses_forward_model(settings.method);
-    const unsigned int q       = forward ? problem->n_data() : d;
+    const auto                  &blocks  = ensemble.blocks();
+    const unsigned int           d       = ensemble.dimension();
+    const bool                   forward = uses_forward_model(settings.method);
+    const unsigned int           q       = forward ? problem->n_data() : d;
     std::vector<ParticleFailure> failures;
     state.values.resize(blocks.size());
     for (unsigned int b = 0; b < blocks.size(); ++b)
@@ -152,9 +152,10 @@ namespace kwfp
     DenseMatrix cross, GcGc, RR;
     for (unsigned int b = 0; b < blocks.size(); ++b)
       {
-        const DenseMatrix E  = ensemble.centered(b, state.moments.mean);
-        const DenseMatrix Gc = subtract_row(state.values[b], state.forward_mean);
-        const DenseMatrix R  = subtract_row(state.values[b], problem->data());
+        const DenseMatrix E = ensemble.centered(b, state.moments.mean);
+        const DenseMatrix Gc =
+          subtract_row(state.values[b], state.forward_mean);
+        const DenseMatrix R = subtract_row(state.values[b], problem->data());
         transpose_multiply(Gc, E, cross);
         transpose_multiply(Gc, Gc, GcGc);
         transpose_multiply(R, R, RR);
@@ -236,14 +237,14 @@ namespace kwfp
                                 const double         dt,
                                 const std::uint64_t  step) const
   {
-    auto              &blocks = ensemble.blocks();
-    const unsigned int d      = ensemble.dimension();
-    const double       J      = state.moments.n_particles;
-    const DenseMatrix &C      = state.moments.covariance;
-    const auto         method = settings.method;
-    const bool         forward = uses_forward_model(method);
-    const bool         prior   = has_prior_term(method);
-    const bool implicit_prior  = prior && settings.split_step;
+    auto              &blocks         = ensemble.blocks();
+    const unsigned int d              = ensemble.dimension();
+    const double       J              = state.moments.n_particles;
+    const DenseMatrix &C              = state.moments.covariance;
+    const auto         method         = settings.method;
+    const bool         forward        = uses_forward_model(method);
+    const bool         prior          = has_prior_term(method);
+    const bool         implicit_prior = prior && settings.split_step;
 
     // d x d and K x d factors shared by all blocks
     DenseMatrix W; // Gamma^{-1} C^{pu}
@@ -252,8 +253,9 @@ namespace kwfp
         W.reinit(problem->n_data(), d);
         problem->noise_precision().mmult(W, state.cross_covariance);
       }
-    DenseMatrix prior_factor; // Gamma_0^{-1} C, or Gamma_0^{-1} (herty-visconti)
-    DenseVector prior_shift;  // m^T prior_factor
+    DenseMatrix
+      prior_factor;          // Gamma_0^{-1} C, or Gamma_0^{-1} (herty-visconti)
+    DenseVector prior_shift; // m^T prior_factor
     if (prior)
       {
         prior_factor.reinit(d, d);
@@ -313,8 +315,8 @@ namespace kwfp
     DenseMatrix  F, product;
     for (unsigned int b = 0; b < blocks.size(); ++b)
       {
-        ParticleBlock &block = blocks[b];
-        const unsigned int n = block.size();
+        ParticleBlock     &block = blocks[b];
+        const unsigned int n     = block.size();
         if (n == 0)
           continue;
         F.reinit(n, d);
@@ -373,8 +375,8 @@ namespace kwfp
   EnsembleKalmanUpdate::potential_values(const Ensemble      &ensemble,
                                          const EnsembleState &state) const
   {
-    const auto        &blocks = ensemble.blocks();
-    const unsigned int d      = ensemble.dimension();
+    const auto                      &blocks = ensemble.blocks();
+    const unsigned int               d      = ensemble.dimension();
     std::vector<std::vector<double>> phi(blocks.size());
     for (unsigned int b = 0; b < blocks.size(); ++b)
       {
@@ -384,10 +386,9 @@ namespace kwfp
             const dealii::ArrayView<const double> u(&blocks[b].positions(j, 0),
                                                     d);
             if (uses_forward_model(settings.method))
-              phi[b][j] =
-                problem->misfit(dealii::ArrayView<const double>(
-                  &state.values[b](j, 0), problem->n_data())) +
-                problem->prior_term(u);
+              phi[b][j] = problem->misfit(dealii::ArrayView<const double>(
+                            &state.values[b](j, 0), problem->n_data())) +
+                          problem->prior_term(u);
             else
               phi[b][j] = potential->value(u);
           }

@@ -115,10 +115,10 @@ namespace kwfp
           else
             for (unsigned int i = 0; i < d; ++i)
               {
-                const auto &c = p.coordinates[i];
-                block.positions(j, i) =
-                  c.uniform ? c.a + (c.b - c.a) * stream.uniform() :
-                              c.a + c.b * stream.normal();
+                const auto &c         = p.coordinates[i];
+                block.positions(j, i) = c.uniform ?
+                                          c.a + (c.b - c.a) * stream.uniform() :
+                                          c.a + c.b * stream.normal();
               }
         }
   }

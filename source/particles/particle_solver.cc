@@ -30,9 +30,10 @@ namespace kwfp
                 parameters.particles.ensemble_size,
                 communicator)
   {
-    update = std::make_unique<EnsembleKalmanUpdate>(parameters.particles.settings,
-                                                    potential.get(),
-                                                    problem.get());
+    update =
+      std::make_unique<EnsembleKalmanUpdate>(parameters.particles.settings,
+                                             potential.get(),
+                                             problem.get());
     // everything that can be wrong with the input is found before any output
     if (parameters.potential.type == "expression")
       {
@@ -47,7 +48,7 @@ namespace kwfp
       }
     draw_initial_ensemble(parameters, particles);
 
-    const auto method = parameters.particles.settings.method;
+    const auto method     = parameters.particles.settings.method;
     const auto stationary = potential->stationary_gaussian();
     if (parameters.initial_density.type == "Gaussian" && stationary &&
         (method == ParticleMethod::eks ||
@@ -72,15 +73,17 @@ namespace kwfp
   void
   ParticleSolver::evaluate(const std::uint64_t step, const double time)
   {
-    const unsigned int d = parameters.dimension;
+    const unsigned int           d        = parameters.dimension;
     std::vector<ParticleFailure> failures = update->evaluate(particles, state);
-    const auto n_failed = dealii::Utilities::MPI::sum<unsigned long long>(
-      failures.size(), communicator);
+    const auto                   n_failed =
+      dealii::Utilities::MPI::sum<unsigned long long>(failures.size(),
+                                                      communicator);
     if (n_failed == 0)
       return;
-    const std::string what = uses_forward_model(parameters.particles.settings.method) ?
-                               "the forward map G" :
-                               "grad Phi_R";
+    const std::string what =
+      uses_forward_model(parameters.particles.settings.method) ?
+        "the forward map G" :
+        "grad Phi_R";
     if (!parameters.particles.drop_failed)
       {
         // the message of the failed particle with the smallest index
@@ -94,8 +97,7 @@ namespace kwfp
             for (unsigned int i = 0; i < d; ++i)
               s << (i ? ", " : "")
                 << particles.blocks()[f.block].positions(f.row, i);
-            s << ") at step " << step << ", time " << time << " ("
-              << n_failed
+            s << ") at step " << step << ", time " << time << " (" << n_failed
               << " particle(s) failed; 'Particles/On forward failure = "
                  "drop' removes them)";
             message = s.str();
@@ -132,8 +134,8 @@ namespace kwfp
       if (!std::isfinite(c))
         {
           std::ostringstream s;
-          s << "the ensemble covariance became NaN or infinite at step "
-            << step << ", time " << time
+          s << "the ensemble covariance became NaN or infinite at step " << step
+            << ", time " << time
             << " (the explicit step is too long for the drift, or the "
                "particles diverged; try a smaller 'Particles/Time step' or "
                "the adaptive step)";
@@ -145,15 +147,15 @@ namespace kwfp
     dealii::LAPACKFullMatrix<double> svd(d, d);
     svd = C;
     svd.compute_svd();
-    const double largest = svd.singular_value(0);
+    const double largest  = svd.singular_value(0);
     const double smallest = svd.singular_value(d - 1);
     if (!(smallest > 1e-12 * largest))
       {
         rank_loss_warned = true;
         console << "kwfp: warning: the ensemble covariance C(U) has lost rank "
                    "at step "
-                << step << ", time " << time << " (eigenvalues from "
-                << largest << " down to " << smallest
+                << step << ", time " << time << " (eigenvalues from " << largest
+                << " down to " << smallest
                 << "); the particles now move in a subspace of R^" << d
                 << std::endl;
       }
@@ -197,7 +199,7 @@ namespace kwfp
         block_sums.push_back(m);
       }
     const std::vector<double> sums = particles.sum_over_blocks(block_sums, 2);
-    row.mean_phi_r = sums[0] / row.n_particles;
+    row.mean_phi_r                 = sums[0] / row.n_particles;
     if (forward)
       {
         std::vector<double> G(problem->n_data());
@@ -232,8 +234,8 @@ namespace kwfp
 
     const bool is_writer =
       dealii::Utilities::MPI::this_mpi_process(communicator) == 0;
-    const bool forward = uses_forward_model(p.settings.method);
-    ParticlesCsv csv(parameters.output.directory + "/particles.csv",
+    const bool     forward = uses_forward_model(p.settings.method);
+    ParticlesCsv   csv(parameters.output.directory + "/particles.csv",
                      d,
                      forward,
                      closed_form.has_value(),
@@ -241,12 +243,12 @@ namespace kwfp
     ParticleOutput output(parameters.output.directory, communicator);
 
     // the end of the run: a number of steps, or the final time
-    const bool          by_steps = p.n_steps > 0;
-    std::uint64_t       n_fixed  = p.n_steps;
-    double              dt_fixed = p.time_step;
+    const bool    by_steps = p.n_steps > 0;
+    std::uint64_t n_fixed  = p.n_steps;
+    double        dt_fixed = p.time_step;
     if (!by_steps && !p.adaptive_time_step)
       {
-        n_fixed  = static_cast<std::uint64_t>(std::ceil(T / p.time_step - 1e-9));
+        n_fixed = static_cast<std::uint64_t>(std::ceil(T / p.time_step - 1e-9));
         dt_fixed = T / n_fixed;
       }
     console << "kwfp: particles: " << to_string(p.settings.method)
@@ -269,30 +271,28 @@ namespace kwfp
                  "invariant"
               << std::endl;
 
-    ParticleRunSummary summary;
-    std::uint64_t      step = 0;
-    double             time = 0, dt_previous = 0;
-    const auto         start = std::chrono::steady_clock::now();
-    const std::uint64_t status_every =
-      std::max<std::uint64_t>(1, (by_steps || !p.adaptive_time_step ?
-                                    n_fixed :
-                                    1000) /
-                                   10);
+    ParticleRunSummary  summary;
+    std::uint64_t       step = 0;
+    double              time = 0, dt_previous = 0;
+    const auto          start        = std::chrono::steady_clock::now();
+    const std::uint64_t status_every = std::max<std::uint64_t>(
+      1, (by_steps || !p.adaptive_time_step ? n_fixed : 1000) / 10);
     while (true)
       {
         evaluate(step, time);
         update->reduce(particles, state);
         check_covariance(step, time);
-        const bool last = by_steps || !p.adaptive_time_step ?
-                            step >= n_fixed :
-                            time >= T * (1 - 1e-12);
+        const bool last      = by_steps || !p.adaptive_time_step ?
+                                 step >= n_fixed :
+                                 time >= T * (1 - 1e-12);
         const bool write_row = step % p.statistics_interval == 0 || last;
         const bool write_ensemble =
           p.output_interval > 0 && (step % p.output_interval == 0 || last);
         if (write_row || write_ensemble)
           {
             std::vector<std::vector<double>> phi_r;
-            const ParticlesRow row = statistics_row(step, time, dt_previous, phi_r);
+            const ParticlesRow               row =
+              statistics_row(step, time, dt_previous, phi_r);
             if (write_row)
               {
                 csv.write(row);

@@ -22,8 +22,7 @@ namespace kwfp
   {
     std::vector<double> G(problem->n_data());
     problem->forward_model().evaluate(u, dealii::make_array_view(G));
-    return problem->misfit(dealii::make_array_view(G)) +
-           problem->prior_term(u);
+    return problem->misfit(dealii::make_array_view(G)) + problem->prior_term(u);
   }
 
 
@@ -87,7 +86,8 @@ namespace kwfp
 
 
   DenseMatrix
-  InverseProblemPotential::hessian(const dealii::ArrayView<const double> &) const
+  InverseProblemPotential::hessian(
+    const dealii::ArrayView<const double> &) const
   {
     return spd_inverse(problem->linear_posterior()->covariance());
   }
@@ -103,9 +103,9 @@ namespace kwfp
   std::string
   InverseProblemPotential::description() const
   {
-    std::string text = "inverse problem, " +
-                       problem->forward_model().description() + ", K = " +
-                       std::to_string(problem->n_data()) + " observations";
+    std::string text =
+      "inverse problem, " + problem->forward_model().description() +
+      ", K = " + std::to_string(problem->n_data()) + " observations";
     if (problem->linear_posterior() && dimension() <= 4)
       text += ", posterior covariance B = " +
               format_matrix(problem->linear_posterior()->covariance());

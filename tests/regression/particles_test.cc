@@ -130,9 +130,8 @@ namespace
                    const std::vector<double> &times,
                    const double               J)
   {
-    const unsigned int        d    = initial.mean().size();
-    const auto                type = kalman ?
-                                       DiffusionMatrixType::kalman_wasserstein :
+    const unsigned int d    = initial.mean().size();
+    const auto         type = kalman ? DiffusionMatrixType::kalman_wasserstein :
                                        DiffusionMatrixType::wasserstein;
     const std::vector<double> x0 = moment_vector(initial);
     const unsigned int        n  = x0.size();
@@ -157,7 +156,7 @@ namespace
     std::vector<DenseMatrix> D(times.size(), DenseMatrix(n, n));
     for (unsigned int c = 0; c < n; ++c)
       {
-        const double h = 1e-5;
+        const double        h = 1e-5;
         std::vector<double> plus(x0), minus(x0);
         plus[c] += h;
         minus[c] -= h;
@@ -186,8 +185,8 @@ namespace
         for (unsigned int a = 0; a < pairs.size(); ++a)
           {
             const auto [i, k] = pairs[a];
-            v[d + a]          = DSD(d + a, d + a) +
-                       (C(i, i) * C(k, k) + C(i, k) * C(i, k)) / J;
+            v[d + a] =
+              DSD(d + a, d + a) + (C(i, i) * C(k, k) + C(i, k) * C(i, k)) / J;
           }
         variances.push_back(v);
       }
@@ -206,14 +205,14 @@ namespace
                              const bool                kalman,
                              const std::uint64_t       J)
   {
-    const unsigned int d = initial.mean().size();
+    const unsigned int d       = initial.mean().size();
     const auto         n_steps = summary.history.back().step;
     const auto         discrete =
       euler_maruyama_mean_field(initial, posterior, dt, n_steps, kalman);
-    GaussianClosedForm closed(initial,
+    GaussianClosedForm  closed(initial,
                               posterior,
                               kalman ? DiffusionMatrixType::kalman_wasserstein :
-                                       DiffusionMatrixType::wasserstein);
+                                        DiffusionMatrixType::wasserstein);
     std::vector<double> times;
     for (const ParticlesRow &row : summary.history)
       times.push_back(row.time);
@@ -237,14 +236,15 @@ namespace
             worst = std::max(worst, std::abs(row.mean[i] - m[i]) / tol);
             for (unsigned int k = i; k < d; ++k)
               {
-                const double se_c = std::sqrt(variances[r][a++]);
+                const double se_c  = std::sqrt(variances[r][a++]);
                 const double tol_c = 4 * se_c +
                                      std::abs(em.covariance()(i, k) - C(i, k)) +
                                      std::abs(C(i, k)) / J;
                 EXPECT_LE(std::abs(row.covariance(i, k) - C(i, k)), tol_c)
                   << "cov_" << i + 1 << "_" << k + 1 << " at t = " << row.time;
                 worst =
-                  std::max(worst, std::abs(row.covariance(i, k) - C(i, k)) / tol_c);
+                  std::max(worst,
+                           std::abs(row.covariance(i, k) - C(i, k)) / tol_c);
               }
           }
       }
@@ -308,7 +308,8 @@ end
         {
           m_0[i] = 0.5 * std::cos(i);
           for (unsigned int j = 0; j < d; ++j)
-            C_0(i, j) = (i == j ? 1.0 : 0.0) + 0.2 * std::pow(0.5, std::abs(int(i) - int(j)));
+            C_0(i, j) = (i == j ? 1.0 : 0.0) +
+                        0.2 * std::pow(0.5, std::abs(int(i) - int(j)));
         }
     }
 
@@ -351,16 +352,17 @@ end
 
   std::string
   particle_settings(const std::string &method,
-                    const unsigned    J,
-                    const double      dt,
-                    const double      T,
+                    const unsigned     J,
+                    const double       dt,
+                    const double       T,
                     const std::string &extra = "")
   {
     std::ostringstream s;
     s << "subsection Time stepping\n  set Final time = " << T << "\nend\n"
       << "subsection Particles\n  set Method = " << method
       << "\n  set Ensemble size = " << J << "\n  set Time step = " << dt
-      << "\n  set Seed = 12345\n" << extra << "end\n";
+      << "\n  set Seed = 12345\n"
+      << extra << "end\n";
     return s.str();
   }
 } // namespace
@@ -370,15 +372,14 @@ end
 // t = 0.5, 1, 1.5, 2 against (4.11).
 TEST(ParticlesLinearGaussian, EksGradientAldiMatchesClosedForm2d)
 {
-  const double dt = 0.002;
+  const double dt     = 0.002;
   const auto   result = run_particle_parameters(
-    g2_problem +
-    particle_settings("eks-gradient",
-                      2000,
-                      dt,
-                      2,
-                      "  set Finite-ensemble correction = true\n"
-                      "  set Statistics interval = 250\n"));
+    g2_problem + particle_settings("eks-gradient",
+                                   2000,
+                                   dt,
+                                   2,
+                                   "  set Finite-ensemble correction = true\n"
+                                     "  set Statistics interval = 250\n"));
   ASSERT_EQ(result.summary.history.size(), 5u);
   EXPECT_NEAR(result.summary.history.back().time, 2.0, 1e-14);
   expect_matches_closed_form(
@@ -398,7 +399,7 @@ TEST(ParticlesLinearGaussian, EksGradientAldiMatchesClosedForm10d)
                       dt,
                       2,
                       "  set Finite-ensemble correction = true\n"
-                      "  set Statistics interval = 250\n"));
+                                 "  set Statistics interval = 250\n"));
   expect_matches_closed_form(result.summary,
                              Gaussian(problem.m_0, problem.C_0),
                              problem.posterior(),
@@ -414,11 +415,9 @@ TEST(ParticlesLinearGaussian, EksGradientWithoutCorrectionMatches2d)
 {
   const double dt     = 0.002;
   const auto   result = run_particle_parameters(
-    g2_problem + particle_settings("eks-gradient",
-                                   2000,
-                                   dt,
-                                   2,
-                                   "  set Statistics interval = 500\n"));
+    g2_problem +
+    particle_settings(
+      "eks-gradient", 2000, dt, 2, "  set Statistics interval = 500\n"));
   expect_matches_closed_form(
     result.summary, g2_initial(), g2_posterior(), dt, true, 2000);
 }
@@ -439,7 +438,7 @@ TEST(ParticlesLinearGaussian, NoiseSquareRootsMatch2d)
                           dt,
                           1,
                           "  set Finite-ensemble correction = true\n"
-                          "  set Noise square root = " +
+                                  "  set Noise square root = " +
                             noise + "\n  set Statistics interval = 250\n"));
       SCOPED_TRACE(noise);
       expect_matches_closed_form(
@@ -495,11 +494,12 @@ TEST(ParticlesEki, OptCovarianceCollapsesLinearly)
   const double          dt = 0.001, T = 1;
   const auto            result = run_particle_parameters(
     problem.parameters() +
-    particle_settings("eki-opt", 200, dt, T, "  set Statistics interval = 1000\n"));
+    particle_settings(
+      "eki-opt", 200, dt, T, "  set Statistics interval = 1000\n"));
   ASSERT_EQ(result.summary.history.size(), 2u);
-  const unsigned int d  = problem.d;
-  const DenseMatrix  C0 = result.summary.history.front().covariance;
-  const DenseMatrix  CT = result.summary.history.back().covariance;
+  const unsigned int d     = problem.d;
+  const DenseMatrix  C0    = result.summary.history.front().covariance;
+  const DenseMatrix  CT    = result.summary.history.back().covariance;
   DenseMatrix        slope = spd_inverse(CT);
   slope.add(-1.0, spd_inverse(C0));
   slope *= 1.0 / T;
@@ -511,13 +511,51 @@ TEST(ParticlesEki, OptCovarianceCollapsesLinearly)
   DenseMatrix twice_H(H);
   twice_H *= 2.0;
   const double error = frobenius_distance(slope, twice_H);
-  std::cout << "|slope - 2H|_F = " << error << ", |2H|_F = "
-            << twice_H.frobenius_norm()
+  std::cout << "|slope - 2H|_F = " << error
+            << ", |2H|_F = " << twice_H.frobenius_norm()
             << ", bound 4 dt |H C0 H|_F = " << 4 * dt * HCH.frobenius_norm()
             << std::endl;
   EXPECT_LT(error, 4 * dt * HCH.frobenius_norm());
   // and it is not the slope H of the noisy flow
   EXPECT_GT(frobenius_distance(slope, H), 0.4 * H.frobenius_norm());
+}
+
+
+// EKI with perturbed data (2.4), Sigma = Gamma, for linear G: the mean
+// field has dC/dt = -C H C (2.5b), so C(t)^{-1} = C_0^{-1} + t H. The
+// Euler-Maruyama mean field gives C+ = C - dt C H C + dt^2 C H C H C, whose
+// inverse grows by dt H + O(dt^2 |H C H|) per step: a bias of at most
+// dt |H C_0 H|_F in the slope. The ensemble covariance has a relative
+// standard error of about sqrt(2 / J) in each entry, and so has its inverse;
+// the slope (C_T^{-1} - C_0^{-1}) / T then has an error of at most
+// 4 sqrt(2 / J) (|C_T^{-1}|_F + |C_0^{-1}|_F) / T at 4 SE. With J = 4000
+// that is far below |H|, so the test tells slope H from EKI-opt's 2 H.
+TEST(ParticlesEki, PerturbedDataCovarianceFollows25b)
+{
+  const LinearProblem10 problem;
+  const double          dt = 0.001, T = 1, J = 4000;
+  const auto            result = run_particle_parameters(
+    problem.parameters() +
+    particle_settings("eki", J, dt, T, "  set Statistics interval = 1000\n"));
+  const unsigned int d = problem.d;
+  const DenseMatrix C0 = spd_inverse(result.summary.history.front().covariance);
+  const DenseMatrix CT = spd_inverse(result.summary.history.back().covariance);
+  DenseMatrix       slope(CT);
+  slope.add(-1.0, C0);
+  slope *= 1.0 / T;
+  DenseMatrix GA(problem.K, d), H(d, d), HC(d, d), HCH(d, d);
+  spd_inverse(problem.Gamma).mmult(GA, problem.A);
+  problem.A.Tmmult(H, GA);
+  H.mmult(HC, result.summary.history.front().covariance);
+  HC.mmult(HCH, H);
+  const double tolerance =
+    dt * HCH.frobenius_norm() +
+    4 * std::sqrt(2 / J) * (CT.frobenius_norm() + C0.frobenius_norm()) / T;
+  std::cout << "|slope - H|_F = " << frobenius_distance(slope, H)
+            << ", tolerance " << tolerance << ", |H|_F = " << H.frobenius_norm()
+            << std::endl;
+  EXPECT_LT(frobenius_distance(slope, H), tolerance);
+  EXPECT_LT(tolerance, 0.5 * H.frobenius_norm());
 }
 
 
@@ -529,7 +567,8 @@ TEST(ParticlesLangevin, OrnsteinUhlenbeckMatchesClosedForm)
   const double dt     = 0.001;
   const auto   result = run_particle_parameters(
     g2_problem +
-    particle_settings("langevin", 4000, dt, 1, "  set Statistics interval = 250\n"));
+    particle_settings(
+      "langevin", 4000, dt, 1, "  set Statistics interval = 250\n"));
   expect_matches_closed_form(
     result.summary, g2_initial(), g2_posterior(), dt, false, 4000);
 }
@@ -555,9 +594,9 @@ TEST(ParticlesSplitStep, AdaptiveEksReachesThePosterior)
                       0.01,
                       8,
                       "  set Finite-ensemble correction = true\n"
-                      "  set Time integrator = split-step\n"
-                      "  set Adaptive time step = true\n"
-                      "  set Statistics interval = 100000\n"));
+                                 "  set Time integrator = split-step\n"
+                                 "  set Adaptive time step = true\n"
+                                 "  set Statistics interval = 100000\n"));
   const ParticlesRow &row       = result.summary.history.back();
   const Gaussian      posterior = problem.posterior();
   std::cout << row.step << " adaptive steps to t = " << row.time

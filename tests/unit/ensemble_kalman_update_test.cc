@@ -35,7 +35,7 @@ namespace
 
   constexpr unsigned int  d = 2, K = 3, J = 7;
   constexpr std::uint64_t seed = 99, step = 3;
-  constexpr double        dt   = 0.01;
+  constexpr double        dt = 0.01;
 
   std::shared_ptr<const InverseProblem>
   nonlinear_problem()
@@ -56,7 +56,7 @@ namespace
     for (ParticleBlock &block : ensemble.blocks())
       for (unsigned int j = 0; j < block.size(); ++j)
         {
-          const double t          = block.index[j];
+          const double t        = block.index[j];
           block.positions(j, 0) = std::cos(1.3 * t) + 0.1 * t;
           block.positions(j, 1) = std::sin(0.7 * t + 0.4) - 0.05 * t;
         }
@@ -73,8 +73,8 @@ namespace
                    const ParticleMethodSettings &settings,
                    double                       &D_norm)
   {
-    const auto  method = settings.method;
-    Vector2     ubar{};
+    const auto method = settings.method;
+    Vector2    ubar{};
     for (const auto &x : u)
       for (unsigned i = 0; i < d; ++i)
         ubar[i] += x[i] / J;
@@ -87,8 +87,7 @@ namespace
     std::array<double, K>              Gbar{};
     for (unsigned j = 0; j < J; ++j)
       {
-        problem.forward_model().evaluate(view(u[j]),
-                                         view(G[j]));
+        problem.forward_model().evaluate(view(u[j]), view(G[j]));
         for (unsigned k = 0; k < K; ++k)
           Gbar[k] += G[j][k] / J;
       }
@@ -118,10 +117,10 @@ namespace
       C.mmult(P, P0);
     else if (method == ParticleMethod::herty_visconti)
       P = P0;
-    const bool forward = uses_forward_model(method);
-    const bool prior   = has_prior_term(method);
-    const DenseMatrix L  = cholesky_factor(C);
-    const DenseMatrix LG = cholesky_factor(spd_inverse(Gi));
+    const bool        forward = uses_forward_model(method);
+    const bool        prior   = has_prior_term(method);
+    const DenseMatrix L       = cholesky_factor(C);
+    const DenseMatrix LG      = cholesky_factor(spd_inverse(Gi));
 
     std::vector<Vector2> result(J);
     for (unsigned j = 0; j < J; ++j)
@@ -134,14 +133,13 @@ namespace
         else
           {
             Vector2 g;
-            potential.gradient(view(u[j]),
-                               view(g));
+            potential.gradient(view(u[j]), view(g));
             for (unsigned i = 0; i < d; ++i)
               for (unsigned k = 0; k < d; ++k)
-                drift[i] -= (method == ParticleMethod::langevin ?
-                               (i == k ? 1.0 : 0.0) :
-                               C(i, k)) *
-                            g[k];
+                drift[i] -=
+                  (method == ParticleMethod::langevin ? (i == k ? 1.0 : 0.0) :
+                                                        C(i, k)) *
+                  g[k];
           }
         if (prior && !settings.split_step)
           for (unsigned i = 0; i < d; ++i)
@@ -235,7 +233,9 @@ namespace
     EXPECT_TRUE(update.evaluate(ensemble, state).empty());
     update.reduce(ensemble, state);
     if (uses_forward_model(settings.method))
-      EXPECT_NEAR(state.D_norm, D_norm, 1e-13 * D_norm);
+      {
+        EXPECT_NEAR(state.D_norm, D_norm, 1e-13 * D_norm);
+      }
     update.advance(ensemble, state, dt, step);
     for (const ParticleBlock &block : ensemble.blocks())
       for (unsigned int j = 0; j < block.size(); ++j)
@@ -356,6 +356,7 @@ TEST(EnsembleKalmanUpdate, SymmetricSquareRootHasCovarianceTwoC)
     for (unsigned int k = 0; k < d; ++k)
       EXPECT_NEAR(W(i, k),
                   2 * C(i, k),
-                  4 * 2 * std::sqrt((C(i, i) * C(k, k) + C(i, k) * C(i, k)) / n))
+                  4 * 2 *
+                    std::sqrt((C(i, i) * C(k, k) + C(i, k) * C(i, k)) / n))
         << i << k;
 }

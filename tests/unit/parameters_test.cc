@@ -87,15 +87,13 @@ TEST(Parameters, MatricesOfWrongSizeOrNotSpdAreRejected)
   EXPECT_EQ(rejected("subsection Initial density\n set Mean m_0 = 1\nend\n"),
             "Initial density/Mean m_0");
   // Linear inverse problem: y must have one entry per row of A (K = 3).
-  EXPECT_EQ(rejected(
-              "subsection Potential\n set Type = inverse problem\n"
-              " subsection Inverse problem\n"
-              "  set Data y = 1, 2\n end\nend\n"),
+  EXPECT_EQ(rejected("subsection Potential\n set Type = inverse problem\n"
+                     " subsection Inverse problem\n"
+                     "  set Data y = 1, 2\n end\nend\n"),
             "Potential/Inverse problem/Data y");
-  EXPECT_EQ(rejected(
-              "subsection Potential\n set Type = inverse problem\n"
-              " subsection Inverse problem\n"
-              "  set Forward matrix A = 1, 0, 0; 0, 1, 0\n end\nend\n"),
+  EXPECT_EQ(rejected("subsection Potential\n set Type = inverse problem\n"
+                     " subsection Inverse problem\n"
+                     "  set Forward matrix A = 1, 0, 0; 0, 1, 0\n end\nend\n"),
             "Potential/Inverse problem/Forward matrix A");
   EXPECT_EQ(rejected("set Dimension = 1\n"
                      "subsection Fokker-Planck equation\n"

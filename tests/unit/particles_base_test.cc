@@ -41,7 +41,7 @@ TEST(RandomStream, IsAFunctionOfSeedParticleAndStep)
 // E z z' 1/sqrt(n)); uniforms: mean 1/2 within 4 sqrt(1/(12 n)).
 TEST(RandomStream, NormalAndUniformMoments)
 {
-  const int n = 400000;
+  const int n  = 400000;
   double    s1 = 0, s2 = 0, s4 = 0, lag = 0, u = 0;
   for (int j = 0; j < n / 4; ++j)
     {

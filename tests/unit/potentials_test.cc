@@ -1,7 +1,7 @@
 #include <kwfp/base/errors.h>
-#include <kwfp/potential/expression_potential.h>
 #include <kwfp/forward_model/expression_forward_model.h>
 #include <kwfp/forward_model/linear_forward_model.h>
+#include <kwfp/potential/expression_potential.h>
 #include <kwfp/potential/inverse_problem_potential.h>
 #include <kwfp/potential/quadratic_potential.h>
 
@@ -77,8 +77,8 @@ namespace
 
 TEST(Potentials, LinearInverseProblemDerivativesAndPosterior)
 {
-  const InverseProblemPotential phi = test_inverse_problem(
-    std::make_shared<LinearForwardModel>(
+  const InverseProblemPotential phi =
+    test_inverse_problem(std::make_shared<LinearForwardModel>(
       parse_matrix("1, 0.5; 0.2, 1; 1, -1", "A")));
   expect_derivatives_match_differences(phi, {0.3, 0.7});
   expect_derivatives_match_differences(phi, {-2, 3});
@@ -100,11 +100,11 @@ TEST(Potentials, ExpressionForwardModelMatchesLinear)
   // The same G as expressions: the value agrees to round-off, the gradient
   // (central differences of G, error O(h^2) = O(eps^(2/3)) ~ 4e-11 relative
   // for this linear G, where only round-off enters) to 1e-8.
-  const InverseProblemPotential linear = test_inverse_problem(
-    std::make_shared<LinearForwardModel>(
+  const InverseProblemPotential linear =
+    test_inverse_problem(std::make_shared<LinearForwardModel>(
       parse_matrix("1, 0.5; 0.2, 1; 1, -1", "A")));
-  const InverseProblemPotential expression = test_inverse_problem(
-    std::make_shared<ExpressionForwardModel>(
+  const InverseProblemPotential expression =
+    test_inverse_problem(std::make_shared<ExpressionForwardModel>(
       2, "x + 0.5*y; 0.2*x + y; x - y", std::map<std::string, double>(), "G"));
   EXPECT_FALSE(expression.stationary_gaussian().has_value());
   for (const std::vector<double> &u :

@@ -39,19 +39,19 @@ namespace kwfp
     /// The potential Phi_R.
     struct Potential
     {
-      std::string type; ///< "quadratic", "inverse problem", "expression"
-      DenseVector minimizer;        ///< u_0 (quadratic)
-      DenseMatrix covariance;       ///< B (quadratic)
-      std::string forward_model;    ///< "linear" or "expression"
-      DenseMatrix forward_matrix;   ///< A, K x d (linear forward model)
-      std::string forward_map;      ///< G_1; ..; G_K (expression)
+      std::string type;       ///< "quadratic", "inverse problem", "expression"
+      DenseVector minimizer;  ///< u_0 (quadratic)
+      DenseMatrix covariance; ///< B (quadratic)
+      std::string forward_model;  ///< "linear" or "expression"
+      DenseMatrix forward_matrix; ///< A, K x d (linear forward model)
+      std::string forward_map;    ///< G_1; ..; G_K (expression)
       std::map<std::string, double> forward_constants;
-      DenseVector data;             ///< y, length K
-      DenseMatrix noise_covariance; ///< Gamma, K x K
-      DenseMatrix prior_covariance; ///< Gamma_0, d x d
-      DenseVector prior_mean;       ///< m_prior, length d
-      std::string expression;       ///< Phi_R (expression)
-      std::string gradient;         ///< grad Phi_R, d expressions
+      DenseVector                   data;             ///< y, length K
+      DenseMatrix                   noise_covariance; ///< Gamma, K x K
+      DenseMatrix                   prior_covariance; ///< Gamma_0, d x d
+      DenseVector                   prior_mean;       ///< m_prior, length d
+      std::string                   expression;       ///< Phi_R (expression)
+      std::string                   gradient; ///< grad Phi_R, d expressions
       std::map<std::string, double> constants;
     } potential;
 

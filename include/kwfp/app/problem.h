@@ -33,8 +33,8 @@ namespace kwfp
     gaussian() const;
 
   private:
-    std::optional<Gaussian>           gaussian_density;
-    std::shared_ptr<ScalarExpression> expression;
+    std::optional<Gaussian>                         gaussian_density;
+    std::shared_ptr<ScalarExpression>               expression;
     std::vector<Parameters::CoordinateDistribution> coordinates;
   };
 

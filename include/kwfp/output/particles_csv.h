@@ -18,8 +18,8 @@ namespace kwfp
     std::uint64_t n_particles = 0;
     DenseVector   mean;
     DenseMatrix   covariance;
-    double        phi_r_at_mean = 0; ///< Phi_R(ubar)
-    double        mean_phi_r    = 0; ///< 1/J sum Phi_R(u_j)
+    double        phi_r_at_mean  = 0; ///< Phi_R(ubar)
+    double        mean_phi_r     = 0; ///< 1/J sum Phi_R(u_j)
     double        misfit_at_mean = 0; ///< Phi(ubar) = 1/2 |y - G(ubar)|^2_Gamma
     double        mean_misfit    = 0; ///< 1/J sum Phi(u_j)
     double        d_norm         = 0; ///< ||D||_F of (5.4)

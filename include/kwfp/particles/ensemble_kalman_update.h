@@ -81,7 +81,8 @@ namespace kwfp
     /// Phi_R(u_j) for every local particle (per block), from state.values
     /// when they hold G; NaN where it cannot be evaluated.
     std::vector<std::vector<double>>
-    potential_values(const Ensemble &ensemble, const EnsembleState &state) const;
+    potential_values(const Ensemble      &ensemble,
+                     const EnsembleState &state) const;
 
     /// The data misfit Phi(u_j) = 1/2 |y - G(u_j)|^2_Gamma per particle
     /// (derivative-free methods only).

@@ -62,9 +62,9 @@ namespace kwfp
   /// The settings of a particle run.
   struct ParticleMethodSettings
   {
-    ParticleMethod  method = ParticleMethod::eks_gradient;
+    ParticleMethod  method                     = ParticleMethod::eks_gradient;
     bool            finite_ensemble_correction = false; ///< ALDI
-    NoiseSquareRoot noise      = NoiseSquareRoot::symmetric;
+    NoiseSquareRoot noise                      = NoiseSquareRoot::symmetric;
     bool            split_step = false; ///< (5.4), else Euler-Maruyama
     std::uint64_t   seed       = 1;
   };

@@ -23,8 +23,8 @@ namespace kwfp
   {
     std::uint64_t n_steps      = 0;
     double        final_time   = 0;
-    double        loop_seconds = 0; ///< wall time of the time loop
-    std::uint64_t n_dropped    = 0; ///< particles removed (forward failures)
+    double        loop_seconds = 0;    ///< wall time of the time loop
+    std::uint64_t n_dropped    = 0;    ///< particles removed (forward failures)
     std::vector<ParticlesRow> history; ///< every row of particles.csv
   };
 
@@ -65,27 +65,27 @@ namespace kwfp
 
     /// The particles.csv row of the current state.
     ParticlesRow
-    statistics_row(const std::uint64_t step,
-                   const double        time,
-                   const double        dt,
+    statistics_row(const std::uint64_t               step,
+                   const double                      time,
+                   const double                      dt,
                    std::vector<std::vector<double>> &phi_r);
 
     /// Report once when C(U) has (numerically) lost rank.
     void
     check_covariance(const std::uint64_t step, const double time);
 
-    const Parameters                      &parameters;
-    const std::string                      parameters_text;
-    const MPI_Comm                         communicator;
-    dealii::ConditionalOStream             console;
-    std::shared_ptr<const InverseProblem>  problem;
-    std::unique_ptr<Potential>             potential;
-    std::unique_ptr<EnsembleKalmanUpdate>  update;
-    Ensemble                               particles;
-    EnsembleState                          state;
-    std::optional<GaussianClosedForm>      closed_form;
-    std::uint64_t                          n_dropped        = 0;
-    bool                                   rank_loss_warned = false;
+    const Parameters                     &parameters;
+    const std::string                     parameters_text;
+    const MPI_Comm                        communicator;
+    dealii::ConditionalOStream            console;
+    std::shared_ptr<const InverseProblem> problem;
+    std::unique_ptr<Potential>            potential;
+    std::unique_ptr<EnsembleKalmanUpdate> update;
+    Ensemble                              particles;
+    EnsembleState                         state;
+    std::optional<GaussianClosedForm>     closed_form;
+    std::uint64_t                         n_dropped        = 0;
+    bool                                  rank_loss_warned = false;
   };
 } // namespace kwfp
 

@@ -31,8 +31,7 @@ namespace kwfp
     /// For a linear G: (U A^T - 1 y^T) Gamma^{-1} A + (U - 1 m^T) Gamma_0^{-1},
     /// by matrix products; otherwise row by row.
     void
-    gradients(const DenseMatrix &points,
-              DenseMatrix       &gradients) const override;
+    gradients(const DenseMatrix &points, DenseMatrix &gradients) const override;
     bool
     has_hessian() const override;
     DenseMatrix

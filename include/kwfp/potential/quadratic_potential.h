@@ -24,8 +24,7 @@ namespace kwfp
              const dealii::ArrayView<double>       &gradient) const override;
     /// (U - 1 u_0^T) B^{-1}, one matrix product.
     void
-    gradients(const DenseMatrix &points,
-              DenseMatrix       &gradients) const override;
+    gradients(const DenseMatrix &points, DenseMatrix &gradients) const override;
     bool
     has_hessian() const override
     {
