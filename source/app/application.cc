@@ -1,6 +1,7 @@
 #include <kwfp/app/application.h>
 #include <kwfp/app/parameters.h>
 #include <kwfp/base/errors.h>
+#include <kwfp/comparison/particle_comparison.h>
 #include <kwfp/fokker_planck/solver.h>
 #include <kwfp/particles/particle_solver.h>
 
@@ -26,21 +27,41 @@ namespace kwfp
       "systems in any d (MPI: mpirun -np N kwfp FILE.prm).\n"
       "Exit codes: 0 success, 1 usage, 2 bad input, 3 run failure.\n";
 
+    /**
+     * The finite-element run, with @p particles (if given) advanced beside
+     * it and compared with it at every output time.
+     */
     template <int dim>
     void
     run_dimension(const Parameters  &parameters,
                   const std::string &text,
                   const MPI_Comm     communicator,
-                  std::ostream      &out)
+                  std::ostream      &out,
+                  ParticleSolver    *particles)
     {
       // Let the solver (and its TimerOutput, which synchronizes over MPI)
       // be destroyed before an exception propagates further.
       std::exception_ptr failure;
       {
         FokkerPlanckSolver<dim> solver(parameters, text, communicator, out);
+        std::unique_ptr<ParticleComparison<dim>> comparison;
         try
           {
+            if (particles)
+              {
+                comparison = std::make_unique<ParticleComparison<dim>>(
+                  parameters, *particles, communicator);
+                solver.set_observer([&](FieldObservation<dim> &observation) {
+                  comparison->observe(observation);
+                });
+                particles->start();
+              }
             solver.run();
+            if (particles)
+              {
+                particles->advance_to(parameters.time_stepping.final_time);
+                particles->finish();
+              }
           }
         catch (...)
           {
@@ -109,16 +130,19 @@ namespace kwfp
           switch (parameters.dimension)
             {
               case 1:
-                run_dimension<1>(parameters, text.str(), communicator, out);
+                run_dimension<1>(
+                  parameters, text.str(), communicator, out, particles.get());
                 break;
               case 2:
-                run_dimension<2>(parameters, text.str(), communicator, out);
+                run_dimension<2>(
+                  parameters, text.str(), communicator, out, particles.get());
                 break;
               default:
-                run_dimension<3>(parameters, text.str(), communicator, out);
+                run_dimension<3>(
+                  parameters, text.str(), communicator, out, particles.get());
                 break;
             }
-        if (particles)
+        else
           particles->run();
       }
     catch (const InputError &e)

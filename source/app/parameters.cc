@@ -254,6 +254,23 @@ namespace kwfp
                       "many steps (and at the first and last); 0: none.");
     prm.leave_subsection();
 
+    prm.enter_subsection("Comparison");
+    prm.declare_entry("Bandwidth rule",
+                      "Scott",
+                      Selection("Scott|Silverman"),
+                      "Bandwidth h of the Gaussian kernel density estimate of "
+                      "the particles (kernel covariance h^2 C(U)): Scott "
+                      "h = J^{-1/(d+4)}, Silverman "
+                      "h = (4/(d+2))^{1/(d+4)} J^{-1/(d+4)}.");
+    prm.declare_entry("Decay fit window",
+                      "1, 2",
+                      Anything(),
+                      "Times t_1, t_2: the exponential decay rate of "
+                      "KL(rho(t) || rho_inf) is fitted (least squares of ln "
+                      "KL against t) over [t_1, t_2] (written to "
+                      "kl_decay.csv).");
+    prm.leave_subsection();
+
     prm.enter_subsection("Mesh");
     prm.declare_entry("Lower corner",
                       "-8, -8",
@@ -601,6 +618,22 @@ namespace kwfp
       }
     prm.leave_subsection();
 
+    prm.enter_subsection("Comparison");
+    comparison.bandwidth_rule = prm.get("Bandwidth rule");
+    const std::vector<double> window =
+      parse_vector(prm.get("Decay fit window"), "Comparison/Decay fit window", 2);
+    if (!(0 <= window[0] && window[0] < window[1]))
+      throw InputError("Comparison/Decay fit window",
+                       "needs 0 <= t_1 < t_2");
+    comparison.decay_fit_begin = window[0];
+    comparison.decay_fit_end   = window[1];
+    prm.leave_subsection();
+
+    if (run_finite_element && run_particles && particles.n_steps > 0)
+      throw InputError("Particles/Number of steps",
+                       "with 'Solver = both' the particles run with the "
+                       "finite-element solver to 'Time stepping/Final time'; "
+                       "set it to 0");
     if (run_finite_element)
       parse_mesh(prm);
     parse_time_stepping_and_output(prm);

@@ -1,4 +1,6 @@
 #include <kwfp/base/dense_algebra.h>
+
+#include <deal.II/lac/lapack_full_matrix.h>
 #include <kwfp/base/errors.h>
 
 #include <cmath>
@@ -212,6 +214,38 @@ namespace kwfp
     for (unsigned int i = 0; i < L.m(); ++i)
       s += 2 * std::log(L(i, i));
     return s;
+  }
+
+
+  DenseMatrix
+  symmetric_square_root(const DenseMatrix &A)
+  {
+    const unsigned int               d = A.m();
+    dealii::LAPACKFullMatrix<double> svd(d, d);
+    svd = A;
+    svd.compute_svd();
+    const auto &V = svd.get_svd_u();
+    DenseMatrix S(d, d);
+    for (unsigned int i = 0; i < d; ++i)
+      for (unsigned int k = 0; k < d; ++k)
+        {
+          double s = 0;
+          for (unsigned int l = 0; l < d; ++l)
+            s += V(i, l) * std::sqrt(svd.singular_value(l)) * V(k, l);
+          S(i, k) = s;
+        }
+    return S;
+  }
+
+
+  std::pair<double, double>
+  eigenvalue_range(const DenseMatrix &A)
+  {
+    const unsigned int               d = A.m();
+    dealii::LAPACKFullMatrix<double> svd(d, d);
+    svd = A;
+    svd.compute_svd();
+    return {svd.singular_value(d - 1), svd.singular_value(0)};
   }
 
 

@@ -153,6 +153,54 @@ namespace kwfp
   }
 
 
+  template <int dim>
+  const std::vector<Point<dim>> &
+  DensityDiagnostics<dim>::quadrature_points() const
+  {
+    return points;
+  }
+
+
+  template <int dim>
+  const std::vector<double> &
+  DensityDiagnostics<dim>::quadrature_weights() const
+  {
+    return JxW;
+  }
+
+
+  template <int dim>
+  std::vector<double>
+  DensityDiagnostics<dim>::stationary_values() const
+  {
+    std::vector<double> values(Phi.size());
+    for (std::size_t k = 0; k < Phi.size(); ++k)
+      values[k] = std::exp(-Phi[k] - log_Z);
+    return values;
+  }
+
+
+  template <int dim>
+  std::vector<double>
+  DensityDiagnostics<dim>::values(
+    const TrilinosWrappers::MPI::Vector &density) const
+  {
+    FEValues<dim>       fe_values(dof_handler->get_fe(),
+                            quadrature,
+                            update_values);
+    std::vector<double> rho(quadrature.size()), all;
+    all.reserve(points.size());
+    for (const auto &cell : dof_handler->active_cell_iterators())
+      if (cell->is_locally_owned())
+        {
+          fe_values.reinit(cell);
+          fe_values.get_function_values(density, rho);
+          all.insert(all.end(), rho.begin(), rho.end());
+        }
+    return all;
+  }
+
+
   template class DensityDiagnostics<1>;
   template class DensityDiagnostics<2>;
   template class DensityDiagnostics<3>;

@@ -20,6 +20,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <sstream>
 
 namespace kwfp
@@ -537,7 +538,42 @@ namespace kwfp
 
   template <int dim>
   void
-  FokkerPlanckSolver<dim>::write_fields(const double time)
+  FokkerPlanckSolver<dim>::set_observer(
+    std::function<void(FieldObservation<dim> &)> new_observer)
+  {
+    observer = std::move(new_observer);
+  }
+
+
+  template <int dim>
+  void
+  FokkerPlanckSolver<dim>::output_step(const double   time,
+                                       const Moments &moments,
+                                       const bool     write)
+  {
+    FieldObservation<dim> observation;
+    if (observer)
+      {
+        ghosted                 = density;
+        observation.time        = time;
+        observation.dof_handler = &dof_handler;
+        observation.density     = &ghosted;
+        observation.diagnostics = &density_diagnostics;
+        observation.mean        = moments.mean;
+        observation.covariance  = moments.covariance;
+        observation.exact       = exact_at_current_time;
+        TimerOutput::Scope scope(timer, "comparison with particles");
+        observer(observation);
+      }
+    if (write)
+      write_fields(time, observation);
+  }
+
+
+  template <int dim>
+  void
+  FokkerPlanckSolver<dim>::write_fields(const double                 time,
+                                        const FieldObservation<dim> &observation)
   {
     TimerOutput::Scope scope(timer, "output");
     ghosted = density;
@@ -576,7 +612,10 @@ namespace kwfp
         fields.emplace_back("exact_density", &exact);
         fields.emplace_back("error", &error);
       }
-    field_output->write(dof_handler, fields, time);
+    fields.insert(fields.end(),
+                  observation.nodal_fields.begin(),
+                  observation.nodal_fields.end());
+    field_output->write(dof_handler, fields, time, observation.cell_fields);
   }
 
 
@@ -656,8 +695,7 @@ namespace kwfp
     DiagnosticsRow row = diagnostics(0, 0, 0, moments);
     csv->write(row);
     summary.history.push_back(row);
-    if (interval > 0)
-      write_fields(0);
+    output_step(0, moments, interval > 0);
     status(row);
 
     TrilinosWrappers::MPI::Vector history(owned_dofs, communicator);
@@ -760,8 +798,8 @@ namespace kwfp
         row = diagnostics(step, time, dt, moments);
         csv->write(row);
         summary.history.push_back(row);
-        if (interval > 0 && (step % interval == 0 || step == n_steps))
-          write_fields(time);
+        if (step == n_steps || (interval > 0 && step % interval == 0))
+          output_step(time, moments, interval > 0);
         if (step % status_every == 0 || step == n_steps)
           status(row);
       }
@@ -772,8 +810,57 @@ namespace kwfp
             << " s (" << 1e3 * summary.loop_seconds / n_steps
             << " ms per step), " << summary.linear_iterations
             << " GMRES iterations" << std::endl;
+    summary.kl_decay = kl_decay_analysis(summary.history);
     timer.print_summary();
     return summary;
+  }
+
+
+  template <int dim>
+  KlDecaySummary
+  FokkerPlanckSolver<dim>::kl_decay_analysis(
+    const std::vector<DiagnosticsRow> &history) const
+  {
+    // lambda: the smallest eigenvalue of the constant Hessian of a quadratic
+    // Phi_R; alpha_n: the smallest eigenvalue of C at each row
+    double lambda = std::numeric_limits<double>::quiet_NaN();
+    if (const auto stationary = potential->stationary_gaussian())
+      lambda = 1 / eigenvalue_range(stationary->covariance()).second;
+    std::vector<double> alpha;
+    for (const DiagnosticsRow &row : history)
+      switch (parameters.diffusion_matrix)
+        {
+          case DiffusionMatrixType::kalman_wasserstein:
+            alpha.push_back(eigenvalue_range(row.covariance).first);
+            break;
+          case DiffusionMatrixType::wasserstein:
+            alpha.push_back(1);
+            break;
+          default:
+            alpha.push_back(
+              eigenvalue_range(parameters.fixed_diffusion_matrix).first);
+        }
+    const auto &c = parameters.comparison;
+    const bool  is_writer = Utilities::MPI::this_mpi_process(communicator) == 0;
+    const KlDecaySummary k =
+      analyse_kl_decay(history,
+                       c.decay_fit_begin,
+                       std::min(c.decay_fit_end, history.back().time),
+                       lambda,
+                       alpha,
+                       parameters.output.directory + "/kl_decay.csv",
+                       is_writer);
+    console << "kwfp: KL decay over t in [" << c.decay_fit_begin << ", "
+            << std::min(c.decay_fit_end, history.back().time)
+            << "]: fitted rate " << k.fitted_rate << ", exact "
+            << k.exact_rate << ", Proposition 2 bound " << k.bound_rate
+            << "; largest relative dissipation defect " << k.max_relative_defect
+            << " (step " << k.max_defect_step << ")" << std::endl;
+    if (!std::isfinite(k.fitted_rate))
+      console << "kwfp: note: fewer than 3 steps in 'Comparison/Decay fit "
+                 "window', so no rate was fitted (NaN in kl_decay.csv)"
+              << std::endl;
+    return k;
   }
 
 

@@ -88,6 +88,23 @@ namespace kwfp
 
 
   double
+  wasserstein2_distance(const Gaussian &p, const Gaussian &q)
+  {
+    const unsigned int d      = p.dimension();
+    const DenseMatrix  Q_half = symmetric_square_root(q.covariance());
+    DenseMatrix        QP(d, d), QPQ(d, d);
+    Q_half.mmult(QP, p.covariance());
+    QP.mmult(QPQ, Q_half);
+    const DenseMatrix cross = symmetric_square_root(QPQ);
+    double            w2    = 0;
+    for (unsigned int i = 0; i < d; ++i)
+      w2 += std::pow(p.mean()[i] - q.mean()[i], 2) + p.covariance()(i, i) +
+            q.covariance()(i, i) - 2 * cross(i, i);
+    return std::sqrt(std::max(0.0, w2));
+  }
+
+
+  double
   kalman_fisher_information(const Gaussian    &rho,
                             const Gaussian    &rho_inf,
                             const DenseMatrix &C)

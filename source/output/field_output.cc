@@ -41,7 +41,9 @@ namespace kwfp
     const DoFHandler<dim> &dof_handler,
     const std::vector<
       std::pair<std::string, const TrilinosWrappers::MPI::Vector *>> &fields,
-    const double                                                      time)
+    const double                                                      time,
+    const std::vector<std::pair<std::string, const Vector<float> *>>
+      &cell_fields)
   {
     const unsigned int rank    = Utilities::MPI::this_mpi_process(communicator);
     const unsigned int n_ranks = Utilities::MPI::n_mpi_processes(communicator);
@@ -57,6 +59,8 @@ namespace kwfp
       if (cell->is_locally_owned())
         subdomain(cell->active_cell_index()) = cell->subdomain_id();
     data_out.add_data_vector(subdomain, "subdomain");
+    for (const auto &[name, vector] : cell_fields)
+      data_out.add_data_vector(*vector, name, DataOut<dim>::type_cell_data);
     const unsigned int degree = dof_handler.get_fe().degree;
     data_out.build_patches(degree);
     DataOutBase::VtkFlags flags;

@@ -2,7 +2,6 @@
 #include <kwfp/particles/ensemble_kalman_update.h>
 #include <kwfp/particles/random_stream.h>
 
-#include <deal.II/lac/lapack_full_matrix.h>
 
 #include <cmath>
 
@@ -212,19 +211,8 @@ namespace kwfp
       }
     else
       {
-        // C = V diag(s) V^T (C is symmetric positive semi-definite)
-        dealii::LAPACKFullMatrix<double> svd(d, d);
-        svd = C;
-        svd.compute_svd();
-        const auto &V = svd.get_svd_u();
-        for (unsigned int i = 0; i < d; ++i)
-          for (unsigned int k = 0; k < d; ++k)
-            {
-              double s = 0;
-              for (unsigned int l = 0; l < d; ++l)
-                s += V(i, l) * std::sqrt(svd.singular_value(l)) * V(k, l);
-              S(i, k) = s;
-            }
+        // C is symmetric positive semi-definite
+        S = symmetric_square_root(C);
       }
     S *= std::sqrt(2.0);
     return S;

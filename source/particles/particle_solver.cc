@@ -10,6 +10,7 @@
 #include <deal.II/lac/lapack_full_matrix.h>
 
 #include <chrono>
+#include <limits>
 #include <cmath>
 #include <cstdio>
 #include <sstream>
@@ -222,8 +223,8 @@ namespace kwfp
   }
 
 
-  ParticleRunSummary
-  ParticleSolver::run()
+  void
+  ParticleSolver::start()
   {
     const auto        &p = parameters.particles;
     const unsigned int d = parameters.dimension;
@@ -231,22 +232,22 @@ namespace kwfp
     prepare_output_directory(parameters.output.directory,
                              parameters_text,
                              communicator);
-
     const bool is_writer =
       dealii::Utilities::MPI::this_mpi_process(communicator) == 0;
-    const bool     forward = uses_forward_model(p.settings.method);
-    ParticlesCsv   csv(parameters.output.directory + "/particles.csv",
-                     d,
-                     forward,
-                     closed_form.has_value(),
-                     is_writer);
-    ParticleOutput output(parameters.output.directory, communicator);
+    csv = std::make_unique<ParticlesCsv>(parameters.output.directory +
+                                           "/particles.csv",
+                                         d,
+                                         uses_forward_model(p.settings.method),
+                                         closed_form.has_value(),
+                                         is_writer);
+    output =
+      std::make_unique<ParticleOutput>(parameters.output.directory,
+                                       communicator);
 
     // the end of the run: a number of steps, or the final time
-    const bool    by_steps = p.n_steps > 0;
-    std::uint64_t n_fixed  = p.n_steps;
-    double        dt_fixed = p.time_step;
-    if (!by_steps && !p.adaptive_time_step)
+    n_fixed  = p.n_steps;
+    dt_fixed = p.time_step;
+    if (p.n_steps == 0 && !p.adaptive_time_step)
       {
         n_fixed = static_cast<std::uint64_t>(std::ceil(T / p.time_step - 1e-9));
         dt_fixed = T / n_fixed;
@@ -259,8 +260,8 @@ namespace kwfp
             << (p.settings.split_step ? "split step (5.4)" : "Euler-Maruyama")
             << (p.adaptive_time_step ? ", adaptive dt_0 = " : ", dt = ")
             << (p.adaptive_time_step ? p.time_step : dt_fixed) << ", "
-            << (by_steps ? std::to_string(p.n_steps) + " steps" :
-                           "to T = " + std::to_string(T))
+            << (p.n_steps > 0 ? std::to_string(p.n_steps) + " steps" :
+                                "to T = " + std::to_string(T))
             << "\n      Phi_R: " << potential->description() << std::endl;
     if (p.ensemble_size <= d + 1)
       console << "kwfp: warning: J = " << p.ensemble_size
@@ -270,69 +271,117 @@ namespace kwfp
                  "finite-ensemble correction does not make the posterior "
                  "invariant"
               << std::endl;
+    status_every = std::max<std::uint64_t>(
+      1, (p.n_steps > 0 || !p.adaptive_time_step ? n_fixed : 1000) / 10);
+    step         = 0;
+    time         = 0;
+    dt_previous  = 0;
+    loop_start   = std::chrono::steady_clock::now();
+    observe(false);
+  }
 
-    ParticleRunSummary  summary;
-    std::uint64_t       step = 0;
-    double              time = 0, dt_previous = 0;
-    const auto          start        = std::chrono::steady_clock::now();
-    const std::uint64_t status_every = std::max<std::uint64_t>(
-      1, (by_steps || !p.adaptive_time_step ? n_fixed : 1000) / 10);
-    while (true)
+
+  void
+  ParticleSolver::observe(const bool force)
+  {
+    const auto &p = parameters.particles;
+    evaluate(step, time);
+    update->reduce(particles, state);
+    check_covariance(step, time);
+    const bool write_row = step % p.statistics_interval == 0 || force;
+    const bool write_ensemble =
+      p.output_interval > 0 && (step % p.output_interval == 0 || force);
+    if (!write_row && !write_ensemble)
+      return;
+    std::vector<std::vector<double>> phi_r;
+    const ParticlesRow row = statistics_row(step, time, dt_previous, phi_r);
+    if (write_row)
       {
-        evaluate(step, time);
-        update->reduce(particles, state);
-        check_covariance(step, time);
-        const bool last      = by_steps || !p.adaptive_time_step ?
-                                 step >= n_fixed :
-                                 time >= T * (1 - 1e-12);
-        const bool write_row = step % p.statistics_interval == 0 || last;
-        const bool write_ensemble =
-          p.output_interval > 0 && (step % p.output_interval == 0 || last);
-        if (write_row || write_ensemble)
-          {
-            std::vector<std::vector<double>> phi_r;
-            const ParticlesRow               row =
-              statistics_row(step, time, dt_previous, phi_r);
-            if (write_row)
-              {
-                csv.write(row);
-                summary.history.push_back(row);
-              }
-            if (write_ensemble)
-              output.write(particles, phi_r, time);
-            if (step % status_every == 0 || last)
-              {
-                char line[200];
-                std::snprintf(line,
-                              sizeof(line),
-                              "step %6llu  t = %9.5f  dt = %.3e  J = %llu  "
-                              "mean Phi_R = %.6e",
-                              static_cast<unsigned long long>(step),
-                              time,
-                              dt_previous,
-                              static_cast<unsigned long long>(row.n_particles),
-                              row.mean_phi_r);
-                console << line << std::endl;
-              }
-          }
-        if (last)
-          break;
-        double dt = dt_fixed;
-        if (p.adaptive_time_step)
-          {
-            dt = p.time_step / (state.D_norm + p.adaptive_delta);
-            if (!by_steps)
-              dt = std::min(dt, T - time);
-          }
-        update->advance(particles, state, dt, step);
-        ++step;
-        // a fixed step: t_n = n dt exactly; adaptive: the sum of the steps
-        time        = p.adaptive_time_step ? time + dt : step * dt_fixed;
-        dt_previous = dt;
+        csv->write(row);
+        summary.history.push_back(row);
+        last_row_step = step;
       }
-    summary.loop_seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
-        .count();
+    if (write_ensemble)
+      {
+        output->write(particles, phi_r, time);
+        last_output_step = step;
+      }
+    if (step % status_every == 0 || force)
+      {
+        char line[200];
+        std::snprintf(line,
+                      sizeof(line),
+                      "step %6llu  t = %9.5f  dt = %.3e  J = %llu  "
+                      "mean Phi_R = %.6e",
+                      static_cast<unsigned long long>(step),
+                      time,
+                      dt_previous,
+                      static_cast<unsigned long long>(row.n_particles),
+                      row.mean_phi_r);
+        console << line << std::endl;
+      }
+  }
+
+
+  void
+  ParticleSolver::take_step(const double target)
+  {
+    const auto &p  = parameters.particles;
+    double      dt = dt_fixed;
+    if (p.adaptive_time_step)
+      dt = p.time_step / (state.D_norm + p.adaptive_delta);
+    dt = std::min(dt, target - time);
+    update->advance(particles, state, dt, step);
+    ++step;
+    // keep t_n = n dt exactly for a fixed step, and land on the target
+    time += dt;
+    if (!p.adaptive_time_step &&
+        std::abs(time - step * dt_fixed) < 1e-9 * dt_fixed)
+      time = step * dt_fixed;
+    if (std::abs(time - target) < 1e-12 * std::max(1.0, target))
+      time = target;
+    dt_previous = dt;
+  }
+
+
+  void
+  ParticleSolver::advance_to(const double target)
+  {
+    while (time < target)
+      {
+        take_step(target);
+        observe(time >= target);
+      }
+  }
+
+
+  double
+  ParticleSolver::current_time() const
+  {
+    return time;
+  }
+
+
+  ParticleRunSummary
+  ParticleSolver::finish()
+  {
+    const auto &p = parameters.particles;
+    if (last_row_step != step ||
+        (p.output_interval > 0 && last_output_step != step))
+      {
+        std::vector<std::vector<double>> phi_r;
+        const ParticlesRow row = statistics_row(step, time, dt_previous, phi_r);
+        if (last_row_step != step)
+          {
+            csv->write(row);
+            summary.history.push_back(row);
+          }
+        if (p.output_interval > 0 && last_output_step != step)
+          output->write(particles, phi_r, time);
+      }
+    summary.loop_seconds = std::chrono::duration<double>(
+                             std::chrono::steady_clock::now() - loop_start)
+                             .count();
     summary.n_steps    = step;
     summary.final_time = time;
     summary.n_dropped  = n_dropped;
@@ -348,5 +397,23 @@ namespace kwfp
       console << ", " << n_dropped << " particle(s) dropped";
     console << std::endl;
     return summary;
+  }
+
+
+  ParticleRunSummary
+  ParticleSolver::run()
+  {
+    const auto  &p = parameters.particles;
+    const double T = parameters.time_stepping.final_time;
+    start();
+    if (p.n_steps > 0 || !p.adaptive_time_step)
+      while (step < n_fixed)
+        {
+          take_step(std::numeric_limits<double>::max());
+          observe(step == n_fixed);
+        }
+    else
+      advance_to(T);
+    return finish();
   }
 } // namespace kwfp

@@ -118,6 +118,15 @@ namespace kwfp
       unsigned int           output_interval     = 10;
     } particles;
 
+    /// The comparison of the FE solution, the particles and the exact
+    /// solution, and the KL-decay analysis.
+    struct Comparison
+    {
+      std::string bandwidth_rule = "Scott";
+      double      decay_fit_begin = 1;
+      double      decay_fit_end   = 2;
+    } comparison;
+
     /// Output.
     struct Output
     {

@@ -5,6 +5,7 @@
 #include <deal.II/lac/vector.h>
 
 #include <string>
+#include <utility>
 #include <vector>
 
 /**
@@ -60,6 +61,18 @@ namespace kwfp
   /// ln det A for a symmetric positive definite matrix.
   double
   spd_log_determinant(const DenseMatrix &A);
+
+  /**
+   * The symmetric square root S = V diag(sqrt(s)) V^T of a symmetric positive
+   * semi-definite matrix A = V diag(s) V^T (from the SVD, LAPACK).
+   */
+  DenseMatrix
+  symmetric_square_root(const DenseMatrix &A);
+
+  /// The smallest and largest eigenvalue of a symmetric positive
+  /// semi-definite matrix (its singular values, LAPACK).
+  std::pair<double, double>
+  eigenvalue_range(const DenseMatrix &A);
 
   /// The identity matrix of size @p n.
   DenseMatrix

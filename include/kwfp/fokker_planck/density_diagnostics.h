@@ -71,6 +71,22 @@ namespace kwfp
              const double                                 max_density,
              const std::optional<Gaussian>               &exact) const;
 
+    /// The quadrature points of the locally owned cells, in cell order.
+    const std::vector<dealii::Point<dim>> &
+    quadrature_points() const;
+
+    /// Their weights JxW.
+    const std::vector<double> &
+    quadrature_weights() const;
+
+    /// rho_inf = exp(-Phi_R) / Z at the quadrature points.
+    std::vector<double>
+    stationary_values() const;
+
+    /// @p density (with ghost entries) at the quadrature points.
+    std::vector<double>
+    values(const dealii::TrilinosWrappers::MPI::Vector &density) const;
+
   private:
     const dealii::DoFHandler<dim> *dof_handler = nullptr;
     dealii::Quadrature<dim>        quadrature;

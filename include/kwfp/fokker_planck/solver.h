@@ -4,7 +4,9 @@
 #include <kwfp/app/parameters.h>
 #include <kwfp/app/problem.h>
 #include <kwfp/fokker_planck/density_diagnostics.h>
+#include <kwfp/fokker_planck/field_observation.h>
 #include <kwfp/fokker_planck/kalman_wasserstein_operator.h>
+#include <kwfp/fokker_planck/kl_decay.h>
 #include <kwfp/fokker_planck/moments.h>
 #include <kwfp/gaussian/closed_form.h>
 #include <kwfp/output/diagnostics_csv.h>
@@ -20,6 +22,7 @@
 #include <deal.II/lac/trilinos_sparse_matrix.h>
 #include <deal.II/lac/trilinos_vector.h>
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <ostream>
@@ -39,6 +42,8 @@ namespace kwfp
     unsigned long long linear_iterations = 0;
     /// All diagnostics rows, step 0 first.
     std::vector<DiagnosticsRow> history;
+    /// The KL-decay analysis (kl_decay.csv).
+    KlDecaySummary kl_decay;
   };
 
   /**
@@ -74,6 +79,14 @@ namespace kwfp
     RunSummary
     run();
 
+    /**
+     * Call @p observer at every output time (step 0, every 'Output/Interval'
+     * steps and the last step, also when no fields are written) before the
+     * fields are written; it may add fields to them.
+     */
+    void
+    set_observer(std::function<void(FieldObservation<dim> &)> observer);
+
   private:
     void
     setup();
@@ -103,13 +116,20 @@ namespace kwfp
                 const double       time,
                 const double       dt,
                 const Moments     &moments);
+    KlDecaySummary
+    kl_decay_analysis(const std::vector<DiagnosticsRow> &history) const;
+    /// Observe (if an observer is set) and write the fields if due.
     void
-    write_fields(const double time);
+    output_step(const double time, const Moments &moments, const bool write);
+    void
+    write_fields(const double                 time,
+                 const FieldObservation<dim> &observation);
 
     const Parameters          &parameters;
     const std::string          parameters_text;
     const MPI_Comm             communicator;
     dealii::ConditionalOStream console;
+    std::function<void(FieldObservation<dim> &)> observer;
     dealii::TimerOutput        timer;
 
     std::unique_ptr<Potential>        potential;

@@ -60,6 +60,13 @@ namespace kwfp
   kl_divergence(const Gaussian &p, const Gaussian &q);
 
   /**
+   * The 2-Wasserstein distance between Gaussians:
+   *   W2^2 = |m_p - m_q|^2 + tr(P + Q - 2 (Q^{1/2} P Q^{1/2})^{1/2}).
+   */
+  double
+  wasserstein2_distance(const Gaussian &p, const Gaussian &q);
+
+  /**
    * The Kalman-Fisher information (4.6) of rho = N(m, S) relative to
    * rho_inf = N(u_0, B) with the matrix C:
    *   I_C = E_rho <g, C g>,  g = grad ln(rho / rho_inf)

@@ -3,6 +3,7 @@
 
 #include <deal.II/dofs/dof_handler.h>
 #include <deal.II/lac/trilinos_vector.h>
+#include <deal.II/lac/vector.h>
 
 #include <string>
 #include <utility>
@@ -24,7 +25,9 @@ namespace kwfp
 
     /**
      * Write the nodal fields @p fields (name, vector with ghost entries) on
-     * @p dof_handler at @p time, plus the cell field `subdomain`.
+     * @p dof_handler at @p time, plus the cell field `subdomain` and the
+     * cell fields @p cell_fields (one value per active cell, set on the
+     * locally owned ones).
      */
     void
     write(
@@ -32,7 +35,9 @@ namespace kwfp
       const std::vector<
         std::pair<std::string, const dealii::TrilinosWrappers::MPI::Vector *>>
                   &fields,
-      const double time);
+      const double time,
+      const std::vector<std::pair<std::string, const dealii::Vector<float> *>>
+        &cell_fields = {});
 
   private:
     const std::string                           directory;

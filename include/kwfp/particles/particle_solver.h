@@ -4,6 +4,7 @@
 #include <kwfp/app/parameters.h>
 #include <kwfp/forward_model/inverse_problem.h>
 #include <kwfp/gaussian/closed_form.h>
+#include <kwfp/output/particle_output.h>
 #include <kwfp/output/particles_csv.h>
 #include <kwfp/particles/ensemble.h>
 #include <kwfp/particles/ensemble_kalman_update.h>
@@ -11,6 +12,7 @@
 
 #include <deal.II/base/conditional_ostream.h>
 
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <ostream>
@@ -51,8 +53,29 @@ namespace kwfp
                    const MPI_Comm     communicator,
                    std::ostream      &out);
 
+    /// The whole run: start(), the steps, finish().
     ParticleRunSummary
     run();
+
+    /// Create the output and observe the initial ensemble (step 0).
+    void
+    start();
+
+    /**
+     * Step until the time reaches @p time (the last step shortened to land
+     * on it) and write a row of particles.csv there. For runs side by side
+     * with the finite-element solver.
+     */
+    void
+    advance_to(const double time);
+
+    /// The current time.
+    double
+    current_time() const;
+
+    /// Write the last row and ensemble_final.csv; the summary of the run.
+    ParticleRunSummary
+    finish();
 
     /// The ensemble (at the end of run(): the final one).
     const Ensemble &
@@ -62,6 +85,14 @@ namespace kwfp
     /// Evaluate G or grad Phi_R; stop or drop where they are not finite.
     void
     evaluate(const std::uint64_t step, const double time);
+
+    /// Evaluate the current state and write what is due (all if @p force).
+    void
+    observe(const bool force);
+
+    /// One step, not beyond the time @p target.
+    void
+    take_step(const double target);
 
     /// The particles.csv row of the current state.
     ParticlesRow
@@ -86,6 +117,18 @@ namespace kwfp
     std::optional<GaussianClosedForm>     closed_form;
     std::uint64_t                         n_dropped        = 0;
     bool                                  rank_loss_warned = false;
+    std::unique_ptr<ParticlesCsv>         csv;
+    std::unique_ptr<ParticleOutput>       output;
+    ParticleRunSummary                    summary;
+    std::uint64_t                         step             = 0;
+    double                                time             = 0;
+    double                                dt_previous      = 0;
+    std::uint64_t                         n_fixed          = 0;
+    double                                dt_fixed         = 0;
+    std::uint64_t                         status_every     = 1;
+    std::uint64_t                         last_row_step    = 0;
+    std::uint64_t                         last_output_step = 0;
+    std::chrono::steady_clock::time_point loop_start;
   };
 } // namespace kwfp
 

@@ -1,0 +1,63 @@
+#ifndef kwfp_comparison_particle_comparison_h
+#define kwfp_comparison_particle_comparison_h
+
+#include <kwfp/app/parameters.h>
+#include <kwfp/comparison/density_metrics.h>
+#include <kwfp/comparison/kernel_density_estimate.h>
+#include <kwfp/fokker_planck/density_diagnostics.h>
+#include <kwfp/fokker_planck/field_observation.h>
+#include <kwfp/particles/particle_solver.h>
+
+#include <deal.II/dofs/dof_handler.h>
+#include <deal.II/lac/trilinos_vector.h>
+#include <deal.II/lac/vector.h>
+
+#include <fstream>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace kwfp
+{
+  /**
+   * @brief The particles beside the finite-element solution ('Solver =
+   * both'): at each output time the particles are advanced to it, their
+   * density on the mesh is estimated (Gaussian kernel density estimate,
+   * field `particle_density`; histogram per cell, field
+   * `particle_histogram`), and the distances between the FE density, the
+   * particle density and the exact density (when known) are written to
+   * comparison.csv: for each pair L1, L2, Hellinger, KL both ways and SymKL
+   * by quadrature (DensityMetrics), and KL both ways and W2 between the
+   * Gaussians with the same moments. KL of the particle density to
+   * rho_inf is written as well (KL of the FE density is in diagnostics.csv).
+   */
+  template <int dim>
+  class ParticleComparison
+  {
+  public:
+    ParticleComparison(const Parameters &parameters,
+                       ParticleSolver   &particles,
+                       const MPI_Comm    communicator);
+
+    /// Advance the particles to the observation's time and compare.
+    void
+    observe(FieldObservation<dim> &observation);
+
+  private:
+    void
+    write_header(const bool has_exact);
+
+    const Parameters   &parameters;
+    ParticleSolver     &particles;
+    const MPI_Comm      communicator;
+    const BandwidthRule rule;
+    std::ofstream       csv;
+    bool                header_written = false;
+    /// The fields handed to the output (kept alive until it is written).
+    dealii::TrilinosWrappers::MPI::Vector particle_density;
+    dealii::Vector<float>                 histogram;
+  };
+} // namespace kwfp
+
+#endif

@@ -1,0 +1,45 @@
+#ifndef kwfp_fokker_planck_field_observation_h
+#define kwfp_fokker_planck_field_observation_h
+
+#include <kwfp/base/dense_algebra.h>
+#include <kwfp/fokker_planck/density_diagnostics.h>
+#include <kwfp/gaussian/gaussian.h>
+
+#include <deal.II/dofs/dof_handler.h>
+#include <deal.II/lac/trilinos_vector.h>
+#include <deal.II/lac/vector.h>
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace kwfp
+{
+  /**
+   * @brief What the finite-element solver hands to an observer at each
+   * output time (step 0, every 'Output/Interval' steps, the last step).
+   * The observer may add nodal and cell fields to the output written next.
+   */
+  template <int dim>
+  struct FieldObservation
+  {
+    double                                       time = 0;
+    const dealii::DoFHandler<dim>               *dof_handler = nullptr;
+    const dealii::TrilinosWrappers::MPI::Vector *density = nullptr; ///< ghosted
+    const DensityDiagnostics<dim>               *diagnostics = nullptr;
+    /// The FE solution's moments.
+    DenseVector mean;
+    DenseMatrix covariance;
+    /// The exact solution at this time, when known.
+    std::optional<Gaussian> exact;
+    std::vector<
+      std::pair<std::string, const dealii::TrilinosWrappers::MPI::Vector *>>
+      nodal_fields;
+    std::vector<std::pair<std::string, const dealii::Vector<float> *>>
+      cell_fields;
+  };
+
+} // namespace kwfp
+
+#endif

@@ -1,0 +1,214 @@
+#include <kwfp/base/errors.h>
+#include <kwfp/comparison/particle_comparison.h>
+
+#include <deal.II/base/mpi.h>
+#include <deal.II/dofs/dof_tools.h>
+#include <deal.II/fe/mapping_q1.h>
+
+#include <cmath>
+#include <cstdio>
+#include <map>
+
+namespace kwfp
+{
+  namespace
+  {
+    const char *pair_names[3] = {"fe_particles", "fe_exact", "particles_exact"};
+    const char *metric_names[9] = {"l1",
+                                   "l2",
+                                   "hellinger",
+                                   "kl",
+                                   "kl_reverse",
+                                   "symkl",
+                                   "gaussian_kl",
+                                   "gaussian_kl_reverse",
+                                   "gaussian_w2"};
+  } // namespace
+
+
+  template <int dim>
+  ParticleComparison<dim>::ParticleComparison(const Parameters &parameters,
+                                              ParticleSolver   &particles,
+                                              const MPI_Comm    communicator)
+    : parameters(parameters)
+    , particles(particles)
+    , communicator(communicator)
+    , rule(parse_bandwidth_rule(parameters.comparison.bandwidth_rule))
+  {}
+
+
+  template <int dim>
+  void
+  ParticleComparison<dim>::write_header(const bool has_exact)
+  {
+    if (dealii::Utilities::MPI::this_mpi_process(communicator) != 0)
+      return;
+    csv.open(parameters.output.directory + "/comparison.csv");
+    if (!csv)
+      throw RunFailure("cannot write '" + parameters.output.directory +
+                       "/comparison.csv'");
+    csv << "time,n_particles,bandwidth,log_floor";
+    for (unsigned int p = 0; p < (has_exact ? 3u : 1u); ++p)
+      for (const char *m : metric_names)
+        csv << ',' << pair_names[p] << '_' << m;
+    csv << ",fe_kl_stationary,particles_kl_stationary\n" << std::flush;
+  }
+
+
+  template <int dim>
+  void
+  ParticleComparison<dim>::observe(FieldObservation<dim> &observation)
+  {
+    if (observation.time > particles.current_time())
+      particles.advance_to(observation.time);
+    const DenseMatrix           U = particles.ensemble().gather();
+    const KernelDensityEstimate kde(U, rule);
+
+    const auto &points = observation.diagnostics->quadrature_points();
+    const auto &JxW    = observation.diagnostics->quadrature_weights();
+    const std::vector<double> fe =
+      observation.diagnostics->values(*observation.density);
+    const std::vector<double> stationary =
+      observation.diagnostics->stationary_values();
+    std::vector<double> kde_values(points.size()), exact_values;
+    for (std::size_t k = 0; k < points.size(); ++k)
+      kde_values[k] = kde.value(&points[k][0]);
+    const bool has_exact = observation.exact.has_value();
+    if (has_exact)
+      {
+        exact_values.resize(points.size());
+        for (std::size_t k = 0; k < points.size(); ++k)
+          exact_values[k] = observation.exact->density(
+            dealii::ArrayView<const double>(&points[k][0], dim));
+      }
+    if (!header_written)
+      {
+        write_header(has_exact);
+        header_written = true;
+      }
+    const double floor =
+      log_floor({&fe, &kde_values, &stationary}, communicator);
+
+    // moments of the ensemble, for the Gaussian distances
+    const EnsembleMoments ensemble = particles.ensemble().moments();
+    const Gaussian        fe_gaussian(observation.mean, observation.covariance);
+    const Gaussian particle_gaussian(ensemble.mean, ensemble.covariance);
+
+    std::vector<double> row;
+    const auto          add_pair = [&](const std::vector<double> &p,
+                                const std::vector<double> &q,
+                                const Gaussian            &gp,
+                                const Gaussian            &gq) {
+      const DensityMetrics    m = density_metrics(p, q, JxW, communicator, floor);
+      const GaussianDistances g = gaussian_distances(gp, gq);
+      row.insert(row.end(),
+                 {m.l1,
+                  m.l2,
+                  m.hellinger,
+                  m.kl_pq,
+                  m.kl_qp,
+                  m.symkl,
+                  g.kl_pq,
+                  g.kl_qp,
+                  g.w2});
+    };
+    add_pair(fe, kde_values, fe_gaussian, particle_gaussian);
+    if (has_exact)
+      {
+        add_pair(fe, exact_values, fe_gaussian, *observation.exact);
+        add_pair(kde_values,
+                 exact_values,
+                 particle_gaussian,
+                 *observation.exact);
+      }
+    row.push_back(
+      density_metrics(fe, stationary, JxW, communicator, floor).kl_pq);
+    row.push_back(
+      density_metrics(kde_values, stationary, JxW, communicator, floor).kl_pq);
+    if (csv.is_open())
+      {
+        char buffer[32];
+        std::snprintf(buffer, sizeof(buffer), "%.17g", observation.time);
+        csv << buffer << ',' << ensemble.n_particles;
+        for (const double x : {kde.bandwidth(), floor})
+          {
+            std::snprintf(buffer, sizeof(buffer), ",%.17g", x);
+            csv << buffer;
+          }
+        for (const double x : row)
+          {
+            std::snprintf(buffer, sizeof(buffer), ",%.17g", x);
+            csv << buffer;
+          }
+        csv << '\n' << std::flush;
+      }
+
+    // the particle density at the nodes
+    const auto &dof_handler = *observation.dof_handler;
+    const auto  owned       = dof_handler.locally_owned_dofs();
+    dealii::IndexSet relevant;
+    dealii::DoFTools::extract_locally_relevant_dofs(dof_handler, relevant);
+    std::map<dealii::types::global_dof_index, dealii::Point<dim>> support;
+    dealii::DoFTools::map_dofs_to_support_points(dealii::MappingQ1<dim>(),
+                                                 dof_handler,
+                                                 support);
+    dealii::TrilinosWrappers::MPI::Vector values(owned, communicator);
+    for (const auto &[index, point] : support)
+      if (owned.is_element(index))
+        values[index] = kde.value(&point[0]);
+    values.compress(dealii::VectorOperation::insert);
+    particle_density.reinit(owned, relevant, communicator);
+    particle_density = values;
+
+    // the histogram: particles per cell / (J |cell|) on the uniform box mesh
+    const auto        &mesh = parameters.mesh;
+    std::vector<long>  n_cells(dim);
+    std::vector<double> width(dim);
+    long               total = 1;
+    for (unsigned int a = 0; a < dim; ++a)
+      {
+        n_cells[a] = mesh.subdivisions[a] << mesh.global_refinements;
+        width[a]   = (mesh.upper_corner[a] - mesh.lower_corner[a]) / n_cells[a];
+        total *= n_cells[a];
+      }
+    std::vector<double> counts(total, 0.0);
+    const auto          cell_of = [&](const double *x) -> long {
+      long index = 0;
+      for (int a = dim - 1; a >= 0; --a)
+        {
+          const long i = static_cast<long>(
+            std::floor((x[a] - mesh.lower_corner[a]) / width[a]));
+          if (i < 0 || i >= n_cells[a])
+            return -1;
+          index = index * n_cells[a] + i;
+        }
+      return index;
+    };
+    for (unsigned int j = 0; j < U.m(); ++j)
+      {
+        const long c = cell_of(&U(j, 0));
+        if (c >= 0)
+          counts[c] += 1;
+      }
+    double volume = 1;
+    for (unsigned int a = 0; a < dim; ++a)
+      volume *= width[a];
+    const auto &triangulation = dof_handler.get_triangulation();
+    histogram.reinit(triangulation.n_active_cells());
+    for (const auto &cell : triangulation.active_cell_iterators())
+      if (cell->is_locally_owned())
+        {
+          const auto center = cell->center();
+          const long c      = cell_of(&center[0]);
+          if (c >= 0)
+            histogram[cell->active_cell_index()] = counts[c] / (U.m() * volume);
+        }
+    observation.nodal_fields.emplace_back("particle_density", &particle_density);
+    observation.cell_fields.emplace_back("particle_histogram", &histogram);
+  }
+
+
+  template class ParticleComparison<1>;
+  template class ParticleComparison<2>;
+  template class ParticleComparison<3>;
+} // namespace kwfp
