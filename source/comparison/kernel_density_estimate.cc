@@ -1,6 +1,8 @@
 #include <kwfp/base/errors.h>
 #include <kwfp/comparison/kernel_density_estimate.h>
 
+#include <boost/math/special_functions/gamma.hpp>
+
 #include <cmath>
 
 namespace kwfp
@@ -32,6 +34,24 @@ namespace kwfp
     return rule == BandwidthRule::scott ?
              scott :
              std::pow(4.0 / (dimension + 2), 1.0 / (dimension + 4)) * scott;
+  }
+
+
+  double
+  KernelDensityEstimate::gaussian_l1_error_bound(const unsigned int d,
+                                                 const double       J,
+                                                 const double       h)
+  {
+    const double s2 = 1 + h * h;
+    const double r2 = d * s2 * std::log(s2) / (s2 - 1);
+    // F_d(x) = P(chi^2_d <= x) = P(d/2, x/2), the regularized gamma function
+    const double bias = 2 * (boost::math::gamma_p(0.5 * d, 0.5 * r2) -
+                             boost::math::gamma_p(0.5 * d, 0.5 * r2 / s2));
+    const double variance =
+      std::sqrt(std::pow(4 * M_PI, -0.5 * d) * std::pow(h, -1.0 * d) / J) *
+      std::pow(2 * M_PI, 0.25 * d) * std::pow(2.0, 0.5 * d) *
+      std::pow(1 + 0.5 * h * h, 0.25 * d);
+    return bias + variance;
   }
 
 

@@ -47,7 +47,7 @@ namespace kwfp
     if (!csv)
       throw RunFailure("cannot write '" + parameters.output.directory +
                        "/comparison.csv'");
-    csv << "time,n_particles,bandwidth,log_floor";
+    csv << "time,n_particles,bandwidth,kde_l1_bound,log_floor";
     for (unsigned int p = 0; p < (has_exact ? 3u : 1u); ++p)
       for (const char *m : metric_names)
         csv << ',' << pair_names[p] << '_' << m;
@@ -130,7 +130,9 @@ namespace kwfp
         char buffer[32];
         std::snprintf(buffer, sizeof(buffer), "%.17g", observation.time);
         csv << buffer << ',' << ensemble.n_particles;
-        for (const double x : {kde.bandwidth(), floor})
+        const double bound = KernelDensityEstimate::gaussian_l1_error_bound(
+          dim, ensemble.n_particles, kde.bandwidth());
+        for (const double x : {kde.bandwidth(), bound, floor})
           {
             std::snprintf(buffer, sizeof(buffer), ",%.17g", x);
             csv << buffer;

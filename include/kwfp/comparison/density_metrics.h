@@ -31,7 +31,7 @@ namespace kwfp
   };
 
   /// The floor of the logarithms, relative to the largest density value.
-  constexpr double relative_log_floor = 1e-14;
+  constexpr double relative_log_floor = 1e-30;
 
   /// relative_log_floor times the largest value in @p densities (all ranks).
   double

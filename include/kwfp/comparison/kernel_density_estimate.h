@@ -58,6 +58,27 @@ namespace kwfp
               const unsigned int  dimension,
               const double        n_particles);
 
+    /**
+     * A bound on E ||f_hat - f||_1 for J independent draws from a Gaussian
+     * f = N(m, S) in dimension d, kernel covariance h^2 S (L1 is invariant
+     * under affine maps, so it depends on d, J, h only):
+     *   bias: E f_hat = N(m, (1 + h^2) S), and
+     *     ||N(0, s^2 I) - N(0, I)||_1 = 2 (F_d(r^2) - F_d(r^2 / s^2)),
+     *     s^2 = 1 + h^2, r^2 = d s^2 ln(s^2) / (s^2 - 1) where the two
+     *     densities cross, F_d the chi-square distribution function;
+     *   variance: E ||f_hat - E f_hat||_1 <= int sqrt(Var f_hat)
+     *     = sqrt(J^{-1} (4 pi)^{-d/2} h^{-d}) (2 pi)^{d/4} 2^{d/2}
+     *       (1 + h^2/2)^{d/4}
+     *     (Jensen, and int K_H^2(x - y) f(y) dy = (4 pi)^{-d/2} |H|^{-1/2}
+     *     N(x; m, S + H/2) for Gaussian K and f).
+     * The estimate of S from the sample is ignored (its error is
+     * O(J^{-1/2}) relative in H, changing the bias by O(h^2 J^{-1/2})).
+     */
+    static double
+    gaussian_l1_error_bound(const unsigned int dimension,
+                            const double       n_particles,
+                            const double       h);
+
     /// Whitened distance beyond which kernels are dropped.
     static constexpr double cutoff = 6;
 

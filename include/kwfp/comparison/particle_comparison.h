@@ -30,7 +30,10 @@ namespace kwfp
    * comparison.csv: for each pair L1, L2, Hellinger, KL both ways and SymKL
    * by quadrature (DensityMetrics), and KL both ways and W2 between the
    * Gaussians with the same moments. KL of the particle density to
-   * rho_inf is written as well (KL of the FE density is in diagnostics.csv).
+   * rho_inf is written as well (KL of the FE density is in diagnostics.csv),
+   * and the expected L1 error of the kernel density estimate for a Gaussian
+   * target with J particles and bandwidth h
+   * (KernelDensityEstimate::gaussian_l1_error_bound()).
    */
   template <int dim>
   class ParticleComparison
