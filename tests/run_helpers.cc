@@ -1,5 +1,7 @@
 #include "run_helpers.h"
 
+#include <kwfp/app/application.h>
+
 #include <deal.II/base/mpi.h>
 #include <deal.II/base/parameter_handler.h>
 
@@ -68,6 +70,54 @@ namespace kwfp::testing
     result.final_ensemble = solver.ensemble().gather();
     std::filesystem::remove_all(directory);
     return result;
+  }
+
+
+  std::map<std::string, std::vector<double>>
+  read_csv(const std::string &filename)
+  {
+    std::ifstream file(filename);
+    if (!file)
+      throw std::runtime_error("cannot read " + filename);
+    std::string              line, item;
+    std::vector<std::string> names;
+    std::getline(file, line);
+    std::stringstream header(line);
+    while (std::getline(header, item, ','))
+      names.push_back(item);
+    std::map<std::string, std::vector<double>> columns;
+    while (std::getline(file, line))
+      {
+        std::stringstream row(line);
+        for (const std::string &name : names)
+          {
+            std::getline(row, item, ',');
+            columns[name].push_back(std::stod(item));
+          }
+      }
+    return columns;
+  }
+
+
+  std::string
+  run_kwfp(const std::string &text)
+  {
+    char directory[] = "/tmp/kwfp_test_XXXXXX";
+    if (mkdtemp(directory) == nullptr)
+      throw std::runtime_error("cannot create a temporary directory");
+    const std::string name = std::string(directory) + "/run.prm";
+    {
+      std::ofstream file(name);
+      file << text << "\nsubsection Output\n  set Directory = " << directory
+           << "/out\nend\n";
+    }
+    std::ostringstream out, err;
+    const int          code =
+      run_application({name}, MPI_COMM_WORLD, out, err);
+    if (code != 0)
+      throw std::runtime_error("kwfp failed (" + std::to_string(code) +
+                               "): " + err.str());
+    return directory;
   }
 
 

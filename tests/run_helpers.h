@@ -5,6 +5,7 @@
 #include <kwfp/particles/particle_solver.h>
 
 #include <cmath>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,18 @@ namespace kwfp::testing
    */
   ParticleResult
   run_particle_parameters(const std::string &text);
+
+  /// A CSV file with a header line: column name -> values.
+  std::map<std::string, std::vector<double>>
+  read_csv(const std::string &filename);
+
+  /**
+   * Run kwfp (run_application) on a parameter file given as text with its
+   * output in a fresh temporary directory; returns the directory (the
+   * caller removes it). Fails the test if the exit code is not 0.
+   */
+  std::string
+  run_kwfp(const std::string &text);
 
   /**
    * Benchmark G2 (see benchmarks/g2.sh) with @p cells per axis, Q_@p degree,
