@@ -10,6 +10,8 @@ packages=(
   openmpi-bin         # mpirun
   librandom123-dev    # Philox counter-based random numbers (particles)
   libopenblas0-serial # fast single-threaded BLAS for the ensemble updates
+  python3-matplotlib  # scripts/plot_results.py
+  paraview python3-paraview xvfb xauth # scripts/render_paraview.py, headless
 )
 missing=()
 for p in "${packages[@]}"; do

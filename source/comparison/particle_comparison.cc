@@ -1,5 +1,6 @@
 #include <kwfp/base/errors.h>
 #include <kwfp/comparison/particle_comparison.h>
+#include <kwfp/output/atomic_file.h>
 
 #include <deal.II/base/mpi.h>
 #include <deal.II/dofs/dof_tools.h>
@@ -7,6 +8,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <map>
 
 namespace kwfp
@@ -155,12 +157,23 @@ namespace kwfp
                                                  dof_handler,
                                                  support);
     dealii::TrilinosWrappers::MPI::Vector values(owned, communicator);
+    std::vector<double> snapshot; // x, y, FE density, particle density
     for (const auto &[index, point] : support)
       if (owned.is_element(index))
-        values[index] = kde.value(&point[0]);
+        {
+          values[index] = kde.value(&point[0]);
+          if (dim == 2)
+            snapshot.insert(snapshot.end(),
+                            {point[0],
+                             point[dim - 1],
+                             (*observation.density)[index],
+                             values[index]});
+        }
     values.compress(dealii::VectorOperation::insert);
     particle_density.reinit(owned, relevant, communicator);
     particle_density = values;
+    if (dim == 2)
+      write_snapshot(snapshot, U, observation.time);
 
     // the histogram: particles per cell / (J |cell|) on the uniform box mesh
     const auto        &mesh = parameters.mesh;
@@ -207,6 +220,51 @@ namespace kwfp
         }
     observation.nodal_fields.emplace_back("particle_density", &particle_density);
     observation.cell_fields.emplace_back("particle_histogram", &histogram);
+  }
+
+
+  template <int dim>
+  void
+  ParticleComparison<dim>::write_snapshot(const std::vector<double> &local,
+                                          const DenseMatrix &ensemble,
+                                          const double       time)
+  {
+    const auto all = dealii::Utilities::MPI::gather(communicator, local, 0);
+    if (dealii::Utilities::MPI::this_mpi_process(communicator) != 0)
+      return;
+    const std::string directory = parameters.output.directory + "/snapshots";
+    std::filesystem::create_directories(directory);
+    char name[64];
+    std::snprintf(name, sizeof(name), "/density-%05u.csv", n_snapshots);
+    char buffer[96];
+    write_atomically(directory + name, [&](std::ostream &out) {
+      std::snprintf(buffer, sizeof(buffer), "%.17g", time);
+      out << "# time = " << buffer << "\nx,y,fe_density,particle_density\n";
+      for (const auto &part : all)
+        for (std::size_t i = 0; i + 3 < part.size(); i += 4)
+          {
+            std::snprintf(buffer,
+                          sizeof(buffer),
+                          "%.9g,%.9g,%.9g,%.9g\n",
+                          part[i],
+                          part[i + 1],
+                          part[i + 2],
+                          part[i + 3]);
+            out << buffer;
+          }
+    });
+    std::snprintf(name, sizeof(name), "/particles-%05u.csv", n_snapshots);
+    write_atomically(directory + name, [&](std::ostream &out) {
+      std::snprintf(buffer, sizeof(buffer), "%.17g", time);
+      out << "# time = " << buffer << "\nu_1,u_2\n";
+      for (unsigned int j = 0; j < ensemble.m(); ++j)
+        {
+          std::snprintf(
+            buffer, sizeof(buffer), "%.9g,%.9g\n", ensemble(j, 0), ensemble(j, 1));
+          out << buffer;
+        }
+    });
+    ++n_snapshots;
   }
 
 

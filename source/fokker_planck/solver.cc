@@ -531,6 +531,8 @@ namespace kwfp
         row.cov_error =
           frobenius_distance(moments.covariance, exact.covariance());
         row.kl_exact = kl_divergence(exact, *potential->stationary_gaussian());
+        row.exact_mean       = exact.mean();
+        row.exact_covariance = exact.covariance();
       }
     return row;
   }

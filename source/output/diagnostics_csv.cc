@@ -27,7 +27,17 @@ namespace kwfp
     std::string h = "step,time,dt,mass,min_density" + moment_columns(dimension);
     h += ",kl,kalman_fisher";
     if (has_exact)
-      h += ",l1_error,l2_error,mean_error,cov_error,kl_exact";
+      {
+        h += ",l1_error,l2_error,mean_error,cov_error,kl_exact";
+        std::string exact = moment_columns(dimension);
+        std::size_t at    = 0;
+        while ((at = exact.find(",", at)) != std::string::npos)
+          {
+            exact.insert(at + 1, "exact_");
+            at += 7;
+          }
+        h += exact;
+      }
     return h;
   }
 
@@ -74,6 +84,11 @@ namespace kwfp
         number(row.mean_error);
         number(row.cov_error);
         number(row.kl_exact);
+        for (unsigned int a = 0; a < dimension; ++a)
+          number(row.exact_mean[a]);
+        for (unsigned int a = 0; a < dimension; ++a)
+          for (unsigned int b = a; b < dimension; ++b)
+            number(row.exact_covariance(a, b));
       }
     file << '\n' << std::flush;
   }

@@ -51,12 +51,23 @@ namespace kwfp
     void
     write_header(const bool has_exact);
 
+    /**
+     * For d = 2, snapshots/density-NNNNN.csv (x, y, FE and particle density
+     * at the nodes) and snapshots/particles-NNNNN.csv (the ensemble), for
+     * the contour plots of scripts/plot_results.py.
+     */
+    void
+    write_snapshot(const std::vector<double> &local,
+                   const DenseMatrix         &ensemble,
+                   const double               time);
+
     const Parameters   &parameters;
     ParticleSolver     &particles;
     const MPI_Comm      communicator;
     const BandwidthRule rule;
     std::ofstream       csv;
     bool                header_written = false;
+    unsigned int        n_snapshots    = 0;
     /// The fields handed to the output (kept alive until it is written).
     dealii::TrilinosWrappers::MPI::Vector particle_density;
     dealii::Vector<float>                 histogram;

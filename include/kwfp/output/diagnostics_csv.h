@@ -27,6 +27,8 @@ namespace kwfp
     double mean_error = 0; ///< Euclidean norm of m_h - m
     double cov_error  = 0; ///< Frobenius norm of C_h - C
     double kl_exact   = 0; ///< KL(rho(t) || rho_inf) of the exact Gaussians
+    DenseVector exact_mean;       ///< m(t) of the closed form
+    DenseMatrix exact_covariance; ///< C(t) of the closed form
   };
 
   /**
@@ -40,7 +42,8 @@ namespace kwfp
    * @brief diagnostics.csv: header
    * `step,time,dt,mass,min_density,mean_1..mean_d,cov_11,cov_12,..,cov_dd`
    * (upper triangle, row by row), `kl,kalman_fisher`, and with a closed form
-   * `l1_error,l2_error,mean_error,cov_error,kl_exact`. Written by one process
+   * `l1_error,l2_error,mean_error,cov_error,kl_exact`, followed by the exact
+   * moments `exact_mean_1..,exact_cov_1_1,..`. Written by one process
    * (the others hold no file), one row per step, flushed at once, numbers
    * with 17 significant digits.
    */

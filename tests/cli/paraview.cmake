@@ -1,0 +1,65 @@
+# scripts/render_paraview.py renders PNG snapshots of a small run with
+# Solver = both under xvfb-run and pvpython, and scripts/plot_results.py
+# makes the matplotlib plots; each PNG exists and is not blank (its pixels
+# are not all one colour: standard deviation of the grey levels > 0.02).
+set(ENV{OMPI_ALLOW_RUN_AS_ROOT} 1)
+set(ENV{OMPI_ALLOW_RUN_AS_ROOT_CONFIRM} 1)
+file(REMOVE_RECURSE ${WORK})
+file(MAKE_DIRECTORY ${WORK})
+foreach(program xvfb-run pvpython /usr/bin/python3)
+  find_program(found_${program} ${program})
+  if(NOT found_${program})
+    message(FATAL_ERROR "${program} is missing: run scripts/install_dependencies.sh")
+  endif()
+endforeach()
+file(READ ${EXAMPLES}/compare_2d.prm text)
+file(WRITE ${WORK}/run.prm "${text}
+subsection Mesh
+  set Global refinements = 4
+end
+subsection Time stepping
+  set Final time = 0.4
+  set Time step = 0.02
+end
+subsection Particles
+  set Ensemble size = 2000
+  set Output interval = 10
+end
+subsection Output
+  set Directory = ${WORK}/out
+  set Interval = 10
+end
+")
+execute_process(COMMAND ${KWFP} ${WORK}/run.prm RESULT_VARIABLE rc
+  OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "kwfp failed (${rc}):\n${out}\n${err}")
+endif()
+execute_process(
+  COMMAND xvfb-run -a pvpython ${SCRIPTS}/render_paraview.py ${WORK}/out
+          --field log10_density
+  RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err TIMEOUT 300)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "render_paraview.py failed (${rc}):\n${out}\n${err}")
+endif()
+message(STATUS "${out}")
+execute_process(COMMAND /usr/bin/python3 ${SCRIPTS}/plot_results.py ${WORK}/out
+  RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "plot_results.py failed (${rc}):\n${out}\n${err}")
+endif()
+message(STATUS "${out}")
+set(pngs paraview-00000.png paraview-00001.png paraview-00002.png kl.png
+    dissipation.png moments.png contours.png)
+foreach(png ${pngs})
+  if(NOT EXISTS ${WORK}/out/${png})
+    message(FATAL_ERROR "${png} was not written")
+  endif()
+  execute_process(COMMAND /usr/bin/python3 -c
+    "import matplotlib.image as m; a = m.imread('${WORK}/out/${png}'); g = a[..., :3].mean(axis=2); print(g.std()); raise SystemExit(0 if g.std() > 0.02 else 1)"
+    RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "${png} looks blank (grey-level standard deviation ${out}) ${err}")
+  endif()
+  message(STATUS "${png}: grey-level standard deviation ${out}")
+endforeach()
