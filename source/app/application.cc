@@ -9,6 +9,7 @@
 #include <deal.II/base/mpi.h>
 #include <deal.II/base/parameter_handler.h>
 
+#include <cstdlib>
 #include <sstream>
 
 namespace kwfp
@@ -70,6 +71,23 @@ namespace kwfp
       }
       if (failure)
         std::rethrow_exception(failure);
+    }
+    /// Run scripts/plot_results.py on the output (rank 0); a warning if it
+    /// cannot.
+    void
+    make_plots(const Parameters &parameters,
+               const MPI_Comm    communicator,
+               std::ostream     &out)
+    {
+      if (dealii::Utilities::MPI::this_mpi_process(communicator) != 0)
+        return;
+      const std::string command = "/usr/bin/python3 '" KWFP_SCRIPTS_DIR
+                                  "/plot_results.py' '" +
+                                  parameters.output.directory + "'";
+      if (std::system(command.c_str()) != 0)
+        out << "kwfp: warning: the plots could not be made ('" << command
+            << "' failed); the results are complete without them"
+            << std::endl;
     }
   } // namespace
 
@@ -144,6 +162,8 @@ namespace kwfp
             }
         else
           particles->run();
+        if (parameters.run_finite_element && parameters.output.plots)
+          make_plots(parameters, communicator, out);
       }
     catch (const InputError &e)
       {

@@ -361,6 +361,12 @@ namespace kwfp
                       Integer(),
                       "Write the fields every this many steps (and at the "
                       "first and last step); 0 writes no fields.");
+    prm.declare_entry("Plots",
+                      "false",
+                      Bool(),
+                      "At the end of a finite-element run, make the PNG plots "
+                      "of scripts/plot_results.py in the output directory "
+                      "(needs /usr/bin/python3 with matplotlib).");
     prm.leave_subsection();
   }
 
@@ -735,6 +741,7 @@ namespace kwfp
     if (interval < 0)
       throw InputError("Output/Interval", "must be 0 or positive");
     output.interval = interval;
+    output.plots    = prm.get_bool("Plots");
     prm.leave_subsection();
   }
 

@@ -132,6 +132,7 @@ namespace kwfp
     {
       std::string  directory = "output";
       unsigned int interval  = 10;
+      bool         plots     = false;
     } output;
 
   private:
