@@ -112,8 +112,7 @@ namespace kwfp::testing
            << "/out\nend\n";
     }
     std::ostringstream out, err;
-    const int          code =
-      run_application({name}, MPI_COMM_WORLD, out, err);
+    const int          code = run_application({name}, MPI_COMM_WORLD, out, err);
     if (code != 0)
       throw std::runtime_error("kwfp failed (" + std::to_string(code) +
                                "): " + err.str());

@@ -50,8 +50,10 @@ namespace kwfp
           {
             if (particles)
               {
-                comparison = std::make_unique<ParticleComparison<dim>>(
-                  parameters, *particles, communicator);
+                comparison =
+                  std::make_unique<ParticleComparison<dim>>(parameters,
+                                                            *particles,
+                                                            communicator);
                 solver.set_observer([&](FieldObservation<dim> &observation) {
                   comparison->observe(observation);
                 });
@@ -86,8 +88,7 @@ namespace kwfp
                                   parameters.output.directory + "'";
       if (std::system(command.c_str()) != 0)
         out << "kwfp: warning: the plots could not be made ('" << command
-            << "' failed); the results are complete without them"
-            << std::endl;
+            << "' failed); the results are complete without them" << std::endl;
     }
   } // namespace
 

@@ -5,8 +5,10 @@
 #include <deal.II/base/exceptions.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
+#include <vector>
 
 namespace kwfp
 {
@@ -627,10 +629,11 @@ namespace kwfp
     prm.enter_subsection("Comparison");
     comparison.bandwidth_rule = prm.get("Bandwidth rule");
     const std::vector<double> window =
-      parse_vector(prm.get("Decay fit window"), "Comparison/Decay fit window", 2);
+      parse_vector(prm.get("Decay fit window"),
+                   "Comparison/Decay fit window",
+                   2);
     if (!(0 <= window[0] && window[0] < window[1]))
-      throw InputError("Comparison/Decay fit window",
-                       "needs 0 <= t_1 < t_2");
+      throw InputError("Comparison/Decay fit window", "needs 0 <= t_1 < t_2");
     comparison.decay_fit_begin = window[0];
     comparison.decay_fit_end   = window[1];
     prm.leave_subsection();
@@ -760,6 +763,71 @@ namespace kwfp
         s.erase(0, 1);
       return s;
     }
+
+
+    /**
+     * The parameter named on line @p line_number (counted from 1) of a
+     * parameter file, as "Subsection/.../Name", found by following the
+     * "subsection" and "end" lines before it. Empty when that line is not a
+     * "set" line.
+     */
+    std::string
+    parameter_on_line(const std::string &filename,
+                      const unsigned int line_number)
+    {
+      std::ifstream            file(filename);
+      std::vector<std::string> path;
+      std::string              line;
+      for (unsigned int n = 1; std::getline(file, line); ++n)
+        {
+          const auto comment = line.find('#');
+          if (comment != std::string::npos)
+            line.erase(comment);
+          std::istringstream words(line);
+          std::string        keyword;
+          words >> keyword;
+          std::string rest;
+          std::getline(words, rest);
+          const auto first = rest.find_first_not_of(" \t");
+          rest = first == std::string::npos ? "" : rest.substr(first);
+          if (n == line_number)
+            {
+              if (keyword != "set")
+                return "";
+              const auto  equals = rest.find('=');
+              std::string name   = rest.substr(0, equals);
+              while (!name.empty() &&
+                     (name.back() == ' ' || name.back() == '\t'))
+                name.pop_back();
+              std::string full;
+              for (const auto &section : path)
+                full += section + "/";
+              return full + name;
+            }
+          if (keyword == "subsection")
+            {
+              while (!rest.empty() &&
+                     (rest.back() == ' ' || rest.back() == '\t'))
+                rest.pop_back();
+              path.push_back(rest);
+            }
+          else if (keyword == "end" && !path.empty())
+            path.pop_back();
+        }
+      return "";
+    }
+
+
+    /** The line number in a deal.II "Line <N> of file" message, or 0. */
+    unsigned int
+    line_in_message(const std::string &message)
+    {
+      const auto start = message.find("Line <");
+      if (start == std::string::npos)
+        return 0;
+      return static_cast<unsigned int>(
+        std::strtoul(message.c_str() + start + 6, nullptr, 10));
+    }
   } // namespace
 
 
@@ -778,9 +846,11 @@ namespace kwfp
       }
     catch (const dealii::ExceptionBase &e)
       {
-        throw InputError("(parameter file)",
-                         "cannot read '" + filename +
-                           "': " + deal_ii_message(e));
+        const std::string message = deal_ii_message(e);
+        const std::string name =
+          parameter_on_line(filename, line_in_message(message));
+        throw InputError(name.empty() ? "(parameter file)" : name,
+                         "cannot read '" + filename + "': " + message);
       }
     parse(prm);
   }

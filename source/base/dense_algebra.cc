@@ -1,7 +1,7 @@
 #include <kwfp/base/dense_algebra.h>
+#include <kwfp/base/errors.h>
 
 #include <deal.II/lac/lapack_full_matrix.h>
-#include <kwfp/base/errors.h>
 
 #include <cmath>
 #include <sstream>

@@ -89,8 +89,7 @@ namespace kwfp
       log_det_L += std::log(L(i, i));
     // f = 1/J sum (2 pi)^{-d/2} det(H)^{-1/2} exp(-|y - y_j|^2 / 2)
     normalization =
-      std::exp(-0.5 * d * std::log(2 * M_PI) - d * std::log(h) - log_det_L) /
-      J;
+      std::exp(-0.5 * d * std::log(2 * M_PI) - d * std::log(h) - log_det_L) / J;
     whitening = L;
     whitening.gauss_jordan(); // L^{-1}
     whitening *= 1 / h;
@@ -122,9 +121,9 @@ namespace kwfp
   double
   KernelDensityEstimate::value(const double *x) const
   {
-    double z[3] = {0, 0, 0};
+    double              z[3] = {0, 0, 0};
     std::vector<double> z_long;
-    double *y = z;
+    double             *y = z;
     if (d > 3)
       {
         z_long.resize(d);
@@ -153,7 +152,7 @@ namespace kwfp
         return normalization * sum;
       }
     // the bins within 'cutoff' (two bin widths) in every direction
-    const BinKey center = bin_of(y);
+    const BinKey center   = bin_of(y);
     const int    reach[3] = {2, d > 1 ? 2 : 0, d > 2 ? 2 : 0};
     for (int a = -reach[0]; a <= reach[0]; ++a)
       for (int b = -reach[1]; b <= reach[1]; ++b)

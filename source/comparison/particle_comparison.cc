@@ -94,14 +94,14 @@ namespace kwfp
     // moments of the ensemble, for the Gaussian distances
     const EnsembleMoments ensemble = particles.ensemble().moments();
     const Gaussian        fe_gaussian(observation.mean, observation.covariance);
-    const Gaussian particle_gaussian(ensemble.mean, ensemble.covariance);
+    const Gaussian        particle_gaussian(ensemble.mean, ensemble.covariance);
 
     std::vector<double> row;
     const auto          add_pair = [&](const std::vector<double> &p,
-                                const std::vector<double> &q,
-                                const Gaussian            &gp,
-                                const Gaussian            &gq) {
-      const DensityMetrics    m = density_metrics(p, q, JxW, communicator, floor);
+                              const std::vector<double> &q,
+                              const Gaussian            &gp,
+                              const Gaussian            &gq) {
+      const DensityMetrics m = density_metrics(p, q, JxW, communicator, floor);
       const GaussianDistances g = gaussian_distances(gp, gq);
       row.insert(row.end(),
                  {m.l1,
@@ -132,8 +132,10 @@ namespace kwfp
         char buffer[32];
         std::snprintf(buffer, sizeof(buffer), "%.17g", observation.time);
         csv << buffer << ',' << ensemble.n_particles;
-        const double bound = KernelDensityEstimate::gaussian_l1_error_bound(
-          dim, ensemble.n_particles, kde.bandwidth());
+        const double bound =
+          KernelDensityEstimate::gaussian_l1_error_bound(dim,
+                                                         ensemble.n_particles,
+                                                         kde.bandwidth());
         for (const double x : {kde.bandwidth(), bound, floor})
           {
             std::snprintf(buffer, sizeof(buffer), ",%.17g", x);
@@ -148,8 +150,8 @@ namespace kwfp
       }
 
     // the particle density at the nodes
-    const auto &dof_handler = *observation.dof_handler;
-    const auto  owned       = dof_handler.locally_owned_dofs();
+    const auto      &dof_handler = *observation.dof_handler;
+    const auto       owned       = dof_handler.locally_owned_dofs();
     dealii::IndexSet relevant;
     dealii::DoFTools::extract_locally_relevant_dofs(dof_handler, relevant);
     std::map<dealii::types::global_dof_index, dealii::Point<dim>> support;
@@ -176,10 +178,10 @@ namespace kwfp
       write_snapshot(snapshot, U, observation.time);
 
     // the histogram: particles per cell / (J |cell|) on the uniform box mesh
-    const auto        &mesh = parameters.mesh;
-    std::vector<long>  n_cells(dim);
+    const auto         &mesh = parameters.mesh;
+    std::vector<long>   n_cells(dim);
     std::vector<double> width(dim);
-    long               total = 1;
+    long                total = 1;
     for (unsigned int a = 0; a < dim; ++a)
       {
         n_cells[a] = mesh.subdivisions[a] << mesh.global_refinements;
@@ -218,7 +220,8 @@ namespace kwfp
           if (c >= 0)
             histogram[cell->active_cell_index()] = counts[c] / (U.m() * volume);
         }
-    observation.nodal_fields.emplace_back("particle_density", &particle_density);
+    observation.nodal_fields.emplace_back("particle_density",
+                                          &particle_density);
     observation.cell_fields.emplace_back("particle_histogram", &histogram);
   }
 
@@ -226,8 +229,8 @@ namespace kwfp
   template <int dim>
   void
   ParticleComparison<dim>::write_snapshot(const std::vector<double> &local,
-                                          const DenseMatrix &ensemble,
-                                          const double       time)
+                                          const DenseMatrix         &ensemble,
+                                          const double               time)
   {
     const auto all = dealii::Utilities::MPI::gather(communicator, local, 0);
     if (dealii::Utilities::MPI::this_mpi_process(communicator) != 0)
@@ -259,8 +262,11 @@ namespace kwfp
       out << "# time = " << buffer << "\nu_1,u_2\n";
       for (unsigned int j = 0; j < ensemble.m(); ++j)
         {
-          std::snprintf(
-            buffer, sizeof(buffer), "%.9g,%.9g\n", ensemble(j, 0), ensemble(j, 1));
+          std::snprintf(buffer,
+                        sizeof(buffer),
+                        "%.9g,%.9g\n",
+                        ensemble(j, 0),
+                        ensemble(j, 1));
           out << buffer;
         }
     });

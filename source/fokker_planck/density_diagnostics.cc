@@ -185,9 +185,7 @@ namespace kwfp
   DensityDiagnostics<dim>::values(
     const TrilinosWrappers::MPI::Vector &density) const
   {
-    FEValues<dim>       fe_values(dof_handler->get_fe(),
-                            quadrature,
-                            update_values);
+    FEValues<dim> fe_values(dof_handler->get_fe(), quadrature, update_values);
     std::vector<double> rho(quadrature.size()), all;
     all.reserve(points.size());
     for (const auto &cell : dof_handler->active_cell_iterators())

@@ -14,7 +14,7 @@ namespace kwfp
                     const double               t_2)
   {
     double       st = 0, sy = 0, stt = 0, sty = 0;
-    unsigned int n  = 0;
+    unsigned int n = 0;
     for (std::size_t i = 0; i < t.size(); ++i)
       if (t[i] >= t_1 - 1e-12 && t[i] <= t_2 + 1e-12 && y[i] > 0)
         {
@@ -60,14 +60,13 @@ namespace kwfp
     if (std::isfinite(hessian_bound) && std::isfinite(alpha))
       summary.bound_rate = 2 * alpha * hessian_bound;
 
-    std::vector<std::array<double, 4>> steps(history.size(),
-                                             {{0, 0, 0, 0}});
+    std::vector<std::array<double, 4>> steps(history.size(), {{0, 0, 0, 0}});
     const double significant = 1e-8 * std::abs(history.front().kl);
     for (std::size_t n = 1; n < history.size(); ++n)
       {
         const DiagnosticsRow &a = history[n - 1], &b = history[n];
-        const double drop        = a.kl - b.kl;
-        const double dissipation =
+        const double          drop = a.kl - b.kl;
+        const double          dissipation =
           0.5 * (b.time - a.time) * (a.kalman_fisher + b.kalman_fisher);
         const double defect   = std::abs(drop - dissipation);
         const double relative = defect / std::abs(drop);

@@ -574,8 +574,9 @@ namespace kwfp
 
   template <int dim>
   void
-  FokkerPlanckSolver<dim>::write_fields(const double                 time,
-                                        const FieldObservation<dim> &observation)
+  FokkerPlanckSolver<dim>::write_fields(
+    const double                 time,
+    const FieldObservation<dim> &observation)
   {
     TimerOutput::Scope scope(timer, "output");
     ghosted = density;
@@ -842,7 +843,7 @@ namespace kwfp
             alpha.push_back(
               eigenvalue_range(parameters.fixed_diffusion_matrix).first);
         }
-    const auto &c = parameters.comparison;
+    const auto &c         = parameters.comparison;
     const bool  is_writer = Utilities::MPI::this_mpi_process(communicator) == 0;
     const KlDecaySummary k =
       analyse_kl_decay(history,
@@ -854,8 +855,8 @@ namespace kwfp
                        is_writer);
     console << "kwfp: KL decay over t in [" << c.decay_fit_begin << ", "
             << std::min(c.decay_fit_end, history.back().time)
-            << "]: fitted rate " << k.fitted_rate << ", exact "
-            << k.exact_rate << ", Proposition 2 bound " << k.bound_rate
+            << "]: fitted rate " << k.fitted_rate << ", exact " << k.exact_rate
+            << ", Proposition 2 bound " << k.bound_rate
             << "; largest relative dissipation defect " << k.max_relative_defect
             << " (step " << k.max_defect_step << ")" << std::endl;
     if (!std::isfinite(k.fitted_rate))

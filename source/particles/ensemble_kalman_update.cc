@@ -2,7 +2,6 @@
 #include <kwfp/particles/ensemble_kalman_update.h>
 #include <kwfp/particles/random_stream.h>
 
-
 #include <cmath>
 
 namespace kwfp

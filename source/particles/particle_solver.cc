@@ -10,9 +10,9 @@
 #include <deal.II/lac/lapack_full_matrix.h>
 
 #include <chrono>
-#include <limits>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 #include <sstream>
 
 namespace kwfp
@@ -234,15 +234,14 @@ namespace kwfp
                              communicator);
     const bool is_writer =
       dealii::Utilities::MPI::this_mpi_process(communicator) == 0;
-    csv = std::make_unique<ParticlesCsv>(parameters.output.directory +
+    csv    = std::make_unique<ParticlesCsv>(parameters.output.directory +
                                            "/particles.csv",
                                          d,
                                          uses_forward_model(p.settings.method),
                                          closed_form.has_value(),
                                          is_writer);
-    output =
-      std::make_unique<ParticleOutput>(parameters.output.directory,
-                                       communicator);
+    output = std::make_unique<ParticleOutput>(parameters.output.directory,
+                                              communicator);
 
     // the end of the run: a number of steps, or the final time
     n_fixed  = p.n_steps;
@@ -273,10 +272,10 @@ namespace kwfp
               << std::endl;
     status_every = std::max<std::uint64_t>(
       1, (p.n_steps > 0 || !p.adaptive_time_step ? n_fixed : 1000) / 10);
-    step         = 0;
-    time         = 0;
-    dt_previous  = 0;
-    loop_start   = std::chrono::steady_clock::now();
+    step        = 0;
+    time        = 0;
+    dt_previous = 0;
+    loop_start  = std::chrono::steady_clock::now();
     observe(false);
   }
 

@@ -47,17 +47,18 @@ TEST(DissipationIdentity, DefectConvergesAtTheTimeSteppingOrder)
   std::vector<double> bdf2;
   for (const double dt : {0.01, 0.005, 0.0025})
     {
-      const RunSummary s = run_parameters(
-        g2_parameters(64,
-                      2,
-                      dt,
-                      "BDF2",
-                      "subsection Time stepping\n  set Final time = 0.5\nend\n"));
+      const RunSummary s = run_parameters(g2_parameters(
+        64,
+        2,
+        dt,
+        "BDF2",
+        "subsection Time stepping\n  set Final time = 0.5\nend\n"));
       bdf2.push_back(relative_defect_at(s, 0.5));
       // the largest relative defect of the run is small
       EXPECT_LT(s.kl_decay.max_relative_defect, 0.01);
     }
-  const double rate2 = rate(std::abs(bdf2[0] - bdf2[1]), std::abs(bdf2[1] - bdf2[2]));
+  const double rate2 =
+    rate(std::abs(bdf2[0] - bdf2[1]), std::abs(bdf2[1] - bdf2[2]));
   std::cout << "BDF2 relative defects at t = 0.5: " << bdf2[0] << ", "
             << bdf2[1] << ", " << bdf2[2] << "; rate " << rate2 << std::endl;
   EXPECT_NEAR(rate2, 2, 0.25);
@@ -67,7 +68,11 @@ TEST(DissipationIdentity, DefectConvergesAtTheTimeSteppingOrder)
   for (const double dt : {0.02, 0.01})
     bdf1.push_back(relative_defect_at(
       run_parameters(g2_parameters(
-        64, 2, dt, "BDF1", "subsection Time stepping\n  set Final time = 0.5\nend\n")),
+        64,
+        2,
+        dt,
+        "BDF1",
+        "subsection Time stepping\n  set Final time = 0.5\nend\n")),
       0.5));
   const double rate1 = rate(bdf1[0], bdf1[1]);
   std::cout << "BDF1 relative defects at t = 0.5: " << bdf1[0] << ", "

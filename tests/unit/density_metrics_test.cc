@@ -67,11 +67,10 @@ namespace
     const DenseMatrix M_inv = spd_inverse(M);
     DenseVector       dm(p.mean());
     dm -= q.mean();
-    const double bc =
-      std::exp(0.25 * spd_log_determinant(p.covariance()) +
-               0.25 * spd_log_determinant(q.covariance()) -
-               0.5 * spd_log_determinant(M) -
-               0.125 * M_inv.matrix_norm_square(dm));
+    const double bc = std::exp(0.25 * spd_log_determinant(p.covariance()) +
+                               0.25 * spd_log_determinant(q.covariance()) -
+                               0.5 * spd_log_determinant(M) -
+                               0.125 * M_inv.matrix_norm_square(dm));
     return std::sqrt(1 - bc);
   }
 } // namespace
@@ -85,13 +84,16 @@ namespace
 TEST(DensityMetrics, GaussiansWithEqualCovariance)
 {
   const Grid     grid(-9.7, -10, 0.1, 200, 4);
-  const Gaussian p(to_dense_vector({0, 0}), parse_matrix("0.8, 0; 0, 0.5", "S"));
+  const Gaussian p(to_dense_vector({0, 0}),
+                   parse_matrix("0.8, 0; 0, 0.5", "S"));
   const Gaussian q(to_dense_vector({0.6, 0}),
                    parse_matrix("0.8, 0; 0, 0.5", "S"));
-  const auto     m = density_metrics(
-    grid.values(p), grid.values(q), grid.weights, MPI_COMM_WORLD);
-  const double delta = 0.6 / std::sqrt(0.8);
-  const double l1    = 2 * (2 * standard_normal_cdf(delta / 2) - 1);
+  const auto     m     = density_metrics(grid.values(p),
+                                 grid.values(q),
+                                 grid.weights,
+                                 MPI_COMM_WORLD);
+  const double   delta = 0.6 / std::sqrt(0.8);
+  const double   l1    = 2 * (2 * standard_normal_cdf(delta / 2) - 1);
   EXPECT_NEAR(m.l1, l1, 1e-6 * l1);
   const double h = std::sqrt(1 - std::exp(-delta * delta / 8));
   EXPECT_NEAR(m.hellinger, h, 1e-6 * h);
@@ -105,21 +107,25 @@ TEST(DensityMetrics, GaussiansWithEqualCovariance)
 // their closed forms (smooth integrands).
 TEST(DensityMetrics, GaussiansWithDifferentCovariances)
 {
-  const Grid     grid(-10, -10, 0.1, 200, 4);
-  const Gaussian p(to_dense_vector({-0.5, 0.3}),
+  const Grid              grid(-10, -10, 0.1, 200, 4);
+  const Gaussian          p(to_dense_vector({-0.5, 0.3}),
                    parse_matrix("1.0, -0.3; -0.3, 0.6", "P"));
-  const Gaussian q(to_dense_vector({1, -0.5}),
+  const Gaussian          q(to_dense_vector({1, -0.5}),
                    parse_matrix("0.5, 0.2; 0.2, 0.8", "Q"));
-  const auto     m = density_metrics(
-    grid.values(p), grid.values(q), grid.weights, MPI_COMM_WORLD);
+  const auto              m = density_metrics(grid.values(p),
+                                 grid.values(q),
+                                 grid.weights,
+                                 MPI_COMM_WORLD);
   const GaussianDistances g = gaussian_distances(p, q);
   EXPECT_NEAR(m.kl_pq, g.kl_pq, 1e-6 * g.kl_pq);
   EXPECT_NEAR(m.kl_qp, g.kl_qp, 1e-6 * g.kl_qp);
   const double h = gaussian_hellinger(p, q);
   EXPECT_NEAR(m.hellinger, h, 1e-6 * h);
   // a density against itself: every distance is 0
-  const auto self = density_metrics(
-    grid.values(p), grid.values(p), grid.weights, MPI_COMM_WORLD);
+  const auto self = density_metrics(grid.values(p),
+                                    grid.values(p),
+                                    grid.weights,
+                                    MPI_COMM_WORLD);
   EXPECT_EQ(self.symkl, 0);
   EXPECT_EQ(self.l1, 0);
   EXPECT_EQ(self.hellinger, 0);
@@ -137,10 +143,10 @@ TEST(DensityMetrics, GaussianWasserstein)
   EXPECT_NEAR(wasserstein2_distance(p, q), w2, 1e-12 * w2);
   const double c = std::cos(0.7), s = std::sin(0.7);
   DenseMatrix  R(2, 2);
-  R(0, 0) = c;
-  R(0, 1) = -s;
-  R(1, 0) = s;
-  R(1, 1) = c;
+  R(0, 0)           = c;
+  R(0, 1)           = -s;
+  R(1, 0)           = s;
+  R(1, 1)           = c;
   const auto rotate = [&](const Gaussian &g) {
     DenseMatrix RC(2, 2), RCR(2, 2);
     R.mmult(RC, g.covariance());
@@ -158,8 +164,9 @@ TEST(DensityMetrics, GaussianWasserstein)
 // Gaussian (Scott's rule, h = J^{-1/6} = 0.147): its L1 error is below the
 // bound of KernelDensityEstimate::gaussian_l1_error_bound (bias of the
 // smoothing, exact, plus the Jensen bound of the variance term); for
-// h = 0.147 that is 0.0157 + 0.0306 = 0.0463. It integrates to 1 (to the quadrature
-// error of the grid, cells of width 0.1 with 3 x 3 Gauss points: 1e-6).
+// h = 0.147 that is 0.0157 + 0.0306 = 0.0463. It integrates to 1 (to the
+// quadrature error of the grid, cells of width 0.1 with 3 x 3 Gauss points:
+// 1e-6).
 TEST(KernelDensityEstimate, L1ErrorBelowTheBound)
 {
   const unsigned int J = 100000;
@@ -171,8 +178,8 @@ TEST(KernelDensityEstimate, L1ErrorBelowTheBound)
     {
       RandomStream s(2024, j, RandomPurpose::initial_ensemble, 0);
       const double z0 = s.normal(), z1 = s.normal();
-      U(j, 0)         = 0.5 + L(0, 0) * z0;
-      U(j, 1)         = -1 + L(1, 0) * z0 + L(1, 1) * z1;
+      U(j, 0) = 0.5 + L(0, 0) * z0;
+      U(j, 1) = -1 + L(1, 0) * z0 + L(1, 1) * z1;
     }
   const KernelDensityEstimate kde(U, BandwidthRule::scott);
   EXPECT_NEAR(kde.bandwidth(), std::pow(J, -1.0 / 6), 1e-15);
@@ -193,6 +200,8 @@ TEST(KernelDensityEstimate, L1ErrorBelowTheBound)
   EXPECT_LT(m.l1, bound);
   EXPECT_NEAR(mass, 1, 1e-5);
   // the bias alone (the bound for J -> infinity) is below the error
-  EXPECT_LT(KernelDensityEstimate::gaussian_l1_error_bound(2, 1e30, kde.bandwidth()),
+  EXPECT_LT(KernelDensityEstimate::gaussian_l1_error_bound(2,
+                                                           1e30,
+                                                           kde.bandwidth()),
             m.l1);
 }

@@ -122,7 +122,7 @@ namespace kwfp
     /// solution, and the KL-decay analysis.
     struct Comparison
     {
-      std::string bandwidth_rule = "Scott";
+      std::string bandwidth_rule  = "Scott";
       double      decay_fit_begin = 1;
       double      decay_fit_end   = 2;
     } comparison;

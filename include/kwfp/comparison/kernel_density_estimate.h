@@ -37,7 +37,7 @@ namespace kwfp
   {
   public:
     /// @p particles: one particle per row, all of them.
-    KernelDensityEstimate(const DenseMatrix &particles,
+    KernelDensityEstimate(const DenseMatrix  &particles,
                           const BandwidthRule rule);
 
     /// f(x), @p x of length d.

@@ -24,7 +24,7 @@ namespace kwfp
   template <int dim>
   struct FieldObservation
   {
-    double                                       time = 0;
+    double                                       time        = 0;
     const dealii::DoFHandler<dim>               *dof_handler = nullptr;
     const dealii::TrilinosWrappers::MPI::Vector *density = nullptr; ///< ghosted
     const DensityDiagnostics<dim>               *diagnostics = nullptr;

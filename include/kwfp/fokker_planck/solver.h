@@ -122,15 +122,14 @@ namespace kwfp
     void
     output_step(const double time, const Moments &moments, const bool write);
     void
-    write_fields(const double                 time,
-                 const FieldObservation<dim> &observation);
+    write_fields(const double time, const FieldObservation<dim> &observation);
 
-    const Parameters          &parameters;
-    const std::string          parameters_text;
-    const MPI_Comm             communicator;
-    dealii::ConditionalOStream console;
+    const Parameters                            &parameters;
+    const std::string                            parameters_text;
+    const MPI_Comm                               communicator;
+    dealii::ConditionalOStream                   console;
     std::function<void(FieldObservation<dim> &)> observer;
-    dealii::TimerOutput        timer;
+    dealii::TimerOutput                          timer;
 
     std::unique_ptr<Potential>        potential;
     InitialDensity                    initial_density;

@@ -21,13 +21,13 @@ namespace kwfp
     double       kl            = 0;
     double       kalman_fisher = 0;
     /// Errors against the closed form; only when has_exact.
-    bool   has_exact  = false;
-    double l1_error   = 0;
-    double l2_error   = 0;
-    double mean_error = 0; ///< Euclidean norm of m_h - m
-    double cov_error  = 0; ///< Frobenius norm of C_h - C
-    double kl_exact   = 0; ///< KL(rho(t) || rho_inf) of the exact Gaussians
-    DenseVector exact_mean;       ///< m(t) of the closed form
+    bool        has_exact  = false;
+    double      l1_error   = 0;
+    double      l2_error   = 0;
+    double      mean_error = 0; ///< Euclidean norm of m_h - m
+    double      cov_error  = 0; ///< Frobenius norm of C_h - C
+    double      kl_exact = 0; ///< KL(rho(t) || rho_inf) of the exact Gaussians
+    DenseVector exact_mean;   ///< m(t) of the closed form
     DenseMatrix exact_covariance; ///< C(t) of the closed form
   };
 
