@@ -296,6 +296,16 @@ namespace kwfp
                       Integer(),
                       "Degree of the continuous Lagrange elements Q_p "
                       "(1 or 2).");
+    prm.declare_entry(
+      "Stabilization",
+      "flux-corrected",
+      Selection("flux-corrected|none"),
+      "flux-corrected: each Galerkin step is corrected by algebraic flux "
+      "correction (FEM-FCT) so that the density stays >= 0 at the nodes "
+      "and the mass is conserved, whatever the drift and C; where the "
+      "Galerkin step stays >= 0 it is kept unchanged. none: the plain "
+      "Galerkin scheme, which can produce negative densities when the "
+      "drift dominates (cell Peclet number h |grad Phi_R| / 2 > 1).");
     prm.leave_subsection();
 
     prm.enter_subsection("Time stepping");
@@ -689,7 +699,8 @@ namespace kwfp
     if (degree < 1 || degree > 2)
       throw InputError("Mesh/Finite element degree",
                        "must be 1 or 2, got " + std::to_string(degree));
-    mesh.degree = degree;
+    mesh.degree         = degree;
+    mesh.flux_corrected = prm.get("Stabilization") == "flux-corrected";
     prm.leave_subsection();
   }
 

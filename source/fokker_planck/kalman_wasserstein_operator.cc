@@ -38,7 +38,8 @@ namespace kwfp
     const AffineConstraints<double> &constraints,
     const Potential                 &potential,
     const Quadrature<dim>           &quadrature,
-    const MPI_Comm                   communicator)
+    const MPI_Comm                   communicator,
+    const bool                       keep_transpose)
   {
     const IndexSet owned = dof_handler.locally_owned_dofs();
     IndexSet       relevant;
@@ -54,8 +55,12 @@ namespace kwfp
 
     const unsigned int                          n_pairs = dim * (dim + 1) / 2;
     std::vector<TrilinosWrappers::SparseMatrix> pieces(n_pairs);
+    std::vector<TrilinosWrappers::SparseMatrix> transposed_pieces(
+      keep_transpose ? n_pairs : 0);
     mass.reinit(sparsity);
     for (auto &p : pieces)
+      p.reinit(sparsity);
+    for (auto &p : transposed_pieces)
       p.reinit(sparsity);
 
     const FiniteElement<dim>            &fe = dof_handler.get_fe();
@@ -115,18 +120,74 @@ namespace kwfp
             constraints.distribute_local_to_global(local_pieces[k],
                                                    dof_indices,
                                                    pieces[k]);
+          for (unsigned int k = 0; k < transposed_pieces.size(); ++k)
+            {
+              local_mass.copy_transposed(local_pieces[k]);
+              constraints.distribute_local_to_global(local_mass,
+                                                     dof_indices,
+                                                     transposed_pieces[k]);
+            }
         }
     mass.compress(VectorOperation::add);
     for (auto &p : pieces)
+      p.compress(VectorOperation::add);
+    for (auto &p : transposed_pieces)
       p.compress(VectorOperation::add);
 
     values.clear();
     values.push_back(extract_values(mass));
     for (const auto &p : pieces)
       values.push_back(extract_values(p));
+    transposed_values.clear();
+    for (const auto &p : transposed_pieces)
+      transposed_values.push_back(extract_values(p));
     for (const auto &v : values)
       AssertThrow(v.size() == values[0].size(),
                   ExcMessage("operator pieces with different patterns"));
+    for (const auto &v : transposed_values)
+      AssertThrow(v.size() == values[0].size(),
+                  ExcMessage("operator pieces with different patterns"));
+  }
+
+
+  template <int dim>
+  void
+  KalmanWassersteinOperator<dim>::operator_values(
+    const DenseMatrix   &C,
+    std::vector<double> &values_of_A,
+    std::vector<double> *transposed) const
+  {
+    const std::size_t n = values[0].size();
+    values_of_A.assign(n, 0.);
+    if (transposed)
+      {
+        AssertThrow(!transposed_values.empty(),
+                    ExcMessage("the transpose of A(C) was not kept"));
+        transposed->assign(n, 0.);
+      }
+    unsigned int p = 0;
+    for (unsigned int a = 0; a < dim; ++a)
+      for (unsigned int b = a; b < dim; ++b, ++p)
+        {
+          const double  c     = C(a, b);
+          const double *piece = values[p + 1].data();
+          for (std::size_t k = 0; k < n; ++k)
+            values_of_A[k] += c * piece[k];
+          if (transposed)
+            {
+              const double *t = transposed_values[p].data();
+              for (std::size_t k = 0; k < n; ++k)
+                (*transposed)[k] += c * t[k];
+            }
+        }
+  }
+
+
+  template <int dim>
+  const std::vector<double> &
+  KalmanWassersteinOperator<dim>::mass_values() const
+  {
+    return values[0];
   }
 
 

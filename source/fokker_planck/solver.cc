@@ -222,9 +222,18 @@ namespace kwfp
                                quadrature,
                                *potential,
                                communicator);
-    kw_operator.reinit(
-      dof_handler, constraints, *potential, quadrature, communicator);
+    kw_operator.reinit(dof_handler,
+                       constraints,
+                       *potential,
+                       quadrature,
+                       communicator,
+                       parameters.mesh.flux_corrected);
     kw_operator.reinit_matrix(system_matrix);
+    if (parameters.mesh.flux_corrected)
+      flux_correction.reinit(kw_operator,
+                             owned_dofs,
+                             relevant_dofs,
+                             communicator);
     moment_functionals.reinit(dof_handler,
                               quadrature,
                               (lower + upper) / 2.,
@@ -774,6 +783,25 @@ namespace kwfp
               }
           }
 
+        if (parameters.mesh.flux_corrected)
+          {
+            TimerOutput::Scope scope(timer, "flux correction");
+            history /= dt; // b in rhodot = a rho - b
+            const auto statistics =
+              flux_correction.correct(dt,
+                                      alpha / dt,
+                                      history,
+                                      density,
+                                      C,
+                                      parameters.linear_solver.relative_tolerance,
+                                      parameters.linear_solver.max_iterations,
+                                      next);
+            summary.linear_iterations += statistics.iterations;
+            summary.corrected_steps += statistics.corrected;
+            summary.max_limited_nodes =
+              std::max(summary.max_limited_nodes, statistics.limited_nodes);
+          }
+
         old_density = density;
         density     = next;
         {
@@ -799,6 +827,10 @@ namespace kwfp
             }
 
         row = diagnostics(step, time, dt, moments);
+        summary.min_relative_density =
+          std::min(summary.min_relative_density,
+                   row.min_density /
+                     Utilities::MPI::max(local_max(density), communicator));
         csv->write(row);
         summary.history.push_back(row);
         if (step == n_steps || (interval > 0 && step % interval == 0))
@@ -813,6 +845,13 @@ namespace kwfp
             << " s (" << 1e3 * summary.loop_seconds / n_steps
             << " ms per step), " << summary.linear_iterations
             << " GMRES iterations" << std::endl;
+    if (parameters.mesh.flux_corrected)
+      console << "kwfp: flux correction changed " << summary.corrected_steps
+              << " of " << n_steps << " steps (at most "
+              << summary.max_limited_nodes
+              << " unknowns limited in one step)" << std::endl;
+    console << "kwfp: smallest nodal density / largest: "
+            << summary.min_relative_density << std::endl;
     summary.kl_decay = kl_decay_analysis(summary.history);
     timer.print_summary();
     return summary;

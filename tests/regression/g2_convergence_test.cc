@@ -131,25 +131,44 @@ namespace
   }
 
   std::vector<double>
-  time_rates(const std::string &scheme, const double dt)
+  time_rates(const std::string &scheme,
+             const double       dt,
+             const std::string &stabilization = "none")
   {
     std::vector<RunSummary> runs;
     for (const double k : {1., 2., 4.})
-      runs.push_back(run_parameters(g2_parameters(32, 2, dt / k, scheme)));
+      runs.push_back(run_parameters(
+        g2_parameters(32,
+                      2,
+                      dt / k,
+                      scheme,
+                      "subsection Mesh\n  set Stabilization = " +
+                        stabilization + "\nend\n")));
     const double d1 =
       moment_distance(runs[0].history.back(), runs[1].history.back());
     const double d2 =
       moment_distance(runs[1].history.back(), runs[2].history.back());
-    std::cout << scheme << " dt = " << dt << ": |q(dt) - q(dt/2)| = " << d1
+    std::cout << scheme << " (" << stabilization << ") dt = " << dt << ": |q(dt) - q(dt/2)| = " << d1
               << ", |q(dt/2) - q(dt/4)| = " << d2 << ", rate " << rate(d1, d2)
               << std::endl;
     return {rate(d1, d2)};
   }
 } // namespace
 
+// The time discretization itself, on the Galerkin step.
 TEST(G2, TimeConvergenceBdf2)
 {
   EXPECT_NEAR(time_rates("BDF2", 0.01)[0], 2, 0.2);
+}
+
+// The flux-corrected step limits more at large dt (the nodal budget
+// m_i rho^n_i / dt shrinks), so its own dt-dependent change, which
+// vanishes faster than dt^2, adds to the BDF2 error: the observed rate is at
+// least 2 (2.63 measured), and a limiter that broke the time order would
+// show about 1.
+TEST(G2, TimeConvergenceBdf2FluxCorrected)
+{
+  EXPECT_GT(time_rates("BDF2", 0.01, "flux-corrected")[0], 1.8);
 }
 
 TEST(G2, TimeConvergenceBdf1)

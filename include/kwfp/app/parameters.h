@@ -83,6 +83,8 @@ namespace kwfp
       std::vector<unsigned int> subdivisions; ///< coarse cells per axis
       unsigned int              global_refinements = 0;
       unsigned int              degree             = 2;
+      /// Algebraic flux correction of every step (positivity, mass).
+      bool flux_corrected = true;
     } mesh;
 
     /// Time stepping.

@@ -36,14 +36,18 @@ namespace kwfp
   public:
     /**
      * Assemble M and the P_ab on @p dof_handler with the quadrature
-     * @p quadrature. @p constraints are applied to every matrix.
+     * @p quadrature. @p constraints are applied to every matrix. With
+     * @p keep_transpose the values of every P_ab^T are kept too, in the
+     * storage order of P_ab, so that A(C)^T is available row by row on every
+     * MPI rank without communication (flux correction needs both).
      */
     void
     reinit(const dealii::DoFHandler<dim>           &dof_handler,
            const dealii::AffineConstraints<double> &constraints,
            const Potential                         &potential,
            const dealii::Quadrature<dim>           &quadrature,
-           const MPI_Comm                           communicator);
+           const MPI_Comm                           communicator,
+           const bool keep_transpose = false);
 
     /// The consistent mass matrix M[i][j] = (phi_j, phi_i).
     const dealii::TrilinosWrappers::SparseMatrix &
@@ -56,6 +60,21 @@ namespace kwfp
                 const DenseMatrix                      &C,
                 dealii::TrilinosWrappers::SparseMatrix &matrix) const;
 
+    /**
+     * The values of A(C) (and, if @p transposed is not null and the
+     * transpose was kept, of A(C)^T) in Epetra's local storage order of the
+     * operator's pattern: entry k of local row r is the k-th value of that
+     * row, rows one after the other.
+     */
+    void
+    operator_values(const DenseMatrix   &C,
+                    std::vector<double> &values_of_A,
+                    std::vector<double> *transposed) const;
+
+    /// The values of M in the same storage order.
+    const std::vector<double> &
+    mass_values() const;
+
     /// Give @p matrix the sparsity pattern of the operator.
     void
     reinit_matrix(dealii::TrilinosWrappers::SparseMatrix &matrix) const;
@@ -65,6 +84,8 @@ namespace kwfp
     dealii::TrilinosWrappers::SparseMatrix    mass;
     /// Values of M, then of P_ab for a <= b, in Epetra's local storage order.
     std::vector<std::vector<double>> values;
+    /// Values of P_ab^T for a <= b (empty unless kept).
+    std::vector<std::vector<double>> transposed_values;
   };
 } // namespace kwfp
 

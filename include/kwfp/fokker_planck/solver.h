@@ -5,6 +5,7 @@
 #include <kwfp/app/problem.h>
 #include <kwfp/fokker_planck/density_diagnostics.h>
 #include <kwfp/fokker_planck/field_observation.h>
+#include <kwfp/fokker_planck/flux_corrected_transport.h>
 #include <kwfp/fokker_planck/kalman_wasserstein_operator.h>
 #include <kwfp/fokker_planck/kl_decay.h>
 #include <kwfp/fokker_planck/moments.h>
@@ -40,6 +41,12 @@ namespace kwfp
     double loop_seconds = 0;
     /// Sum of GMRES iterations over the run.
     unsigned long long linear_iterations = 0;
+    /// Steps whose Galerkin solution the flux correction changed, and the
+    /// largest number of limited unknowns in one step.
+    unsigned int       corrected_steps   = 0;
+    unsigned long long max_limited_nodes = 0;
+    /// The smallest nodal density over all steps, relative to the largest.
+    double min_relative_density = 0;
     /// All diagnostics rows, step 0 first.
     std::vector<DiagnosticsRow> history;
     /// The KL-decay analysis (kl_decay.csv).
@@ -144,6 +151,7 @@ namespace kwfp
     dealii::IndexSet                                          relevant_dofs;
 
     KalmanWassersteinOperator<dim> kw_operator;
+    FluxCorrectedTransport<dim>    flux_correction;
     MomentFunctionals<dim>         moment_functionals;
     DensityDiagnostics<dim>        density_diagnostics;
 

@@ -1,0 +1,354 @@
+#include <kwfp/base/errors.h>
+#include <kwfp/fokker_planck/flux_corrected_transport.h>
+
+#include <deal.II/base/mpi.h>
+#include <deal.II/lac/solver_control.h>
+#include <deal.II/lac/solver_gmres.h>
+
+#include <Epetra_CrsMatrix.h>
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+
+namespace kwfp
+{
+  using namespace dealii;
+
+  namespace
+  {
+    /// The local values of an Epetra vector (owned, or owned and ghosts).
+    double *
+    local_values(TrilinosWrappers::MPI::Vector &v)
+    {
+      return const_cast<Epetra_FEVector &>(v.trilinos_vector())[0];
+    }
+
+    const double *
+    local_values(const TrilinosWrappers::MPI::Vector &v)
+    {
+      return v.trilinos_vector()[0];
+    }
+  } // namespace
+
+
+  template <int dim>
+  void
+  FluxCorrectedTransport<dim>::reinit(const KalmanWassersteinOperator<dim> &o,
+                                      const IndexSet &owned,
+                                      const IndexSet &relevant,
+                                      const MPI_Comm  comm)
+  {
+    op           = &o;
+    communicator = comm;
+    op->reinit_matrix(low_order);
+    ghosted_solution.reinit(owned, relevant, communicator);
+    ghosted_rate.reinit(owned, relevant, communicator);
+    ghosted_ratio.reinit(owned, relevant, communicator);
+    rhs.reinit(owned, communicator);
+    ratio.reinit(owned, communicator);
+
+    const Epetra_CrsMatrix &e      = low_order.trilinos_matrix();
+    const Epetra_BlockMap  &ghosts = ghosted_solution.trilinos_vector().Map();
+    const Epetra_BlockMap  &mine   = rhs.trilinos_vector().Map();
+    const int               n_rows = e.NumMyRows();
+    AssertThrow(n_rows == mine.NumMyElements(),
+                ExcMessage("matrix rows and vector entries differ"));
+    row_start.assign(1, 0);
+    column_in_ghosted.clear();
+    row_in_ghosted.resize(n_rows);
+    diagonal_entry.resize(n_rows);
+    lumped_mass.resize(n_rows);
+    const std::vector<double> &m = op->mass_values();
+    for (int row = 0; row < n_rows; ++row)
+      {
+        const int gid = e.RowMap().GID(row);
+        AssertThrow(mine.GID(row) == gid,
+                    ExcMessage("matrix rows and vector entries are ordered "
+                               "differently"));
+        row_in_ghosted[row] = ghosts.LID(gid);
+        int     n;
+        double *values;
+        int    *columns;
+        e.ExtractMyRowView(row, n, values, columns);
+        diagonal_entry[row] = static_cast<std::size_t>(-1);
+        double mass         = 0;
+        for (int k = 0; k < n; ++k)
+          {
+            const int column = e.ColMap().GID(columns[k]);
+            const int lid    = ghosts.LID(column);
+            AssertThrow(lid >= 0,
+                        ExcMessage("a matrix column is not a relevant "
+                                   "degree of freedom"));
+            column_in_ghosted.push_back(lid);
+            if (column == gid)
+              diagonal_entry[row] = row_start.back() + k;
+            mass += m[row_start.back() + k];
+          }
+        AssertThrow(diagonal_entry[row] != static_cast<std::size_t>(-1),
+                    ExcMessage("a matrix row without a diagonal entry"));
+        AssertThrow(mass > 0,
+                    ExcMessage("a lumped mass is not positive; the flux "
+                               "correction needs positive lumped masses"));
+        lumped_mass[row] = mass;
+        row_start.push_back(row_start.back() + n);
+      }
+    flux.resize(row_start.back());
+  }
+
+
+  template <int dim>
+  typename FluxCorrectedTransport<dim>::Statistics
+  FluxCorrectedTransport<dim>::correct(
+    const double                         dt,
+    const double                         a,
+    const TrilinosWrappers::MPI::Vector &b,
+    const TrilinosWrappers::MPI::Vector &previous,
+    const DenseMatrix                   &C,
+    const double                         relative_tolerance,
+    const unsigned int                   max_iterations,
+    TrilinosWrappers::MPI::Vector       &solution)
+  {
+    Statistics statistics;
+    const int  n_rows = static_cast<int>(lumped_mass.size());
+
+    // rhodot = a rho^H - b, and both with ghosts.
+    ghosted_solution = solution;
+    rhs.equ(a, solution);
+    rhs.add(-1., b);
+    ghosted_rate = rhs;
+    const double *rho     = local_values(ghosted_solution);
+    const double *rate    = local_values(ghosted_rate);
+    const double *rho_old = local_values(previous);
+
+    op->operator_values(C, A, &A_transposed);
+    const std::vector<double> &M = op->mass_values();
+
+    // Fluxes f_ij and the sum P_i of the negative ones; the source s_i.
+    std::vector<double> negative_flux(n_rows, 0.), source(n_rows);
+    double              local_min_previous = 0, local_min_solution = 0;
+    double              sums[2] = {0, 0}; // sum s^+, sum s^- (local)
+    for (int row = 0; row < n_rows; ++row)
+      {
+        const int    i   = row_in_ghosted[row];
+        const double m_i = lumped_mass[row];
+        local_min_previous = std::min(local_min_previous, rho_old[row]);
+        local_min_solution = std::min(local_min_solution, rho[i]);
+        for (std::size_t k = row_start[row]; k < row_start[row + 1]; ++k)
+          {
+            if (k == diagonal_entry[row])
+              {
+                flux[k] = 0;
+                continue;
+              }
+            const int    j = column_in_ghosted[k];
+            const double d = std::max({0., A[k], A_transposed[k]});
+            const double f = M[k] * (rate[i] - rate[j]) + d * (rho[i] - rho[j]);
+            flux[k]        = f;
+            negative_flux[row] += std::min(0., f);
+          }
+        source[row] = m_i * ((rho[i] - rho_old[row]) / dt - rate[i]);
+        (source[row] > 0 ? sums[0] : sums[1]) += source[row];
+      }
+    {
+      const double smallest =
+        Utilities::MPI::min(local_min_previous, communicator);
+      const double largest = previous.linfty_norm();
+      if (smallest < -1e-10 * largest)
+        {
+          std::ostringstream message;
+          message << "flux correction: the density of the previous step has "
+                     "a negative value "
+                  << smallest << " (largest " << largest
+                  << "); the correction needs rho^n >= 0";
+          throw RunFailure(message.str());
+        }
+    }
+
+    // Limit the negative source parts by what each node holds, m_i rho^n_i
+    // / dt; what is left is the budget Q_i for the outgoing fluxes.
+    std::vector<double> source_factor(n_rows, 1.), budget(n_rows);
+    double              limited_negative = 0;
+    for (int row = 0; row < n_rows; ++row)
+      {
+        // Round-off negatives of rho^n count as 0.
+        budget[row] = lumped_mass[row] * std::max(0., rho_old[row]) / dt;
+        if (source[row] < 0)
+          {
+            if (-source[row] > budget[row])
+              source_factor[row] = budget[row] / -source[row];
+            budget[row] = std::max(0., budget[row] + source_factor[row] * source[row]);
+            limited_negative += source_factor[row] * source[row];
+          }
+      }
+
+    // Flux limiting: alpha_ij = R_j for f_ij > 0 (it leaves j), R_i for
+    // f_ij < 0. Node i stays >= 0 when
+    //   R_i |P_i| <= Q_i + sum_{f_ij > 0} R_j f_ij,   P_i = sum_{f_ij<0} f_ij.
+    // Zalesak's choice R_i = min(1, Q_i / |P_i|) ignores the incoming
+    // fluxes; iterating R_i <- min(1, (Q_i + sum_{f_ij>0} R_j f_ij) / |P_i|)
+    // from it gives a non-decreasing sequence each member of which satisfies
+    // the condition (the incoming fluxes only grow), so it may be stopped at
+    // any pass; it limits far less where fluxes in and out balance.
+    double *R = local_values(ratio);
+    for (int row = 0; row < n_rows; ++row)
+      R[row] = negative_flux[row] < 0 ?
+                 std::min(1., budget[row] / -negative_flux[row]) :
+                 1.;
+    for (unsigned int pass = 0; pass < 20; ++pass)
+      {
+        ghosted_ratio      = ratio;
+        const double *Rall = local_values(ghosted_ratio);
+        double        change = 0;
+        for (int row = 0; row < n_rows; ++row)
+          {
+            if (!(negative_flux[row] < 0) || R[row] == 1)
+              continue;
+            double incoming = 0;
+            for (std::size_t k = row_start[row]; k < row_start[row + 1]; ++k)
+              if (flux[k] > 0)
+                incoming += Rall[column_in_ghosted[k]] * flux[k];
+            const double r = std::min(1., (budget[row] + incoming) / -negative_flux[row]);
+            if (r > R[row])
+              {
+                change = std::max(change, r - R[row]);
+                R[row] = r;
+              }
+          }
+        if (Utilities::MPI::max(change, communicator) < 1e-3)
+          break;
+      }
+
+    unsigned long long limited = 0;
+    for (int row = 0; row < n_rows; ++row)
+      limited += (R[row] < 1 || source_factor[row] < 1);
+    const unsigned long long total_limited =
+      Utilities::MPI::sum(limited, communicator);
+    const double min_solution =
+      Utilities::MPI::min(local_min_solution, communicator);
+    if (total_limited == 0 && min_solution >= 0)
+      return statistics;
+    statistics.corrected     = true;
+    statistics.limited_nodes = total_limited;
+
+    // Positive source parts scaled so that the limited source sums to 0.
+    double global[2];
+    {
+      double local[2] = {sums[0], limited_negative};
+      Utilities::MPI::sum(local, communicator, global);
+    }
+    const double positive_factor =
+      global[0] > 0 ? std::min(1., -global[1] / global[0]) : 1.;
+
+    ghosted_ratio      = ratio;
+    const double *Rall = local_values(ghosted_ratio);
+    double       *r    = local_values(rhs);
+    for (int row = 0; row < n_rows; ++row)
+      {
+        const int i = row_in_ghosted[row];
+        double    s = lumped_mass[row] * std::max(0., rho_old[row]) / dt +
+                   (source[row] > 0 ? positive_factor * source[row] :
+                                      source_factor[row] * source[row]);
+        for (std::size_t k = row_start[row]; k < row_start[row + 1]; ++k)
+          {
+            const double f = flux[k];
+            if (f == 0)
+              continue;
+            const double alpha =
+              f > 0 ? Rall[column_in_ghosted[k]] : Rall[i];
+            s += alpha * f;
+          }
+        r[row] = std::max(0., s); // >= 0 by construction, up to round-off
+      }
+
+    // The low-order matrix M_L/dt + L.
+    {
+      Epetra_CrsMatrix &e =
+        const_cast<Epetra_CrsMatrix &>(low_order.trilinos_matrix());
+      for (int row = 0; row < n_rows; ++row)
+        {
+          int     n;
+          double *values;
+          e.ExtractMyRowView(row, n, values);
+          double            diagonal = lumped_mass[row] / dt;
+          const std::size_t first    = row_start[row];
+          for (int k = 0; k < n; ++k)
+            {
+              const std::size_t s = first + k;
+              if (s == diagonal_entry[row])
+                continue;
+              const double d = std::max({0., A[s], A_transposed[s]});
+              values[k]      = A[s] - d;
+              diagonal += d;
+            }
+          values[diagonal_entry[row] - first] = A[diagonal_entry[row]] + diagonal;
+        }
+    }
+
+    // rho^H is an excellent initial guess (the two systems differ only
+    // where fluxes were limited), and ILU(0) of an M-matrix exists and is
+    // stable; ML's non-symmetric AMG was tried and gave a preconditioner
+    // under which GMRES's residual estimate drifted from the true residual.
+    TrilinosWrappers::PreconditionILU ilu;
+    ilu.initialize(low_order);
+    SolverControl control(max_iterations, relative_tolerance * rhs.l2_norm());
+    SolverGMRES<TrilinosWrappers::MPI::Vector> gmres(
+      control, SolverGMRES<TrilinosWrappers::MPI::Vector>::AdditionalData(100, true));
+    try
+      {
+        gmres.solve(low_order, solution, rhs, ilu);
+      }
+    catch (const SolverControl::NoConvergence &e)
+      {
+        std::ostringstream message;
+        message << "flux correction: GMRES did not converge in "
+                << e.last_step << " iterations (residual " << e.last_residual
+                << ", target " << control.tolerance()
+                << "); raise 'Linear solver/Maximum iterations' or lower "
+                   "'Time stepping/Time step'";
+        throw RunFailure(message.str());
+      }
+    statistics.iterations = control.last_step();
+
+    // The exact solution is >= 0; GMRES leaves errors of the order of its
+    // tolerance, which are set to 0 here (their mass is restored below).
+    {
+      double local_min = 0;
+      for (const double v : solution)
+        local_min = std::min(local_min, v);
+      const double smallest = Utilities::MPI::min(local_min, communicator);
+      const double largest  = solution.linfty_norm();
+      if (smallest < -1e-6 * largest)
+        {
+          std::ostringstream message;
+          message << "flux correction: the low-order solve left a negative "
+                     "density "
+                  << smallest << " (largest " << largest
+                  << "); lower 'Linear solver/Relative tolerance'";
+          throw RunFailure(message.str());
+        }
+      for (auto &v : solution)
+        v = std::max(v, 0.);
+    }
+
+    // As in the Galerkin step: remove the mass defect 1^T (rhs - S x) of the
+    // GMRES residual by a scaling, which keeps the signs.
+    low_order.vmult(ratio, solution);
+    {
+      double local[2] = {0, 0};
+      for (const double v : rhs)
+        local[0] += v;
+      for (const double v : ratio)
+        local[1] += v;
+      Utilities::MPI::sum(local, communicator, global);
+      if (global[1] != 0 && std::isfinite(global[1]))
+        solution *= 1 + (global[0] - global[1]) / global[1];
+    }
+    return statistics;
+  }
+
+
+  template class FluxCorrectedTransport<1>;
+  template class FluxCorrectedTransport<2>;
+  template class FluxCorrectedTransport<3>;
+} // namespace kwfp
