@@ -56,13 +56,14 @@ namespace kwfp
     prm.declare_entry(
       "Type",
       "quadratic",
-      Selection("quadratic|inverse problem|expression"),
+      Selection("quadratic|inverse problem|expression|Gaussian mixture"),
       "The potential Phi_R whose Gibbs density exp(-Phi_R)/Z is the "
       "stationary density (the posterior (1.6)). 'quadratic': "
       "1/2 |u - u_0|^2_B. 'inverse problem': "
       "1/2 |y - G(u)|^2_Gamma + 1/2 |u - m_prior|^2_{Gamma_0}, (1.2)-(1.4), "
       "with the forward map G of 'Inverse problem'. "
-      "'expression': Phi_R and its gradient as muparser expressions.");
+      "'expression': Phi_R and its gradient as muparser expressions. "
+      "'Gaussian mixture': -log sum_k w_k N(u; mu_k, Sigma_k).");
     prm.enter_subsection("Quadratic");
     prm.declare_entry("Minimizer u_0",
                       "1, -0.5",
@@ -114,6 +115,23 @@ namespace kwfp
                       "0, 0",
                       Anything(),
                       "The prior mean m_prior (d numbers; the paper uses 0).");
+    prm.leave_subsection();
+    prm.enter_subsection("Gaussian mixture");
+    prm.declare_entry("Weights",
+                      "0.5, 0.5",
+                      Anything(),
+                      "The weights w_k > 0 of the components (normalized "
+                      "to sum 1).");
+    prm.declare_entry("Means",
+                      "-1.5, 0; 1.5, 0",
+                      Anything(),
+                      "The means mu_k, one row of d numbers per component, "
+                      "rows separated by ';'.");
+    prm.declare_entry("Covariances",
+                      "0.5, 0; 0, 0.5 | 0.5, 0; 0, 0.5",
+                      Anything(),
+                      "The SPD covariances Sigma_k (d x d, rows separated "
+                      "by ';'), one per component, separated by '|'.");
     prm.leave_subsection();
     prm.enter_subsection("Expression");
     prm.declare_entry("Phi_R",
@@ -533,6 +551,43 @@ namespace kwfp
                     d);
         potential.prior_mean = to_dense_vector(
           parse_vector(prm.get("Prior mean"), path + "Prior mean", d));
+        prm.leave_subsection();
+      }
+    else if (potential.type == "Gaussian mixture")
+      {
+        prm.enter_subsection("Gaussian mixture");
+        const std::string path = "Potential/Gaussian mixture/";
+        potential.mixture_weights =
+          parse_vector(prm.get("Weights"), path + "Weights");
+        const unsigned int n = potential.mixture_weights.size();
+        for (const double w : potential.mixture_weights)
+          if (!(w > 0))
+            throw InputError(path + "Weights",
+                             "every weight must be > 0, got " +
+                               std::to_string(w));
+        potential.mixture_means =
+          parse_matrix(prm.get("Means"), path + "Means", n, d);
+        const std::string text  = prm.get("Covariances");
+        std::size_t       start = 0;
+        potential.mixture_covariances.clear();
+        while (true)
+          {
+            const std::size_t bar = text.find('|', start);
+            potential.mixture_covariances.push_back(parse_spd(
+              text.substr(start, bar - start),
+              path + "Covariances (component " +
+                std::to_string(potential.mixture_covariances.size() + 1) + ")",
+              d));
+            if (bar == std::string::npos)
+              break;
+            start = bar + 1;
+          }
+        if (potential.mixture_covariances.size() != n)
+          throw InputError(
+            path + "Covariances",
+            "has " + std::to_string(potential.mixture_covariances.size()) +
+              " matrices separated by '|' but 'Weights' has " +
+              std::to_string(n) + " entries");
         prm.leave_subsection();
       }
     else

@@ -2,6 +2,7 @@
 #include <kwfp/forward_model/expression_forward_model.h>
 #include <kwfp/forward_model/linear_forward_model.h>
 #include <kwfp/potential/expression_potential.h>
+#include <kwfp/potential/gaussian_mixture_potential.h>
 #include <kwfp/potential/inverse_problem_potential.h>
 #include <kwfp/potential/quadratic_potential.h>
 
@@ -83,6 +84,19 @@ namespace kwfp
     if (p.type == "inverse problem")
       return std::make_unique<InverseProblemPotential>(
         create_inverse_problem(parameters));
+    if (p.type == "Gaussian mixture")
+      {
+        std::vector<DenseVector> means;
+        for (unsigned int k = 0; k < p.mixture_means.m(); ++k)
+          {
+            DenseVector mu(p.mixture_means.n());
+            for (unsigned int a = 0; a < mu.size(); ++a)
+              mu[a] = p.mixture_means(k, a);
+            means.push_back(mu);
+          }
+        return std::make_unique<GaussianMixturePotential>(
+          p.mixture_weights, means, p.mixture_covariances);
+      }
     return std::make_unique<ExpressionPotential>(parameters.dimension,
                                                  p.expression,
                                                  p.gradient,

@@ -82,6 +82,7 @@ namespace kwfp
     for (unsigned int k = 0; k < Phi.size(); ++k)
       local_Z += std::exp(-(Phi[k] - Phi_min)) * JxW[k];
     log_Z = -Phi_min + std::log(Utilities::MPI::sum(local_Z, communicator));
+    stationary = stationary_values();
   }
 
 
@@ -113,8 +114,8 @@ namespace kwfp
         C_tensor[a][b] = C(a, b);
     const double floor = fisher_floor * max_density;
 
-    // kl, fisher, l1, l2^2
-    std::vector<double> local(4, 0.0);
+    // kl, fisher, l1, l2^2, l1 to rho_inf
+    std::vector<double> local(5, 0.0);
     std::size_t         k = 0;
     for (const auto &cell : dof_handler->active_cell_iterators())
       if (cell->is_locally_owned())
@@ -127,6 +128,7 @@ namespace kwfp
               const double r = rho[q];
               if (r > 0)
                 local[0] += r * (std::log(r) + Phi[k] + log_Z) * JxW[k];
+              local[4] += std::abs(r - stationary[k]) * JxW[k];
               if (r > floor)
                 {
                   const Tensor<1, dim> J = grad_rho[q] + r * grad_Phi[k];
@@ -142,11 +144,12 @@ namespace kwfp
                 }
             }
         }
-    std::vector<double> global(4);
+    std::vector<double> global(5);
     Utilities::MPI::sum(local, communicator, global);
     DensityFunctionals f;
     f.kl            = global[0];
     f.kalman_fisher = global[1];
+    f.l1_stationary = global[4];
     f.l1_error      = global[2];
     f.l2_error      = std::sqrt(global[3]);
     return f;

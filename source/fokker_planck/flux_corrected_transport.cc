@@ -29,15 +29,28 @@ namespace kwfp
     {
       return v.trilinos_vector()[0];
     }
+
+    /// B(z) = z / (e^z - 1), B(0) = 1; B(z) -> 0 for z -> +inf, ~ -z for
+    /// z -> -inf. expm1 keeps it accurate for small |z|.
+    double
+    bernoulli(const double z)
+    {
+      if (std::abs(z) < 1e-12)
+        return 1 - z / 2;
+      const double e = std::expm1(z);
+      return std::isinf(e) ? 0. : z / e;
+    }
   } // namespace
 
 
   template <int dim>
   void
-  FluxCorrectedTransport<dim>::reinit(const KalmanWassersteinOperator<dim> &o,
-                                      const IndexSet &owned,
-                                      const IndexSet &relevant,
-                                      const MPI_Comm  comm)
+  FluxCorrectedTransport<dim>::reinit(
+    const KalmanWassersteinOperator<dim> &o,
+    const TrilinosWrappers::MPI::Vector  &nodal_potential,
+    const IndexSet                       &owned,
+    const IndexSet                       &relevant,
+    const MPI_Comm                        comm)
   {
     op           = &o;
     communicator = comm;
@@ -48,6 +61,10 @@ namespace kwfp
     rhs.reinit(owned, communicator);
     ratio.reinit(owned, communicator);
 
+    ghosted_ratio     = nodal_potential;
+    const double *Phi = local_values(ghosted_ratio);
+    bernoulli_out.clear();
+    bernoulli_in.clear();
     const Epetra_CrsMatrix &e      = low_order.trilinos_matrix();
     const Epetra_BlockMap  &ghosts = ghosted_solution.trilinos_vector().Map();
     const Epetra_BlockMap  &mine   = rhs.trilinos_vector().Map();
@@ -81,6 +98,9 @@ namespace kwfp
                         ExcMessage("a matrix column is not a relevant "
                                    "degree of freedom"));
             column_in_ghosted.push_back(lid);
+            const double delta = Phi[lid] - Phi[ghosts.LID(gid)];
+            bernoulli_out.push_back(bernoulli(delta));
+            bernoulli_in.push_back(bernoulli(-delta));
             if (column == gid)
               diagonal_entry[row] = row_start.back() + k;
             mass += m[row_start.back() + k];
@@ -116,12 +136,13 @@ namespace kwfp
     ghosted_solution = solution;
     rhs.equ(a, solution);
     rhs.add(-1., b);
-    ghosted_rate = rhs;
+    ghosted_rate          = rhs;
     const double *rho     = local_values(ghosted_solution);
     const double *rate    = local_values(ghosted_rate);
     const double *rho_old = local_values(previous);
 
     op->operator_values(C, A, &A_transposed);
+    op->diffusion_values(C, K);
     const std::vector<double> &M = op->mass_values();
 
     // Fluxes f_ij and the sum P_i of the negative ones; the source s_i.
@@ -130,8 +151,8 @@ namespace kwfp
     double              sums[2] = {0, 0}; // sum s^+, sum s^- (local)
     for (int row = 0; row < n_rows; ++row)
       {
-        const int    i   = row_in_ghosted[row];
-        const double m_i = lumped_mass[row];
+        const int    i     = row_in_ghosted[row];
+        const double m_i   = lumped_mass[row];
         local_min_previous = std::min(local_min_previous, rho_old[row]);
         local_min_solution = std::min(local_min_solution, rho[i]);
         for (std::size_t k = row_start[row]; k < row_start[row + 1]; ++k)
@@ -141,10 +162,14 @@ namespace kwfp
                 flux[k] = 0;
                 continue;
               }
-            const int    j = column_in_ghosted[k];
-            const double d = std::max({0., A[k], A_transposed[k]});
-            const double f = M[k] * (rate[i] - rate[j]) + d * (rho[i] - rho[j]);
-            flux[k]        = f;
+            const int j = column_in_ghosted[k];
+            // L_ij = -w B(Phi_i - Phi_j), L_ji = -w B(Phi_j - Phi_i).
+            const double w    = std::max(0., -K[k]);
+            const double E_ij = -w * bernoulli_in[k] - A[k];
+            const double E_ji = -w * bernoulli_out[k] - A_transposed[k];
+            const double f =
+              M[k] * (rate[i] - rate[j]) + E_ij * rho[j] - E_ji * rho[i];
+            flux[k] = f;
             negative_flux[row] += std::min(0., f);
           }
         source[row] = m_i * ((rho[i] - rho_old[row]) / dt - rate[i]);
@@ -177,46 +202,86 @@ namespace kwfp
           {
             if (-source[row] > budget[row])
               source_factor[row] = budget[row] / -source[row];
-            budget[row] = std::max(0., budget[row] + source_factor[row] * source[row]);
+            budget[row] =
+              std::max(0., budget[row] + source_factor[row] * source[row]);
             limited_negative += source_factor[row] * source[row];
           }
       }
 
     // Flux limiting: alpha_ij = R_j for f_ij > 0 (it leaves j), R_i for
-    // f_ij < 0. Node i stays >= 0 when
+    // f_ij < 0. Node i keeps a right-hand side >= 0 when
     //   R_i |P_i| <= Q_i + sum_{f_ij > 0} R_j f_ij,   P_i = sum_{f_ij<0} f_ij.
-    // Zalesak's choice R_i = min(1, Q_i / |P_i|) ignores the incoming
-    // fluxes; iterating R_i <- min(1, (Q_i + sum_{f_ij>0} R_j f_ij) / |P_i|)
-    // from it gives a non-decreasing sequence each member of which satisfies
-    // the condition (the incoming fluxes only grow), so it may be stopped at
-    // any pass; it limits far less where fluxes in and out balance.
+    // The largest admissible R is found from both sides:
+    // 1. From R = 1 (no limiting), every node that violates the condition
+    //    lowers R_i to the largest value that satisfies it with the current
+    //    R_j (R decreases; where the Galerkin step is smooth and positive
+    //    nothing is violated and nothing is limited). If that settles, done.
+    // 2. Otherwise (a long chain of limited nodes settles one node per
+    //    pass) the passes of 1 are an upper bound U; Zalesak's R_i = min(U_i,
+    //    Q_i / |P_i|) is admissible whatever the neighbours do, and passes
+    //    R_i = min(U_i, (Q_i + sum_{f_ij>0} R_j f_ij) / |P_i|) raise it
+    //    towards U while staying admissible (what each node receives only
+    //    grows).
     double *R = local_values(ratio);
     for (int row = 0; row < n_rows; ++row)
-      R[row] = negative_flux[row] < 0 ?
-                 std::min(1., budget[row] / -negative_flux[row]) :
-                 1.;
-    for (unsigned int pass = 0; pass < 20; ++pass)
+      R[row] = 1.;
+    const auto incoming_flux = [&](const int row, const double *Rall) {
+      double incoming = 0;
+      for (std::size_t k = row_start[row]; k < row_start[row + 1]; ++k)
+        if (flux[k] > 0)
+          incoming += Rall[column_in_ghosted[k]] * flux[k];
+      return incoming;
+    };
+    bool settled = false;
+    for (unsigned int pass = 0; pass < 10 && !settled; ++pass)
       {
-        ghosted_ratio      = ratio;
-        const double *Rall = local_values(ghosted_ratio);
-        double        change = 0;
+        ghosted_ratio               = ratio;
+        const double      *Rall     = local_values(ghosted_ratio);
+        unsigned long long violated = 0;
         for (int row = 0; row < n_rows; ++row)
           {
-            if (!(negative_flux[row] < 0) || R[row] == 1)
+            if (!(negative_flux[row] < 0))
               continue;
-            double incoming = 0;
-            for (std::size_t k = row_start[row]; k < row_start[row + 1]; ++k)
-              if (flux[k] > 0)
-                incoming += Rall[column_in_ghosted[k]] * flux[k];
-            const double r = std::min(1., (budget[row] + incoming) / -negative_flux[row]);
-            if (r > R[row])
+            const double incoming = incoming_flux(row, Rall);
+            if (budget[row] + incoming + R[row] * negative_flux[row] < 0)
               {
-                change = std::max(change, r - R[row]);
-                R[row] = r;
+                R[row] = std::max(0.,
+                                  std::min(R[row],
+                                           (budget[row] + incoming) /
+                                             -negative_flux[row]));
+                ++violated;
               }
           }
-        if (Utilities::MPI::max(change, communicator) < 1e-3)
-          break;
+        settled = Utilities::MPI::sum(violated, communicator) == 0;
+      }
+    if (!settled)
+      {
+        const std::vector<double> upper(R, R + n_rows);
+        for (int row = 0; row < n_rows; ++row)
+          if (negative_flux[row] < 0)
+            R[row] = std::min(upper[row], budget[row] / -negative_flux[row]);
+        for (unsigned int pass = 0; pass < 20; ++pass)
+          {
+            ghosted_ratio        = ratio;
+            const double *Rall   = local_values(ghosted_ratio);
+            double        change = 0;
+            for (int row = 0; row < n_rows; ++row)
+              {
+                if (!(negative_flux[row] < 0) || R[row] >= upper[row])
+                  continue;
+                const double r =
+                  std::min(upper[row],
+                           (budget[row] + incoming_flux(row, Rall)) /
+                             -negative_flux[row]);
+                if (r > R[row])
+                  {
+                    change = std::max(change, r - R[row]);
+                    R[row] = r;
+                  }
+              }
+            if (Utilities::MPI::max(change, communicator) < 1e-3)
+              break;
+          }
       }
 
     unsigned long long limited = 0;
@@ -254,13 +319,27 @@ namespace kwfp
             const double f = flux[k];
             if (f == 0)
               continue;
-            const double alpha =
-              f > 0 ? Rall[column_in_ghosted[k]] : Rall[i];
+            const double alpha = f > 0 ? Rall[column_in_ghosted[k]] : Rall[i];
             s += alpha * f;
           }
         r[row] = std::max(0., s); // >= 0 by construction, up to round-off
       }
 
+    statistics.iterations =
+      solve_low_order(dt, relative_tolerance, max_iterations, solution);
+    return statistics;
+  }
+
+
+  template <int dim>
+  unsigned int
+  FluxCorrectedTransport<dim>::solve_low_order(
+    const double                   dt,
+    const double                   relative_tolerance,
+    const unsigned int             max_iterations,
+    TrilinosWrappers::MPI::Vector &solution)
+  {
+    const int n_rows = static_cast<int>(lumped_mass.size());
     // The low-order matrix M_L/dt + L.
     {
       Epetra_CrsMatrix &e =
@@ -277,11 +356,11 @@ namespace kwfp
               const std::size_t s = first + k;
               if (s == diagonal_entry[row])
                 continue;
-              const double d = std::max({0., A[s], A_transposed[s]});
-              values[k]      = A[s] - d;
-              diagonal += d;
+              const double w = std::max(0., -K[s]);
+              values[k]      = -w * bernoulli_in[s];
+              diagonal += w * bernoulli_out[s];
             }
-          values[diagonal_entry[row] - first] = A[diagonal_entry[row]] + diagonal;
+          values[diagonal_entry[row] - first] = diagonal;
         }
     }
 
@@ -293,7 +372,8 @@ namespace kwfp
     ilu.initialize(low_order);
     SolverControl control(max_iterations, relative_tolerance * rhs.l2_norm());
     SolverGMRES<TrilinosWrappers::MPI::Vector> gmres(
-      control, SolverGMRES<TrilinosWrappers::MPI::Vector>::AdditionalData(100, true));
+      control,
+      SolverGMRES<TrilinosWrappers::MPI::Vector>::AdditionalData(100, true));
     try
       {
         gmres.solve(low_order, solution, rhs, ilu);
@@ -301,14 +381,14 @@ namespace kwfp
     catch (const SolverControl::NoConvergence &e)
       {
         std::ostringstream message;
-        message << "flux correction: GMRES did not converge in "
-                << e.last_step << " iterations (residual " << e.last_residual
-                << ", target " << control.tolerance()
+        message << "flux correction: GMRES did not converge in " << e.last_step
+                << " iterations (residual " << e.last_residual << ", target "
+                << control.tolerance()
                 << "); raise 'Linear solver/Maximum iterations' or lower "
                    "'Time stepping/Time step'";
         throw RunFailure(message.str());
       }
-    statistics.iterations = control.last_step();
+    const unsigned int iterations = control.last_step();
 
     // The exact solution is >= 0; GMRES leaves errors of the order of its
     // tolerance, which are set to 0 here (their mass is restored below).
@@ -340,11 +420,32 @@ namespace kwfp
         local[0] += v;
       for (const double v : ratio)
         local[1] += v;
+      double global[2];
       Utilities::MPI::sum(local, communicator, global);
       if (global[1] != 0 && std::isfinite(global[1]))
         solution *= 1 + (global[0] - global[1]) / global[1];
     }
-    return statistics;
+    return iterations;
+  }
+
+
+  template <int dim>
+  unsigned int
+  FluxCorrectedTransport<dim>::low_order_step(
+    const double                         dt,
+    const TrilinosWrappers::MPI::Vector &previous,
+    const DenseMatrix                   &C,
+    const double                         relative_tolerance,
+    const unsigned int                   max_iterations,
+    TrilinosWrappers::MPI::Vector       &solution)
+  {
+    op->diffusion_values(C, K);
+    const double *rho_old = local_values(previous);
+    double       *r       = local_values(rhs);
+    for (std::size_t row = 0; row < lumped_mass.size(); ++row)
+      r[row] = lumped_mass[row] * std::max(0., rho_old[row]) / dt;
+    solution = previous;
+    return solve_low_order(dt, relative_tolerance, max_iterations, solution);
   }
 
 

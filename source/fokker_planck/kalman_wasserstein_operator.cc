@@ -57,11 +57,19 @@ namespace kwfp
     std::vector<TrilinosWrappers::SparseMatrix> pieces(n_pairs);
     std::vector<TrilinosWrappers::SparseMatrix> transposed_pieces(
       keep_transpose ? n_pairs : 0);
+    std::vector<TrilinosWrappers::SparseMatrix> diffusion_pieces(
+      keep_transpose ? n_pairs : 0);
     mass.reinit(sparsity);
     for (auto &p : pieces)
       p.reinit(sparsity);
     for (auto &p : transposed_pieces)
       p.reinit(sparsity);
+    for (auto &p : diffusion_pieces)
+      p.reinit(sparsity);
+    std::vector<FullMatrix<double>> local_diffusion(
+      keep_transpose ? n_pairs : 0,
+      FullMatrix<double>(dof_handler.get_fe().n_dofs_per_cell(),
+                         dof_handler.get_fe().n_dofs_per_cell()));
 
     const FiniteElement<dim>            &fe = dof_handler.get_fe();
     FEValues<dim>                        fe_values(fe,
@@ -83,6 +91,8 @@ namespace kwfp
           fe_values.reinit(cell);
           local_mass = 0;
           for (auto &p : local_pieces)
+            p = 0;
+          for (auto &p : local_diffusion)
             p = 0;
           for (const unsigned int q : fe_values.quadrature_point_indices())
             {
@@ -111,6 +121,19 @@ namespace kwfp
                                       flux[j][b] * grad_v[a] +
                                         flux[j][a] * grad_v[b]) *
                             JxW;
+                      if (!local_diffusion.empty())
+                        {
+                          const Tensor<1, dim> grad_u =
+                            fe_values.shape_grad(j, q);
+                          k = 0;
+                          for (unsigned int a = 0; a < dim; ++a)
+                            for (unsigned int b = a; b < dim; ++b, ++k)
+                              local_diffusion[k](i, j) +=
+                                (a == b ? grad_u[b] * grad_v[a] :
+                                          grad_u[b] * grad_v[a] +
+                                            grad_u[a] * grad_v[b]) *
+                                JxW;
+                        }
                     }
                 }
             }
@@ -120,6 +143,10 @@ namespace kwfp
             constraints.distribute_local_to_global(local_pieces[k],
                                                    dof_indices,
                                                    pieces[k]);
+          for (unsigned int k = 0; k < diffusion_pieces.size(); ++k)
+            constraints.distribute_local_to_global(local_diffusion[k],
+                                                   dof_indices,
+                                                   diffusion_pieces[k]);
           for (unsigned int k = 0; k < transposed_pieces.size(); ++k)
             {
               local_mass.copy_transposed(local_pieces[k]);
@@ -133,6 +160,8 @@ namespace kwfp
       p.compress(VectorOperation::add);
     for (auto &p : transposed_pieces)
       p.compress(VectorOperation::add);
+    for (auto &p : diffusion_pieces)
+      p.compress(VectorOperation::add);
 
     values.clear();
     values.push_back(extract_values(mass));
@@ -141,6 +170,9 @@ namespace kwfp
     transposed_values.clear();
     for (const auto &p : transposed_pieces)
       transposed_values.push_back(extract_values(p));
+    diffusion_piece_values.clear();
+    for (const auto &p : diffusion_pieces)
+      diffusion_piece_values.push_back(extract_values(p));
     for (const auto &v : values)
       AssertThrow(v.size() == values[0].size(),
                   ExcMessage("operator pieces with different patterns"));
@@ -179,6 +211,28 @@ namespace kwfp
               for (std::size_t k = 0; k < n; ++k)
                 (*transposed)[k] += c * t[k];
             }
+        }
+  }
+
+
+  template <int dim>
+  void
+  KalmanWassersteinOperator<dim>::diffusion_values(
+    const DenseMatrix   &C,
+    std::vector<double> &values_of_K) const
+  {
+    AssertThrow(!diffusion_piece_values.empty(),
+                ExcMessage("the diffusion matrices were not kept"));
+    const std::size_t n = values[0].size();
+    values_of_K.assign(n, 0.);
+    unsigned int p = 0;
+    for (unsigned int a = 0; a < dim; ++a)
+      for (unsigned int b = a; b < dim; ++b, ++p)
+        {
+          const double  c     = C(a, b);
+          const double *piece = diffusion_piece_values[p].data();
+          for (std::size_t k = 0; k < n; ++k)
+            values_of_K[k] += c * piece[k];
         }
   }
 

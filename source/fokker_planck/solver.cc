@@ -230,10 +230,16 @@ namespace kwfp
                        parameters.mesh.flux_corrected);
     kw_operator.reinit_matrix(system_matrix);
     if (parameters.mesh.flux_corrected)
-      flux_correction.reinit(kw_operator,
-                             owned_dofs,
-                             relevant_dofs,
-                             communicator);
+      {
+        TrilinosWrappers::MPI::Vector nodal_Phi(owned_dofs, communicator);
+        const Potential              &Phi = *potential;
+        interpolate(
+          dof_handler,
+          [&Phi](const ArrayView<const double> &u) { return Phi.value(u); },
+          nodal_Phi);
+        flux_correction.reinit(
+          kw_operator, nodal_Phi, owned_dofs, relevant_dofs, communicator);
+      }
     moment_functionals.reinit(dof_handler,
                               quadrature,
                               (lower + upper) / 2.,
@@ -528,6 +534,7 @@ namespace kwfp
       ghosted, diffusion_matrix(moments), max_density, exact_at_current_time);
     row.kl            = f.kl;
     row.kalman_fisher = f.kalman_fisher;
+    row.l1_stationary = f.l1_stationary;
     if (closed_form)
       {
         const Gaussian &exact = *exact_at_current_time;
@@ -755,9 +762,36 @@ namespace kwfp
               }
           }
 
+        bool low_order_only = false;
         for (unsigned int iteration = 1;; ++iteration)
           {
-            summary.linear_iterations += solve_step(alpha / dt, C, rhs, next);
+            try
+              {
+                summary.linear_iterations +=
+                  solve_step(alpha / dt, C, rhs, next);
+              }
+            catch (const RunFailure &failure)
+              {
+                if (!parameters.mesh.flux_corrected)
+                  throw;
+                // The Galerkin predictor is too non-normal for GMRES here
+                // (strong drift): take the positive low-order step alone.
+                TimerOutput::Scope scope(timer, "flux correction");
+                summary.linear_iterations += flux_correction.low_order_step(
+                  dt,
+                  density,
+                  C,
+                  parameters.linear_solver.relative_tolerance,
+                  parameters.linear_solver.max_iterations,
+                  next);
+                low_order_only = true;
+                ++summary.low_order_steps;
+                if (summary.low_order_steps == 1)
+                  console << "kwfp: step " << step << ": " << failure.what()
+                          << "; this and such later steps use the "
+                             "low-order (first-order, positive) scheme"
+                          << std::endl;
+              }
             if (!(ts.implicit_covariance && kalman_wasserstein))
               break;
             Moments m_next;
@@ -783,19 +817,19 @@ namespace kwfp
               }
           }
 
-        if (parameters.mesh.flux_corrected)
+        if (parameters.mesh.flux_corrected && !low_order_only)
           {
             TimerOutput::Scope scope(timer, "flux correction");
             history /= dt; // b in rhodot = a rho - b
-            const auto statistics =
-              flux_correction.correct(dt,
-                                      alpha / dt,
-                                      history,
-                                      density,
-                                      C,
-                                      parameters.linear_solver.relative_tolerance,
-                                      parameters.linear_solver.max_iterations,
-                                      next);
+            const auto statistics = flux_correction.correct(
+              dt,
+              alpha / dt,
+              history,
+              density,
+              C,
+              parameters.linear_solver.relative_tolerance,
+              parameters.linear_solver.max_iterations,
+              next);
             summary.linear_iterations += statistics.iterations;
             summary.corrected_steps += statistics.corrected;
             summary.max_limited_nodes =
@@ -848,8 +882,9 @@ namespace kwfp
     if (parameters.mesh.flux_corrected)
       console << "kwfp: flux correction changed " << summary.corrected_steps
               << " of " << n_steps << " steps (at most "
-              << summary.max_limited_nodes
-              << " unknowns limited in one step)" << std::endl;
+              << summary.max_limited_nodes << " unknowns limited in one step); "
+              << summary.low_order_steps
+              << " steps used the low-order scheme alone" << std::endl;
     console << "kwfp: smallest nodal density / largest: "
             << summary.min_relative_density << std::endl;
     summary.kl_decay = kl_decay_analysis(summary.history);

@@ -25,7 +25,7 @@ namespace kwfp
   DiagnosticsCsv::header(const unsigned int dimension, const bool has_exact)
   {
     std::string h = "step,time,dt,mass,min_density" + moment_columns(dimension);
-    h += ",kl,kalman_fisher";
+    h += ",kl,kalman_fisher,l1_stationary";
     if (has_exact)
       {
         h += ",l1_error,l2_error,mean_error,cov_error,kl_exact";
@@ -77,6 +77,7 @@ namespace kwfp
         number(row.covariance(a, b));
     number(row.kl);
     number(row.kalman_fisher);
+    number(row.l1_stationary);
     if (has_exact)
       {
         number(row.l1_error);

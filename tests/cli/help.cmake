@@ -59,6 +59,6 @@ foreach(field density log10_density stationary_density exact_density error
   endif()
 endforeach()
 file(STRINGS ${WORK}/out/diagnostics.csv header LIMIT_COUNT 1)
-if(NOT header STREQUAL "step,time,dt,mass,min_density,mean_1,mean_2,cov_1_1,cov_1_2,cov_2_2,kl,kalman_fisher,l1_error,l2_error,mean_error,cov_error,kl_exact,exact_mean_1,exact_mean_2,exact_cov_1_1,exact_cov_1_2,exact_cov_2_2")
+if(NOT header STREQUAL "step,time,dt,mass,min_density,mean_1,mean_2,cov_1_1,cov_1_2,cov_2_2,kl,kalman_fisher,l1_stationary,l1_error,l2_error,mean_error,cov_error,kl_exact,exact_mean_1,exact_mean_2,exact_cov_1_1,exact_cov_1_2,exact_cov_2_2")
   message(FATAL_ERROR "unexpected diagnostics.csv header: ${header}")
 endif()

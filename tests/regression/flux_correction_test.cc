@@ -54,8 +54,7 @@ namespace
            "subsection Mesh\n  set Lower corner = -5, -5\n"
            "  set Upper corner = 6, 6\n  set Subdivisions = 32\n"
            "  set Global refinements = 0\n  set Finite element degree = " +
-           std::to_string(degree) + "\n  set Stabilization = " +
-           stabilization +
+           std::to_string(degree) + "\n  set Stabilization = " + stabilization +
            "\nend\n"
            "subsection Time stepping\n  set Final time = 0.05\n"
            "  set Time step = 0.002\nend\n";

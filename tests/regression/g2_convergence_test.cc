@@ -137,18 +137,19 @@ namespace
   {
     std::vector<RunSummary> runs;
     for (const double k : {1., 2., 4.})
-      runs.push_back(run_parameters(
-        g2_parameters(32,
-                      2,
-                      dt / k,
-                      scheme,
-                      "subsection Mesh\n  set Stabilization = " +
-                        stabilization + "\nend\n")));
+      runs.push_back(
+        run_parameters(g2_parameters(32,
+                                     2,
+                                     dt / k,
+                                     scheme,
+                                     "subsection Mesh\n  set Stabilization = " +
+                                       stabilization + "\nend\n")));
     const double d1 =
       moment_distance(runs[0].history.back(), runs[1].history.back());
     const double d2 =
       moment_distance(runs[1].history.back(), runs[2].history.back());
-    std::cout << scheme << " (" << stabilization << ") dt = " << dt << ": |q(dt) - q(dt/2)| = " << d1
+    std::cout << scheme << " (" << stabilization << ") dt = " << dt
+              << ": |q(dt) - q(dt/2)| = " << d1
               << ", |q(dt/2) - q(dt/4)| = " << d2 << ", rate " << rate(d1, d2)
               << std::endl;
     return {rate(d1, d2)};

@@ -2,6 +2,7 @@
 #include <kwfp/forward_model/expression_forward_model.h>
 #include <kwfp/forward_model/linear_forward_model.h>
 #include <kwfp/potential/expression_potential.h>
+#include <kwfp/potential/gaussian_mixture_potential.h>
 #include <kwfp/potential/inverse_problem_potential.h>
 #include <kwfp/potential/quadratic_potential.h>
 
@@ -180,4 +181,65 @@ TEST(Potentials, InconsistentGradientIsDetected)
     2, "x^2 + y^2", "2*x; 2*y", {}, "Potential/Expression");
   EXPECT_NO_THROW(check_gradient_against_differences(
     right, {{0.5, 0.5}, {1, -2}}, "Potential/Expression/Gradient"));
+}
+
+
+namespace
+{
+  GaussianMixturePotential
+  two_component_mixture()
+  {
+    return GaussianMixturePotential(
+      {0.3, 0.7},
+      {to_dense_vector({-1.5, 0.5}), to_dense_vector({1.5, -0.5})},
+      {parse_matrix("0.5, 0.2; 0.2, 0.4", "S1"),
+       parse_matrix("0.3, -0.1; -0.1, 0.6", "S2")});
+  }
+} // namespace
+
+TEST(Potentials, GaussianMixtureDerivatives)
+{
+  const GaussianMixturePotential phi = two_component_mixture();
+  // Between the modes, at a mode, and far out (log-sum-exp keeps it finite).
+  expect_derivatives_match_differences(phi, {0.1, 0.2});
+  expect_derivatives_match_differences(phi, {-1.5, 0.5});
+  expect_derivatives_match_differences(phi, {2.5, -1.0});
+  const std::vector<double> far{40, -30};
+  EXPECT_TRUE(std::isfinite(phi.value(dealii::make_array_view(far))));
+}
+
+TEST(Potentials, GaussianMixtureValueIsMinusLogDensity)
+{
+  // exp(-Phi) at a point equals the mixture density written out.
+  const GaussianMixturePotential phi = two_component_mixture();
+  const std::vector<double>      u{0.4, -0.2};
+  const Gaussian                 g1(to_dense_vector({-1.5, 0.5}),
+                    parse_matrix("0.5, 0.2; 0.2, 0.4", "S1"));
+  const Gaussian                 g2(to_dense_vector({1.5, -0.5}),
+                    parse_matrix("0.3, -0.1; -0.1, 0.6", "S2"));
+  const double density = 0.3 * g1.density(dealii::make_array_view(u)) +
+                         0.7 * g2.density(dealii::make_array_view(u));
+  EXPECT_NEAR(std::exp(-phi.value(dealii::make_array_view(u))),
+              density,
+              1e-14 * density);
+  // Mixture moments: mean 0.3 mu_1 + 0.7 mu_2, covariance by the law of
+  // total covariance.
+  const DenseVector m = phi.mean();
+  EXPECT_NEAR(m[0], 0.3 * -1.5 + 0.7 * 1.5, 1e-15);
+  EXPECT_NEAR(m[1], 0.3 * 0.5 + 0.7 * -0.5, 1e-15);
+  const DenseMatrix C = phi.covariance();
+  // Var(u_1) = 0.3*0.5 + 0.7*0.3 + 0.3*0.7*(1.5 - (-1.5))^2
+  EXPECT_NEAR(C(0, 0), 0.15 + 0.21 + 0.21 * 9, 1e-13);
+  // Cov(u_1, u_2) = 0.3*0.2 + 0.7*(-0.1) + 0.21 * (-3) * (1)
+  EXPECT_NEAR(C(0, 1), 0.06 - 0.07 + 0.21 * (-3) * 1, 1e-13);
+  // One component: the Gaussian itself.
+  const GaussianMixturePotential single({2},
+                                        {to_dense_vector({1, 2})},
+                                        {parse_matrix("0.5, 0; 0, 2", "S")});
+  ASSERT_TRUE(single.stationary_gaussian().has_value());
+  EXPECT_NEAR(single.value(dealii::make_array_view(u)) -
+                single.value(
+                  dealii::make_array_view(std::vector<double>{1, 2})),
+              0.5 * ((0.4 - 1) * (0.4 - 1) / 0.5 + (-0.2 - 2) * (-0.2 - 2) / 2),
+              1e-13);
 }

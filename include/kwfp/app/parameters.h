@@ -39,7 +39,8 @@ namespace kwfp
     /// The potential Phi_R.
     struct Potential
     {
-      std::string type;       ///< "quadratic", "inverse problem", "expression"
+      std::string type; ///< "quadratic", "inverse problem", "expression",
+                        ///< "Gaussian mixture"
       DenseVector minimizer;  ///< u_0 (quadratic)
       DenseMatrix covariance; ///< B (quadratic)
       std::string forward_model;  ///< "linear" or "expression"
@@ -50,6 +51,9 @@ namespace kwfp
       DenseMatrix                   noise_covariance; ///< Gamma, K x K
       DenseMatrix                   prior_covariance; ///< Gamma_0, d x d
       DenseVector                   prior_mean;       ///< m_prior, length d
+      std::vector<double>           mixture_weights;  ///< w_k (mixture)
+      DenseMatrix                   mixture_means;    ///< mu_k as rows
+      std::vector<DenseMatrix>      mixture_covariances; ///< Sigma_k
       std::string                   expression;       ///< Phi_R (expression)
       std::string                   gradient; ///< grad Phi_R, d expressions
       std::map<std::string, double> constants;

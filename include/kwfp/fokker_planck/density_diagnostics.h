@@ -21,6 +21,8 @@ namespace kwfp
     double kl = 0;
     /// Kalman-Fisher information I_C, (4.6).
     double kalman_fisher = 0;
+    /// int |rho_h - rho_inf|: the distance from equilibrium.
+    double l1_stationary = 0;
     /// int |rho_h - rho_exact| and (int (rho_h - rho_exact)^2)^{1/2}.
     double l1_error = 0;
     double l2_error = 0;
@@ -97,6 +99,8 @@ namespace kwfp
     std::vector<double>                 JxW;
     std::vector<double>                 Phi;
     std::vector<dealii::Tensor<1, dim>> grad_Phi;
+    /// rho_inf = exp(-Phi_R - ln Z) at the quadrature points.
+    std::vector<double> stationary;
   };
 } // namespace kwfp
 

@@ -16,30 +16,31 @@ namespace kwfp
 {
   /**
    * @brief Positivity-preserving, mass-conserving flux correction of one
-   * time step of (4.1) (algebraic flux correction, Kuzmin's FEM-FCT with a
-   * high-order predictor; doc/numerics.md, "Stabilization").
+   * time step of (4.1) (algebraic flux correction: FEM-FCT with the Galerkin
+   * step as high-order predictor and an exponentially fitted low-order
+   * operator; doc/numerics.md, "Stabilization").
    *
-   * The high-order (Galerkin) step gives rho^H with
-   *   M rhodot = -A rho^H,   rhodot = a rho^H - b
-   * (BDF1: a = 1/dt, b = rho^n/dt; BDF2: a = 3/(2 dt), b = (2 rho^n -
-   * rho^{n-1}/2)/dt). Discrete upwinding d_ij = max(0, A_ij, A_ji) (i != j)
-   * turns A into L = A + D, D_ij = -d_ij, D_ii = sum_j d_ij, whose
-   * off-diagonal entries are <= 0 and whose columns sum to zero. With the
-   * lumped mass m_i = sum_j M_ij the same step reads exactly
+   * The Galerkin step gives rho^H with M rhodot = -A rho^H, rhodot = a rho^H
+   * - b (BDF1: a = 1/dt, b = rho^n/dt; BDF2: a = 3/(2 dt), b = (2 rho^n -
+   * rho^{n-1}/2)/dt). The low-order operator L is Scharfetter-Gummel on the
+   * edges of the matrix graph: with w_ij = max(0, -K(C)_ij) (K the diffusion
+   * part of A) and the Bernoulli function B(z) = z / (e^z - 1),
+   *   (L rho)_i = sum_j w_ij (B(Phi_j - Phi_i) rho_i - B(Phi_i - Phi_j) rho_j),
+   * the exact flux of (4.1) along an edge with C grad Phi_R constant. L has
+   * off-diagonal entries <= 0 and zero column sums, so M_L/dt + L is an
+   * M-matrix (M_L the lumped mass), and every edge flux vanishes at rho ~
+   * exp(-Phi_R): the low-order scheme is exact at equilibrium. Only
+   * differences of nodal Phi_R enter, never exp(+-Phi_R).
+   * With E = L - A (zero column sums) the Galerkin step reads exactly
    *   (M_L/dt + L) rho^H = M_L rho^n/dt + s + sum_j f_ij,
-   *   f_ij = M_ij (rhodot_i - rhodot_j) + d_ij (rho^H_i - rho^H_j) = -f_ji,
+   *   f_ij = M_ij (rhodot_i - rhodot_j) + E_ij rho^H_j - E_ji rho^H_i = -f_ji,
    *   s_i  = m_i ((rho^H_i - rho^n_i)/dt - rhodot_i)   (0 for BDF1).
-   * The corrected step solves the same system with limited right-hand side
-   *   (M_L/dt + L) rho = M_L rho^n/dt + s' + sum_j alpha_ij f_ij,
-   * alpha_ij = alpha_ji in [0, 1] chosen (Zalesak) so that every entry of
-   * the right-hand side is >= 0, and s' the source s with its negative parts
-   * limited the same way and its positive parts scaled so that sum s' = 0.
-   * M_L/dt + L is an M-matrix, so rho >= 0; the fluxes are antisymmetric and
-   * the columns of L sum to zero, so the mass 1^T M rho equals that of rho^n.
-   * Where no limiting is needed (alpha = 1, s' = s) rho = rho^H: the scheme
-   * keeps the accuracy of the Galerkin step wherever that step keeps the
-   * density non-negative. Only grad Phi_R enters (through A), never
-   * exp(+-Phi_R), so nothing overflows however large Phi_R is.
+   * The corrected step solves the same system with the limited right-hand
+   * side M_L rho^n/dt + s' + sum_j alpha_ij f_ij, alpha_ij = alpha_ji in
+   * [0, 1] as large as possible such that every entry is >= 0, and s' the
+   * source with its negative parts limited the same way and its positive
+   * parts scaled so that sum s' = 0. Hence rho >= 0 and the mass 1^T M rho
+   * equals that of rho^n; where nothing is limited, rho = rho^H.
    */
   template <int dim>
   class FluxCorrectedTransport
@@ -58,13 +59,15 @@ namespace kwfp
 
     /**
      * Prepare for the operator @p op (built with keep_transpose = true) on
-     * the unknowns @p owned (with ghosts @p relevant).
+     * the unknowns @p owned (with ghosts @p relevant); @p nodal_potential
+     * holds Phi_R at the nodes (owned entries).
      */
     void
-    reinit(const KalmanWassersteinOperator<dim> &op,
-           const dealii::IndexSet               &owned,
-           const dealii::IndexSet               &relevant,
-           const MPI_Comm                        communicator);
+    reinit(const KalmanWassersteinOperator<dim>        &op,
+           const dealii::TrilinosWrappers::MPI::Vector &nodal_potential,
+           const dealii::IndexSet                      &owned,
+           const dealii::IndexSet                      &relevant,
+           const MPI_Comm                               communicator);
 
     /**
      * Replace the high-order solution @p solution = rho^H of the step from
@@ -84,7 +87,29 @@ namespace kwfp
             const unsigned int                           max_iterations,
             dealii::TrilinosWrappers::MPI::Vector       &solution);
 
+    /**
+     * The low-order step alone (BDF1, alpha = 0): (M_L/dt + L) rho = M_L
+     * rho^n / dt, for steps whose Galerkin solve failed. Positive and
+     * conservative, first order. Returns the GMRES iterations.
+     */
+    unsigned int
+    low_order_step(const double                                 dt,
+                   const dealii::TrilinosWrappers::MPI::Vector &previous,
+                   const DenseMatrix                           &C,
+                   const double                           relative_tolerance,
+                   const unsigned int                     max_iterations,
+                   dealii::TrilinosWrappers::MPI::Vector &solution);
+
   private:
+    /// Fill M_L/dt + L(C) (K must hold K(C)), solve it for the right-hand
+    /// side in rhs, set GMRES round-off negatives to 0 and remove the
+    /// residual's mass defect. Returns the GMRES iterations.
+    unsigned int
+    solve_low_order(const double                           dt,
+                    const double                           relative_tolerance,
+                    const unsigned int                     max_iterations,
+                    dealii::TrilinosWrappers::MPI::Vector &solution);
+
     const KalmanWassersteinOperator<dim> *op = nullptr;
     MPI_Comm                              communicator;
     /// First storage index of each local row, and one past the last.
@@ -97,12 +122,14 @@ namespace kwfp
     std::vector<std::size_t> diagonal_entry;
     /// Lumped mass m_i per local row.
     std::vector<double> lumped_mass;
+    /// Per stored entry (i, j): B(Phi_j - Phi_i) and B(Phi_i - Phi_j).
+    std::vector<double> bernoulli_out, bernoulli_in;
 
     dealii::TrilinosWrappers::MPI::Vector  ghosted_solution, ghosted_rate;
     dealii::TrilinosWrappers::MPI::Vector  ghosted_ratio;
     dealii::TrilinosWrappers::MPI::Vector  rhs, ratio;
     dealii::TrilinosWrappers::SparseMatrix low_order;
-    std::vector<double>                    A, A_transposed, flux;
+    std::vector<double>                    A, A_transposed, K, flux;
   };
 } // namespace kwfp
 

@@ -39,7 +39,9 @@ namespace kwfp
      * @p quadrature. @p constraints are applied to every matrix. With
      * @p keep_transpose the values of every P_ab^T are kept too, in the
      * storage order of P_ab, so that A(C)^T is available row by row on every
-     * MPI rank without communication (flux correction needs both).
+     * MPI rank without communication, and those of the diffusion part
+     * K_ab[i][j] = (d_b phi_j, d_a phi_i) (+ (d_a phi_j, d_b phi_i), a != b)
+     * alone (flux correction needs them).
      */
     void
     reinit(const dealii::DoFHandler<dim>           &dof_handler,
@@ -47,7 +49,7 @@ namespace kwfp
            const Potential                         &potential,
            const dealii::Quadrature<dim>           &quadrature,
            const MPI_Comm                           communicator,
-           const bool keep_transpose = false);
+           const bool                               keep_transpose = false);
 
     /// The consistent mass matrix M[i][j] = (phi_j, phi_i).
     const dealii::TrilinosWrappers::SparseMatrix &
@@ -71,6 +73,12 @@ namespace kwfp
                     std::vector<double> &values_of_A,
                     std::vector<double> *transposed) const;
 
+    /// The values of the symmetric diffusion matrix K(C) = sum C_ab K_ab
+    /// in the same storage order (only if the transpose was kept).
+    void
+    diffusion_values(const DenseMatrix   &C,
+                     std::vector<double> &values_of_K) const;
+
     /// The values of M in the same storage order.
     const std::vector<double> &
     mass_values() const;
@@ -84,8 +92,9 @@ namespace kwfp
     dealii::TrilinosWrappers::SparseMatrix    mass;
     /// Values of M, then of P_ab for a <= b, in Epetra's local storage order.
     std::vector<std::vector<double>> values;
-    /// Values of P_ab^T for a <= b (empty unless kept).
+    /// Values of P_ab^T and of K_ab for a <= b (empty unless kept).
     std::vector<std::vector<double>> transposed_values;
+    std::vector<std::vector<double>> diffusion_piece_values;
   };
 } // namespace kwfp
 

@@ -45,6 +45,9 @@ namespace kwfp
     /// largest number of limited unknowns in one step.
     unsigned int       corrected_steps   = 0;
     unsigned long long max_limited_nodes = 0;
+    /// Steps whose Galerkin solve failed and that used the low-order
+    /// scheme alone (flux correction only).
+    unsigned int low_order_steps = 0;
     /// The smallest nodal density over all steps, relative to the largest.
     double min_relative_density = 0;
     /// All diagnostics rows, step 0 first.

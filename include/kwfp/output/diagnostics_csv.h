@@ -20,6 +20,7 @@ namespace kwfp
     DenseMatrix  covariance;
     double       kl            = 0;
     double       kalman_fisher = 0;
+    double       l1_stationary = 0;
     /// Errors against the closed form; only when has_exact.
     bool        has_exact  = false;
     double      l1_error   = 0;
@@ -41,7 +42,7 @@ namespace kwfp
   /**
    * @brief diagnostics.csv: header
    * `step,time,dt,mass,min_density,mean_1..mean_d,cov_11,cov_12,..,cov_dd`
-   * (upper triangle, row by row), `kl,kalman_fisher`, and with a closed form
+   * (upper triangle, row by row), `kl,kalman_fisher,l1_stationary`, and with a closed form
    * `l1_error,l2_error,mean_error,cov_error,kl_exact`, followed by the exact
    * moments `exact_mean_1..,exact_cov_1_1,..`. Written by one process
    * (the others hold no file), one row per step, flushed at once, numbers
