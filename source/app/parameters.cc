@@ -1,6 +1,7 @@
 #include <kwfp/app/parameters.h>
 #include <kwfp/base/errors.h>
 #include <kwfp/base/expression.h>
+#include <kwfp/forward_model/forward_model_factory.h>
 
 #include <deal.II/base/exceptions.h>
 
@@ -77,13 +78,26 @@ namespace kwfp
                       "Phi_R = 1/2 (u - u_0)^T B^{-1} (u - u_0).");
     prm.leave_subsection();
     prm.enter_subsection("Inverse problem");
-    prm.declare_entry("Forward model",
-                      "linear",
-                      Selection("linear|expression"),
-                      "The forward map G: 'linear' G(u) = A u, or "
-                      "'expression' (one muparser expression per "
-                      "observation). grad Phi_R uses the Jacobian of G: A, or "
-                      "central differences for expressions.");
+    {
+      std::string models;
+      for (const std::string &m : forward_model_registry::list())
+        models += " '" + m + "'.";
+      prm.declare_entry("Forward model",
+                        "linear",
+                        Anything(),
+                        "The forward map G: 'linear' G(u) = A u, "
+                        "'expression' (one muparser expression per "
+                        "observation), or a registered model:" +
+                          models +
+                          " grad Phi_R uses the Jacobian of G: A, the "
+                          "model's own, or central differences.");
+    }
+    prm.declare_entry("Observation points",
+                      "0.25, 0.75",
+                      Anything(),
+                      "Where a registered forward model observes (e.g. "
+                      "the points x_k in (0, 1) of elliptic-1d): numbers "
+                      "separated by ','.");
     prm.declare_entry("Forward matrix A",
                       "1, 0; 0, 1; 1, 1",
                       Anything(),
@@ -528,6 +542,32 @@ namespace kwfp
                                                     0,
                                                     d);
             K                        = potential.forward_matrix.m();
+          }
+        else if (potential.forward_model != "expression")
+          {
+            if (!forward_model_registry::has(potential.forward_model))
+              {
+                std::string known = "linear, expression";
+                for (const std::string &m : forward_model_registry::list())
+                  known += ", " + m.substr(0, m.find(':'));
+                throw InputError(path + "Forward model",
+                                 "unknown model '" + potential.forward_model +
+                                   "'; known: " + known);
+              }
+            potential.observation_points =
+              parse_vector(prm.get("Observation points"),
+                           path + "Observation points");
+            potential.forward_constants =
+              parse_constants(prm.get("Constants"), path + "Constants");
+            const auto model = forward_model_registry::create(
+              potential.forward_model,
+              {d, potential.observation_points, potential.forward_constants});
+            if (model->dimension() != d)
+              throw InputError("Dimension",
+                               "the forward model '" + potential.forward_model +
+                                 "' has " + std::to_string(model->dimension()) +
+                                 " unknowns, not " + std::to_string(d));
+            K = model->n_data();
           }
         else
           {

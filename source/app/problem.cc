@@ -1,5 +1,6 @@
 #include <kwfp/app/problem.h>
 #include <kwfp/forward_model/expression_forward_model.h>
+#include <kwfp/forward_model/forward_model_factory.h>
 #include <kwfp/forward_model/linear_forward_model.h>
 #include <kwfp/potential/expression_potential.h>
 #include <kwfp/potential/gaussian_mixture_potential.h>
@@ -64,6 +65,11 @@ namespace kwfp
     std::shared_ptr<const ForwardModel> model;
     if (p.forward_model == "linear")
       model = std::make_shared<LinearForwardModel>(p.forward_matrix);
+    else if (p.forward_model != "expression")
+      model = forward_model_registry::create(p.forward_model,
+                                             {parameters.dimension,
+                                              p.observation_points,
+                                              p.forward_constants});
     else
       model = std::make_shared<ExpressionForwardModel>(
         parameters.dimension,

@@ -132,3 +132,35 @@ end" 0)
     message(FATAL_ERROR "${example}: no ensemble_final.csv")
   endif()
 endforeach()
+
+# 5. A user forward model (source/forward_model/user/exponential_decay.cc),
+# registered in its own file, runs by name; data from u = (2, 0.5).
+run_kwfp(user_model "
+set Solver = particles
+subsection Potential
+  set Type = inverse problem
+  subsection Inverse problem
+    set Forward model = exponential-decay
+    set Observation points = 0.5, 1, 2, 4
+    set Data y = 1.5576, 1.2131, 0.7358, 0.2707
+    set Noise covariance Gamma = 1e-4, 0, 0, 0; 0, 1e-4, 0, 0; 0, 0, 1e-4, 0; 0, 0, 0, 1e-4
+    set Prior covariance Gamma_0 = 4, 0; 0, 4
+  end
+end
+subsection Initial density
+  set Type = Gaussian
+  set Mean m_0 = 1, 1
+  set Covariance C_0 = 0.25, 0; 0, 0.25
+end
+subsection Particles
+  set Method = eks
+  set Ensemble size = 200
+  set Time integrator = split-step
+  set Adaptive time step = true
+  set Time step = 0.1
+  set Number of steps = 20
+  set Output interval = 0
+end" 0)
+if(NOT out MATCHES "exponential decay u_1 exp\\(-u_2 t_k\\) at 4 times")
+  message(FATAL_ERROR "user_model: the registered model was not used:\n${out}")
+endif()

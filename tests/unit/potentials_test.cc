@@ -1,4 +1,5 @@
 #include <kwfp/base/errors.h>
+#include <kwfp/forward_model/elliptic_forward_model.h>
 #include <kwfp/forward_model/expression_forward_model.h>
 #include <kwfp/forward_model/linear_forward_model.h>
 #include <kwfp/potential/expression_potential.h>
@@ -242,4 +243,40 @@ TEST(Potentials, GaussianMixtureValueIsMinusLogDensity)
                   dealii::make_array_view(std::vector<double>{1, 2})),
               0.5 * ((0.4 - 1) * (0.4 - 1) / 0.5 + (-0.2 - 2) * (-0.2 - 2) / 2),
               1e-13);
+}
+
+
+TEST(ForwardModels, EllipticSolvesTheBoundaryValueProblem)
+{
+  // p(x) = u_2 x + exp(-u_1)(x - x^2)/2 solves -(exp(u_1) p')' = 1, p(0) =
+  // 0, p(1) = u_2 (5.3): check p(0+), p(1-), and the second difference,
+  // exact for a quadratic.
+  const std::vector<double>  u{-2.7, 104.5};
+  const double               h = 1e-3;
+  const EllipticForwardModel model(2, {h, 0.5 - h, 0.5, 0.5 + h, 1 - h});
+  std::vector<double>        G(5);
+  model.evaluate(dealii::make_array_view(u), dealii::make_array_view(G));
+  const double e = std::exp(2.7);
+  // p(h)/h = p'(0) + O(h) with p(0) = 0; (u_2 - p(1-h))/h = p'(1) + O(h)
+  // with p(1) = u_2; p'(0) = u_2 + e/2, p'(1) = u_2 - e/2 (flux balance:
+  // exp(u_1)(p'(0) - p'(1)) = 1); the O(h) terms are e h / 2.
+  EXPECT_NEAR(G[0] / h, u[1] + e / 2, e * h);
+  EXPECT_NEAR((u[1] - G[4]) / h, u[1] - e / 2, e * h);
+  // p'' = -exp(-u_1); round-off 4 eps |p| / h^2 = 1e-5.
+  EXPECT_NEAR((G[1] - 2 * G[2] + G[3]) / (h * h), -e, 1e-4);
+  // The paper's observation points.
+  const EllipticForwardModel paper(2, {0.25, 0.75});
+  std::vector<double>        y(2);
+  paper.evaluate(dealii::make_array_view(u), dealii::make_array_view(y));
+  EXPECT_NEAR(y[0], 0.25 * u[1] + e * 0.1875 / 2, 1e-12 * y[0]);
+  EXPECT_NEAR(y[1], 0.75 * u[1] + e * 0.1875 / 2, 1e-12 * y[1]);
+  // The exact Jacobian against central differences of G.
+  const DenseMatrix J = paper.jacobian(dealii::make_array_view(u));
+  const DenseMatrix Jd =
+    paper.ForwardModel::jacobian(dealii::make_array_view(u));
+  for (unsigned int k = 0; k < 2; ++k)
+    for (unsigned int a = 0; a < 2; ++a)
+      EXPECT_NEAR(J(k, a), Jd(k, a), 1e-7 * std::max(1., std::abs(J(k, a))));
+  EXPECT_THROW(EllipticForwardModel(3, {0.5}), InputError);
+  EXPECT_THROW(EllipticForwardModel(2, {0.5, 1.0}), InputError);
 }

@@ -43,7 +43,8 @@ namespace kwfp
                         ///< "Gaussian mixture"
       DenseVector minimizer;  ///< u_0 (quadratic)
       DenseMatrix covariance; ///< B (quadratic)
-      std::string forward_model;  ///< "linear" or "expression"
+      std::string forward_model; ///< "linear", "expression" or registered
+      std::vector<double> observation_points; ///< registered models
       DenseMatrix forward_matrix; ///< A, K x d (linear forward model)
       std::string forward_map;    ///< G_1; ..; G_K (expression)
       std::map<std::string, double> forward_constants;
