@@ -3,6 +3,7 @@
 #include <kwfp/base/errors.h>
 #include <kwfp/comparison/particle_comparison.h>
 #include <kwfp/fokker_planck/solver.h>
+#include <kwfp/mcmc/metropolis_run.h>
 #include <kwfp/particles/particle_solver.h>
 
 #include <deal.II/base/exceptions.h>
@@ -163,6 +164,8 @@ namespace kwfp
             }
         else
           particles->run();
+        if (parameters.metropolis.n_samples > 0)
+          run_metropolis(parameters, communicator, out);
         if (parameters.run_finite_element && parameters.output.plots)
           make_plots(parameters, communicator, out);
       }

@@ -394,6 +394,42 @@ namespace kwfp
                       "rebuild.");
     prm.leave_subsection();
 
+    prm.enter_subsection("Metropolis");
+    prm.declare_entry("Samples",
+                      "0",
+                      Integer(),
+                      "Random-walk Metropolis samples of exp(-Phi_R) kept "
+                      "after the burn-in (0: no chain). The result (mean, "
+                      "covariance, standard errors, effective sample sizes, "
+                      "acceptance rate) goes to metropolis.csv.");
+    prm.declare_entry("Burn-in",
+                      "10000",
+                      Integer(),
+                      "Steps discarded first; the proposal adapts during "
+                      "them and is fixed afterwards.");
+    prm.declare_entry("Proposal scale tau",
+                      "0",
+                      Double(),
+                      "Proposal N(0, tau Sigma); 0 tunes tau during the "
+                      "burn-in for an acceptance rate of 0.25.");
+    prm.declare_entry("Proposal covariance",
+                      "initial",
+                      Anything(),
+                      "Sigma: 'initial' (the covariance of the initial "
+                      "density: Gaussian or product) or a d x d SPD matrix.");
+    prm.declare_entry("Adapt covariance",
+                      "true",
+                      Bool(),
+                      "During the burn-in, replace Sigma by the covariance "
+                      "of the burn-in samples so far.");
+    prm.declare_entry("Start",
+                      "initial",
+                      Anything(),
+                      "The start point: 'initial' (the mean of the initial "
+                      "density) or d numbers.");
+    prm.declare_entry("Seed", "1", Integer(), "Seed of the chain (Philox).");
+    prm.leave_subsection();
+
     prm.enter_subsection("Output");
     prm.declare_entry("Directory",
                       "output",
@@ -840,6 +876,58 @@ namespace kwfp
                        "must be at least 1");
     linear_solver.max_iterations = max_iterations;
     linear_solver.preconditioner = prm.get("Preconditioner");
+    prm.leave_subsection();
+
+    prm.enter_subsection("Metropolis");
+    {
+      const std::string path    = "Metropolis/";
+      const long        samples = prm.get_integer("Samples");
+      if (samples < 0)
+        throw InputError(path + "Samples", "must be 0 or positive");
+      const long burn_in = prm.get_integer("Burn-in");
+      if (burn_in < 0)
+        throw InputError(path + "Burn-in", "must be 0 or positive");
+      metropolis.n_samples = samples;
+      metropolis.burn_in   = burn_in;
+      metropolis.tau       = prm.get_double("Proposal scale tau");
+      if (metropolis.tau < 0 || !std::isfinite(metropolis.tau))
+        throw InputError(path + "Proposal scale tau",
+                         "must be 0 (tune) or positive");
+      metropolis.adapt_covariance = prm.get_bool("Adapt covariance");
+      const long seed             = prm.get_integer("Seed");
+      if (seed < 0)
+        throw InputError(path + "Seed", "must be 0 or positive");
+      metropolis.seed                 = seed;
+      const unsigned int d            = dimension;
+      const auto         from_initial = [&](const std::string &name) {
+        if (initial_density.type == "Gaussian" ||
+            initial_density.type == "product")
+          return;
+        throw InputError(path + name,
+                         "'initial' needs a Gaussian or product initial "
+                                 "density; give the value explicitly");
+      };
+      const std::string proposal       = prm.get("Proposal covariance");
+      metropolis.proposal_from_initial = proposal == "initial";
+      if (metropolis.proposal_from_initial)
+        {
+          if (samples > 0)
+            from_initial("Proposal covariance");
+        }
+      else
+        metropolis.proposal_covariance =
+          parse_spd(proposal, path + "Proposal covariance", d);
+      const std::string start       = prm.get("Start");
+      metropolis.start_from_initial = start == "initial";
+      if (metropolis.start_from_initial)
+        {
+          if (samples > 0)
+            from_initial("Start");
+        }
+      else
+        metropolis.start =
+          to_dense_vector(parse_vector(start, path + "Start", d));
+    }
     prm.leave_subsection();
 
     prm.enter_subsection("Output");

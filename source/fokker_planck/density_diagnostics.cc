@@ -184,6 +184,38 @@ namespace kwfp
 
 
   template <int dim>
+  void
+  DensityDiagnostics<dim>::stationary_moments(double      &mass,
+                                              DenseVector &mean,
+                                              DenseMatrix &covariance) const
+  {
+    std::vector<double> local(dim + 1, 0.), global(dim + 1);
+    for (std::size_t k = 0; k < points.size(); ++k)
+      {
+        local[0] += stationary[k] * JxW[k];
+        for (unsigned int a = 0; a < dim; ++a)
+          local[a + 1] += stationary[k] * points[k][a] * JxW[k];
+      }
+    Utilities::MPI::sum(local, communicator, global);
+    mass = global[0];
+    mean.reinit(dim);
+    for (unsigned int a = 0; a < dim; ++a)
+      mean[a] = global[a + 1] / mass;
+    std::vector<double> second(dim * dim, 0.), all(dim * dim);
+    for (std::size_t k = 0; k < points.size(); ++k)
+      for (unsigned int a = 0; a < dim; ++a)
+        for (unsigned int b = 0; b < dim; ++b)
+          second[a * dim + b] += stationary[k] * (points[k][a] - mean[a]) *
+                                 (points[k][b] - mean[b]) * JxW[k];
+    Utilities::MPI::sum(second, communicator, all);
+    covariance.reinit(dim, dim);
+    for (unsigned int a = 0; a < dim; ++a)
+      for (unsigned int b = 0; b < dim; ++b)
+        covariance(a, b) = all[a * dim + b] / mass;
+  }
+
+
+  template <int dim>
   std::vector<double>
   DensityDiagnostics<dim>::values(
     const TrilinosWrappers::MPI::Vector &density) const

@@ -339,30 +339,7 @@ namespace kwfp
     const unsigned int             max_iterations,
     TrilinosWrappers::MPI::Vector &solution)
   {
-    const int n_rows = static_cast<int>(lumped_mass.size());
-    // The low-order matrix M_L/dt + L.
-    {
-      Epetra_CrsMatrix &e =
-        const_cast<Epetra_CrsMatrix &>(low_order.trilinos_matrix());
-      for (int row = 0; row < n_rows; ++row)
-        {
-          int     n;
-          double *values;
-          e.ExtractMyRowView(row, n, values);
-          double            diagonal = lumped_mass[row] / dt;
-          const std::size_t first    = row_start[row];
-          for (int k = 0; k < n; ++k)
-            {
-              const std::size_t s = first + k;
-              if (s == diagonal_entry[row])
-                continue;
-              const double w = std::max(0., -K[s]);
-              values[k]      = -w * bernoulli_in[s];
-              diagonal += w * bernoulli_out[s];
-            }
-          values[diagonal_entry[row] - first] = diagonal;
-        }
-    }
+    fill_low_order_matrix(1 / dt);
 
     // rho^H is an excellent initial guess (the two systems differ only
     // where fluxes were limited), and ILU(0) of an M-matrix exists and is
@@ -446,6 +423,44 @@ namespace kwfp
       r[row] = lumped_mass[row] * std::max(0., rho_old[row]) / dt;
     solution = previous;
     return solve_low_order(dt, relative_tolerance, max_iterations, solution);
+  }
+
+
+  template <int dim>
+  void
+  FluxCorrectedTransport<dim>::fill_low_order_matrix(const double mass_factor)
+  {
+    Epetra_CrsMatrix &e =
+      const_cast<Epetra_CrsMatrix &>(low_order.trilinos_matrix());
+    for (int row = 0; row < e.NumMyRows(); ++row)
+      {
+        int     n;
+        double *values;
+        e.ExtractMyRowView(row, n, values);
+        double            diagonal = mass_factor * lumped_mass[row];
+        const std::size_t first    = row_start[row];
+        for (int k = 0; k < n; ++k)
+          {
+            const std::size_t s = first + k;
+            if (s == diagonal_entry[row])
+              continue;
+            const double w = std::max(0., -K[s]);
+            values[k]      = -w * bernoulli_in[s];
+            diagonal += w * bernoulli_out[s];
+          }
+        values[diagonal_entry[row] - first] = diagonal;
+      }
+  }
+
+
+  template <int dim>
+  const TrilinosWrappers::SparseMatrix &
+  FluxCorrectedTransport<dim>::low_order_matrix(const double       mass_factor,
+                                                const DenseMatrix &C)
+  {
+    op->diffusion_values(C, K);
+    fill_low_order_matrix(mass_factor);
+    return low_order;
   }
 
 

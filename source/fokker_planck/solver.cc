@@ -1,5 +1,6 @@
 #include <kwfp/base/errors.h>
 #include <kwfp/fokker_planck/solver.h>
+#include <kwfp/output/atomic_file.h>
 #include <kwfp/output/output_directory.h>
 #include <kwfp/potential/expression_potential.h>
 
@@ -400,7 +401,8 @@ namespace kwfp
               parameters.linear_solver.max_iterations;
     SolverControl                              control(budget, tolerance);
     SolverGMRES<TrilinosWrappers::MPI::Vector> gmres(
-      control, SolverGMRES<TrilinosWrappers::MPI::Vector>::AdditionalData(100));
+      control,
+      SolverGMRES<TrilinosWrappers::MPI::Vector>::AdditionalData(100, true));
     unsigned int used = 0;
     try
       {
@@ -420,7 +422,8 @@ namespace kwfp
                                tolerance);
             SolverGMRES<TrilinosWrappers::MPI::Vector> retry(
               full,
-              SolverGMRES<TrilinosWrappers::MPI::Vector>::AdditionalData(100));
+              SolverGMRES<TrilinosWrappers::MPI::Vector>::AdditionalData(100,
+                                                                         true));
             try
               {
                 retry.solve(system_matrix, x, rhs, *preconditioner);
@@ -434,6 +437,20 @@ namespace kwfp
         else
           throw_no_convergence(e.last_step, e.last_residual, tolerance);
       }
+    remove_mass_defect(rhs, x);
+    iterations_last_solve = used;
+    if (rebuild)
+      iterations_after_rebuild = used;
+    return used;
+  }
+
+
+  template <int dim>
+  void
+  FokkerPlanckSolver<dim>::remove_mass_defect(
+    const TrilinosWrappers::MPI::Vector &rhs,
+    TrilinosWrappers::MPI::Vector       &x)
+  {
     // GMRES leaves a residual r = b - S x of relative size 'Relative
     // tolerance'; its sum 1^T r is a mass defect that would accumulate over
     // the steps. Scaling x by 1 + 1^T r / 1^T S x (a relative change of the
@@ -453,10 +470,30 @@ namespace kwfp
       if (global[1] != 0 && std::isfinite(global[1]))
         x *= 1 + (global[0] - global[1]) / global[1];
     }
-    iterations_last_solve = used;
-    if (rebuild)
-      iterations_after_rebuild = used;
-    return used;
+  }
+
+
+  template <int dim>
+  unsigned int
+  FokkerPlanckSolver<dim>::solve_with_low_order_preconditioner(
+    const double                         mass_factor,
+    const DenseMatrix                   &C,
+    const TrilinosWrappers::MPI::Vector &rhs,
+    TrilinosWrappers::MPI::Vector       &x)
+  {
+    TimerOutput::Scope scope(timer, "linear solve");
+    // system_matrix holds mass_factor M + A(C) (solve_step set it).
+    TrilinosWrappers::PreconditionILU ilu;
+    ilu.initialize(flux_correction.low_order_matrix(mass_factor, C));
+    SolverControl control(parameters.linear_solver.max_iterations,
+                          parameters.linear_solver.relative_tolerance *
+                            rhs.l2_norm());
+    SolverGMRES<TrilinosWrappers::MPI::Vector> gmres(
+      control,
+      SolverGMRES<TrilinosWrappers::MPI::Vector>::AdditionalData(100, true));
+    gmres.solve(system_matrix, x, rhs, ilu);
+    remove_mass_defect(rhs, x);
+    return control.last_step();
   }
 
 
@@ -711,6 +748,40 @@ namespace kwfp
     check(moments, 0, 0);
     DenseMatrix C_now = diffusion_matrix(moments), C_old = C_now;
 
+    {
+      // The posterior moments by quadrature of rho_inf (posterior.csv).
+      double      mass;
+      DenseVector mean;
+      DenseMatrix covariance;
+      density_diagnostics.stationary_moments(mass, mean, covariance);
+      summary.posterior_mean       = mean;
+      summary.posterior_covariance = covariance;
+      if (is_writer)
+        write_atomically(parameters.output.directory + "/posterior.csv",
+                         [&](std::ostream &out) {
+                           out << "mass" << moment_columns(dim) << '\n';
+                           char       buffer[32];
+                           const auto number = [&](const double x,
+                                                   const bool   first) {
+                             std::snprintf(buffer,
+                                           sizeof(buffer),
+                                           first ? "%.17g" : ",%.17g",
+                                           x);
+                             out << buffer;
+                           };
+                           number(mass, true);
+                           for (unsigned int a = 0; a < dim; ++a)
+                             number(mean[a], false);
+                           for (unsigned int a = 0; a < dim; ++a)
+                             for (unsigned int b = a; b < dim; ++b)
+                               number(covariance(a, b), false);
+                           out << '\n';
+                         });
+      console << "      posterior by quadrature of exp(-Phi_R)/Z: mean "
+              << format_point(std::vector<double>(mean.begin(), mean.end()))
+              << ", covariance " << format_matrix(covariance) << std::endl;
+    }
+
     DiagnosticsRow row = diagnostics(0, 0, 0, moments);
     csv->write(row);
     summary.history.push_back(row);
@@ -767,30 +838,79 @@ namespace kwfp
           {
             try
               {
-                summary.linear_iterations +=
-                  solve_step(alpha / dt, C, rhs, next);
+                if (summary.low_order_preconditioned_steps > 0)
+                  {
+                    // AMG failed before: go to the low-order
+                    // preconditioner directly.
+                    kw_operator.step_matrix(alpha / dt, C, system_matrix);
+                    system_mass_factor = -1; // solve_step must refill
+                    try
+                      {
+                        summary.linear_iterations +=
+                          solve_with_low_order_preconditioner(alpha / dt,
+                                                              C,
+                                                              rhs,
+                                                              next);
+                        ++summary.low_order_preconditioned_steps;
+                      }
+                    catch (const SolverControl::NoConvergence &e)
+                      {
+                        throw RunFailure(
+                          "GMRES with the low-order preconditioner did not "
+                          "converge in " +
+                          std::to_string(e.last_step) + " iterations");
+                      }
+                  }
+                else
+                  summary.linear_iterations +=
+                    solve_step(alpha / dt, C, rhs, next);
               }
             catch (const RunFailure &failure)
               {
                 if (!parameters.mesh.flux_corrected)
                   throw;
-                // The Galerkin predictor is too non-normal for GMRES here
-                // (strong drift): take the positive low-order step alone.
-                TimerOutput::Scope scope(timer, "flux correction");
-                summary.linear_iterations += flux_correction.low_order_step(
-                  dt,
-                  density,
-                  C,
-                  parameters.linear_solver.relative_tolerance,
-                  parameters.linear_solver.max_iterations,
-                  next);
-                low_order_only = true;
-                ++summary.low_order_steps;
-                if (summary.low_order_steps == 1)
-                  console << "kwfp: step " << step << ": " << failure.what()
-                          << "; this and such later steps use the "
-                             "low-order (first-order, positive) scheme"
-                          << std::endl;
+                // The Galerkin matrix is too non-normal for GMRES with AMG
+                // (strong drift): precondition it with ILU(0) of the
+                // low-order M-matrix instead, and if even that fails take
+                // the positive low-order step alone.
+                bool solved = false;
+                try
+                  {
+                    next = density;
+                    summary.linear_iterations +=
+                      solve_with_low_order_preconditioner(alpha / dt,
+                                                          C,
+                                                          rhs,
+                                                          next);
+                    ++summary.low_order_preconditioned_steps;
+                    if (summary.low_order_preconditioned_steps == 1)
+                      console << "kwfp: step " << step << ": " << failure.what()
+                              << "; this and such later steps precondition "
+                                 "GMRES with ILU(0) of the low-order "
+                                 "M-matrix"
+                              << std::endl;
+                    solved = true;
+                  }
+                catch (const SolverControl::NoConvergence &)
+                  {}
+                if (!solved)
+                  {
+                    TimerOutput::Scope scope(timer, "flux correction");
+                    summary.linear_iterations += flux_correction.low_order_step(
+                      dt,
+                      density,
+                      C,
+                      parameters.linear_solver.relative_tolerance,
+                      parameters.linear_solver.max_iterations,
+                      next);
+                    low_order_only = true;
+                    ++summary.low_order_steps;
+                    if (summary.low_order_steps == 1)
+                      console << "kwfp: step " << step << ": " << failure.what()
+                              << "; this and such later steps use the "
+                                 "low-order (first-order, positive) scheme"
+                              << std::endl;
+                  }
               }
             if (!(ts.implicit_covariance && kalman_wasserstein))
               break;
@@ -883,8 +1003,10 @@ namespace kwfp
       console << "kwfp: flux correction changed " << summary.corrected_steps
               << " of " << n_steps << " steps (at most "
               << summary.max_limited_nodes << " unknowns limited in one step); "
-              << summary.low_order_steps
-              << " steps used the low-order scheme alone" << std::endl;
+              << summary.low_order_preconditioned_steps
+              << " steps needed the low-order preconditioner, "
+              << summary.low_order_steps << " the low-order scheme alone"
+              << std::endl;
     console << "kwfp: smallest nodal density / largest: "
             << summary.min_relative_density << std::endl;
     summary.kl_decay = kl_decay_analysis(summary.history);

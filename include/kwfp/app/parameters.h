@@ -3,6 +3,7 @@
 
 #include <kwfp/base/dense_algebra.h>
 #include <kwfp/fokker_planck/diffusion_matrix.h>
+#include <kwfp/mcmc/random_walk_metropolis.h>
 #include <kwfp/particles/particle_method.h>
 
 #include <deal.II/base/parameter_handler.h>
@@ -133,6 +134,14 @@ namespace kwfp
       double      decay_fit_begin = 1;
       double      decay_fit_end   = 2;
     } comparison;
+
+    /// The random-walk Metropolis chain (app: 'initial' resolved from the
+    /// initial density).
+    struct Metropolis : MetropolisSettings
+    {
+      bool proposal_from_initial = true;
+      bool start_from_initial    = true;
+    } metropolis;
 
     /// Output.
     struct Output

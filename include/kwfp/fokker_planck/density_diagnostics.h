@@ -85,6 +85,17 @@ namespace kwfp
     std::vector<double>
     stationary_values() const;
 
+    /**
+     * Mean and covariance of rho_inf = exp(-Phi_R)/Z on the box by the same
+     * quadrature (two passes: the mean, then the centred second moments);
+     * the reference posterior moments in d <= 3. @p mass is the integral
+     * of rho_inf with Z computed by this quadrature, i.e. 1 to round-off.
+     */
+    void
+    stationary_moments(double      &mass,
+                       DenseVector &mean,
+                       DenseMatrix &covariance) const;
+
     /// @p density (with ghost entries) at the quadrature points.
     std::vector<double>
     values(const dealii::TrilinosWrappers::MPI::Vector &density) const;

@@ -100,7 +100,16 @@ namespace kwfp
                    const unsigned int                     max_iterations,
                    dealii::TrilinosWrappers::MPI::Vector &solution);
 
+    /// mass_factor M_L + L(C), e.g. as preconditioner of the Galerkin
+    /// system mass_factor M + A(C).
+    const dealii::TrilinosWrappers::SparseMatrix &
+    low_order_matrix(const double mass_factor, const DenseMatrix &C);
+
   private:
+    /// Fill mass_factor M_L + L(K), K holding K(C).
+    void
+    fill_low_order_matrix(const double mass_factor);
+
     /// Fill M_L/dt + L(C) (K must hold K(C)), solve it for the right-hand
     /// side in rhs, set GMRES round-off negatives to 0 and remove the
     /// residual's mass defect. Returns the GMRES iterations.

@@ -45,6 +45,8 @@ namespace kwfp
     /// largest number of limited unknowns in one step.
     unsigned int       corrected_steps   = 0;
     unsigned long long max_limited_nodes = 0;
+    /// Steps whose Galerkin solve needed the low-order preconditioner.
+    unsigned int low_order_preconditioned_steps = 0;
     /// Steps whose Galerkin solve failed and that used the low-order
     /// scheme alone (flux correction only).
     unsigned int low_order_steps = 0;
@@ -52,6 +54,9 @@ namespace kwfp
     double min_relative_density = 0;
     /// All diagnostics rows, step 0 first.
     std::vector<DiagnosticsRow> history;
+    /// Mean and covariance of rho_inf by quadrature (posterior.csv).
+    DenseVector posterior_mean;
+    DenseMatrix posterior_covariance;
     /// The KL-decay analysis (kl_decay.csv).
     KlDecaySummary kl_decay;
   };
@@ -117,6 +122,18 @@ namespace kwfp
                dealii::TrilinosWrappers::MPI::Vector       &x);
     void
     build_preconditioner();
+    /// Scale @p x so that 1^T S x = 1^T rhs (S the system matrix).
+    void
+    remove_mass_defect(const dealii::TrilinosWrappers::MPI::Vector &rhs,
+                       dealii::TrilinosWrappers::MPI::Vector       &x);
+    /// GMRES on the system matrix with ILU(0) of the low-order M-matrix
+    /// (flux correction) as preconditioner; throws NoConvergence.
+    unsigned int
+    solve_with_low_order_preconditioner(
+      const double                                 mass_factor,
+      const DenseMatrix                           &C,
+      const dealii::TrilinosWrappers::MPI::Vector &rhs,
+      dealii::TrilinosWrappers::MPI::Vector       &x);
     [[noreturn]] void
     throw_no_convergence(const unsigned int steps,
                          const double       residual,

@@ -13,7 +13,8 @@ namespace kwfp
   enum class RandomPurpose : std::uint64_t
   {
     initial_ensemble = 1,
-    dynamics_noise   = 2
+    dynamics_noise   = 2,
+    metropolis       = 3
   };
 
   /**

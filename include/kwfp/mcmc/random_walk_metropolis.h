@@ -1,0 +1,68 @@
+#ifndef kwfp_mcmc_random_walk_metropolis_h
+#define kwfp_mcmc_random_walk_metropolis_h
+
+#include <kwfp/base/dense_algebra.h>
+#include <kwfp/potential/potential.h>
+
+#include <cstdint>
+#include <vector>
+
+namespace kwfp
+{
+  /// Settings of random_walk_metropolis() (subsection 'Metropolis').
+  struct MetropolisSettings
+  {
+    /// Samples kept after the burn-in (0: no chain).
+    std::uint64_t n_samples = 0;
+    /// Steps discarded first; during them the proposal adapts.
+    std::uint64_t burn_in = 10000;
+    /// Proposal N(0, tau Sigma); tau = 0: tuned during the burn-in for an
+    /// acceptance rate of 0.25.
+    double tau = 0;
+    /// Over the middle half of the burn-in, replace Sigma by the covariance
+    /// of the samples of that half so far (every 1000 steps, after the
+    /// first 2000); tau is tuned again over the last quarter.
+    bool          adapt_covariance = true;
+    std::uint64_t seed             = 1;
+    DenseVector   start;
+    DenseMatrix   proposal_covariance;
+  };
+
+  /// What the chain gives.
+  struct MetropolisResult
+  {
+    DenseVector mean;
+    DenseMatrix covariance;
+    /// Effective sample size per coordinate (Geyer's initial monotone
+    /// sequence estimator) and the standard error sd / sqrt(ESS) of the
+    /// mean.
+    DenseVector   effective_sample_size;
+    DenseVector   standard_error;
+    double        acceptance_rate = 0; ///< after the burn-in
+    double        tau             = 0; ///< the scale used after the burn-in
+    std::uint64_t n_samples       = 0;
+  };
+
+  /**
+   * @brief Random-walk Metropolis for exp(-Phi_R) (the gold standard of
+   * Section 5.2 of Garbuno-Inigo et al. 2020): propose u' = u + xi, xi ~
+   * N(0, tau Sigma), accept with probability min(1, exp(Phi_R(u) -
+   * Phi_R(u'))); a proposal where Phi_R is not finite is rejected. The
+   * adaptation stops at the end of the burn-in, so the kept samples are a
+   * Markov chain with exp(-Phi_R) as invariant density. Random numbers come
+   * from Philox keyed by the seed: the same on every MPI rank.
+   */
+  MetropolisResult
+  random_walk_metropolis(const Potential          &potential,
+                         const MetropolisSettings &settings);
+
+  /**
+   * Effective sample size N / tau_int of a scalar chain, tau_int = 1 + 2
+   * sum of autocorrelations summed in pairs while the pair sums stay
+   * positive and are made monotone (Geyer 1992).
+   */
+  double
+  effective_sample_size(const std::vector<double> &chain);
+} // namespace kwfp
+
+#endif

@@ -1,0 +1,87 @@
+#include <kwfp/app/problem.h>
+#include <kwfp/mcmc/metropolis_run.h>
+#include <kwfp/output/atomic_file.h>
+#include <kwfp/output/diagnostics_csv.h>
+
+#include <deal.II/base/mpi.h>
+
+#include <cmath>
+#include <cstdio>
+
+namespace kwfp
+{
+  MetropolisResult
+  run_metropolis(const Parameters &parameters,
+                 const MPI_Comm    communicator,
+                 std::ostream     &console)
+  {
+    MetropolisSettings settings = parameters.metropolis;
+    const unsigned int d        = parameters.dimension;
+    const auto        &initial  = parameters.initial_density;
+    DenseVector        mean(d);
+    DenseMatrix        covariance(d, d);
+    if (initial.type == "Gaussian")
+      {
+        mean       = initial.mean;
+        covariance = initial.covariance;
+      }
+    else if (initial.type == "product")
+      for (unsigned int a = 0; a < d; ++a)
+        {
+          const auto &c = initial.coordinates[a];
+          mean[a]       = c.uniform ? (c.a + c.b) / 2 : c.a;
+          covariance(a, a) =
+            c.uniform ? (c.b - c.a) * (c.b - c.a) / 12 : c.b * c.b;
+        }
+    if (parameters.metropolis.start_from_initial)
+      settings.start = mean;
+    if (parameters.metropolis.proposal_from_initial)
+      settings.proposal_covariance = covariance;
+
+    const auto             potential = create_potential(parameters);
+    const MetropolisResult r = random_walk_metropolis(*potential, settings);
+
+    const bool writer =
+      dealii::Utilities::MPI::this_mpi_process(communicator) == 0;
+    if (writer)
+      {
+        console << "kwfp: Metropolis: " << r.n_samples << " samples after "
+                << settings.burn_in << " burn-in, acceptance "
+                << r.acceptance_rate << ", tau " << r.tau << "\n      mean";
+        for (unsigned int a = 0; a < d; ++a)
+          console << " " << r.mean[a] << " (+- " << r.standard_error[a]
+                  << ", ESS " << r.effective_sample_size[a] << ")";
+        console << std::endl;
+        write_atomically(parameters.output.directory + "/metropolis.csv",
+                         [&](std::ostream &out) {
+                           std::string header =
+                             "samples,burn_in,tau,acceptance_rate" +
+                             moment_columns(d);
+                           for (unsigned int a = 0; a < d; ++a)
+                             header += ",se_mean_" + std::to_string(a + 1);
+                           for (unsigned int a = 0; a < d; ++a)
+                             header += ",ess_" + std::to_string(a + 1);
+                           out << header << '\n'
+                               << r.n_samples << ',' << settings.burn_in;
+                           char       buffer[32];
+                           const auto number = [&](const double x) {
+                             std::snprintf(buffer, sizeof(buffer), ",%.17g", x);
+                             out << buffer;
+                           };
+                           number(r.tau);
+                           number(r.acceptance_rate);
+                           for (unsigned int a = 0; a < d; ++a)
+                             number(r.mean[a]);
+                           for (unsigned int a = 0; a < d; ++a)
+                             for (unsigned int b = a; b < d; ++b)
+                               number(r.covariance(a, b));
+                           for (unsigned int a = 0; a < d; ++a)
+                             number(r.standard_error[a]);
+                           for (unsigned int a = 0; a < d; ++a)
+                             number(r.effective_sample_size[a]);
+                           out << '\n';
+                         });
+      }
+    return r;
+  }
+} // namespace kwfp

@@ -1,0 +1,175 @@
+#include <kwfp/base/errors.h>
+#include <kwfp/mcmc/random_walk_metropolis.h>
+#include <kwfp/particles/random_stream.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <sstream>
+
+namespace kwfp
+{
+  double
+  effective_sample_size(const std::vector<double> &chain)
+  {
+    const std::size_t n = chain.size();
+    if (n < 4)
+      return static_cast<double>(n);
+    double mean = 0;
+    for (const double x : chain)
+      mean += x;
+    mean /= n;
+    const auto autocovariance = [&](const std::size_t lag) {
+      double s = 0;
+      for (std::size_t i = 0; i + lag < n; ++i)
+        s += (chain[i] - mean) * (chain[i + lag] - mean);
+      return s / n;
+    };
+    const double c0 = autocovariance(0);
+    if (!(c0 > 0))
+      return static_cast<double>(n);
+    // Gamma_k = c(2k) + c(2k+1), positive and non-increasing.
+    double sum  = 0; // sum of Gamma_k
+    double last = std::numeric_limits<double>::max();
+    for (std::size_t k = 0; 2 * k + 1 < n; ++k)
+      {
+        double gamma = autocovariance(2 * k) + autocovariance(2 * k + 1);
+        if (!(gamma > 0))
+          break;
+        gamma = std::min(gamma, last);
+        last  = gamma;
+        sum += gamma;
+      }
+    // tau_int = -1 + 2 sum_k Gamma_k / c0
+    const double tau_int = std::max(1e-12, -1 + 2 * sum / c0);
+    return n / tau_int;
+  }
+
+
+  MetropolisResult
+  random_walk_metropolis(const Potential          &potential,
+                         const MetropolisSettings &s)
+  {
+    const unsigned int d = potential.dimension();
+    DenseVector        u(s.start);
+    double             phi = potential.value(dealii::make_array_view(u));
+    if (!std::isfinite(phi))
+      throw InputError("Metropolis/Start",
+                       "Phi_R is not finite at the start point");
+    DenseMatrix Sigma   = s.proposal_covariance;
+    DenseMatrix L       = cholesky_factor(Sigma);
+    double      log_tau = std::log(s.tau > 0 ? s.tau : 2.38 * 2.38 / d);
+    const bool  tune    = !(s.tau > 0);
+    DenseVector xi(d), z(d), proposal(d);
+    std::vector<std::vector<double>> kept(d);
+    for (auto &k : kept)
+      k.reserve(s.n_samples);
+    // running sums of the burn-in samples (second half) for the adaptation
+    DenseVector   burn_sum(d);
+    DenseMatrix   burn_outer(d, d);
+    std::uint64_t burn_count = 0, accepted = 0;
+
+    const std::uint64_t total = s.burn_in + s.n_samples;
+    for (std::uint64_t i = 0; i < total; ++i)
+      {
+        RandomStream random(s.seed, 0, RandomPurpose::metropolis, i);
+        for (unsigned int a = 0; a < d; ++a)
+          z[a] = random.normal();
+        L.vmult(xi, z);
+        const double scale = std::exp(0.5 * log_tau);
+        for (unsigned int a = 0; a < d; ++a)
+          proposal[a] = u[a] + scale * xi[a];
+        const double phi_new =
+          potential.value(dealii::make_array_view(proposal));
+        const double log_ratio = std::isfinite(phi_new) ?
+                                   phi - phi_new :
+                                   -std::numeric_limits<double>::infinity();
+        const bool   accept    = std::log(random.uniform()) < log_ratio;
+        if (accept)
+          {
+            u   = proposal;
+            phi = phi_new;
+          }
+        if (i < s.burn_in)
+          {
+            if (tune)
+              {
+                // Robbins-Monro on log tau towards acceptance 0.25
+                const double alpha = std::exp(std::min(0., log_ratio));
+                log_tau += (alpha - 0.25) / std::pow(i + 1., 0.6);
+              }
+            // Covariance adaptation over the middle half of the burn-in,
+            // leaving the last quarter to tune tau for the final Sigma.
+            if (s.adapt_covariance && i >= s.burn_in / 4 &&
+                i < 3 * s.burn_in / 4)
+              {
+                ++burn_count;
+                for (unsigned int a = 0; a < d; ++a)
+                  {
+                    burn_sum[a] += u[a];
+                    for (unsigned int b = 0; b < d; ++b)
+                      burn_outer(a, b) += u[a] * u[b];
+                  }
+                if (burn_count >= 2000 && burn_count % 1000 == 0)
+                  {
+                    DenseMatrix C(d, d);
+                    for (unsigned int a = 0; a < d; ++a)
+                      for (unsigned int b = 0; b < d; ++b)
+                        C(a, b) = burn_outer(a, b) / burn_count -
+                                  burn_sum[a] * burn_sum[b] /
+                                    (double(burn_count) * burn_count);
+                    try
+                      {
+                        const DenseMatrix L_new = cholesky_factor(C);
+                        // tau was tuned for the old Sigma: start again
+                        // from the optimal scale for a Gaussian target.
+                        L = L_new;
+                        if (tune)
+                          log_tau = std::log(2.38 * 2.38 / d);
+                      }
+                    catch (const std::domain_error &)
+                      {
+                        // degenerate so far: keep the old proposal
+                      }
+                  }
+              }
+            continue;
+          }
+        accepted += accept;
+        for (unsigned int a = 0; a < d; ++a)
+          kept[a].push_back(u[a]);
+      }
+
+    MetropolisResult r;
+    r.n_samples       = s.n_samples;
+    r.tau             = std::exp(log_tau);
+    r.acceptance_rate = s.n_samples ? double(accepted) / s.n_samples : 0;
+    r.mean.reinit(d);
+    r.covariance.reinit(d, d);
+    r.effective_sample_size.reinit(d);
+    r.standard_error.reinit(d);
+    if (s.n_samples == 0)
+      return r;
+    for (unsigned int a = 0; a < d; ++a)
+      {
+        for (const double x : kept[a])
+          r.mean[a] += x;
+        r.mean[a] /= s.n_samples;
+      }
+    for (std::uint64_t i = 0; i < s.n_samples; ++i)
+      for (unsigned int a = 0; a < d; ++a)
+        for (unsigned int b = a; b < d; ++b)
+          r.covariance(a, b) +=
+            (kept[a][i] - r.mean[a]) * (kept[b][i] - r.mean[b]);
+    for (unsigned int a = 0; a < d; ++a)
+      for (unsigned int b = a; b < d; ++b)
+        r.covariance(b, a) = r.covariance(a, b) /= (s.n_samples - 1.);
+    for (unsigned int a = 0; a < d; ++a)
+      {
+        r.effective_sample_size[a] = effective_sample_size(kept[a]);
+        r.standard_error[a] =
+          std::sqrt(r.covariance(a, a) / r.effective_sample_size[a]);
+      }
+    return r;
+  }
+} // namespace kwfp

@@ -1,0 +1,67 @@
+// Random-walk Metropolis (the gold standard of Section 5.2) against closed
+// forms, with tolerances from its own Monte Carlo error.
+
+#include <kwfp/mcmc/random_walk_metropolis.h>
+#include <kwfp/particles/random_stream.h>
+#include <kwfp/potential/quadratic_potential.h>
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdio>
+
+using namespace kwfp;
+
+// An AR(1) chain x_{i+1} = phi x_i + sqrt(1 - phi^2) e_i has integrated
+// autocorrelation time (1 + phi)/(1 - phi) = 19 for phi = 0.9: ESS = n/19.
+// The estimator's relative error is about sqrt(2 (2M + 1)/n) with a window
+// M of a few tau_int (here ~0.06 for M ~ 100); 15 % is 2.5 of those.
+TEST(Metropolis, EffectiveSampleSizeOfAr1)
+{
+  const std::size_t   n   = 100000;
+  const double        phi = 0.9;
+  std::vector<double> x(n);
+  RandomStream        random(7, 0, RandomPurpose::metropolis, 0);
+  x[0] = random.normal();
+  for (std::size_t i = 1; i < n; ++i)
+    x[i] = phi * x[i - 1] + std::sqrt(1 - phi * phi) * random.normal();
+  const double ess = effective_sample_size(x);
+  std::printf("AR(1), phi = 0.9: ESS %.0f, exact %.0f\n", ess, n / 19.);
+  EXPECT_NEAR(ess, n / 19., 0.15 * n / 19.);
+}
+
+// A correlated 2-D Gaussian posterior N(u_0, B): the chain's mean within 4
+// of its standard errors, variances within 4 sqrt(2/ESS) relative (the
+// standard error of a variance estimate), the tuned acceptance near 0.25.
+TEST(Metropolis, GaussianTargetMomentsWithinMonteCarloError)
+{
+  const DenseVector        u_0 = to_dense_vector({1, -0.5});
+  const DenseMatrix        B   = parse_matrix("0.5, 0.45; 0.45, 0.5", "B");
+  const QuadraticPotential potential(u_0, B);
+  MetropolisSettings       s;
+  s.n_samples              = 100000;
+  s.burn_in                = 20000;
+  s.start                  = to_dense_vector({-3, 3});
+  s.proposal_covariance    = parse_matrix("4, 0; 0, 4", "Sigma");
+  s.seed                   = 3;
+  const MetropolisResult r = random_walk_metropolis(potential, s);
+  std::printf("RWMH: acceptance %.3f, tau %.3f, mean (%.4f, %.4f) +- (%.4f, "
+              "%.4f), ESS (%.0f, %.0f)\n",
+              r.acceptance_rate,
+              r.tau,
+              r.mean[0],
+              r.mean[1],
+              r.standard_error[0],
+              r.standard_error[1],
+              r.effective_sample_size[0],
+              r.effective_sample_size[1]);
+  for (unsigned int a = 0; a < 2; ++a)
+    {
+      EXPECT_NEAR(r.mean[a], u_0[a], 4 * r.standard_error[a]);
+      EXPECT_NEAR(r.covariance(a, a),
+                  B(a, a),
+                  4 * std::sqrt(2 / r.effective_sample_size[a]) * B(a, a));
+    }
+  EXPECT_GT(r.acceptance_rate, 0.18);
+  EXPECT_LT(r.acceptance_rate, 0.32);
+}
