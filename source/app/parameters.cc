@@ -2,6 +2,7 @@
 #include <kwfp/base/errors.h>
 #include <kwfp/base/expression.h>
 #include <kwfp/forward_model/forward_model_factory.h>
+#include <kwfp/potential/logistic_regression_potential.h>
 
 #include <deal.II/base/exceptions.h>
 
@@ -57,14 +58,17 @@ namespace kwfp
     prm.declare_entry(
       "Type",
       "quadratic",
-      Selection("quadratic|inverse problem|expression|Gaussian mixture"),
+      Selection("quadratic|inverse problem|expression|Gaussian mixture|"
+                "logistic regression"),
       "The potential Phi_R whose Gibbs density exp(-Phi_R)/Z is the "
       "stationary density (the posterior (1.6)). 'quadratic': "
       "1/2 |u - u_0|^2_B. 'inverse problem': "
       "1/2 |y - G(u)|^2_Gamma + 1/2 |u - m_prior|^2_{Gamma_0}, (1.2)-(1.4), "
       "with the forward map G of 'Inverse problem'. "
       "'expression': Phi_R and its gradient as muparser expressions. "
-      "'Gaussian mixture': -log sum_k w_k N(u; mu_k, Sigma_k).");
+      "'Gaussian mixture': -log sum_k w_k N(u; mu_k, Sigma_k). "
+      "'logistic regression': the Bayesian logistic regression posterior "
+      "of the data in 'Logistic regression/Data file'.");
     prm.enter_subsection("Quadratic");
     prm.declare_entry("Minimizer u_0",
                       "1, -0.5",
@@ -129,6 +133,19 @@ namespace kwfp
                       "0, 0",
                       Anything(),
                       "The prior mean m_prior (d numbers; the paper uses 0).");
+    prm.leave_subsection();
+    prm.enter_subsection("Logistic regression");
+    prm.declare_entry("Data file",
+                      "",
+                      Anything(),
+                      "CSV file, one row per observation: the d features "
+                      "x_i, then the label y_i (0 or 1); an optional header "
+                      "line. A relative path is relative to the working "
+                      "directory.");
+    prm.declare_entry("Prior variance",
+                      "10",
+                      Double(),
+                      "s^2 of the prior N(0, s^2 I) (> 0).");
     prm.leave_subsection();
     prm.enter_subsection("Gaussian mixture");
     prm.declare_entry("Weights",
@@ -627,6 +644,22 @@ namespace kwfp
                     d);
         potential.prior_mean = to_dense_vector(
           parse_vector(prm.get("Prior mean"), path + "Prior mean", d));
+        prm.leave_subsection();
+      }
+    else if (potential.type == "logistic regression")
+      {
+        prm.enter_subsection("Logistic regression");
+        const std::string path   = "Potential/Logistic regression/";
+        potential.data_file      = prm.get("Data file");
+        potential.prior_variance = prm.get_double("Prior variance");
+        if (!(potential.prior_variance > 0) ||
+            !std::isfinite(potential.prior_variance))
+          throw InputError(path + "Prior variance", "must be > 0");
+        // read it now so that a bad file is reported before any output
+        LogisticRegressionPotential::from_csv(potential.data_file,
+                                              d,
+                                              potential.prior_variance,
+                                              path + "Data file");
         prm.leave_subsection();
       }
     else if (potential.type == "Gaussian mixture")

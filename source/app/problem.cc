@@ -5,6 +5,7 @@
 #include <kwfp/potential/expression_potential.h>
 #include <kwfp/potential/gaussian_mixture_potential.h>
 #include <kwfp/potential/inverse_problem_potential.h>
+#include <kwfp/potential/logistic_regression_potential.h>
 #include <kwfp/potential/quadratic_potential.h>
 
 #include <cmath>
@@ -90,6 +91,13 @@ namespace kwfp
     if (p.type == "inverse problem")
       return std::make_unique<InverseProblemPotential>(
         create_inverse_problem(parameters));
+    if (p.type == "logistic regression")
+      return std::make_unique<LogisticRegressionPotential>(
+        LogisticRegressionPotential::from_csv(p.data_file,
+                                              parameters.dimension,
+                                              p.prior_variance,
+                                              "Potential/Logistic regression/"
+                                              "Data file"));
     if (p.type == "Gaussian mixture")
       {
         std::vector<DenseVector> means;

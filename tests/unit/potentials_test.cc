@@ -5,6 +5,7 @@
 #include <kwfp/potential/expression_potential.h>
 #include <kwfp/potential/gaussian_mixture_potential.h>
 #include <kwfp/potential/inverse_problem_potential.h>
+#include <kwfp/potential/logistic_regression_potential.h>
 #include <kwfp/potential/quadratic_potential.h>
 
 #include <gtest/gtest.h>
@@ -279,4 +280,39 @@ TEST(ForwardModels, EllipticSolvesTheBoundaryValueProblem)
       EXPECT_NEAR(J(k, a), Jd(k, a), 1e-7 * std::max(1., std::abs(J(k, a))));
   EXPECT_THROW(EllipticForwardModel(3, {0.5}), InputError);
   EXPECT_THROW(EllipticForwardModel(2, {0.5, 1.0}), InputError);
+}
+
+
+TEST(Potentials, LogisticRegressionDerivativesAndRows)
+{
+  const LogisticRegressionPotential phi = LogisticRegressionPotential::from_csv(
+    KWFP_TEST_DATA_DIR "/logistic_3d.csv", 3, 10, "file");
+  EXPECT_EQ(phi.dimension(), 3u);
+  expect_derivatives_match_differences(phi, {0.5, -1.0, 2.0});
+  expect_derivatives_match_differences(phi, {-0.3, 0.2, 0.1});
+  // Far out the softplus must not overflow: Phi grows linearly in |u|
+  // (plus the prior), and stays finite.
+  const std::vector<double> far{800, -900, 700};
+  EXPECT_TRUE(std::isfinite(phi.value(dealii::make_array_view(far))));
+  // gradients() (matrix products) equals gradient() row by row.
+  DenseMatrix  points(3, 3), rows;
+  const double values[9] = {0.5, -1, 2, -0.3, 0.2, 0.1, 3, 3, -3};
+  for (unsigned int j = 0; j < 3; ++j)
+    for (unsigned int a = 0; a < 3; ++a)
+      points(j, a) = values[3 * j + a];
+  phi.gradients(points, rows);
+  for (unsigned int j = 0; j < 3; ++j)
+    {
+      std::vector<double>       g(3);
+      const std::vector<double> u(values + 3 * j, values + 3 * j + 3);
+      phi.gradient(dealii::make_array_view(u), dealii::make_array_view(g));
+      for (unsigned int a = 0; a < 3; ++a)
+        EXPECT_NEAR(rows(j, a), g[a], 1e-12 * std::max(1., std::abs(g[a])));
+    }
+  EXPECT_THROW(LogisticRegressionPotential::from_csv(
+                 KWFP_TEST_DATA_DIR "/logistic_3d.csv", 2, 10, "file"),
+               InputError);
+  EXPECT_THROW(
+    LogisticRegressionPotential::from_csv("/nonexistent.csv", 3, 10, "file"),
+    InputError);
 }

@@ -53,6 +53,8 @@ namespace kwfp
       DenseMatrix                   noise_covariance; ///< Gamma, K x K
       DenseMatrix                   prior_covariance; ///< Gamma_0, d x d
       DenseVector                   prior_mean;       ///< m_prior, length d
+      std::string data_file;      ///< logistic regression CSV
+      double      prior_variance = 10; ///< logistic regression s^2
       std::vector<double>           mixture_weights;  ///< w_k (mixture)
       DenseMatrix                   mixture_means;    ///< mu_k as rows
       std::vector<DenseMatrix>      mixture_covariances; ///< Sigma_k
