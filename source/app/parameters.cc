@@ -355,6 +355,52 @@ namespace kwfp
       "Galerkin step stays >= 0 it is kept unchanged. none: the plain "
       "Galerkin scheme, which can produce negative densities when the "
       "drift dominates (cell Peclet number h |grad Phi_R| / 2 > 1).");
+    prm.declare_entry(
+      "Adaptive refinement",
+      "false",
+      Bool(),
+      "Refine the mesh where the density varies and coarsen it where the "
+      "density has left (Kelly indicator of the density; d = 2 and 3 only), "
+      "at the start and every 'Refinement interval' steps. The solution and "
+      "its BDF2 history are carried over with "
+      "parallel::distributed::SolutionTransfer and rescaled to their mass.");
+    prm.declare_entry("Refinement interval",
+                      "5",
+                      Integer(),
+                      "Adaptive refinement: steps between two adaptations.");
+    prm.declare_entry("Refine fraction",
+                      "0.3",
+                      Double(),
+                      "Adaptive refinement: the fraction of cells with the "
+                      "largest indicator that are refined.");
+    prm.declare_entry("Coarsen fraction",
+                      "0.3",
+                      Double(),
+                      "Adaptive refinement: the fraction of cells with the "
+                      "smallest indicator that are coarsened.");
+    prm.declare_entry("Minimum refinement level",
+                      "0",
+                      Integer(),
+                      "Adaptive refinement: no cell is coarser than this "
+                      "many refinements of the coarse mesh (at most 'Global "
+                      "refinements').");
+    prm.declare_entry("Maximum refinement level",
+                      "8",
+                      Integer(),
+                      "Adaptive refinement: no cell is finer than this "
+                      "many refinements of the coarse mesh (at least "
+                      "'Global refinements').");
+    prm.declare_entry("Maximum cells",
+                      "0",
+                      Integer(),
+                      "Adaptive refinement: refinement stops at about this "
+                      "many cells (0: no limit).");
+    prm.declare_entry("Initial refinement cycles",
+                      "3",
+                      Integer(),
+                      "Adaptive refinement: times the mesh is adapted to the "
+                      "initial density (interpolated anew each time) before "
+                      "the first step.");
     prm.leave_subsection();
 
     prm.enter_subsection("Time stepping");
@@ -383,6 +429,31 @@ namespace kwfp
                       "20",
                       Integer(),
                       "Most C iterations per step; more is an error.");
+    prm.declare_entry(
+      "Adaptive time step",
+      "false",
+      Bool(),
+      "Choose each dt from an estimate of the local error of variable-step "
+      "BDF2 (needs Scheme = BDF2); 'Time step' is then the first step "
+      "(e.g. 1e-6 for a stiff start). The steps taken are in the dt column "
+      "of diagnostics.csv.");
+    prm.declare_entry(
+      "Error tolerance",
+      "1e-5",
+      Double(),
+      "Adaptive time step: the local error allowed per step, in the L1 norm "
+      "of the density (which has mass 1). A step whose estimate exceeds "
+      "twice this is repeated with a smaller dt.");
+    prm.declare_entry("Minimum time step",
+                      "1e-10",
+                      Double(),
+                      "Adaptive time step: dt never goes below this (a step "
+                      "at this dt is accepted whatever its estimate).");
+    prm.declare_entry("Maximum time step",
+                      "0",
+                      Double(),
+                      "Adaptive time step: dt never exceeds this (0: no "
+                      "limit but the final time).");
     prm.leave_subsection();
 
     prm.enter_subsection("Linear solver");
@@ -865,6 +936,48 @@ namespace kwfp
                        "must be 1 or 2, got " + std::to_string(degree));
     mesh.degree         = degree;
     mesh.flux_corrected = prm.get("Stabilization") == "flux-corrected";
+    mesh.adaptive       = prm.get_bool("Adaptive refinement");
+    if (mesh.adaptive && d == 1)
+      throw InputError("Mesh/Adaptive refinement",
+                       "is available in dimension 2 and 3 (distributed "
+                       "meshes); in 1-D refine the mesh uniformly with "
+                       "'Mesh/Global refinements'");
+    const long interval = prm.get_integer("Refinement interval");
+    if (interval < 1)
+      throw InputError("Mesh/Refinement interval", "must be at least 1");
+    mesh.refinement_interval = interval;
+    mesh.refine_fraction     = prm.get_double("Refine fraction");
+    mesh.coarsen_fraction    = prm.get_double("Coarsen fraction");
+    if (!(mesh.refine_fraction >= 0 && mesh.refine_fraction <= 1))
+      throw InputError("Mesh/Refine fraction", "must be in [0, 1]");
+    if (!(mesh.coarsen_fraction >= 0 &&
+          mesh.coarsen_fraction + mesh.refine_fraction <= 1))
+      throw InputError("Mesh/Coarsen fraction",
+                       "must be >= 0 with 'Refine fraction' + 'Coarsen "
+                       "fraction' <= 1");
+    const long minimum_level = prm.get_integer("Minimum refinement level");
+    const long maximum_level = prm.get_integer("Maximum refinement level");
+    if (mesh.adaptive && (minimum_level < 0 || minimum_level > refinements))
+      throw InputError("Mesh/Minimum refinement level",
+                       "must be between 0 and 'Global refinements' (" +
+                         std::to_string(refinements) + "), got " +
+                         std::to_string(minimum_level));
+    if (mesh.adaptive && (maximum_level < refinements || maximum_level > 20))
+      throw InputError("Mesh/Maximum refinement level",
+                       "must be between 'Global refinements' (" +
+                         std::to_string(refinements) + ") and 20, got " +
+                         std::to_string(maximum_level));
+    mesh.minimum_level = std::max(0L, minimum_level);
+    mesh.maximum_level = std::max(0L, maximum_level);
+    const long cells   = prm.get_integer("Maximum cells");
+    if (cells < 0)
+      throw InputError("Mesh/Maximum cells", "must be 0 (no limit) or more");
+    mesh.maximum_cells = cells;
+    const long cycles  = prm.get_integer("Initial refinement cycles");
+    if (cycles < 0 || cycles > 20)
+      throw InputError("Mesh/Initial refinement cycles",
+                       "must be between 0 and 20");
+    mesh.initial_cycles = cycles;
     prm.leave_subsection();
   }
 
@@ -895,6 +1008,34 @@ namespace kwfp
       throw InputError("Time stepping/Maximum implicit iterations",
                        "must be at least 1");
     time_stepping.max_implicit_iterations = max_implicit;
+    time_stepping.adaptive                = prm.get_bool("Adaptive time step");
+    time_stepping.error_tolerance         = prm.get_double("Error tolerance");
+    time_stepping.minimum_time_step = prm.get_double("Minimum time step");
+    time_stepping.maximum_time_step = prm.get_double("Maximum time step");
+    if (time_stepping.adaptive)
+      {
+        if (time_stepping.bdf_order != 2)
+          throw InputError("Time stepping/Adaptive time step",
+                           "needs 'Time stepping/Scheme = BDF2' (its error "
+                           "estimate is that of BDF2)");
+        if (!(time_stepping.error_tolerance > 0 &&
+              time_stepping.error_tolerance < 1))
+          throw InputError("Time stepping/Error tolerance",
+                           "must be between 0 and 1, got " +
+                             prm.get("Error tolerance"));
+        if (!(time_stepping.minimum_time_step > 0) ||
+            time_stepping.minimum_time_step > time_stepping.time_step)
+          throw InputError("Time stepping/Minimum time step",
+                           "must be positive and at most 'Time step', got " +
+                             prm.get("Minimum time step"));
+        if (time_stepping.maximum_time_step < 0 ||
+            (time_stepping.maximum_time_step > 0 &&
+             time_stepping.maximum_time_step < time_stepping.time_step))
+          throw InputError("Time stepping/Maximum time step",
+                           "must be 0 (no limit) or at least 'Time step', "
+                           "got " +
+                             prm.get("Maximum time step"));
+      }
     prm.leave_subsection();
 
     prm.enter_subsection("Linear solver");

@@ -47,6 +47,7 @@ namespace kwfp
   void
   FluxCorrectedTransport<dim>::reinit(
     const KalmanWassersteinOperator<dim> &o,
+    const AffineConstraints<double>      &constraints,
     const TrilinosWrappers::MPI::Vector  &nodal_potential,
     const IndexSet                       &owned,
     const IndexSet                       &relevant,
@@ -55,9 +56,19 @@ namespace kwfp
     op           = &o;
     communicator = comm;
     op->reinit_matrix(low_order);
-    ghosted_solution.reinit(owned, relevant, communicator);
-    ghosted_rate.reinit(owned, relevant, communicator);
-    ghosted_ratio.reinit(owned, relevant, communicator);
+    // The ghosts: the locally relevant unknowns and every column of the
+    // local rows (with hanging nodes, condensation couples a row to parents
+    // on cells that are not ghost cells of its owner).
+    IndexSet ghosts(relevant);
+    {
+      const Epetra_Map &columns = low_order.trilinos_matrix().ColMap();
+      for (int k = 0; k < columns.NumMyElements(); ++k)
+        ghosts.add_index(columns.GID(k));
+      ghosts.compress();
+    }
+    ghosted_solution.reinit(owned, ghosts, communicator);
+    ghosted_rate.reinit(owned, ghosts, communicator);
+    ghosted_ratio.reinit(owned, ghosts, communicator);
     rhs.reinit(owned, communicator);
     ratio.reinit(owned, communicator);
 
@@ -66,8 +77,8 @@ namespace kwfp
     bernoulli_out.clear();
     bernoulli_in.clear();
     const Epetra_CrsMatrix &e      = low_order.trilinos_matrix();
-    const Epetra_BlockMap  &ghosts = ghosted_solution.trilinos_vector().Map();
-    const Epetra_BlockMap  &mine   = rhs.trilinos_vector().Map();
+    const Epetra_BlockMap  &ghost_map = ghosted_solution.trilinos_vector().Map();
+    const Epetra_BlockMap  &mine      = rhs.trilinos_vector().Map();
     const int               n_rows = e.NumMyRows();
     AssertThrow(n_rows == mine.NumMyElements(),
                 ExcMessage("matrix rows and vector entries differ"));
@@ -76,6 +87,7 @@ namespace kwfp
     row_in_ghosted.resize(n_rows);
     diagonal_entry.resize(n_rows);
     lumped_mass.resize(n_rows);
+    constrained.assign(n_rows, false);
     const std::vector<double> &m = op->mass_values();
     for (int row = 0; row < n_rows; ++row)
       {
@@ -83,7 +95,8 @@ namespace kwfp
         AssertThrow(mine.GID(row) == gid,
                     ExcMessage("matrix rows and vector entries are ordered "
                                "differently"));
-        row_in_ghosted[row] = ghosts.LID(gid);
+        row_in_ghosted[row] = ghost_map.LID(gid);
+        constrained[row]    = constraints.is_constrained(gid);
         int     n;
         double *values;
         int    *columns;
@@ -93,12 +106,12 @@ namespace kwfp
         for (int k = 0; k < n; ++k)
           {
             const int column = e.ColMap().GID(columns[k]);
-            const int lid    = ghosts.LID(column);
+            const int lid    = ghost_map.LID(column);
             AssertThrow(lid >= 0,
                         ExcMessage("a matrix column is not a relevant "
                                    "degree of freedom"));
             column_in_ghosted.push_back(lid);
-            const double delta = Phi[lid] - Phi[ghosts.LID(gid)];
+            const double delta = Phi[lid] - Phi[ghost_map.LID(gid)];
             bernoulli_out.push_back(bernoulli(delta));
             bernoulli_in.push_back(bernoulli(-delta));
             if (column == gid)
@@ -153,7 +166,8 @@ namespace kwfp
       {
         const int    i     = row_in_ghosted[row];
         const double m_i   = lumped_mass[row];
-        local_min_previous = std::min(local_min_previous, rho_old[row]);
+        if (!constrained[row])
+          local_min_previous = std::min(local_min_previous, rho_old[row]);
         local_min_solution = std::min(local_min_solution, rho[i]);
         for (std::size_t k = row_start[row]; k < row_start[row + 1]; ++k)
           {
@@ -172,7 +186,9 @@ namespace kwfp
             flux[k] = f;
             negative_flux[row] += std::min(0., f);
           }
-        source[row] = m_i * ((rho[i] - rho_old[row]) / dt - rate[i]);
+        source[row] = constrained[row] ?
+                        0. :
+                        m_i * ((rho[i] - rho_old[row]) / dt - rate[i]);
         (source[row] > 0 ? sums[0] : sums[1]) += source[row];
       }
     {

@@ -6,6 +6,8 @@
 
 #include <Epetra_CrsMatrix.h>
 
+#include <algorithm>
+
 namespace kwfp
 {
   using namespace dealii;
@@ -176,6 +178,32 @@ namespace kwfp
     for (const auto &v : values)
       AssertThrow(v.size() == values[0].size(),
                   ExcMessage("operator pieces with different patterns"));
+
+    // Rows of constrained unknowns (hanging nodes): distribute_local_to_
+    // global leaves only a diagonal entry in each matrix, of an arbitrary
+    // positive size. Keep that of M and zero those of the operator pieces,
+    // so that the step matrix has the row (alpha/dt) M_ii on them, whatever
+    // C is; their values come from AffineConstraints::distribute() after
+    // each solve.
+    if (constraints.n_constraints() > 0)
+      {
+        const Epetra_CrsMatrix &e     = mass.trilinos_matrix();
+        std::size_t             first = 0;
+        for (int row = 0; row < e.NumMyRows(); ++row)
+          {
+            const std::size_t n = e.NumMyEntries(row);
+            if (constraints.is_constrained(e.RowMap().GID(row)))
+              {
+                for (std::size_t p = 1; p < values.size(); ++p)
+                  std::fill_n(values[p].begin() + first, n, 0.);
+                for (auto &v : transposed_values)
+                  std::fill_n(v.begin() + first, n, 0.);
+                for (auto &v : diffusion_piece_values)
+                  std::fill_n(v.begin() + first, n, 0.);
+              }
+            first += n;
+          }
+      }
     for (const auto &v : transposed_values)
       AssertThrow(v.size() == values[0].size(),
                   ExcMessage("operator pieces with different patterns"));

@@ -7,13 +7,16 @@
 #include <deal.II/base/function.h>
 #include <deal.II/base/mpi.h>
 #include <deal.II/base/quadrature_lib.h>
+#include <deal.II/distributed/grid_refinement.h>
 #include <deal.II/distributed/shared_tria.h>
+#include <deal.II/distributed/solution_transfer.h>
 #include <deal.II/distributed/tria.h>
 #include <deal.II/dofs/dof_tools.h>
 #include <deal.II/fe/mapping_q1.h>
 #include <deal.II/grid/grid_generator.h>
 #include <deal.II/lac/solver_control.h>
 #include <deal.II/lac/solver_gmres.h>
+#include <deal.II/numerics/error_estimator.h>
 #include <deal.II/numerics/vector_tools.h>
 
 #include <chrono>
@@ -209,12 +212,43 @@ namespace kwfp
                                               upper);
     triangulation->refine_global(parameters.mesh.global_refinements);
 
+    setup_system();
+    set_initial_density();
+    if (parameters.mesh.adaptive)
+      for (unsigned int cycle = 0; cycle < parameters.mesh.initial_cycles;
+           ++cycle)
+        {
+          refine_mesh(false);
+          set_initial_density();
+        }
+    if (!potential->stationary_gaussian())
+      warn_if_large_on_boundary(stationary, "stationary density");
+
+    if (initial_density.gaussian() && potential->stationary_gaussian())
+      closed_form.emplace(*initial_density.gaussian(),
+                          *potential->stationary_gaussian(),
+                          parameters.diffusion_matrix,
+                          parameters.fixed_diffusion_matrix);
+  }
+
+
+  template <int dim>
+  void
+  FokkerPlanckSolver<dim>::setup_system()
+  {
+    Point<dim> lower, upper;
+    for (unsigned int a = 0; a < dim; ++a)
+      {
+        lower[a] = parameters.mesh.lower_corner[a];
+        upper[a] = parameters.mesh.upper_corner[a];
+      }
     dof_handler.reinit(*triangulation);
     dof_handler.distribute_dofs(fe);
     owned_dofs = dof_handler.locally_owned_dofs();
     DoFTools::extract_locally_relevant_dofs(dof_handler, relevant_dofs);
     constraints.clear();
     constraints.reinit(relevant_dofs);
+    DoFTools::make_hanging_node_constraints(dof_handler, constraints);
     constraints.close();
 
     // Exact for the moments; the drift term sees grad Phi_R of any form.
@@ -238,8 +272,12 @@ namespace kwfp
           dof_handler,
           [&Phi](const ArrayView<const double> &u) { return Phi.value(u); },
           nodal_Phi);
-        flux_correction.reinit(
-          kw_operator, nodal_Phi, owned_dofs, relevant_dofs, communicator);
+        flux_correction.reinit(kw_operator,
+                               constraints,
+                               nodal_Phi,
+                               owned_dofs,
+                               relevant_dofs,
+                               communicator);
       }
     moment_functionals.reinit(dof_handler,
                               quadrature,
@@ -248,6 +286,17 @@ namespace kwfp
 
     density.reinit(owned_dofs, communicator);
     old_density.reinit(owned_dofs, communicator);
+    older_density.reinit(owned_dofs, communicator);
+    lumped_mass.reinit(owned_dofs, communicator);
+    {
+      TrilinosWrappers::MPI::Vector ones(owned_dofs, communicator);
+      ones = 1.;
+      kw_operator.mass_matrix().vmult(lumped_mass, ones);
+      for (const auto i : owned_dofs)
+        if (constraints.is_constrained(i))
+          lumped_mass[i] = 0;
+      lumped_mass.compress(VectorOperation::insert);
+    }
     ghosted.reinit(owned_dofs, relevant_dofs, communicator);
     matrix_times_solution.reinit(owned_dofs, communicator);
     stationary.reinit(owned_dofs, relevant_dofs, communicator);
@@ -261,18 +310,130 @@ namespace kwfp
           return std::exp(-Phi.value(u) - log_Z);
         },
         owned);
+      constraints.distribute(owned);
       stationary = owned;
     }
 
-    set_initial_density();
-    if (!potential->stationary_gaussian())
-      warn_if_large_on_boundary(stationary, "stationary density");
 
-    if (initial_density.gaussian() && potential->stationary_gaussian())
-      closed_form.emplace(*initial_density.gaussian(),
-                          *potential->stationary_gaussian(),
-                          parameters.diffusion_matrix,
-                          parameters.fixed_diffusion_matrix);
+    // A new matrix needs a new preconditioner.
+    preconditioner.reset();
+    system_mass_factor = -1;
+    system_C           = DenseMatrix();
+  }
+
+
+  template <int dim>
+  void
+  FokkerPlanckSolver<dim>::refine_mesh(const bool transfer_solution)
+  {
+    if constexpr (dim == 1)
+      {
+        (void)transfer_solution;
+        throw InputError("Mesh/Adaptive refinement",
+                         "is available in dimension 2 and 3 only");
+      }
+    else
+      {
+        TimerOutput::Scope scope(timer, "mesh adaptation");
+        auto &tria = dynamic_cast<parallel::distributed::Triangulation<dim> &>(
+          *triangulation);
+        const auto &m = parameters.mesh;
+
+        // Kelly's indicator of the density: h^(1/2) times the jumps of its
+        // normal derivative over the faces; small where the density is flat
+        // or has left.
+        ghosted = density;
+        Vector<float> indicator(tria.n_active_cells());
+        KellyErrorEstimator<dim>::estimate(dof_handler,
+                                           QGauss<dim - 1>(fe.degree + 1),
+                                           {},
+                                           ghosted,
+                                           indicator);
+        parallel::distributed::GridRefinement::refine_and_coarsen_fixed_number(
+          tria,
+          indicator,
+          m.refine_fraction,
+          m.coarsen_fraction,
+          m.maximum_cells > 0 ?
+            types::global_cell_index(m.maximum_cells) :
+            std::numeric_limits<types::global_cell_index>::max());
+        for (const auto &cell : tria.active_cell_iterators())
+          if (cell->is_locally_owned())
+            {
+              if (cell->level() >= static_cast<int>(m.maximum_level))
+                cell->clear_refine_flag();
+              if (cell->level() <= static_cast<int>(m.minimum_level))
+                cell->clear_coarsen_flag();
+            }
+
+        // The solution and its BDF2 history, with ghosts, and their masses.
+        std::vector<TrilinosWrappers::MPI::Vector *> owned_vectors{
+          &density, &old_density, &older_density};
+        std::vector<TrilinosWrappers::MPI::Vector> old_vectors;
+        std::vector<double>                        masses;
+        for (auto *v : owned_vectors)
+          {
+            old_vectors.emplace_back(owned_dofs, relevant_dofs, communicator);
+            old_vectors.back() = *v;
+            masses.push_back(moment_functionals.mass(*v));
+          }
+        std::vector<const TrilinosWrappers::MPI::Vector *> inputs;
+        for (const auto &v : old_vectors)
+          inputs.push_back(&v);
+
+        parallel::distributed::SolutionTransfer<dim,
+                                                TrilinosWrappers::MPI::Vector>
+          transfer(dof_handler);
+        tria.prepare_coarsening_and_refinement();
+        if (transfer_solution)
+          transfer.prepare_for_coarsening_and_refinement(inputs);
+        tria.execute_coarsening_and_refinement();
+        setup_system();
+        ++adaptation.n_adaptations;
+        const auto n_cells = tria.n_global_active_cells();
+        adaptation.max_cells = std::max<unsigned long long>(adaptation.max_cells, n_cells);
+        if (!transfer_solution)
+          return;
+
+        transfer.interpolate(owned_vectors);
+        // Refinement interpolates exactly, coarsening (interpolation at the
+        // coarse nodes) does not conserve mass: each vector is rescaled to
+        // its mass before the transfer. With flux correction, negative
+        // values that Q2 interpolation can create at new nodes are set to
+        // zero first (Q1 creates none).
+        for (unsigned int k = 0; k < owned_vectors.size(); ++k)
+          {
+            TrilinosWrappers::MPI::Vector &v = *owned_vectors[k];
+            constraints.distribute(v);
+            if (parameters.mesh.flux_corrected && masses[k] > 0)
+              {
+                double smallest = 0, largest = 0;
+                for (const auto i : owned_dofs)
+                  if (!constraints.is_constrained(i))
+                    {
+                      smallest = std::min(smallest, double(v[i]));
+                      largest  = std::max(largest, double(v[i]));
+                      if (v[i] < 0)
+                        v[i] = 0;
+                    }
+                v.compress(VectorOperation::insert);
+                constraints.distribute(v);
+                smallest = Utilities::MPI::min(smallest, communicator);
+                largest  = Utilities::MPI::max(largest, communicator);
+                if (largest > 0)
+                  adaptation.max_clipped =
+                    std::max(adaptation.max_clipped, -smallest / largest);
+              }
+            const double mass = moment_functionals.mass(v);
+            if (masses[k] > 0 && mass > 0)
+              {
+                adaptation.max_mass_defect =
+                  std::max(adaptation.max_mass_defect,
+                           std::abs(mass - masses[k]) / masses[k]);
+                v *= masses[k] / mass;
+              }
+          }
+      }
   }
 
 
@@ -335,6 +496,9 @@ namespace kwfp
             " at u = " +
             format_point(std::vector<double>(b.begin() + 1, b.end())));
 
+    // Hanging nodes take the values of their constraints (with Q2 these
+    // can be slightly negative: its hanging-node weights include -1/8).
+    constraints.distribute(density);
     const double mass = moment_functionals.mass(density);
     if (!(mass > 0) || !std::isfinite(mass))
       throw InputError("Initial density",
@@ -698,21 +862,28 @@ namespace kwfp
     summary.n_cells = triangulation->n_global_active_cells();
 
     const auto &ts = parameters.time_stepping;
-    const auto  n_steps =
+    // Without adaptivity: n_steps equal steps ending at T.
+    const auto n_steps =
       static_cast<unsigned int>(std::ceil(ts.final_time / ts.time_step - 1e-9));
-    const double dt             = ts.final_time / n_steps;
-    summary.n_steps             = n_steps;
+    const double uniform_dt     = ts.final_time / n_steps;
     const unsigned int interval = parameters.output.interval;
     const unsigned int status_every =
-      interval > 0 ? interval : std::max(1u, n_steps / 10);
+      interval > 0 ? interval :
+                     (ts.adaptive ? 20u : std::max(1u, n_steps / 10));
 
     console << "kwfp: d = " << dim << ", Q" << fe.degree << ", "
             << summary.n_cells << " cells, " << summary.n_dofs << " unknowns, "
             << Utilities::MPI::n_mpi_processes(communicator) << " MPI rank(s)\n"
             << "      Phi_R: " << potential->description() << "\n"
-            << "      " << n_steps << " steps of BDF" << ts.bdf_order
-            << " with dt = " << dt << " to T = " << ts.final_time
-            << "; output in " << parameters.output.directory << std::endl;
+            << "      ";
+    if (ts.adaptive)
+      console << "adaptive variable-step BDF2 from dt = " << ts.time_step
+              << " (local error tolerance " << ts.error_tolerance << ")";
+    else
+      console << n_steps << " steps of BDF" << ts.bdf_order
+              << " with dt = " << uniform_dt;
+    console << " to T = " << ts.final_time << "; output in "
+            << parameters.output.directory << std::endl;
 
     const auto status = [&](const DiagnosticsRow &row) {
       char line[200];
@@ -748,8 +919,137 @@ namespace kwfp
     check(moments, 0, 0);
     DenseMatrix C_now = diffusion_matrix(moments), C_old = C_now;
 
+    DiagnosticsRow row = diagnostics(0, 0, 0, moments);
+    csv->write(row);
+    summary.history.push_back(row);
+    output_step(0, moments, interval > 0);
+    status(row);
+
+    const bool kalman_wasserstein =
+      parameters.diffusion_matrix == DiffusionMatrixType::kalman_wasserstein;
+    TrilinosWrappers::MPI::Vector next(owned_dofs, communicator);
+
+    double       time        = 0;
+    double       dt_previous = 0; // t_n - t_{n-1}
+    double       dt_before   = 0; // t_{n-1} - t_{n-2}
+    double       dt_next     = ts.adaptive ? ts.time_step : uniform_dt;
+    const double dt_maximum =
+      ts.maximum_time_step > 0 ? ts.maximum_time_step : ts.final_time;
+    summary.min_dt = std::numeric_limits<double>::max();
+    summary.max_dt = 0;
+    const auto loop_start = std::chrono::steady_clock::now();
+    for (unsigned int step = 1;
+         ts.adaptive ? time < ts.final_time * (1 - 1e-12) : step <= n_steps;
+         ++step)
+      {
+        double dt = dt_next;
+        if (ts.adaptive)
+          {
+            // End at T exactly, without a last step much shorter than dt.
+            const double left = ts.final_time - time;
+            if (dt >= left || left - dt < 0.1 * dt)
+              dt = left;
+          }
+        double estimate = 0;
+        for (unsigned int attempt = 1;; ++attempt)
+          {
+            const double omega =
+              ts.bdf_order == 2 && step > 1 ? dt / dt_previous : 0;
+            compute_step(step, dt, omega, C_now, C_old, summary, next);
+            // The local error of variable-step BDF2 needs four solutions.
+            if (!ts.adaptive || step < 3)
+              break;
+            estimate =
+              local_error_estimate(next, dt, dt_previous, dt_before);
+            if (!std::isfinite(estimate))
+              estimate = std::numeric_limits<double>::max();
+            if (estimate <= 2 * ts.error_tolerance ||
+                dt <= ts.minimum_time_step * (1 + 1e-12))
+              break;
+            if (attempt >= 20)
+              {
+                std::ostringstream message;
+                message << "the adaptive time step was rejected 20 times at "
+                           "step "
+                        << step << ", time " << time << " (dt " << dt
+                        << ", error estimate " << estimate
+                        << "); lower 'Time stepping/Minimum time step' or "
+                           "raise 'Time stepping/Error tolerance'";
+                throw RunFailure(message.str());
+              }
+            ++summary.rejected_steps;
+            dt = std::max(ts.minimum_time_step,
+                          dt * std::max(0.2,
+                                        0.9 * std::cbrt(ts.error_tolerance /
+                                                        estimate)));
+          }
+        if (ts.adaptive)
+          {
+            // Grow by at most 2 (variable-step BDF2 is zero-stable for
+            // ratios below 1 + sqrt(2)), shrink by at most 5.
+            double factor = 2;
+            if (step >= 3 && estimate > 0)
+              factor = std::min(
+                2., std::max(0.2, 0.9 * std::cbrt(ts.error_tolerance / estimate)));
+            dt_next = std::min(dt_maximum,
+                               std::max(ts.minimum_time_step, dt * factor));
+          }
+        summary.min_dt = std::min(summary.min_dt, dt);
+        summary.max_dt = std::max(summary.max_dt, dt);
+        time = ts.adaptive ? time + dt : step * uniform_dt;
+        if (ts.adaptive && ts.final_time - time < 1e-12 * ts.final_time)
+          time = ts.final_time;
+
+        older_density = old_density;
+        old_density   = density;
+        density       = next;
+        dt_before     = dt_previous;
+        dt_previous   = dt;
+        {
+          TimerOutput::Scope scope(timer, "moments and C");
+          moments = moment_functionals.compute(density);
+        }
+        check(moments, step, time);
+        C_old = C_now;
+        C_now = diffusion_matrix(moments);
+        if (kalman_wasserstein)
+          try
+            {
+              cholesky_factor(C_now);
+            }
+          catch (const std::domain_error &)
+            {
+              std::ostringstream message;
+              message << "the covariance C(rho) stopped being positive "
+                         "definite at step "
+                      << step << ", time " << time << ": "
+                      << format_matrix(C_now);
+              throw RunFailure(message.str());
+            }
+
+        row = diagnostics(step, time, dt, moments);
+        summary.min_relative_density =
+          std::min(summary.min_relative_density,
+                   row.min_density /
+                     Utilities::MPI::max(local_max(density), communicator));
+        csv->write(row);
+        summary.history.push_back(row);
+        summary.n_steps = step;
+        const bool last = time >= ts.final_time;
+        if (last || (interval > 0 && step % interval == 0))
+          output_step(time, moments, interval > 0);
+        if (step % status_every == 0 || last)
+          status(row);
+        if (parameters.mesh.adaptive && !last &&
+            step % parameters.mesh.refinement_interval == 0)
+          {
+            refine_mesh(true);
+            next.reinit(owned_dofs, communicator);
+          }
+      }
     {
-      // The posterior moments by quadrature of rho_inf (posterior.csv).
+      // The posterior moments by quadrature of rho_inf (posterior.csv), on
+      // the last mesh (an adapted mesh resolves rho_inf best at the end).
       double      mass;
       DenseVector mean;
       DenseMatrix covariance;
@@ -782,236 +1082,262 @@ namespace kwfp
               << ", covariance " << format_matrix(covariance) << std::endl;
     }
 
-    DiagnosticsRow row = diagnostics(0, 0, 0, moments);
-    csv->write(row);
-    summary.history.push_back(row);
-    output_step(0, moments, interval > 0);
-    status(row);
+    summary.loop_seconds = std::chrono::duration<double>(
+                             std::chrono::steady_clock::now() - loop_start)
+                             .count();
+    console << "kwfp: " << summary.n_steps << " steps in "
+            << summary.loop_seconds << " s ("
+            << 1e3 * summary.loop_seconds / summary.n_steps
+            << " ms per step), " << summary.linear_iterations
+            << " GMRES iterations" << std::endl;
+    if (ts.adaptive)
+      console << "kwfp: adaptive dt between " << summary.min_dt << " and "
+              << summary.max_dt << ", " << summary.rejected_steps
+              << " steps rejected and repeated" << std::endl;
+    if (parameters.mesh.flux_corrected)
+      console << "kwfp: flux correction changed " << summary.corrected_steps
+              << " of " << summary.n_steps << " steps (at most "
+              << summary.max_limited_nodes << " unknowns limited in one step); "
+              << summary.low_order_preconditioned_steps
+              << " steps needed the low-order preconditioner, "
+              << summary.low_order_steps << " the low-order scheme alone"
+              << std::endl;
+    summary.n_dofs                 = dof_handler.n_dofs();
+    summary.n_cells                = triangulation->n_global_active_cells();
+    summary.n_adaptations          = adaptation.n_adaptations;
+    summary.max_cells              = std::max<unsigned long long>(
+      adaptation.max_cells, summary.n_cells);
+    summary.max_remesh_mass_defect = adaptation.max_mass_defect;
+    summary.max_remesh_clipped     = adaptation.max_clipped;
+    if (parameters.mesh.adaptive)
+      console << "kwfp: " << adaptation.n_adaptations
+              << " mesh adaptations, at most " << summary.max_cells
+              << " cells, at the end " << summary.n_cells << " cells and "
+              << summary.n_dofs
+              << " unknowns; largest relative mass change of a transfer "
+                 "before rescaling "
+              << adaptation.max_mass_defect
+              << ", largest negative value set to zero "
+              << adaptation.max_clipped << " of the maximum" << std::endl;
+    console << "kwfp: smallest nodal density / largest: "
+            << summary.min_relative_density << std::endl;
+    summary.kl_decay = kl_decay_analysis(summary.history);
+    timer.print_summary();
+    return summary;
+  }
 
+
+  template <int dim>
+  void
+  FokkerPlanckSolver<dim>::compute_step(const unsigned int             step,
+                                        const double                   dt,
+                                        const double                   omega,
+                                        const DenseMatrix             &C_now,
+                                        const DenseMatrix             &C_old,
+                                        RunSummary                    &summary,
+                                        TrilinosWrappers::MPI::Vector &next)
+  {
+    const auto &ts = parameters.time_stepping;
+    const bool  kalman_wasserstein =
+      parameters.diffusion_matrix == DiffusionMatrixType::kalman_wasserstein;
+    // Variable-step BDF2 with omega = dt_n / dt_{n-1} (BDF1 for omega = 0):
+    //   alpha rho^{n+1} - history = dt f(rho^{n+1}),
+    //   alpha = (1 + 2 omega) / (1 + omega),
+    //   history = (1 + omega) rho^n - omega^2 / (1 + omega) rho^{n-1};
+    // omega = 1 gives 3/2 rho^{n+1} - 2 rho^n + rho^{n-1}/2.
+    const bool   bdf2  = omega > 0;
+    const double alpha = bdf2 ? (1 + 2 * omega) / (1 + omega) : 1.0;
     TrilinosWrappers::MPI::Vector history(owned_dofs, communicator);
     TrilinosWrappers::MPI::Vector rhs(owned_dofs, communicator);
-    TrilinosWrappers::MPI::Vector next(owned_dofs, communicator);
-    const bool                    kalman_wasserstein =
-      parameters.diffusion_matrix == DiffusionMatrixType::kalman_wasserstein;
-
-    const auto loop_start = std::chrono::steady_clock::now();
-    for (unsigned int step = 1; step <= n_steps; ++step)
+    if (bdf2)
       {
-        const double time  = step * dt;
-        const bool   bdf2  = ts.bdf_order == 2 && step > 1;
-        const double alpha = bdf2 ? 1.5 : 1.0;
-        if (bdf2)
-          {
-            history.equ(2.0, density);
-            history.add(-0.5, old_density);
-            next.equ(2.0, density); // linear extrapolation as initial guess
-            next.add(-1.0, old_density);
-          }
-        else
-          {
-            history = density;
-            next    = density;
-          }
-        kw_operator.mass_matrix().vmult(rhs, history);
-        rhs /= dt;
+        history.equ(1 + omega, density);
+        history.add(-omega * omega / (1 + omega), old_density);
+        next.equ(1 + omega, density); // linear extrapolation as initial guess
+        next.add(-omega, old_density);
+      }
+    else
+      {
+        history = density;
+        next    = density;
+      }
+    kw_operator.mass_matrix().vmult(rhs, history);
+    rhs /= dt;
 
-        // C at t_{n+1}: lagged for BDF1, extrapolated for BDF2.
-        DenseMatrix C = C_now;
-        if (bdf2 && kalman_wasserstein)
+    // C at t_{n+1}: lagged for BDF1, linearly extrapolated for BDF2.
+    DenseMatrix C = C_now;
+    if (bdf2 && kalman_wasserstein)
+      {
+        DenseMatrix extrapolated(C_now);
+        extrapolated *= 1 + omega;
+        extrapolated.add(-omega, C_old);
+        try
           {
-            DenseMatrix extrapolated(C_now);
-            extrapolated *= 2;
-            extrapolated.add(-1., C_old);
-            try
-              {
-                cholesky_factor(extrapolated);
-                C = extrapolated;
-              }
-            catch (const std::domain_error &)
-              {
-                // Not SPD (C changes too fast for dt): keep C^n.
-              }
+            cholesky_factor(extrapolated);
+            C = extrapolated;
           }
-
-        bool low_order_only = false;
-        for (unsigned int iteration = 1;; ++iteration)
+        catch (const std::domain_error &)
           {
-            try
+            // Not SPD (C changes too fast for dt): keep C^n.
+          }
+      }
+
+    bool low_order_only = false;
+    for (unsigned int iteration = 1;; ++iteration)
+      {
+        try
+          {
+            if (summary.low_order_preconditioned_steps > 0)
               {
-                if (summary.low_order_preconditioned_steps > 0)
-                  {
-                    // AMG failed before: go to the low-order
-                    // preconditioner directly.
-                    kw_operator.step_matrix(alpha / dt, C, system_matrix);
-                    system_mass_factor = -1; // solve_step must refill
-                    try
-                      {
-                        summary.linear_iterations +=
-                          solve_with_low_order_preconditioner(alpha / dt,
-                                                              C,
-                                                              rhs,
-                                                              next);
-                        ++summary.low_order_preconditioned_steps;
-                      }
-                    catch (const SolverControl::NoConvergence &e)
-                      {
-                        throw RunFailure(
-                          "GMRES with the low-order preconditioner did not "
-                          "converge in " +
-                          std::to_string(e.last_step) + " iterations");
-                      }
-                  }
-                else
-                  summary.linear_iterations +=
-                    solve_step(alpha / dt, C, rhs, next);
-              }
-            catch (const RunFailure &failure)
-              {
-                if (!parameters.mesh.flux_corrected)
-                  throw;
-                // The Galerkin matrix is too non-normal for GMRES with AMG
-                // (strong drift): precondition it with ILU(0) of the
-                // low-order M-matrix instead, and if even that fails take
-                // the positive low-order step alone.
-                bool solved = false;
+                // AMG failed before: go to the low-order preconditioner
+                // directly.
+                kw_operator.step_matrix(alpha / dt, C, system_matrix);
+                system_mass_factor = -1; // solve_step must refill
                 try
                   {
-                    next = density;
                     summary.linear_iterations +=
                       solve_with_low_order_preconditioner(alpha / dt,
                                                           C,
                                                           rhs,
                                                           next);
                     ++summary.low_order_preconditioned_steps;
-                    if (summary.low_order_preconditioned_steps == 1)
-                      console << "kwfp: step " << step << ": " << failure.what()
-                              << "; this and such later steps precondition "
-                                 "GMRES with ILU(0) of the low-order "
-                                 "M-matrix"
-                              << std::endl;
-                    solved = true;
                   }
-                catch (const SolverControl::NoConvergence &)
-                  {}
-                if (!solved)
+                catch (const SolverControl::NoConvergence &e)
                   {
-                    TimerOutput::Scope scope(timer, "flux correction");
-                    summary.linear_iterations += flux_correction.low_order_step(
-                      dt,
-                      density,
-                      C,
-                      parameters.linear_solver.relative_tolerance,
-                      parameters.linear_solver.max_iterations,
-                      next);
-                    low_order_only = true;
-                    ++summary.low_order_steps;
-                    if (summary.low_order_steps == 1)
-                      console << "kwfp: step " << step << ": " << failure.what()
-                              << "; this and such later steps use the "
-                                 "low-order (first-order, positive) scheme"
-                              << std::endl;
+                    throw RunFailure(
+                      "GMRES with the low-order preconditioner did not "
+                      "converge in " +
+                      std::to_string(e.last_step) + " iterations");
                   }
               }
-            if (!(ts.implicit_covariance && kalman_wasserstein))
-              break;
-            Moments m_next;
-            {
-              TimerOutput::Scope scope(timer, "moments and C");
-              m_next = moment_functionals.compute(next);
-            }
-            check(m_next, step, time);
-            const double change = frobenius_distance(m_next.covariance, C);
-            C                   = m_next.covariance;
-            if (change <= ts.implicit_tolerance * C.frobenius_norm())
-              break;
-            if (iteration >= ts.max_implicit_iterations)
+            else
+              summary.linear_iterations += solve_step(alpha / dt, C, rhs, next);
+          }
+        catch (const RunFailure &failure)
+          {
+            if (!parameters.mesh.flux_corrected)
+              throw;
+            // The Galerkin matrix is too non-normal for GMRES with AMG
+            // (strong drift): precondition it with ILU(0) of the low-order
+            // M-matrix instead, and if even that fails take the positive
+            // low-order step alone.
+            bool solved = false;
+            try
               {
-                std::ostringstream message;
-                message << "the fixed-point iteration in C did not converge "
-                           "in "
-                        << iteration << " iterations at step " << step
-                        << ", time " << time << " (last change " << change
-                        << "); raise 'Time stepping/Maximum implicit "
-                           "iterations' or lower 'Time stepping/Time step'";
-                throw RunFailure(message.str());
+                next = density;
+                summary.linear_iterations +=
+                  solve_with_low_order_preconditioner(alpha / dt,
+                                                      C,
+                                                      rhs,
+                                                      next);
+                ++summary.low_order_preconditioned_steps;
+                if (summary.low_order_preconditioned_steps == 1)
+                  console << "kwfp: step " << step << ": " << failure.what()
+                          << "; this and such later steps precondition GMRES "
+                             "with ILU(0) of the low-order M-matrix"
+                          << std::endl;
+                solved = true;
+              }
+            catch (const SolverControl::NoConvergence &)
+              {}
+            if (!solved)
+              {
+                TimerOutput::Scope scope(timer, "flux correction");
+                summary.linear_iterations += flux_correction.low_order_step(
+                  dt,
+                  density,
+                  C,
+                  parameters.linear_solver.relative_tolerance,
+                  parameters.linear_solver.max_iterations,
+                  next);
+                low_order_only = true;
+                ++summary.low_order_steps;
+                if (summary.low_order_steps == 1)
+                  console << "kwfp: step " << step << ": " << failure.what()
+                          << "; this and such later steps use the low-order "
+                             "(first-order, positive) scheme"
+                          << std::endl;
               }
           }
-
-        if (parameters.mesh.flux_corrected && !low_order_only)
-          {
-            TimerOutput::Scope scope(timer, "flux correction");
-            history /= dt; // b in rhodot = a rho - b
-            const auto statistics = flux_correction.correct(
-              dt,
-              alpha / dt,
-              history,
-              density,
-              C,
-              parameters.linear_solver.relative_tolerance,
-              parameters.linear_solver.max_iterations,
-              next);
-            summary.linear_iterations += statistics.iterations;
-            summary.corrected_steps += statistics.corrected;
-            summary.max_limited_nodes =
-              std::max(summary.max_limited_nodes, statistics.limited_nodes);
-          }
-
-        old_density = density;
-        density     = next;
+        if (!(ts.implicit_covariance && kalman_wasserstein))
+          break;
+        Moments m_next;
         {
           TimerOutput::Scope scope(timer, "moments and C");
-          moments = moment_functionals.compute(density);
+          m_next = moment_functionals.compute(next);
         }
-        check(moments, step, time);
-        C_old = C_now;
-        C_now = diffusion_matrix(moments);
-        if (kalman_wasserstein)
-          try
-            {
-              cholesky_factor(C_now);
-            }
-          catch (const std::domain_error &)
-            {
-              std::ostringstream message;
-              message << "the covariance C(rho) stopped being positive "
-                         "definite at step "
-                      << step << ", time " << time << ": "
-                      << format_matrix(C_now);
-              throw RunFailure(message.str());
-            }
-
-        row = diagnostics(step, time, dt, moments);
-        summary.min_relative_density =
-          std::min(summary.min_relative_density,
-                   row.min_density /
-                     Utilities::MPI::max(local_max(density), communicator));
-        csv->write(row);
-        summary.history.push_back(row);
-        if (step == n_steps || (interval > 0 && step % interval == 0))
-          output_step(time, moments, interval > 0);
-        if (step % status_every == 0 || step == n_steps)
-          status(row);
+        if (!std::isfinite(m_next.mass) || !(m_next.mass > 0))
+          throw RunFailure("the density became NaN, infinite or of "
+                           "non-positive mass in the C iteration of step " +
+                           std::to_string(step));
+        const double change = frobenius_distance(m_next.covariance, C);
+        C                   = m_next.covariance;
+        if (change <= ts.implicit_tolerance * C.frobenius_norm())
+          break;
+        if (iteration >= ts.max_implicit_iterations)
+          {
+            std::ostringstream message;
+            message << "the fixed-point iteration in C did not converge in "
+                    << iteration << " iterations at step " << step
+                    << " (last change " << change
+                    << "); raise 'Time stepping/Maximum implicit iterations' "
+                       "or lower 'Time stepping/Time step'";
+            throw RunFailure(message.str());
+          }
       }
-    summary.loop_seconds = std::chrono::duration<double>(
-                             std::chrono::steady_clock::now() - loop_start)
-                             .count();
-    console << "kwfp: " << n_steps << " steps in " << summary.loop_seconds
-            << " s (" << 1e3 * summary.loop_seconds / n_steps
-            << " ms per step), " << summary.linear_iterations
-            << " GMRES iterations" << std::endl;
-    if (parameters.mesh.flux_corrected)
-      console << "kwfp: flux correction changed " << summary.corrected_steps
-              << " of " << n_steps << " steps (at most "
-              << summary.max_limited_nodes << " unknowns limited in one step); "
-              << summary.low_order_preconditioned_steps
-              << " steps needed the low-order preconditioner, "
-              << summary.low_order_steps << " the low-order scheme alone"
-              << std::endl;
-    console << "kwfp: smallest nodal density / largest: "
-            << summary.min_relative_density << std::endl;
-    summary.kl_decay = kl_decay_analysis(summary.history);
-    timer.print_summary();
-    return summary;
+
+    // Hanging nodes take the values their constraints give them.
+    constraints.distribute(next);
+    if (parameters.mesh.flux_corrected && !low_order_only)
+      {
+        TimerOutput::Scope scope(timer, "flux correction");
+        history /= dt; // b in rhodot = a rho - b
+        const auto statistics =
+          flux_correction.correct(dt,
+                                  alpha / dt,
+                                  history,
+                                  density,
+                                  C,
+                                  parameters.linear_solver.relative_tolerance,
+                                  parameters.linear_solver.max_iterations,
+                                  next);
+        summary.linear_iterations += statistics.iterations;
+        summary.corrected_steps += statistics.corrected;
+        summary.max_limited_nodes =
+          std::max(summary.max_limited_nodes, statistics.limited_nodes);
+        constraints.distribute(next);
+      }
+  }
+
+
+  template <int dim>
+  double
+  FokkerPlanckSolver<dim>::local_error_estimate(
+    const TrilinosWrappers::MPI::Vector &next,
+    const double                         h,
+    const double                         k,
+    const double                         k2) const
+  {
+    // The local truncation error of variable-step BDF2 (h = t_{n+1} - t_n,
+    // k = t_n - t_{n-1}, omega = h/k) is, by Taylor expansion,
+    //   rho(t_{n+1}) - rho^{n+1} ~ h^2 (h + k) (1 + omega) /
+    //                              (6 (1 + 2 omega)) d^3 rho / dt^3,
+    // with d^3 rho / dt^3 ~ 6 rho[t_{n+1}, t_n, t_{n-1}, t_{n-2}] (third
+    // divided difference, k2 = t_{n-1} - t_{n-2}). Its L1 norm is taken
+    // with the lumped mass as quadrature.
+    const double omega  = h / k;
+    const double factor = h * h * (h + k) * (1 + omega) / (1 + 2 * omega);
+    double       local  = 0;
+    for (const auto i : owned_dofs)
+      {
+        const double d10 = (next[i] - density[i]) / h;
+        const double d21 = (density[i] - old_density[i]) / k;
+        const double d32 = (old_density[i] - older_density[i]) / k2;
+        const double dd3 =
+          ((d10 - d21) / (h + k) - (d21 - d32) / (k + k2)) / (h + k + k2);
+        local += std::abs(lumped_mass[i]) * std::abs(factor * dd3);
+      }
+    return Utilities::MPI::sum(local, communicator);
   }
 
 

@@ -93,6 +93,16 @@ namespace kwfp
       unsigned int              degree             = 2;
       /// Algebraic flux correction of every step (positivity, mass).
       bool flux_corrected = true;
+      /// Adaptive refinement and coarsening (d = 2, 3): Kelly indicator of
+      /// the density, fixed fractions, every refinement_interval steps.
+      bool         adaptive            = false;
+      unsigned int refinement_interval = 5;
+      double       refine_fraction     = 0.3;
+      double       coarsen_fraction    = 0.3;
+      unsigned int minimum_level       = 0;
+      unsigned int maximum_level       = 8;
+      unsigned int maximum_cells       = 0; ///< 0: no limit
+      unsigned int initial_cycles      = 3;
     } mesh;
 
     /// Time stepping.
@@ -104,6 +114,12 @@ namespace kwfp
       bool         implicit_covariance     = false;
       double       implicit_tolerance      = 1e-10;
       unsigned int max_implicit_iterations = 20;
+      /// Variable-step BDF2 controlled by an estimate of the local error
+      /// (then time_step is the first step).
+      bool   adaptive          = false;
+      double error_tolerance   = 1e-5;
+      double minimum_time_step = 1e-10;
+      double maximum_time_step = 0; ///< 0: no limit
     } time_stepping;
 
     /// The linear solver of each step.

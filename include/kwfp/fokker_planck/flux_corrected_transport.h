@@ -60,10 +60,13 @@ namespace kwfp
     /**
      * Prepare for the operator @p op (built with keep_transpose = true) on
      * the unknowns @p owned (with ghosts @p relevant); @p nodal_potential
-     * holds Phi_R at the nodes (owned entries).
+     * holds Phi_R at the nodes (owned entries). Unknowns constrained by
+     * @p constraints (hanging nodes) take no part in the fluxes or the
+     * source; the caller sets them with constraints.distribute().
      */
     void
     reinit(const KalmanWassersteinOperator<dim>        &op,
+           const dealii::AffineConstraints<double>     &constraints,
            const dealii::TrilinosWrappers::MPI::Vector &nodal_potential,
            const dealii::IndexSet                      &owned,
            const dealii::IndexSet                      &relevant,
@@ -131,6 +134,8 @@ namespace kwfp
     std::vector<std::size_t> diagonal_entry;
     /// Lumped mass m_i per local row.
     std::vector<double> lumped_mass;
+    /// Per local row: is it a constrained unknown (hanging node)?
+    std::vector<bool> constrained;
     /// Per stored entry (i, j): B(Phi_j - Phi_i) and B(Phi_i - Phi_j).
     std::vector<double> bernoulli_out, bernoulli_in;
 

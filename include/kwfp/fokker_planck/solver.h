@@ -37,6 +37,11 @@ namespace kwfp
     unsigned long long n_dofs  = 0;
     unsigned int       n_cells = 0;
     unsigned int       n_steps = 0;
+    /// Adaptive time step: steps rejected and repeated, smallest and
+    /// largest dt taken.
+    unsigned int rejected_steps = 0;
+    double       min_dt         = 0;
+    double       max_dt         = 0;
     /// Wall seconds of the time loop (without setup).
     double loop_seconds = 0;
     /// Sum of GMRES iterations over the run.
@@ -50,6 +55,13 @@ namespace kwfp
     /// Steps whose Galerkin solve failed and that used the low-order
     /// scheme alone (flux correction only).
     unsigned int low_order_steps = 0;
+    /// Adaptive mesh: adaptations, the most cells, the largest relative
+    /// mass change of a transfer before its rescaling, and the largest
+    /// negative value (relative) set to zero after a transfer.
+    unsigned int       n_adaptations          = 0;
+    unsigned long long max_cells              = 0;
+    double             max_remesh_mass_defect = 0;
+    double             max_remesh_clipped     = 0;
     /// The smallest nodal density over all steps, relative to the largest.
     double min_relative_density = 0;
     /// All diagnostics rows, step 0 first.
@@ -105,6 +117,18 @@ namespace kwfp
   private:
     void
     setup();
+    /// Everything that depends on the mesh: unknowns, hanging-node
+    /// constraints, matrices, vectors (zero), rho_inf.
+    void
+    setup_system();
+    /**
+     * Adapt the mesh by Kelly's indicator of the density (Mesh/Adaptive
+     * refinement) and set up the system on it; with @p transfer_solution
+     * carry rho^n, rho^{n-1}, rho^{n-2} over (rescaled to their masses),
+     * else leave them zero.
+     */
+    void
+    refine_mesh(const bool transfer_solution);
     void
     check_box_holds_mass() const;
     void
@@ -138,6 +162,27 @@ namespace kwfp
     throw_no_convergence(const unsigned int steps,
                          const double       residual,
                          const double       target) const;
+    /**
+     * One step of size @p dt from rho^n (density) to @p next: variable-step
+     * BDF2 with ratio @p omega = dt / dt_previous (BDF1 for omega = 0), C
+     * extrapolated from @p C_now and @p C_old (or iterated), then flux
+     * corrected. Changes no state but the solver's counters in @p summary.
+     */
+    void
+    compute_step(const unsigned int                     step,
+                 const double                           dt,
+                 const double                           omega,
+                 const DenseMatrix                     &C_now,
+                 const DenseMatrix                     &C_old,
+                 RunSummary                            &summary,
+                 dealii::TrilinosWrappers::MPI::Vector &next);
+    /// L1 estimate of the local error of the BDF2 step to @p next of size
+    /// @p h after steps @p k and @p k2 (uses rho^n, rho^{n-1}, rho^{n-2}).
+    double
+    local_error_estimate(const dealii::TrilinosWrappers::MPI::Vector &next,
+                         const double                                 h,
+                         const double                                 k,
+                         const double k2) const;
     DiagnosticsRow
     diagnostics(const unsigned int step,
                 const double       time,
@@ -186,9 +231,19 @@ namespace kwfp
 
     dealii::TrilinosWrappers::MPI::Vector density;     // rho^n, owned
     dealii::TrilinosWrappers::MPI::Vector old_density; // rho^{n-1}, owned
+    dealii::TrilinosWrappers::MPI::Vector older_density; // rho^{n-2}, owned
+    dealii::TrilinosWrappers::MPI::Vector lumped_mass;   // M 1, owned
     dealii::TrilinosWrappers::MPI::Vector ghosted;     // with ghosts
     dealii::TrilinosWrappers::MPI::Vector stationary;  // rho_inf, ghosted
     dealii::TrilinosWrappers::MPI::Vector matrix_times_solution; // S x
+
+    struct
+    {
+      unsigned int       n_adaptations   = 0;
+      unsigned long long max_cells       = 0;
+      double             max_mass_defect = 0;
+      double             max_clipped     = 0;
+    } adaptation;
 
     std::unique_ptr<DiagnosticsCsv>   csv;
     std::unique_ptr<FieldOutput<dim>> field_output;
