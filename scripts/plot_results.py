@@ -13,7 +13,11 @@ comparison.csv and snapshots/ from the output directory and writes there
                    elements, particles, exact;
 - contours.png:    (d = 2, with snapshots) contours of the finite-element
                    density with the particles on top, at the snapshot times
-                   nearest to TIMES (default: first, middle, last).
+                   nearest to TIMES (default: first, middle, last);
+- posterior_comparison.png: (d = 2, with particles_<method>/ runs, the
+                   paper's Figure 1) final ensembles and Metropolis samples,
+                   an ensemble over the final finite-element density, and
+                   the data misfit against the iteration.
 """
 import csv
 import glob
@@ -132,7 +136,102 @@ def main():
         fig.tight_layout()
         fig.savefig(os.path.join(out, "contours.png"), dpi=120)
         written.append("contours.png")
+    written += posterior_comparison(out)
     print("kwfp plots: " + ", ".join(os.path.join(out, w) for w in written))
+
+
+COLOURS = {"eks": "tab:green", "eki-opt": "tab:red",
+           "herty-visconti": "tab:blue", "eks-gradient": "tab:olive",
+           "eki": "tab:purple", "langevin": "tab:brown"}
+
+
+def read_points(path):
+    """Rows of a CSV file of numbers (header skipped) as lists of columns."""
+    with open(path) as f:
+        rows = [list(map(float, line.split(","))) for line in f.readlines()[1:]
+                if line.strip()]
+    return list(zip(*rows)) if rows else []
+
+
+def posterior_comparison(out):
+    """The paper's Figure 1 (d = 2): the final particle clouds of every
+    particle run in OUT/particles_<method>/ and the Metropolis samples (top
+    left), the first run's cloud over contours of the final finite-element
+    density (top right), and the data misfit 1/J sum_j 1/2 |y - G(u_j)|^2_Gamma
+    against the iteration with the noise level K/2 (bottom)."""
+    runs = sorted(glob.glob(os.path.join(out, "particles_*", "particles.csv")))
+    if not runs:
+        return []
+    methods = [os.path.basename(os.path.dirname(r))[len("particles_"):]
+               for r in runs]
+    clouds = [read_points(os.path.join(os.path.dirname(r), "ensemble_final.csv"))
+              for r in runs]
+    if not clouds or len(clouds[0]) != 2:
+        return []
+    fig = plt.figure(figsize=(11, 8))
+    top_left = fig.add_subplot(2, 2, 1)
+    top_right = fig.add_subplot(2, 2, 2)
+    bottom = fig.add_subplot(2, 1, 2)
+    samples = os.path.join(out, "metropolis_samples.csv")
+    if os.path.exists(samples):
+        m = read_points(samples)
+        top_left.scatter(m[0], m[1], s=2, c="tab:orange", alpha=0.5,
+                         label="RWMH")
+    for method, cloud in zip(methods, clouds):
+        top_left.scatter(cloud[0], cloud[1], s=2, alpha=0.6,
+                         c=COLOURS.get(method, "k"), label=method)
+    top_left.set_xlabel("u_1")
+    top_left.set_ylabel("u_2")
+    top_left.set_title("final ensembles and Metropolis samples")
+    top_left.legend(fontsize=8, markerscale=4)
+
+    density = os.path.join(out, "density_final.csv")
+    first = methods.index("eks") if "eks" in methods else 0
+    cloud = clouds[first]
+    top_right.scatter(cloud[0], cloud[1], s=2, alpha=0.6,
+                      c=COLOURS.get(methods[first], "k"), label=methods[first])
+    if os.path.exists(density):
+        d = read_points(density)
+        u1, u2 = min(cloud[0]), max(cloud[0])
+        v1, v2 = min(cloud[1]), max(cloud[1])
+        pad1, pad2 = 0.3 * (u2 - u1), 0.3 * (v2 - v1)
+        keep = [i for i in range(len(d[0]))
+                if u1 - pad1 <= d[0][i] <= u2 + pad1
+                and v1 - pad2 <= d[1][i] <= v2 + pad2]
+        if len(keep) > 10:
+            tri = mtri.Triangulation([d[0][i] for i in keep],
+                                     [d[1][i] for i in keep])
+            values = [d[2][i] for i in keep]
+            top = max(values)
+            top_right.tricontour(tri, values,
+                                 levels=[top * f for f in
+                                         (0.01, 0.05, 0.2, 0.4, 0.6, 0.8)],
+                                 colors="k", linewidths=0.8)
+        top_right.set_xlim(u1 - pad1, u2 + pad1)
+        top_right.set_ylim(v1 - pad2, v2 + pad2)
+    top_right.set_title("%s ensemble over the finite-element density"
+                        % methods[first])
+    top_right.set_xlabel("u_1")
+
+    n_data = None
+    with open(os.path.join(out, "parameters.prm")) as f:
+        for line in f:
+            if line.strip().startswith("set Data y"):
+                n_data = len(line.split("=", 1)[1].split(","))
+    for method, run in zip(methods, runs):
+        p = read_csv(run)
+        if "mean_misfit" in p:
+            bottom.semilogy(p["step"], p["mean_misfit"], "-",
+                            c=COLOURS.get(method, "k"), label=method)
+    if n_data:
+        bottom.axhline(n_data / 2, color="k", ls=":",
+                       label="noise level K/2 = %g" % (n_data / 2))
+    bottom.set_xlabel("iteration")
+    bottom.set_title("data misfit 1/J sum_j 1/2 |y - G(u_j)|^2_Gamma")
+    bottom.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(os.path.join(out, "posterior_comparison.png"), dpi=120)
+    return ["posterior_comparison.png"]
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@
 #include <kwfp/comparison/particle_comparison.h>
 #include <kwfp/fokker_planck/solver.h>
 #include <kwfp/mcmc/metropolis_run.h>
+#include <kwfp/output/posterior_table.h>
 #include <kwfp/particles/particle_solver.h>
 
 #include <deal.II/base/exceptions.h>
@@ -11,6 +12,8 @@
 #include <deal.II/base/parameter_handler.h>
 
 #include <cstdlib>
+#include <list>
+#include <optional>
 #include <sstream>
 
 namespace kwfp
@@ -33,13 +36,26 @@ namespace kwfp
      * The finite-element run, with @p particles (if given) advanced beside
      * it and compared with it at every output time.
      */
+    /// What the runs of one parameter file estimated (for
+    /// posterior_table.csv).
+    struct Results
+    {
+      std::optional<RunSummary>         finite_element;
+      std::optional<ParticleRunSummary> particles;
+    };
+
+    /**
+     * The finite-element run, with @p particles (if given) advanced beside
+     * it and compared with it at every output time.
+     */
     template <int dim>
     void
     run_dimension(const Parameters  &parameters,
                   const std::string &text,
                   const MPI_Comm     communicator,
                   std::ostream      &out,
-                  ParticleSolver    *particles)
+                  ParticleSolver    *particles,
+                  Results           &results)
     {
       // Let the solver (and its TimerOutput, which synchronizes over MPI)
       // be destroyed before an exception propagates further.
@@ -60,11 +76,11 @@ namespace kwfp
                 });
                 particles->start();
               }
-            solver.run();
+            results.finite_element = solver.run();
             if (particles)
               {
                 particles->advance_to(parameters.time_stepping.final_time);
-                particles->finish();
+                results.particles = particles->finish();
               }
           }
         catch (...)
@@ -75,6 +91,24 @@ namespace kwfp
       if (failure)
         std::rethrow_exception(failure);
     }
+
+
+    /// The final mean and covariance of a particle run, as a table row.
+    void
+    add_particle_row(PosteriorTable           &table,
+                     const std::string        &method,
+                     const ParticleRunSummary &summary)
+    {
+      if (summary.history.empty())
+        return;
+      const ParticlesRow &last = summary.history.back();
+      std::ostringstream  note;
+      note << "J = " << last.n_particles << ", " << summary.n_steps
+           << " steps to t = " << last.time;
+      table.add("particles " + method, last.mean, last.covariance, note.str());
+    }
+
+
     /// Run scripts/plot_results.py on the output (rank 0); a warning if it
     /// cannot.
     void
@@ -138,34 +172,100 @@ namespace kwfp
         parameters.read(prm, argument);
         std::ostringstream text;
         prm.print_parameters(text, dealii::ParameterHandler::PRM);
-        // the particle solver checks its input (and draws the initial
-        // ensemble) when it is made, before the finite-element run
+        // the particle solvers check their input (and draw the initial
+        // ensemble) when they are made, before any output
         std::unique_ptr<ParticleSolver> particles;
         if (parameters.run_particles)
           particles = std::make_unique<ParticleSolver>(parameters,
                                                        text.str(),
                                                        communicator,
                                                        out);
+        std::list<Parameters>                        extra_parameters;
+        std::vector<std::unique_ptr<ParticleSolver>> extra_runs;
+        for (const ParticleMethod method :
+             parameters.particles.additional_methods)
+          {
+            Parameters &p = extra_parameters.emplace_back(parameters);
+            p.particles.settings.method = method;
+            p.run_finite_element        = false;
+            p.run_particles             = true;
+            p.output.directory += "/particles_" + to_string(method);
+            extra_runs.push_back(std::make_unique<ParticleSolver>(
+              p, text.str(), communicator, out));
+          }
+
+        Results results;
         if (parameters.run_finite_element)
           switch (parameters.dimension)
             {
               case 1:
-                run_dimension<1>(
-                  parameters, text.str(), communicator, out, particles.get());
+                run_dimension<1>(parameters,
+                                 text.str(),
+                                 communicator,
+                                 out,
+                                 particles.get(),
+                                 results);
                 break;
               case 2:
-                run_dimension<2>(
-                  parameters, text.str(), communicator, out, particles.get());
+                run_dimension<2>(parameters,
+                                 text.str(),
+                                 communicator,
+                                 out,
+                                 particles.get(),
+                                 results);
                 break;
               default:
-                run_dimension<3>(
-                  parameters, text.str(), communicator, out, particles.get());
+                run_dimension<3>(parameters,
+                                 text.str(),
+                                 communicator,
+                                 out,
+                                 particles.get(),
+                                 results);
                 break;
             }
         else
-          particles->run();
+          results.particles = particles->run();
+
+        PosteriorTable table;
+        if (results.finite_element)
+          {
+            const RunSummary     &fe   = *results.finite_element;
+            const DiagnosticsRow &last = fe.history.back();
+            std::ostringstream    note;
+            note << "t = " << last.time << ", " << fe.n_steps << " steps, "
+                 << fe.n_cells << " cells";
+            table.add("finite elements", last.mean, last.covariance, note.str());
+            table.add("quadrature of exp(-Phi_R)/Z",
+                      fe.posterior_mean,
+                      fe.posterior_covariance,
+                      "on the final mesh");
+          }
+        if (results.particles)
+          add_particle_row(table,
+                           to_string(parameters.particles.settings.method),
+                           *results.particles);
+        for (std::size_t k = 0; k < extra_runs.size(); ++k)
+          {
+            out << "kwfp: particle run " << k + 1 << " of "
+                << extra_runs.size() << ": "
+                << to_string(parameters.particles.additional_methods[k])
+                << std::endl;
+            add_particle_row(
+              table,
+              to_string(parameters.particles.additional_methods[k]),
+              extra_runs[k]->run());
+          }
         if (parameters.metropolis.n_samples > 0)
-          run_metropolis(parameters, communicator, out);
+          {
+            const MetropolisResult m =
+              run_metropolis(parameters, communicator, out);
+            std::ostringstream note;
+            note << m.n_samples << " samples, acceptance "
+                 << m.acceptance_rate;
+            table.add("random-walk Metropolis", m.mean, m.covariance, note.str());
+          }
+        if (is_root)
+          table.write(parameters.output.directory);
         if (parameters.run_finite_element && parameters.output.plots)
           make_plots(parameters, communicator, out);
       }

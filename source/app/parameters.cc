@@ -210,6 +210,15 @@ namespace kwfp
                       "",
                       Anything(),
                       "Constants for the expression: 'a=1, b=2'.");
+    prm.declare_entry(
+      "Edge smoothing",
+      "0",
+      Double(),
+      "Finite elements, 'Type = product': each uniform(a, b) factor is "
+      "replaced by its convolution with N(0, s^2), s this value, i.e. the law "
+      "of U + s Z, (Phi((u - a)/s) - Phi((u - b)/s)) / (b - a), so that the "
+      "mesh can resolve its edges (0: the sharp uniform). The particles "
+      "draw the sharp uniform.");
     prm.declare_entry("Coordinate distributions",
                       "normal(0, 1); uniform(90, 110)",
                       Anything(),
@@ -236,6 +245,16 @@ namespace kwfp
                       "(Section 5.3); langevin: du = -grad Phi_R dt + "
                       "sqrt(2) dW. eks, eki, eki-opt and herty-visconti "
                       "need 'Potential/Type = inverse problem'.");
+    prm.declare_entry(
+      "Also run methods",
+      "",
+      Anything(),
+      "Particle methods (separated by ';') run one after the other after "
+      "the main run, each with the other settings of this subsection, the "
+      "same initial ensemble and its own output in "
+      "<Output/Directory>/particles_<method>/; their final means and "
+      "covariances join posterior_table.csv. E.g. 'eks; eki-opt; "
+      "herty-visconti' for the paper's Figure 1 (with any Solver).");
     prm.declare_entry("Ensemble size",
                       "1000",
                       Integer(),
@@ -441,9 +460,17 @@ namespace kwfp
       "Error tolerance",
       "1e-5",
       Double(),
-      "Adaptive time step: the local error allowed per step, in the L1 norm "
-      "of the density (which has mass 1). A step whose estimate exceeds "
-      "twice this is repeated with a smaller dt.");
+      "Adaptive time step: the local error allowed per step (see 'Error "
+      "estimate'). A step whose estimate exceeds twice this is repeated with "
+      "a smaller dt.");
+    prm.declare_entry(
+      "Error estimate",
+      "moments",
+      Selection("moments|density"),
+      "Adaptive time step: what the local error is measured on. moments: "
+      "the mean and covariance, each entry relative to the standard "
+      "deviations (smooth in time even where flux correction limits steep "
+      "fronts); density: the L1 norm of the density.");
     prm.declare_entry("Minimum time step",
                       "1e-10",
                       Double(),
@@ -615,6 +642,33 @@ namespace kwfp
     const std::string solver = prm.get("Solver");
     run_finite_element       = solver != "particles";
     run_particles            = solver != "finite element";
+    prm.enter_subsection("Particles");
+    particles.additional_methods.clear();
+    {
+      const std::string list = prm.get("Also run methods");
+      if (list.find_first_not_of(" \t") != std::string::npos)
+        for (std::string item : split_expressions(list))
+          {
+            item.erase(0, item.find_first_not_of(" \t"));
+            item.erase(item.find_last_not_of(" \t") + 1);
+            try
+              {
+                particles.additional_methods.push_back(
+                  parse_particle_method(item));
+              }
+            catch (const std::exception &)
+              {
+                throw InputError("Particles/Also run methods",
+                                 "'" + item + "' is not a method; choose "
+                                 "from " +
+                                   particle_method_names() +
+                                   ", separated by ';'");
+              }
+          }
+    }
+    prm.leave_subsection();
+    const bool any_particles =
+      run_particles || !particles.additional_methods.empty();
     const long d_read        = prm.get_integer("Dimension");
     if (d_read < 1 || d_read > 10000)
       throw InputError("Dimension",
@@ -792,8 +846,16 @@ namespace kwfp
                                                d);
       }
     else if (initial_density.type == "product")
-      initial_density.coordinates =
-        parse_coordinate_distributions(prm.get("Coordinate distributions"), d);
+      {
+        initial_density.coordinates = parse_coordinate_distributions(
+          prm.get("Coordinate distributions"), d);
+        initial_density.edge_smoothing = prm.get_double("Edge smoothing");
+        if (!(initial_density.edge_smoothing >= 0) ||
+            !std::isfinite(initial_density.edge_smoothing))
+          throw InputError("Initial density/Edge smoothing",
+                           "must be 0 or positive, got " +
+                             prm.get("Edge smoothing"));
+      }
     else if (initial_density.type == "file")
       {
         if (run_finite_element)
@@ -807,7 +869,7 @@ namespace kwfp
       }
     else
       {
-        if (run_particles)
+        if (any_particles)
           throw InputError("Initial density/Type",
                            "the particles cannot be drawn from an expression; "
                            "use Gaussian, product or file");
@@ -854,20 +916,26 @@ namespace kwfp
     if (particle_output < 0)
       throw InputError("Particles/Output interval", "must be 0 or positive");
     particles.output_interval = particle_output;
+    std::vector<std::pair<ParticleMethod, std::string>> checked;
     if (run_particles)
+      checked.emplace_back(particles.settings.method, "Particles/Method");
+    for (const ParticleMethod m : particles.additional_methods)
+      checked.emplace_back(m, "Particles/Also run methods");
+    for (const auto &[method, name] : checked)
       {
-        const bool forward = uses_forward_model(particles.settings.method);
+        const bool forward = uses_forward_model(method);
         if (forward && potential.type != "inverse problem")
-          throw InputError("Particles/Method",
-                           "'" + prm.get("Method") +
+          throw InputError(name,
+                           "'" + to_string(method) +
                              "' evaluates the forward map G: it needs "
                              "'Potential/Type = inverse problem', not '" +
                              potential.type + "'");
         if (particles.adaptive_time_step && !forward)
           throw InputError("Particles/Adaptive time step",
-                           "needs a method with a forward map (eks, eki, "
+                           "needs methods with a forward map (eks, eki, "
                            "eki-opt, herty-visconti): the step is "
-                           "dt_0 / (||D||_F + delta)");
+                           "dt_0 / (||D||_F + delta); '" +
+                             to_string(method) + "' has none");
       }
     prm.leave_subsection();
 
@@ -1010,6 +1078,7 @@ namespace kwfp
     time_stepping.max_implicit_iterations = max_implicit;
     time_stepping.adaptive                = prm.get_bool("Adaptive time step");
     time_stepping.error_tolerance         = prm.get_double("Error tolerance");
+    time_stepping.error_estimate          = prm.get("Error estimate");
     time_stepping.minimum_time_step = prm.get_double("Minimum time step");
     time_stepping.maximum_time_step = prm.get_double("Maximum time step");
     if (time_stepping.adaptive)

@@ -18,7 +18,10 @@ namespace kwfp
     if (p.type == "Gaussian")
       gaussian_density.emplace(p.mean, p.covariance);
     else if (p.type == "product")
-      coordinates = p.coordinates;
+      {
+        coordinates = p.coordinates;
+        smoothing   = p.edge_smoothing;
+      }
     else if (p.type == "expression")
       expression =
         std::make_shared<ScalarExpression>(p.expression,
@@ -40,7 +43,13 @@ namespace kwfp
     for (unsigned int i = 0; i < coordinates.size(); ++i)
       {
         const auto &c = coordinates[i];
-        if (c.uniform)
+        if (c.uniform && smoothing > 0)
+          // U(a, b) + N(0, s^2): (Phi((u-a)/s) - Phi((u-b)/s)) / (b - a)
+          density *= 0.5 *
+                     (std::erfc((u[i] - c.b) / (smoothing * std::sqrt(2.))) -
+                      std::erfc((u[i] - c.a) / (smoothing * std::sqrt(2.)))) /
+                     (c.b - c.a);
+        else if (c.uniform)
           density *= (u[i] >= c.a && u[i] <= c.b) ? 1 / (c.b - c.a) : 0;
         else
           density *= std::exp(-0.5 * std::pow((u[i] - c.a) / c.b, 2)) /

@@ -33,6 +33,14 @@ namespace kwfp
 
   namespace
   {
+    /// A step whose linear systems could not be solved at this dt (the
+    /// adaptive time step retries it with a smaller one).
+    class StepSolveFailure : public RunFailure
+    {
+    public:
+      using RunFailure::RunFailure;
+    };
+
     /// A dimension-free scalar function seen as a deal.II Function<dim>.
     template <int dim, typename F>
     class FunctionFromLambda : public Function<dim>
@@ -397,43 +405,94 @@ namespace kwfp
 
         transfer.interpolate(owned_vectors);
         // Refinement interpolates exactly, coarsening (interpolation at the
-        // coarse nodes) does not conserve mass: each vector is rescaled to
-        // its mass before the transfer. With flux correction, negative
-        // values that Q2 interpolation can create at new nodes are set to
-        // zero first (Q1 creates none).
-        for (unsigned int k = 0; k < owned_vectors.size(); ++k)
+        // coarse nodes) does not conserve mass; Q2 interpolation can create
+        // negative values at new nodes (Q1 cannot). The three vectors are
+        // corrected so that their differences (the time derivatives BDF2
+        // and the error estimate see) stay those of the transfer:
+        // - the negative values of rho^n are lifted to zero, and the same
+        //   lift is added to rho^{n-1} and rho^{n-2};
+        // - all three are scaled by the factor that restores the mass of
+        //   rho^n, and multiples of rho^n fix the masses of the other two.
+        for (auto *v : owned_vectors)
+          constraints.distribute(*v);
+        if (parameters.mesh.flux_corrected && masses[0] > 0)
           {
-            TrilinosWrappers::MPI::Vector &v = *owned_vectors[k];
-            constraints.distribute(v);
-            if (parameters.mesh.flux_corrected && masses[k] > 0)
-              {
-                double smallest = 0, largest = 0;
-                for (const auto i : owned_dofs)
-                  if (!constraints.is_constrained(i))
-                    {
-                      smallest = std::min(smallest, double(v[i]));
-                      largest  = std::max(largest, double(v[i]));
-                      if (v[i] < 0)
-                        v[i] = 0;
-                    }
-                v.compress(VectorOperation::insert);
-                constraints.distribute(v);
-                smallest = Utilities::MPI::min(smallest, communicator);
-                largest  = Utilities::MPI::max(largest, communicator);
-                if (largest > 0)
-                  adaptation.max_clipped =
-                    std::max(adaptation.max_clipped, -smallest / largest);
-              }
-            const double mass = moment_functionals.mass(v);
-            if (masses[k] > 0 && mass > 0)
-              {
-                adaptation.max_mass_defect =
-                  std::max(adaptation.max_mass_defect,
-                           std::abs(mass - masses[k]) / masses[k]);
-                v *= masses[k] / mass;
-              }
+            TrilinosWrappers::MPI::Vector lift(owned_dofs, communicator);
+            double smallest = 0, largest = 0;
+            for (const auto i : owned_dofs)
+              if (!constraints.is_constrained(i))
+                {
+                  smallest = std::min(smallest, double(density[i]));
+                  largest  = std::max(largest, double(density[i]));
+                  if (density[i] < 0)
+                    lift[i] = -density[i];
+                }
+            lift.compress(VectorOperation::insert);
+            constraints.distribute(lift);
+            for (auto *v : owned_vectors)
+              v->add(1., lift);
+            smallest = Utilities::MPI::min(smallest, communicator);
+            largest  = Utilities::MPI::max(largest, communicator);
+            if (largest > 0)
+              adaptation.max_clipped =
+                std::max(adaptation.max_clipped, -smallest / largest);
+          }
+        const double mass = moment_functionals.mass(density);
+        if (masses[0] > 0 && mass > 0)
+          {
+            adaptation.max_mass_defect =
+              std::max(adaptation.max_mass_defect,
+                       std::abs(mass - masses[0]) / masses[0]);
+            for (auto *v : owned_vectors)
+              *v *= masses[0] / mass;
+            for (unsigned int k = 1; k < owned_vectors.size(); ++k)
+              if (masses[k] > 0)
+                owned_vectors[k]->add(
+                  (masses[k] - moment_functionals.mass(*owned_vectors[k])) /
+                    masses[0],
+                  density);
           }
       }
+  }
+
+
+  template <int dim>
+  void
+  FokkerPlanckSolver<dim>::write_final_density() const
+  {
+    // Nodal values at the support points, gathered on rank 0, for plots
+    // (contours of the density under the particle clouds).
+    std::map<types::global_dof_index, Point<dim>> points;
+    DoFTools::map_dofs_to_support_points(MappingQ1<dim>(),
+                                         dof_handler,
+                                         points);
+    std::vector<double> local;
+    for (const auto i : owned_dofs)
+      {
+        for (unsigned int a = 0; a < dim; ++a)
+          local.push_back(points[i][a]);
+        local.push_back(density[i]);
+      }
+    const auto all = Utilities::MPI::gather(communicator, local, 0);
+    if (Utilities::MPI::this_mpi_process(communicator) != 0)
+      return;
+    write_atomically(parameters.output.directory + "/density_final.csv",
+                     [&](std::ostream &out) {
+                       for (unsigned int a = 0; a < dim; ++a)
+                         out << "u_" << a + 1 << ',';
+                       out << "density\n";
+                       char buffer[32];
+                       for (const auto &part : all)
+                         for (std::size_t k = 0; k < part.size(); ++k)
+                           {
+                             std::snprintf(buffer,
+                                           sizeof(buffer),
+                                           "%.17g",
+                                           part[k]);
+                             out << buffer
+                                 << ((k + 1) % (dim + 1) == 0 ? '\n' : ',');
+                           }
+                     });
   }
 
 
@@ -917,6 +976,7 @@ namespace kwfp
       moments = moment_functionals.compute(density);
     }
     check(moments, 0, 0);
+    moment_history.fill(moments);
     DenseMatrix C_now = diffusion_matrix(moments), C_old = C_now;
 
     DiagnosticsRow row = diagnostics(0, 0, 0, moments);
@@ -955,14 +1015,42 @@ namespace kwfp
           {
             const double omega =
               ts.bdf_order == 2 && step > 1 ? dt / dt_previous : 0;
-            compute_step(step, dt, omega, C_now, C_old, summary, next);
+            try
+              {
+                compute_step(step, dt, omega, C_now, C_old, summary, next);
+              }
+            catch (const StepSolveFailure &failure)
+              {
+                // Smaller steps make the system more diagonally dominant.
+                if (attempt >= 20)
+                  throw RunFailure(std::string(failure.what()) +
+                                   " (also after 20 reductions of dt)");
+                ++summary.rejected_steps;
+                dt = std::max(ts.minimum_time_step, dt / 4);
+                continue;
+              }
             // The local error of variable-step BDF2 needs four solutions.
             if (!ts.adaptive || step < 3)
               break;
-            estimate =
-              local_error_estimate(next, dt, dt_previous, dt_before);
+            if (ts.error_estimate == "density")
+              estimate =
+                local_error_estimate(next, dt, dt_previous, dt_before);
+            else
+              {
+                Moments candidate;
+                {
+                  TimerOutput::Scope scope(timer, "moments and C");
+                  candidate = moment_functionals.compute(next);
+                }
+                estimate = moment_error_estimate(candidate,
+                                                 moment_history,
+                                                 dt,
+                                                 dt_previous,
+                                                 dt_before);
+              }
             if (!std::isfinite(estimate))
               estimate = std::numeric_limits<double>::max();
+
             if (estimate <= 2 * ts.error_tolerance ||
                 dt <= ts.minimum_time_step * (1 + 1e-12))
               break;
@@ -1003,6 +1091,8 @@ namespace kwfp
         older_density = old_density;
         old_density   = density;
         density       = next;
+        moment_history[2] = moment_history[1];
+        moment_history[1] = moment_history[0];
         dt_before     = dt_previous;
         dt_previous   = dt;
         {
@@ -1010,6 +1100,7 @@ namespace kwfp
           moments = moment_functionals.compute(density);
         }
         check(moments, step, time);
+        moment_history[0] = moments;
         C_old = C_now;
         C_now = diffusion_matrix(moments);
         if (kalman_wasserstein)
@@ -1082,6 +1173,7 @@ namespace kwfp
               << ", covariance " << format_matrix(covariance) << std::endl;
     }
 
+    write_final_density();
     summary.loop_seconds = std::chrono::duration<double>(
                              std::chrono::steady_clock::now() - loop_start)
                              .count();
@@ -1187,7 +1279,7 @@ namespace kwfp
       {
         try
           {
-            if (summary.low_order_preconditioned_steps > 0)
+            if (use_low_order_preconditioner)
               {
                 // AMG failed before: go to the low-order preconditioner
                 // directly.
@@ -1211,7 +1303,23 @@ namespace kwfp
                   }
               }
             else
-              summary.linear_iterations += solve_step(alpha / dt, C, rhs, next);
+              {
+                const unsigned int used = solve_step(alpha / dt, C, rhs, next);
+                summary.linear_iterations += used;
+                // AMG and Jacobi converge slowly on drift-dominated
+                // systems, where ILU(0) of the low-order M-matrix (an
+                // upwind-like approximation) does well: switch for the rest
+                // of the run.
+                if (parameters.mesh.flux_corrected && used > 150)
+                  {
+                    use_low_order_preconditioner = true;
+                    console << "kwfp: step " << step << ": GMRES needed " << used
+                            << " iterations with the " << active_preconditioner
+                            << " preconditioner; later steps precondition "
+                               "with ILU(0) of the low-order M-matrix"
+                            << std::endl;
+                  }
+              }
           }
         catch (const RunFailure &failure)
           {
@@ -1231,6 +1339,7 @@ namespace kwfp
                                                       rhs,
                                                       next);
                 ++summary.low_order_preconditioned_steps;
+                use_low_order_preconditioner = true;
                 if (summary.low_order_preconditioned_steps == 1)
                   console << "kwfp: step " << step << ": " << failure.what()
                           << "; this and such later steps precondition GMRES "
@@ -1240,6 +1349,9 @@ namespace kwfp
               }
             catch (const SolverControl::NoConvergence &)
               {}
+            if (!solved && ts.adaptive &&
+                dt > ts.minimum_time_step * (1 + 1e-12))
+              throw StepSolveFailure(failure.what());
             if (!solved)
               {
                 TimerOutput::Scope scope(timer, "flux correction");
@@ -1307,6 +1419,52 @@ namespace kwfp
           std::max(summary.max_limited_nodes, statistics.limited_nodes);
         constraints.distribute(next);
       }
+  }
+
+
+  template <int dim>
+  double
+  FokkerPlanckSolver<dim>::moment_error_estimate(
+    const Moments                &next,
+    const std::array<Moments, 3> &history,
+    const double                  h,
+    const double                  k,
+    const double                  k2) const
+  {
+    // The local error of variable-step BDF2 (see local_error_estimate) of
+    // the mean and the covariance, each entry relative to the standard
+    // deviations: |e(m_a)| / sqrt(C_aa), |e(C_ab)| / sqrt(C_aa C_bb). Unlike
+    // the L1 norm of the density this does not see the limiter's switching
+    // in steep fronts, which is not smooth in time.
+    const double omega  = h / k;
+    const double factor = h * h * (h + k) * (1 + omega) / (1 + 2 * omega);
+    const auto   dd3    = [&](const double y0,
+                         const double y1,
+                         const double y2,
+                         const double y3) {
+      const double d10 = (y0 - y1) / h, d21 = (y1 - y2) / k,
+                   d32 = (y2 - y3) / k2;
+      return ((d10 - d21) / (h + k) - (d21 - d32) / (k + k2)) / (h + k + k2);
+    };
+    const DenseMatrix &C = next.covariance;
+    double             e = 0;
+    for (unsigned int a = 0; a < dim; ++a)
+      {
+        e = std::max(e,
+                     std::abs(factor * dd3(next.mean[a],
+                                           history[0].mean[a],
+                                           history[1].mean[a],
+                                           history[2].mean[a])) /
+                       std::sqrt(C(a, a)));
+        for (unsigned int b = a; b < dim; ++b)
+          e = std::max(e,
+                       std::abs(factor * dd3(C(a, b),
+                                             history[0].covariance(a, b),
+                                             history[1].covariance(a, b),
+                                             history[2].covariance(a, b))) /
+                         std::sqrt(C(a, a) * C(b, b)));
+      }
+    return e;
   }
 
 

@@ -164,6 +164,14 @@ namespace kwfp
     for (unsigned int a = 0; a < d; ++a)
       for (unsigned int b = a; b < d; ++b)
         r.covariance(b, a) = r.covariance(a, b) /= (s.n_samples - 1.);
+    const std::uint64_t stride = (s.n_samples + 1999) / 2000;
+    for (std::uint64_t i = 0; i < s.n_samples; i += stride)
+      {
+        std::vector<double> sample(d);
+        for (unsigned int a = 0; a < d; ++a)
+          sample[a] = kept[a][i];
+        r.thinned_samples.push_back(sample);
+      }
     for (unsigned int a = 0; a < d; ++a)
       {
         r.effective_sample_size[a] = effective_sample_size(kept[a]);

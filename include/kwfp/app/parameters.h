@@ -80,6 +80,7 @@ namespace kwfp
       std::string expression;
       std::map<std::string, double>       constants;
       std::vector<CoordinateDistribution> coordinates; ///< product
+      double edge_smoothing = 0; ///< finite elements: U(a,b) * N(0, s^2)
       std::string                         ensemble_file;
     } initial_density;
 
@@ -118,6 +119,7 @@ namespace kwfp
       /// (then time_step is the first step).
       bool   adaptive          = false;
       double error_tolerance   = 1e-5;
+      std::string error_estimate = "moments"; ///< "moments" or "density"
       double minimum_time_step = 1e-10;
       double maximum_time_step = 0; ///< 0: no limit
     } time_stepping;
@@ -142,6 +144,9 @@ namespace kwfp
       bool                   drop_failed         = false;
       unsigned int           statistics_interval = 1;
       unsigned int           output_interval     = 10;
+      /// Further particle runs after the main run, one per method, with
+      /// the same settings (output in <directory>/particles_<method>/).
+      std::vector<ParticleMethod> additional_methods;
     } particles;
 
     /// The comparison of the FE solution, the particles and the exact

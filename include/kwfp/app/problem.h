@@ -36,6 +36,9 @@ namespace kwfp
     std::optional<Gaussian>                         gaussian_density;
     std::shared_ptr<ScalarExpression>               expression;
     std::vector<Parameters::CoordinateDistribution> coordinates;
+    /// Standard deviation s of the Gaussian each uniform factor is
+    /// convolved with (0: the sharp uniform).
+    double smoothing = 0;
   };
 
   /// The inverse problem when 'Potential/Type = inverse problem', else null.

@@ -23,6 +23,7 @@
 #include <deal.II/lac/trilinos_sparse_matrix.h>
 #include <deal.II/lac/trilinos_vector.h>
 
+#include <array>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -129,6 +130,9 @@ namespace kwfp
      */
     void
     refine_mesh(const bool transfer_solution);
+    /// density_final.csv: u_1..u_d,density at every node (rank 0 writes).
+    void
+    write_final_density() const;
     void
     check_box_holds_mass() const;
     void
@@ -183,6 +187,15 @@ namespace kwfp
                          const double                                 h,
                          const double                                 k,
                          const double k2) const;
+    /// The same estimate for the mean and covariance (relative to the
+    /// standard deviations), from the moments of @p next and of rho^n,
+    /// rho^{n-1}, rho^{n-2} (@p history).
+    double
+    moment_error_estimate(const Moments                &next,
+                          const std::array<Moments, 3> &history,
+                          const double                  h,
+                          const double                  k,
+                          const double                  k2) const;
     DiagnosticsRow
     diagnostics(const unsigned int step,
                 const double       time,
@@ -228,11 +241,16 @@ namespace kwfp
     std::string  active_preconditioner;
     unsigned int iterations_after_rebuild = 0;
     unsigned int iterations_last_solve    = 0;
+    /// Set once AMG/Jacobi failed or needed > 150 GMRES iterations (flux
+    /// correction only): later steps use ILU(0) of the low-order matrix.
+    bool use_low_order_preconditioner = false;
 
     dealii::TrilinosWrappers::MPI::Vector density;     // rho^n, owned
     dealii::TrilinosWrappers::MPI::Vector old_density; // rho^{n-1}, owned
     dealii::TrilinosWrappers::MPI::Vector older_density; // rho^{n-2}, owned
     dealii::TrilinosWrappers::MPI::Vector lumped_mass;   // M 1, owned
+    /// Moments of rho^n, rho^{n-1}, rho^{n-2} (adaptive time step).
+    std::array<Moments, 3> moment_history;
     dealii::TrilinosWrappers::MPI::Vector ghosted;     // with ghosts
     dealii::TrilinosWrappers::MPI::Vector stationary;  // rho_inf, ghosted
     dealii::TrilinosWrappers::MPI::Vector matrix_times_solution; // S x

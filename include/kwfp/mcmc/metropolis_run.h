@@ -14,7 +14,8 @@ namespace kwfp
    * covariance 'initial' taken from the initial density), print a summary
    * and write metropolis.csv (rank 0, atomically) with the columns
    * `samples,burn_in,tau,acceptance_rate,mean_1..,cov_1_1..,se_mean_1..,
-   * ess_1..`. Every rank computes the same chain.
+   * ess_1..`, and metropolis_samples.csv with at most 2000 samples evenly
+   * spaced along the chain (`u_1,..`). Every rank computes the same chain.
    */
   MetropolisResult
   run_metropolis(const Parameters &parameters,

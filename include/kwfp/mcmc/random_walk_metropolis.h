@@ -41,6 +41,9 @@ namespace kwfp
     double        acceptance_rate = 0; ///< after the burn-in
     double        tau             = 0; ///< the scale used after the burn-in
     std::uint64_t n_samples       = 0;
+    /// At most 2000 of the kept samples, evenly spaced along the chain
+    /// (for plots): thinned_samples[i] is the i-th one.
+    std::vector<std::vector<double>> thinned_samples;
   };
 
   /**

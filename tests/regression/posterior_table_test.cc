@@ -1,0 +1,181 @@
+// One run, every estimate of the posterior: finite elements, quadrature,
+// particle runs of several methods (Particles/Also run methods) and
+// Metropolis, collected in posterior_table.csv; checked on a linear
+// Gaussian inverse problem whose posterior N(u_0, B) is known.
+#include <gtest/gtest.h>
+
+#include <kwfp/base/dense_algebra.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <sstream>
+
+#include "../run_helpers.h"
+
+using namespace kwfp;
+using namespace kwfp::testing;
+
+namespace
+{
+  /// posterior_table.csv: method -> (mean_1, mean_2, cov_1_1, cov_1_2,
+  /// cov_2_2).
+  std::map<std::string, std::vector<double>>
+  read_table(const std::string &file, std::vector<std::string> &order)
+  {
+    std::ifstream                              in(file);
+    std::string                                line;
+    std::map<std::string, std::vector<double>> table;
+    std::getline(in, line); // header
+    while (std::getline(in, line))
+      {
+        const std::string numbers = line.substr(0, line.find(",\""));
+        std::istringstream s(numbers);
+        std::string        item, method;
+        std::getline(s, method, ',');
+        std::vector<double> values;
+        while (std::getline(s, item, ','))
+          values.push_back(std::stod(item));
+        order.push_back(method);
+        table[method] = values;
+      }
+    return table;
+  }
+} // namespace
+
+// A = (1 0.5; 0.2 1; 1 -1), Gamma = diag(0.3, 0.3, 0.5), Gamma_0 = 4 I:
+// B = (A^T Gamma^-1 A + Gamma_0^-1)^-1, u_0 = B A^T Gamma^-1 y. Expected:
+// - finite elements at T = 6 (KL ~ e^{-2T}): the posterior to the
+//   discretization error of the discrete equilibrium (Q2, h = 0.4; on G2
+//   Q2 gives L1 errors 3.7e-3 at h = 0.5 and 4.9e-4 at h = 0.25, so
+//   moments to 2e-3; measured 7e-4 on the mean);
+// - quadrature of exp(-Phi_R)/Z: to 1e-6;
+// - eks, J = 4000: within 4 Monte Carlo standard errors (mean sqrt(B_aa /
+//   J), variance B_aa sqrt(2 / J)) plus the Euler-Maruyama bias O(dt);
+// - eki-opt (no noise, no prior term): collapses, C(t)^-1 = C_0^-1 + 2 t
+//   A^T Gamma^-1 A, so at t = 6 its covariance trace is about 1/12 of B's
+//   (asserted < 0.2);
+// - Metropolis (4e4 samples): within 4 of its standard errors.
+TEST(PosteriorTable, EveryMethodEstimatesTheGaussianPosterior)
+{
+  const std::string directory = run_kwfp(R"(
+set Dimension = 2
+subsection Potential
+  set Type = inverse problem
+  subsection Inverse problem
+    set Forward model            = linear
+    set Forward matrix A         = 1, 0.5; 0.2, 1; 1, -1
+    set Data y                   = 1.2, 0.4, 0.9
+    set Noise covariance Gamma   = 0.3, 0, 0; 0, 0.3, 0; 0, 0, 0.5
+    set Prior covariance Gamma_0 = 4, 0; 0, 4
+    set Prior mean               = 0, 0
+  end
+end
+subsection Initial density
+  set Type           = Gaussian
+  set Mean m_0       = 0, 0
+  set Covariance C_0 = 2, 0; 0, 2
+end
+subsection Mesh
+  set Lower corner = -8, -8
+  set Upper corner = 8, 8
+  set Subdivisions = 40
+  set Global refinements = 0
+end
+subsection Time stepping
+  set Final time = 6
+  set Time step  = 0.05
+end
+subsection Particles
+  set Also run methods = eks; eki-opt
+  set Ensemble size    = 4000
+  set Time step        = 0.005
+  set Output interval  = 0
+  set Statistics interval = 100
+end
+subsection Metropolis
+  set Samples = 40000
+  set Burn-in = 5000
+end
+subsection Output
+  set Interval = 0
+end
+)");
+  std::vector<std::string> order;
+  const auto table = read_table(directory + "/out/posterior_table.csv", order);
+  const bool eks_written = std::filesystem::exists(
+    directory + "/out/particles_eks/ensemble_final.csv");
+  const bool eki_written = std::filesystem::exists(
+    directory + "/out/particles_eki-opt/particles.csv");
+  const auto metropolis = read_csv(directory + "/out/metropolis.csv");
+  std::filesystem::remove_all(directory);
+  EXPECT_TRUE(eks_written);
+  EXPECT_TRUE(eki_written);
+  ASSERT_EQ(order,
+            (std::vector<std::string>{"finite elements",
+                                      "quadrature of exp(-Phi_R)/Z",
+                                      "particles eks",
+                                      "particles eki-opt",
+                                      "random-walk Metropolis"}));
+
+  // The exact posterior.
+  DenseMatrix precision(2, 2);
+  DenseVector rhs(2);
+  const double A[3][2] = {{1, 0.5}, {0.2, 1}, {1, -1}};
+  const double g[3] = {0.3, 0.3, 0.5}, y[3] = {1.2, 0.4, 0.9};
+  for (unsigned int a = 0; a < 2; ++a)
+    {
+      precision(a, a) += 0.25;
+      for (unsigned int k = 0; k < 3; ++k)
+        {
+          rhs[a] += A[k][a] * y[k] / g[k];
+          for (unsigned int b = 0; b < 2; ++b)
+            precision(a, b) += A[k][a] * A[k][b] / g[k];
+        }
+    }
+  const double det = precision(0, 0) * precision(1, 1) -
+                     precision(0, 1) * precision(1, 0);
+  const double B[3] = {precision(1, 1) / det,
+                       -precision(0, 1) / det,
+                       precision(0, 0) / det};
+  const double u0[2] = {B[0] * rhs[0] + B[1] * rhs[1],
+                        B[1] * rhs[0] + B[2] * rhs[1]};
+  const double exact[5] = {u0[0], u0[1], B[0], B[1], B[2]};
+  std::cout << "exact posterior mean (" << u0[0] << ", " << u0[1]
+            << "), covariance (" << B[0] << ", " << B[1] << ", " << B[2]
+            << ")" << std::endl;
+  for (const auto &method : order)
+    {
+      std::cout << method << ":";
+      for (const double v : table.at(method))
+        std::cout << " " << v;
+      std::cout << std::endl;
+    }
+
+  const auto &fe = table.at("finite elements");
+  const auto &q  = table.at("quadrature of exp(-Phi_R)/Z");
+  for (unsigned int k = 0; k < 5; ++k)
+    {
+      EXPECT_NEAR(q[k], exact[k], 1e-6) << k;
+      EXPECT_NEAR(fe[k], exact[k], 2e-3) << k;
+    }
+  const auto  &eks = table.at("particles eks");
+  const double J   = 4000;
+  for (unsigned int a = 0; a < 2; ++a)
+    {
+      const double var = B[2 * a];
+      EXPECT_NEAR(eks[a], exact[a], 4 * std::sqrt(var / J) + 0.01) << a;
+      EXPECT_NEAR(eks[2 + 2 * a], var, 4 * var * std::sqrt(2 / J) + 0.01 * var)
+        << a;
+    }
+  const auto &eki = table.at("particles eki-opt");
+  EXPECT_LT(eki[2] + eki[4], 0.2 * (B[0] + B[2]));
+  const auto &m = table.at("random-walk Metropolis");
+  for (unsigned int a = 0; a < 2; ++a)
+    EXPECT_NEAR(m[a],
+                exact[a],
+                4 * metropolis.at("se_mean_" + std::to_string(a + 1))[0])
+      << a;
+}
