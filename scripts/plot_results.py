@@ -164,10 +164,12 @@ def posterior_comparison(out):
         return []
     methods = [os.path.basename(os.path.dirname(r))[len("particles_"):]
                for r in runs]
-    clouds = [read_points(os.path.join(os.path.dirname(r), "ensemble_final.csv"))
-              for r in runs]
-    if not clouds or len(clouds[0]) != 2:
-        return []
+    clouds = []
+    for r in runs:
+        e = read_csv(os.path.join(os.path.dirname(r), "ensemble_final.csv"))
+        if "u_1" not in e or "u_2" not in e or "u_3" in e:
+            return []  # d = 2 only
+        clouds.append((e["u_1"], e["u_2"]))
     fig = plt.figure(figsize=(11, 8))
     top_left = fig.add_subplot(2, 2, 1)
     top_right = fig.add_subplot(2, 2, 2)
@@ -178,8 +180,14 @@ def posterior_comparison(out):
         top_left.scatter(m[0], m[1], s=2, c="tab:orange", alpha=0.5,
                          label="RWMH")
     for method, cloud in zip(methods, clouds):
-        top_left.scatter(cloud[0], cloud[1], s=2, alpha=0.6,
-                         c=COLOURS.get(method, "k"), label=method)
+        # a collapsed ensemble (eki-opt) is drawn large and on top
+        span = max(max(c[0]) - min(c[0]) for c in clouds)
+        collapsed = max(cloud[0]) - min(cloud[0]) < 0.02 * span
+        top_left.scatter(cloud[0], cloud[1], s=40 if collapsed else 2,
+                         alpha=1 if collapsed else 0.6,
+                         zorder=3 if collapsed else 2,
+                         c=COLOURS.get(method, "k"),
+                         label=method + (" (collapsed)" if collapsed else ""))
     top_left.set_xlabel("u_1")
     top_left.set_ylabel("u_2")
     top_left.set_title("final ensembles and Metropolis samples")
@@ -217,7 +225,8 @@ def posterior_comparison(out):
     with open(os.path.join(out, "parameters.prm")) as f:
         for line in f:
             if line.strip().startswith("set Data y"):
-                n_data = len(line.split("=", 1)[1].split(","))
+                value = line.split("=", 1)[1].split("#", 1)[0]
+                n_data = len(value.split(","))
     for method, run in zip(methods, runs):
         p = read_csv(run)
         if "mean_misfit" in p:

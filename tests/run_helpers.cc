@@ -146,4 +146,27 @@ namespace kwfp::testing
       << extra;
     return s.str();
   }
+
+  std::map<std::string, std::vector<double>>
+  read_posterior_table(const std::string &file, std::vector<std::string> &order)
+  {
+    std::ifstream                              in(file);
+    std::string                                line;
+    std::map<std::string, std::vector<double>> table;
+    std::getline(in, line); // header
+    while (std::getline(in, line))
+      {
+        const std::string numbers = line.substr(0, line.find(",\""));
+        std::istringstream s(numbers);
+        std::string        item, method;
+        std::getline(s, method, ',');
+        std::vector<double> values;
+        while (std::getline(s, item, ','))
+          values.push_back(std::stod(item));
+        order.push_back(method);
+        table[method] = values;
+      }
+    return table;
+  }
+
 } // namespace kwfp::testing

@@ -255,6 +255,17 @@ namespace kwfp
       "<Output/Directory>/particles_<method>/; their final means and "
       "covariances join posterior_table.csv. E.g. 'eks; eki-opt; "
       "herty-visconti' for the paper's Figure 1 (with any Solver).");
+    prm.declare_entry(
+      "Initial distributions",
+      "",
+      Anything(),
+      "Empty: the particles are drawn from 'Initial density'. Otherwise a "
+      "product of coordinate distributions as in 'Initial density/"
+      "Coordinate distributions' (e.g. 'normal(0, 1); uniform(90, 110)') "
+      "that only the particles are drawn from, so that the finite "
+      "elements can start elsewhere (their comparison at equal times then "
+      "has no meaning; use it with 'Solver = finite element' and 'Also run "
+      "methods').");
     prm.declare_entry("Ensemble size",
                       "1000",
                       Integer(),
@@ -881,6 +892,26 @@ namespace kwfp
 
     prm.enter_subsection("Particles");
     particles.settings.method = parse_particle_method(prm.get("Method"));
+    {
+      const std::string text = prm.get("Initial distributions");
+      particles.initial_coordinates.clear();
+      if (text.find_first_not_of(" \t") != std::string::npos)
+        try
+          {
+            particles.initial_coordinates =
+              parse_coordinate_distributions(text, d);
+          }
+        catch (const InputError &e)
+          {
+            // the reason, without the other parameter's name
+            const std::string what   = e.what();
+            const auto        colon  = what.find("': ");
+            throw InputError("Particles/Initial distributions",
+                             colon == std::string::npos ?
+                               what :
+                               what.substr(colon + 3));
+          }
+    }
     const long J              = prm.get_integer("Ensemble size");
     if (J < 2 || J > 1000000000)
       throw InputError("Particles/Ensemble size",

@@ -16,6 +16,7 @@
 #include <deal.II/grid/grid_generator.h>
 #include <deal.II/lac/solver_control.h>
 #include <deal.II/lac/solver_gmres.h>
+#include <deal.II/lac/trilinos_solver.h>
 #include <deal.II/numerics/error_estimator.h>
 #include <deal.II/numerics/vector_tools.h>
 
@@ -26,6 +27,7 @@
 #include <fstream>
 #include <limits>
 #include <sstream>
+#include <tuple>
 
 namespace kwfp
 {
@@ -722,6 +724,23 @@ namespace kwfp
 
   template <int dim>
   void
+  FokkerPlanckSolver<dim>::solve_direct(
+    const TrilinosWrappers::MPI::Vector &rhs,
+    TrilinosWrappers::MPI::Vector       &x)
+  {
+    TimerOutput::Scope scope(timer, "linear solve");
+    // system_matrix holds the step matrix.
+    SolverControl                     control(1, 0);
+    TrilinosWrappers::SolverDirect    direct(
+      control, TrilinosWrappers::SolverDirect::AdditionalData(false,
+                                                              "Amesos_Klu"));
+    direct.solve(system_matrix, x, rhs);
+    remove_mass_defect(rhs, x);
+  }
+
+
+  template <int dim>
+  void
   FokkerPlanckSolver<dim>::throw_no_convergence(const unsigned int steps,
                                                 const double       residual,
                                                 const double       target) const
@@ -1015,6 +1034,19 @@ namespace kwfp
           {
             const double omega =
               ts.bdf_order == 2 && step > 1 ? dt / dt_previous : 0;
+            // A rejected attempt does not count as a corrected (or
+            // specially solved) step.
+            const auto counted = std::make_tuple(
+              summary.corrected_steps,
+              summary.low_order_preconditioned_steps,
+              summary.direct_steps,
+              summary.low_order_steps);
+            const auto forget_attempt = [&]() {
+              std::tie(summary.corrected_steps,
+                       summary.low_order_preconditioned_steps,
+                       summary.direct_steps,
+                       summary.low_order_steps) = counted;
+            };
             try
               {
                 compute_step(step, dt, omega, C_now, C_old, summary, next);
@@ -1025,6 +1057,7 @@ namespace kwfp
                 if (attempt >= 20)
                   throw RunFailure(std::string(failure.what()) +
                                    " (also after 20 reductions of dt)");
+                forget_attempt();
                 ++summary.rejected_steps;
                 dt = std::max(ts.minimum_time_step, dt / 4);
                 continue;
@@ -1065,6 +1098,7 @@ namespace kwfp
                            "raise 'Time stepping/Error tolerance'";
                 throw RunFailure(message.str());
               }
+            forget_attempt();
             ++summary.rejected_steps;
             dt = std::max(ts.minimum_time_step,
                           dt * std::max(0.2,
@@ -1192,6 +1226,7 @@ namespace kwfp
               << summary.max_limited_nodes << " unknowns limited in one step); "
               << summary.low_order_preconditioned_steps
               << " steps needed the low-order preconditioner, "
+              << summary.direct_steps << " the direct solver, "
               << summary.low_order_steps << " the low-order scheme alone"
               << std::endl;
     summary.n_dofs                 = dof_handler.n_dofs();
@@ -1279,7 +1314,14 @@ namespace kwfp
       {
         try
           {
-            if (use_low_order_preconditioner)
+            if (use_direct_solver)
+              {
+                kw_operator.step_matrix(alpha / dt, C, system_matrix);
+                system_mass_factor = -1; // solve_step must refill
+                solve_direct(rhs, next);
+                ++summary.direct_steps;
+              }
+            else if (use_low_order_preconditioner)
               {
                 // AMG failed before: go to the low-order preconditioner
                 // directly.
@@ -1349,6 +1391,22 @@ namespace kwfp
               }
             catch (const SolverControl::NoConvergence &)
               {}
+            if (!solved)
+              try
+                {
+                  // A sparse direct solve (KLU) does not care how
+                  // non-normal the drift makes the matrix.
+                  solve_direct(rhs, next);
+                  ++summary.direct_steps;
+                  use_direct_solver = true;
+                  console << "kwfp: step " << step
+                          << ": GMRES failed; this and later steps use the "
+                             "sparse direct solver (Amesos KLU)"
+                          << std::endl;
+                  solved = true;
+                }
+              catch (const std::exception &)
+                {}
             if (!solved && ts.adaptive &&
                 dt > ts.minimum_time_step * (1 + 1e-12))
               throw StepSolveFailure(failure.what());

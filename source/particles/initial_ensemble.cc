@@ -68,7 +68,16 @@ namespace kwfp
   void
   draw_initial_ensemble(const Parameters &parameters, Ensemble &ensemble)
   {
-    const auto        &p    = parameters.initial_density;
+    // Either the initial density or the particles' own product law.
+    Parameters::InitialDensity own;
+    if (!parameters.particles.initial_coordinates.empty())
+      {
+        own.type        = "product";
+        own.coordinates = parameters.particles.initial_coordinates;
+      }
+    const auto &p = parameters.particles.initial_coordinates.empty() ?
+                      parameters.initial_density :
+                      own;
     const unsigned int d    = ensemble.dimension();
     const auto         seed = parameters.particles.settings.seed;
     DenseMatrix        from_file;

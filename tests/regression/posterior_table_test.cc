@@ -18,32 +18,6 @@
 using namespace kwfp;
 using namespace kwfp::testing;
 
-namespace
-{
-  /// posterior_table.csv: method -> (mean_1, mean_2, cov_1_1, cov_1_2,
-  /// cov_2_2).
-  std::map<std::string, std::vector<double>>
-  read_table(const std::string &file, std::vector<std::string> &order)
-  {
-    std::ifstream                              in(file);
-    std::string                                line;
-    std::map<std::string, std::vector<double>> table;
-    std::getline(in, line); // header
-    while (std::getline(in, line))
-      {
-        const std::string numbers = line.substr(0, line.find(",\""));
-        std::istringstream s(numbers);
-        std::string        item, method;
-        std::getline(s, method, ',');
-        std::vector<double> values;
-        while (std::getline(s, item, ','))
-          values.push_back(std::stod(item));
-        order.push_back(method);
-        table[method] = values;
-      }
-    return table;
-  }
-} // namespace
 
 // A = (1 0.5; 0.2 1; 1 -1), Gamma = diag(0.3, 0.3, 0.5), Gamma_0 = 4 I:
 // B = (A^T Gamma^-1 A + Gamma_0^-1)^-1, u_0 = B A^T Gamma^-1 y. Expected:
@@ -104,7 +78,7 @@ subsection Output
 end
 )");
   std::vector<std::string> order;
-  const auto table = read_table(directory + "/out/posterior_table.csv", order);
+  const auto table = read_posterior_table(directory + "/out/posterior_table.csv", order);
   const bool eks_written = std::filesystem::exists(
     directory + "/out/particles_eks/ensemble_final.csv");
   const bool eki_written = std::filesystem::exists(

@@ -147,6 +147,9 @@ namespace kwfp
       /// Further particle runs after the main run, one per method, with
       /// the same settings (output in <directory>/particles_<method>/).
       std::vector<ParticleMethod> additional_methods;
+      /// When not empty, the particles are drawn from this product of
+      /// coordinate distributions instead of the initial density.
+      std::vector<CoordinateDistribution> initial_coordinates;
     } particles;
 
     /// The comparison of the FE solution, the particles and the exact

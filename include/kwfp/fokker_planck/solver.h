@@ -53,6 +53,8 @@ namespace kwfp
     unsigned long long max_limited_nodes = 0;
     /// Steps whose Galerkin solve needed the low-order preconditioner.
     unsigned int low_order_preconditioned_steps = 0;
+    /// Steps solved by the sparse direct solver (GMRES failed).
+    unsigned int direct_steps = 0;
     /// Steps whose Galerkin solve failed and that used the low-order
     /// scheme alone (flux correction only).
     unsigned int low_order_steps = 0;
@@ -162,6 +164,10 @@ namespace kwfp
       const DenseMatrix                           &C,
       const dealii::TrilinosWrappers::MPI::Vector &rhs,
       dealii::TrilinosWrappers::MPI::Vector       &x);
+    /// Solve the system matrix by Amesos KLU (and remove the mass defect).
+    void
+    solve_direct(const dealii::TrilinosWrappers::MPI::Vector &rhs,
+                 dealii::TrilinosWrappers::MPI::Vector       &x);
     [[noreturn]] void
     throw_no_convergence(const unsigned int steps,
                          const double       residual,
@@ -244,6 +250,9 @@ namespace kwfp
     /// Set once AMG/Jacobi failed or needed > 150 GMRES iterations (flux
     /// correction only): later steps use ILU(0) of the low-order matrix.
     bool use_low_order_preconditioner = false;
+    /// Set once GMRES failed with both preconditioners: later steps use the
+    /// sparse direct solver.
+    bool use_direct_solver = false;
 
     dealii::TrilinosWrappers::MPI::Vector density;     // rho^n, owned
     dealii::TrilinosWrappers::MPI::Vector old_density; // rho^{n-1}, owned
