@@ -998,6 +998,8 @@ namespace kwfp
     moment_history.fill(moments);
     DenseMatrix C_now = diffusion_matrix(moments), C_old = C_now;
 
+    if (!ts.adaptive)
+      summary.history.reserve(n_steps + 1);
     DiagnosticsRow row = diagnostics(0, 0, 0, moments);
     csv->write(row);
     summary.history.push_back(row);
