@@ -110,7 +110,7 @@ TEST(Elliptic, EquilibriumAndMetropolisAgreeWithQuadrature)
 //   posterior's (it decays like 1/t, t = 3.4e4 after 30 adaptive steps);
 // - herty-visconti (C replaced by I in the prior and noise terms)
 //   over-disperses: covariance trace > 2 times the posterior's (measured
-//   4.4);
+//   3.9);
 // - eks (derivative-free, J = 1000, 30 steps, not yet at equilibrium: the
 //   paper's 'close to the gold standard'): mean within 0.05 of the
 //   posterior's (measured 0.045 in u_2), covariance trace within a factor
