@@ -156,7 +156,7 @@ namespace kwfp::testing
     std::getline(in, line); // header
     while (std::getline(in, line))
       {
-        const std::string numbers = line.substr(0, line.find(",\""));
+        const std::string  numbers = line.substr(0, line.find(",\""));
         std::istringstream s(numbers);
         std::string        item, method;
         std::getline(s, method, ',');

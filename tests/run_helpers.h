@@ -60,7 +60,8 @@ namespace kwfp::testing
   /// posterior_table.csv: method -> (mean_1.., cov_1_1..), and the
   /// methods in the order of the file in @p order.
   std::map<std::string, std::vector<double>>
-  read_posterior_table(const std::string &file, std::vector<std::string> &order);
+  read_posterior_table(const std::string        &file,
+                       std::vector<std::string> &order);
 
   /// log2(e_coarse / e_fine): the observed order when h or dt halves.
   inline double

@@ -234,7 +234,10 @@ namespace kwfp
             std::ostringstream    note;
             note << "t = " << last.time << ", " << fe.n_steps << " steps, "
                  << fe.n_cells << " cells";
-            table.add("finite elements", last.mean, last.covariance, note.str());
+            table.add("finite elements",
+                      last.mean,
+                      last.covariance,
+                      note.str());
             table.add("quadrature of exp(-Phi_R)/Z",
                       fe.posterior_mean,
                       fe.posterior_covariance,
@@ -246,23 +249,24 @@ namespace kwfp
                            *results.particles);
         for (std::size_t k = 0; k < extra_runs.size(); ++k)
           {
-            out << "kwfp: particle run " << k + 1 << " of "
-                << extra_runs.size() << ": "
-                << to_string(parameters.particles.additional_methods[k])
+            out << "kwfp: particle run " << k + 1 << " of " << extra_runs.size()
+                << ": " << to_string(parameters.particles.additional_methods[k])
                 << std::endl;
-            add_particle_row(
-              table,
-              to_string(parameters.particles.additional_methods[k]),
-              extra_runs[k]->run());
+            add_particle_row(table,
+                             to_string(
+                               parameters.particles.additional_methods[k]),
+                             extra_runs[k]->run());
           }
         if (parameters.metropolis.n_samples > 0)
           {
             const MetropolisResult m =
               run_metropolis(parameters, communicator, out);
             std::ostringstream note;
-            note << m.n_samples << " samples, acceptance "
-                 << m.acceptance_rate;
-            table.add("random-walk Metropolis", m.mean, m.covariance, note.str());
+            note << m.n_samples << " samples, acceptance " << m.acceptance_rate;
+            table.add("random-walk Metropolis",
+                      m.mean,
+                      m.covariance,
+                      note.str());
           }
         if (is_root)
           table.write(parameters.output.directory);

@@ -670,8 +670,9 @@ namespace kwfp
             catch (const std::exception &)
               {
                 throw InputError("Particles/Also run methods",
-                                 "'" + item + "' is not a method; choose "
-                                 "from " +
+                                 "'" + item +
+                                   "' is not a method; choose "
+                                   "from " +
                                    particle_method_names() +
                                    ", separated by ';'");
               }
@@ -680,7 +681,7 @@ namespace kwfp
     prm.leave_subsection();
     const bool any_particles =
       run_particles || !particles.additional_methods.empty();
-    const long d_read        = prm.get_integer("Dimension");
+    const long d_read = prm.get_integer("Dimension");
     if (d_read < 1 || d_read > 10000)
       throw InputError("Dimension",
                        "must be between 1 and 10000, got " +
@@ -858,8 +859,9 @@ namespace kwfp
       }
     else if (initial_density.type == "product")
       {
-        initial_density.coordinates = parse_coordinate_distributions(
-          prm.get("Coordinate distributions"), d);
+        initial_density.coordinates =
+          parse_coordinate_distributions(prm.get("Coordinate distributions"),
+                                         d);
         initial_density.edge_smoothing = prm.get_double("Edge smoothing");
         if (!(initial_density.edge_smoothing >= 0) ||
             !std::isfinite(initial_density.edge_smoothing))
@@ -904,15 +906,15 @@ namespace kwfp
         catch (const InputError &e)
           {
             // the reason, without the other parameter's name
-            const std::string what   = e.what();
-            const auto        colon  = what.find("': ");
+            const std::string what  = e.what();
+            const auto        colon = what.find("': ");
             throw InputError("Particles/Initial distributions",
                              colon == std::string::npos ?
                                what :
                                what.substr(colon + 3));
           }
     }
-    const long J              = prm.get_integer("Ensemble size");
+    const long J = prm.get_integer("Ensemble size");
     if (J < 2 || J > 1000000000)
       throw InputError("Particles/Ensemble size",
                        "must be between 2 and 1e9, got " + std::to_string(J));
@@ -1110,8 +1112,8 @@ namespace kwfp
     time_stepping.adaptive                = prm.get_bool("Adaptive time step");
     time_stepping.error_tolerance         = prm.get_double("Error tolerance");
     time_stepping.error_estimate          = prm.get("Error estimate");
-    time_stepping.minimum_time_step = prm.get_double("Minimum time step");
-    time_stepping.maximum_time_step = prm.get_double("Maximum time step");
+    time_stepping.minimum_time_step       = prm.get_double("Minimum time step");
+    time_stepping.maximum_time_step       = prm.get_double("Maximum time step");
     if (time_stepping.adaptive)
       {
         if (time_stepping.bdf_order != 2)

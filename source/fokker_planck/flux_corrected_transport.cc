@@ -76,10 +76,10 @@ namespace kwfp
     const double *Phi = local_values(ghosted_ratio);
     bernoulli_out.clear();
     bernoulli_in.clear();
-    const Epetra_CrsMatrix &e      = low_order.trilinos_matrix();
-    const Epetra_BlockMap  &ghost_map = ghosted_solution.trilinos_vector().Map();
-    const Epetra_BlockMap  &mine      = rhs.trilinos_vector().Map();
-    const int               n_rows = e.NumMyRows();
+    const Epetra_CrsMatrix &e        = low_order.trilinos_matrix();
+    const Epetra_BlockMap &ghost_map = ghosted_solution.trilinos_vector().Map();
+    const Epetra_BlockMap &mine      = rhs.trilinos_vector().Map();
+    const int              n_rows    = e.NumMyRows();
     AssertThrow(n_rows == mine.NumMyElements(),
                 ExcMessage("matrix rows and vector entries differ"));
     row_start.assign(1, 0);
@@ -164,8 +164,8 @@ namespace kwfp
     double              sums[2] = {0, 0}; // sum s^+, sum s^- (local)
     for (int row = 0; row < n_rows; ++row)
       {
-        const int    i     = row_in_ghosted[row];
-        const double m_i   = lumped_mass[row];
+        const int    i   = row_in_ghosted[row];
+        const double m_i = lumped_mass[row];
         if (!constrained[row])
           local_min_previous = std::min(local_min_previous, rho_old[row]);
         local_min_solution = std::min(local_min_solution, rho[i]);

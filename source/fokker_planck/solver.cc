@@ -309,6 +309,8 @@ namespace kwfp
     }
     ghosted.reinit(owned_dofs, relevant_dofs, communicator);
     matrix_times_solution.reinit(owned_dofs, communicator);
+    step_history.reinit(owned_dofs, communicator);
+    step_rhs.reinit(owned_dofs, communicator);
     stationary.reinit(owned_dofs, relevant_dofs, communicator);
     {
       TrilinosWrappers::MPI::Vector owned(owned_dofs, communicator);
@@ -354,11 +356,8 @@ namespace kwfp
         // or has left.
         ghosted = density;
         Vector<float> indicator(tria.n_active_cells());
-        KellyErrorEstimator<dim>::estimate(dof_handler,
-                                           QGauss<dim - 1>(fe.degree + 1),
-                                           {},
-                                           ghosted,
-                                           indicator);
+        KellyErrorEstimator<dim>::estimate(
+          dof_handler, QGauss<dim - 1>(fe.degree + 1), {}, ghosted, indicator);
         parallel::distributed::GridRefinement::refine_and_coarsen_fixed_number(
           tria,
           indicator,
@@ -401,7 +400,8 @@ namespace kwfp
         setup_system();
         ++adaptation.n_adaptations;
         const auto n_cells = tria.n_global_active_cells();
-        adaptation.max_cells = std::max<unsigned long long>(adaptation.max_cells, n_cells);
+        adaptation.max_cells =
+          std::max<unsigned long long>(adaptation.max_cells, n_cells);
         if (!transfer_solution)
           return;
 
@@ -420,7 +420,7 @@ namespace kwfp
         if (parameters.mesh.flux_corrected && masses[0] > 0)
           {
             TrilinosWrappers::MPI::Vector lift(owned_dofs, communicator);
-            double smallest = 0, largest = 0;
+            double                        smallest = 0, largest = 0;
             for (const auto i : owned_dofs)
               if (!constraints.is_constrained(i))
                 {
@@ -449,10 +449,10 @@ namespace kwfp
               *v *= masses[0] / mass;
             for (unsigned int k = 1; k < owned_vectors.size(); ++k)
               if (masses[k] > 0)
-                owned_vectors[k]->add(
-                  (masses[k] - moment_functionals.mass(*owned_vectors[k])) /
-                    masses[0],
-                  density);
+                owned_vectors[k]->add((masses[k] - moment_functionals.mass(
+                                                     *owned_vectors[k])) /
+                                        masses[0],
+                                      density);
           }
       }
   }
@@ -465,9 +465,7 @@ namespace kwfp
     // Nodal values at the support points, gathered on rank 0, for plots
     // (contours of the density under the particle clouds).
     std::map<types::global_dof_index, Point<dim>> points;
-    DoFTools::map_dofs_to_support_points(MappingQ1<dim>(),
-                                         dof_handler,
-                                         points);
+    DoFTools::map_dofs_to_support_points(MappingQ1<dim>(), dof_handler, points);
     std::vector<double> local;
     for (const auto i : owned_dofs)
       {
@@ -478,23 +476,20 @@ namespace kwfp
     const auto all = Utilities::MPI::gather(communicator, local, 0);
     if (Utilities::MPI::this_mpi_process(communicator) != 0)
       return;
-    write_atomically(parameters.output.directory + "/density_final.csv",
-                     [&](std::ostream &out) {
-                       for (unsigned int a = 0; a < dim; ++a)
-                         out << "u_" << a + 1 << ',';
-                       out << "density\n";
-                       char buffer[32];
-                       for (const auto &part : all)
-                         for (std::size_t k = 0; k < part.size(); ++k)
-                           {
-                             std::snprintf(buffer,
-                                           sizeof(buffer),
-                                           "%.17g",
-                                           part[k]);
-                             out << buffer
-                                 << ((k + 1) % (dim + 1) == 0 ? '\n' : ',');
-                           }
-                     });
+    write_atomically(
+      parameters.output.directory + "/density_final.csv",
+      [&](std::ostream &out) {
+        for (unsigned int a = 0; a < dim; ++a)
+          out << "u_" << a + 1 << ',';
+        out << "density\n";
+        char buffer[32];
+        for (const auto &part : all)
+          for (std::size_t k = 0; k < part.size(); ++k)
+            {
+              std::snprintf(buffer, sizeof(buffer), "%.17g", part[k]);
+              out << buffer << ((k + 1) % (dim + 1) == 0 ? '\n' : ',');
+            }
+      });
   }
 
 
@@ -730,10 +725,10 @@ namespace kwfp
   {
     TimerOutput::Scope scope(timer, "linear solve");
     // system_matrix holds the step matrix.
-    SolverControl                     control(1, 0);
-    TrilinosWrappers::SolverDirect    direct(
-      control, TrilinosWrappers::SolverDirect::AdditionalData(false,
-                                                              "Amesos_Klu"));
+    SolverControl                  control(1, 0);
+    TrilinosWrappers::SolverDirect direct(
+      control,
+      TrilinosWrappers::SolverDirect::AdditionalData(false, "Amesos_Klu"));
     direct.solve(system_matrix, x, rhs);
     remove_mass_defect(rhs, x);
   }
@@ -943,8 +938,8 @@ namespace kwfp
     // Without adaptivity: n_steps equal steps ending at T.
     const auto n_steps =
       static_cast<unsigned int>(std::ceil(ts.final_time / ts.time_step - 1e-9));
-    const double uniform_dt     = ts.final_time / n_steps;
-    const unsigned int interval = parameters.output.interval;
+    const double       uniform_dt = ts.final_time / n_steps;
+    const unsigned int interval   = parameters.output.interval;
     const unsigned int status_every =
       interval > 0 ? interval :
                      (ts.adaptive ? 20u : std::max(1u, n_steps / 10));
@@ -1016,8 +1011,8 @@ namespace kwfp
     double       dt_next     = ts.adaptive ? ts.time_step : uniform_dt;
     const double dt_maximum =
       ts.maximum_time_step > 0 ? ts.maximum_time_step : ts.final_time;
-    summary.min_dt = std::numeric_limits<double>::max();
-    summary.max_dt = 0;
+    summary.min_dt        = std::numeric_limits<double>::max();
+    summary.max_dt        = 0;
     const auto loop_start = std::chrono::steady_clock::now();
     for (unsigned int step = 1;
          ts.adaptive ? time < ts.final_time * (1 - 1e-12) : step <= n_steps;
@@ -1032,17 +1027,19 @@ namespace kwfp
               dt = left;
           }
         double estimate = 0;
+        // Moments of the accepted candidate when the estimate needed them.
+        std::optional<Moments> candidate_moments;
         for (unsigned int attempt = 1;; ++attempt)
           {
             const double omega =
               ts.bdf_order == 2 && step > 1 ? dt / dt_previous : 0;
             // A rejected attempt does not count as a corrected (or
             // specially solved) step.
-            const auto counted = std::make_tuple(
-              summary.corrected_steps,
-              summary.low_order_preconditioned_steps,
-              summary.direct_steps,
-              summary.low_order_steps);
+            const auto counted =
+              std::make_tuple(summary.corrected_steps,
+                              summary.low_order_preconditioned_steps,
+                              summary.direct_steps,
+                              summary.low_order_steps);
             const auto forget_attempt = [&]() {
               std::tie(summary.corrected_steps,
                        summary.low_order_preconditioned_steps,
@@ -1068,16 +1065,14 @@ namespace kwfp
             if (!ts.adaptive || step < 3)
               break;
             if (ts.error_estimate == "density")
-              estimate =
-                local_error_estimate(next, dt, dt_previous, dt_before);
+              estimate = local_error_estimate(next, dt, dt_previous, dt_before);
             else
               {
-                Moments candidate;
                 {
                   TimerOutput::Scope scope(timer, "moments and C");
-                  candidate = moment_functionals.compute(next);
+                  candidate_moments = moment_functionals.compute(next);
                 }
-                estimate = moment_error_estimate(candidate,
+                estimate = moment_error_estimate(*candidate_moments,
                                                  moment_history,
                                                  dt,
                                                  dt_previous,
@@ -1114,31 +1109,33 @@ namespace kwfp
             double factor = 2;
             if (step >= 3 && estimate > 0)
               factor = std::min(
-                2., std::max(0.2, 0.9 * std::cbrt(ts.error_tolerance / estimate)));
-            dt_next = std::min(dt_maximum,
-                               std::max(ts.minimum_time_step, dt * factor));
+                2.,
+                std::max(0.2, 0.9 * std::cbrt(ts.error_tolerance / estimate)));
+            dt_next =
+              std::min(dt_maximum, std::max(ts.minimum_time_step, dt * factor));
           }
         summary.min_dt = std::min(summary.min_dt, dt);
         summary.max_dt = std::max(summary.max_dt, dt);
-        time = ts.adaptive ? time + dt : step * uniform_dt;
+        time           = ts.adaptive ? time + dt : step * uniform_dt;
         if (ts.adaptive && ts.final_time - time < 1e-12 * ts.final_time)
           time = ts.final_time;
 
-        older_density = old_density;
-        old_density   = density;
-        density       = next;
+        older_density     = old_density;
+        old_density       = density;
+        density           = next;
         moment_history[2] = moment_history[1];
         moment_history[1] = moment_history[0];
-        dt_before     = dt_previous;
-        dt_previous   = dt;
+        dt_before         = dt_previous;
+        dt_previous       = dt;
         {
           TimerOutput::Scope scope(timer, "moments and C");
-          moments = moment_functionals.compute(density);
+          moments = candidate_moments ? *candidate_moments :
+                                        moment_functionals.compute(density);
         }
         check(moments, step, time);
         moment_history[0] = moments;
-        C_old = C_now;
-        C_now = diffusion_matrix(moments);
+        C_old             = C_now;
+        C_now             = diffusion_matrix(moments);
         if (kalman_wasserstein)
           try
             {
@@ -1215,9 +1212,8 @@ namespace kwfp
                              .count();
     console << "kwfp: " << summary.n_steps << " steps in "
             << summary.loop_seconds << " s ("
-            << 1e3 * summary.loop_seconds / summary.n_steps
-            << " ms per step), " << summary.linear_iterations
-            << " GMRES iterations" << std::endl;
+            << 1e3 * summary.loop_seconds / summary.n_steps << " ms per step), "
+            << summary.linear_iterations << " GMRES iterations" << std::endl;
     if (ts.adaptive)
       console << "kwfp: adaptive dt between " << summary.min_dt << " and "
               << summary.max_dt << ", " << summary.rejected_steps
@@ -1231,11 +1227,11 @@ namespace kwfp
               << summary.direct_steps << " the direct solver, "
               << summary.low_order_steps << " the low-order scheme alone"
               << std::endl;
-    summary.n_dofs                 = dof_handler.n_dofs();
-    summary.n_cells                = triangulation->n_global_active_cells();
-    summary.n_adaptations          = adaptation.n_adaptations;
-    summary.max_cells              = std::max<unsigned long long>(
-      adaptation.max_cells, summary.n_cells);
+    summary.n_dofs        = dof_handler.n_dofs();
+    summary.n_cells       = triangulation->n_global_active_cells();
+    summary.n_adaptations = adaptation.n_adaptations;
+    summary.max_cells =
+      std::max<unsigned long long>(adaptation.max_cells, summary.n_cells);
     summary.max_remesh_mass_defect = adaptation.max_mass_defect;
     summary.max_remesh_clipped     = adaptation.max_clipped;
     if (parameters.mesh.adaptive)
@@ -1276,8 +1272,9 @@ namespace kwfp
     // omega = 1 gives 3/2 rho^{n+1} - 2 rho^n + rho^{n-1}/2.
     const bool   bdf2  = omega > 0;
     const double alpha = bdf2 ? (1 + 2 * omega) / (1 + omega) : 1.0;
-    TrilinosWrappers::MPI::Vector history(owned_dofs, communicator);
-    TrilinosWrappers::MPI::Vector rhs(owned_dofs, communicator);
+    // allocated once per mesh (setup_system), not per step
+    TrilinosWrappers::MPI::Vector &history = step_history;
+    TrilinosWrappers::MPI::Vector &rhs     = step_rhs;
     if (bdf2)
       {
         history.equ(1 + omega, density);
@@ -1357,8 +1354,9 @@ namespace kwfp
                 if (parameters.mesh.flux_corrected && used > 150)
                   {
                     use_low_order_preconditioner = true;
-                    console << "kwfp: step " << step << ": GMRES needed " << used
-                            << " iterations with the " << active_preconditioner
+                    console << "kwfp: step " << step << ": GMRES needed "
+                            << used << " iterations with the "
+                            << active_preconditioner
                             << " preconditioner; later steps precondition "
                                "with ILU(0) of the low-order M-matrix"
                             << std::endl;
@@ -1378,10 +1376,7 @@ namespace kwfp
               {
                 next = density;
                 summary.linear_iterations +=
-                  solve_with_low_order_preconditioner(alpha / dt,
-                                                      C,
-                                                      rhs,
-                                                      next);
+                  solve_with_low_order_preconditioner(alpha / dt, C, rhs, next);
                 ++summary.low_order_preconditioned_steps;
                 use_low_order_preconditioner = true;
                 if (summary.low_order_preconditioned_steps == 1)
@@ -1498,14 +1493,12 @@ namespace kwfp
     // in steep fronts, which is not smooth in time.
     const double omega  = h / k;
     const double factor = h * h * (h + k) * (1 + omega) / (1 + 2 * omega);
-    const auto   dd3    = [&](const double y0,
-                         const double y1,
-                         const double y2,
-                         const double y3) {
-      const double d10 = (y0 - y1) / h, d21 = (y1 - y2) / k,
-                   d32 = (y2 - y3) / k2;
-      return ((d10 - d21) / (h + k) - (d21 - d32) / (k + k2)) / (h + k + k2);
-    };
+    const auto   dd3 =
+      [&](const double y0, const double y1, const double y2, const double y3) {
+        const double d10 = (y0 - y1) / h, d21 = (y1 - y2) / k,
+                     d32 = (y2 - y3) / k2;
+        return ((d10 - d21) / (h + k) - (d21 - d32) / (k + k2)) / (h + k + k2);
+      };
     const DenseMatrix &C = next.covariance;
     double             e = 0;
     for (unsigned int a = 0; a < dim; ++a)

@@ -81,26 +81,26 @@ namespace kwfp
                              number(r.effective_sample_size[a]);
                            out << '\n';
                          });
-        write_atomically(
-          parameters.output.directory + "/metropolis_samples.csv",
-          [&](std::ostream &out) {
-            for (unsigned int a = 0; a < d; ++a)
-              out << (a ? "," : "") << "u_" << a + 1;
-            out << '\n';
-            char buffer[32];
-            for (const auto &sample : r.thinned_samples)
-              {
-                for (unsigned int a = 0; a < d; ++a)
-                  {
-                    std::snprintf(buffer,
-                                  sizeof(buffer),
-                                  a ? ",%.17g" : "%.17g",
-                                  sample[a]);
-                    out << buffer;
-                  }
-                out << '\n';
-              }
-          });
+        write_atomically(parameters.output.directory +
+                           "/metropolis_samples.csv",
+                         [&](std::ostream &out) {
+                           for (unsigned int a = 0; a < d; ++a)
+                             out << (a ? "," : "") << "u_" << a + 1;
+                           out << '\n';
+                           char buffer[32];
+                           for (const auto &sample : r.thinned_samples)
+                             {
+                               for (unsigned int a = 0; a < d; ++a)
+                                 {
+                                   std::snprintf(buffer,
+                                                 sizeof(buffer),
+                                                 a ? ",%.17g" : "%.17g",
+                                                 sample[a]);
+                                   out << buffer;
+                                 }
+                               out << '\n';
+                             }
+                         });
       }
     return r;
   }

@@ -75,9 +75,9 @@ namespace kwfp
         own.type        = "product";
         own.coordinates = parameters.particles.initial_coordinates;
       }
-    const auto &p = parameters.particles.initial_coordinates.empty() ?
-                      parameters.initial_density :
-                      own;
+    const auto        &p    = parameters.particles.initial_coordinates.empty() ?
+                                parameters.initial_density :
+                                own;
     const unsigned int d    = ensemble.dimension();
     const auto         seed = parameters.particles.settings.seed;
     DenseMatrix        from_file;

@@ -62,8 +62,8 @@ TEST(AdaptiveMesh, Q2ReachesTheUniformAccuracyWithFewerUnknowns)
 {
   for (const unsigned int level : {5u, 6u})
     {
-      const RunSummary a = run_parameters(g2_adaptive(2, level, true));
-      const RunSummary u = run_parameters(g2_adaptive(2, level, false));
+      const RunSummary a  = run_parameters(g2_adaptive(2, level, true));
+      const RunSummary u  = run_parameters(g2_adaptive(2, level, false));
       const double     ea = a.history.back().l1_error;
       const double     eu = u.history.back().l1_error;
       std::cout << "level " << level << ": adaptive L1 " << ea << " with "

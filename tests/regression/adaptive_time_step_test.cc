@@ -54,8 +54,7 @@ TEST(AdaptiveTimeStep, ErrorFollowsTheToleranceAsBdf2Predicts)
       std::vector<double> errors, steps;
       for (const double tolerance : {1e-5, 1.25e-6})
         {
-          const RunSummary s =
-            run_parameters(adaptive_1d(tolerance, estimate));
+          const RunSummary s = run_parameters(adaptive_1d(tolerance, estimate));
           errors.push_back(s.history.back().l1_error);
           steps.push_back(s.n_steps);
           EXPECT_EQ(s.rejected_steps, 0u);
@@ -82,8 +81,8 @@ TEST(AdaptiveTimeStep, ErrorFollowsTheToleranceAsBdf2Predicts)
         std::log(errors[0] / errors[1]) / std::log(8.);
       const double steps_exponent =
         std::log(steps[1] / steps[0]) / std::log(8.);
-      std::cout << estimate << ": L1 errors " << errors[0] << ", "
-                << errors[1] << " (exponent " << error_exponent
+      std::cout << estimate << ": L1 errors " << errors[0] << ", " << errors[1]
+                << " (exponent " << error_exponent
                 << " of tol, expected 2/3); steps " << steps[0] << ", "
                 << steps[1] << " (exponent " << steps_exponent
                 << ", expected 1/3)" << std::endl;

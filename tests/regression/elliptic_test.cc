@@ -121,18 +121,18 @@ TEST(Elliptic, FigureOneExampleReproducesThePaper)
   ASSERT_TRUE(prm.good());
   std::stringstream text;
   text << prm.rdbuf();
-  const std::string directory = run_kwfp(text.str());
+  const std::string        directory = run_kwfp(text.str());
   std::vector<std::string> order;
-  const auto t = read_posterior_table(directory + "/out/posterior_table.csv",
-                                      order);
+  const auto               t =
+    read_posterior_table(directory + "/out/posterior_table.csv", order);
   const auto metropolis = read_csv(directory + "/out/metropolis.csv");
-  const bool figure     = std::filesystem::exists(
-    directory + "/out/posterior_comparison.png");
+  const bool figure =
+    std::filesystem::exists(directory + "/out/posterior_comparison.png");
   const auto diagnostics = read_csv(directory + "/out/diagnostics.csv");
   std::filesystem::remove_all(directory);
   EXPECT_TRUE(figure);
   ASSERT_EQ(order.size(), 6u);
-  const auto &q = t.at("quadrature of exp(-Phi_R)/Z");
+  const auto &q     = t.at("quadrature of exp(-Phi_R)/Z");
   const auto  trace = [](const std::vector<double> &r) { return r[2] + r[4]; };
   for (const auto &method : order)
     {

@@ -2,9 +2,9 @@
 // particle runs of several methods (Particles/Also run methods) and
 // Metropolis, collected in posterior_table.csv; checked on a linear
 // Gaussian inverse problem whose posterior N(u_0, B) is known.
-#include <gtest/gtest.h>
-
 #include <kwfp/base/dense_algebra.h>
+
+#include <gtest/gtest.h>
 
 #include <cmath>
 #include <filesystem>
@@ -34,7 +34,7 @@ using namespace kwfp::testing;
 // - Metropolis (4e4 samples): within 4 of its standard errors.
 TEST(PosteriorTable, EveryMethodEstimatesTheGaussianPosterior)
 {
-  const std::string directory = run_kwfp(R"(
+  const std::string        directory = run_kwfp(R"(
 set Dimension = 2
 subsection Potential
   set Type = inverse problem
@@ -78,11 +78,12 @@ subsection Output
 end
 )");
   std::vector<std::string> order;
-  const auto table = read_posterior_table(directory + "/out/posterior_table.csv", order);
+  const auto               table =
+    read_posterior_table(directory + "/out/posterior_table.csv", order);
   const bool eks_written = std::filesystem::exists(
     directory + "/out/particles_eks/ensemble_final.csv");
-  const bool eki_written = std::filesystem::exists(
-    directory + "/out/particles_eki-opt/particles.csv");
+  const bool eki_written =
+    std::filesystem::exists(directory + "/out/particles_eki-opt/particles.csv");
   const auto metropolis = read_csv(directory + "/out/metropolis.csv");
   std::filesystem::remove_all(directory);
   EXPECT_TRUE(eks_written);
@@ -95,8 +96,8 @@ end
                                       "random-walk Metropolis"}));
 
   // The exact posterior.
-  DenseMatrix precision(2, 2);
-  DenseVector rhs(2);
+  DenseMatrix  precision(2, 2);
+  DenseVector  rhs(2);
   const double A[3][2] = {{1, 0.5}, {0.2, 1}, {1, -1}};
   const double g[3] = {0.3, 0.3, 0.5}, y[3] = {1.2, 0.4, 0.9};
   for (unsigned int a = 0; a < 2; ++a)
@@ -109,17 +110,17 @@ end
             precision(a, b) += A[k][a] * A[k][b] / g[k];
         }
     }
-  const double det = precision(0, 0) * precision(1, 1) -
-                     precision(0, 1) * precision(1, 0);
-  const double B[3] = {precision(1, 1) / det,
-                       -precision(0, 1) / det,
-                       precision(0, 0) / det};
-  const double u0[2] = {B[0] * rhs[0] + B[1] * rhs[1],
-                        B[1] * rhs[0] + B[2] * rhs[1]};
+  const double det =
+    precision(0, 0) * precision(1, 1) - precision(0, 1) * precision(1, 0);
+  const double B[3]     = {precision(1, 1) / det,
+                           -precision(0, 1) / det,
+                           precision(0, 0) / det};
+  const double u0[2]    = {B[0] * rhs[0] + B[1] * rhs[1],
+                           B[1] * rhs[0] + B[2] * rhs[1]};
   const double exact[5] = {u0[0], u0[1], B[0], B[1], B[2]};
   std::cout << "exact posterior mean (" << u0[0] << ", " << u0[1]
-            << "), covariance (" << B[0] << ", " << B[1] << ", " << B[2]
-            << ")" << std::endl;
+            << "), covariance (" << B[0] << ", " << B[1] << ", " << B[2] << ")"
+            << std::endl;
   for (const auto &method : order)
     {
       std::cout << method << ":";

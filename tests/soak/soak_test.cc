@@ -59,9 +59,9 @@ TEST(Soak, HundredThousandStepsStayFlat)
   Parameters parameters;
   parameters.read_from_string(prm, text.str());
 
-  std::vector<double> seconds, kilobytes;
-  auto                last = std::chrono::steady_clock::now();
-  std::ostringstream  console;
+  std::vector<double>   seconds, kilobytes;
+  auto                  last = std::chrono::steady_clock::now();
+  std::ostringstream    console;
   FokkerPlanckSolver<1> solver(parameters, text.str(), MPI_COMM_WORLD, console);
   solver.set_observer([&](FieldObservation<1> &) {
     const auto now = std::chrono::steady_clock::now();

@@ -40,26 +40,26 @@ namespace kwfp
     /// The potential Phi_R.
     struct Potential
     {
-      std::string type; ///< "quadratic", "inverse problem", "expression",
-                        ///< "Gaussian mixture"
+      std::string type;       ///< "quadratic", "inverse problem", "expression",
+                              ///< "Gaussian mixture"
       DenseVector minimizer;  ///< u_0 (quadratic)
       DenseMatrix covariance; ///< B (quadratic)
       std::string forward_model; ///< "linear", "expression" or registered
       std::vector<double> observation_points; ///< registered models
-      DenseMatrix forward_matrix; ///< A, K x d (linear forward model)
-      std::string forward_map;    ///< G_1; ..; G_K (expression)
+      DenseMatrix         forward_matrix; ///< A, K x d (linear forward model)
+      std::string         forward_map;    ///< G_1; ..; G_K (expression)
       std::map<std::string, double> forward_constants;
       DenseVector                   data;             ///< y, length K
       DenseMatrix                   noise_covariance; ///< Gamma, K x K
       DenseMatrix                   prior_covariance; ///< Gamma_0, d x d
       DenseVector                   prior_mean;       ///< m_prior, length d
-      std::string data_file;      ///< logistic regression CSV
-      double      prior_variance = 10; ///< logistic regression s^2
-      std::vector<double>           mixture_weights;  ///< w_k (mixture)
-      DenseMatrix                   mixture_means;    ///< mu_k as rows
-      std::vector<DenseMatrix>      mixture_covariances; ///< Sigma_k
-      std::string                   expression;       ///< Phi_R (expression)
-      std::string                   gradient; ///< grad Phi_R, d expressions
+      std::string                   data_file;      ///< logistic regression CSV
+      double                   prior_variance = 10; ///< logistic regression s^2
+      std::vector<double>      mixture_weights;     ///< w_k (mixture)
+      DenseMatrix              mixture_means;       ///< mu_k as rows
+      std::vector<DenseMatrix> mixture_covariances; ///< Sigma_k
+      std::string              expression;          ///< Phi_R (expression)
+      std::string              gradient; ///< grad Phi_R, d expressions
       std::map<std::string, double> constants;
     } potential;
 
@@ -80,8 +80,8 @@ namespace kwfp
       std::string expression;
       std::map<std::string, double>       constants;
       std::vector<CoordinateDistribution> coordinates; ///< product
-      double edge_smoothing = 0; ///< finite elements: U(a,b) * N(0, s^2)
-      std::string                         ensemble_file;
+      double      edge_smoothing = 0; ///< finite elements: U(a,b) * N(0, s^2)
+      std::string ensemble_file;
     } initial_density;
 
     /// The box and its mesh.
@@ -117,11 +117,11 @@ namespace kwfp
       unsigned int max_implicit_iterations = 20;
       /// Variable-step BDF2 controlled by an estimate of the local error
       /// (then time_step is the first step).
-      bool   adaptive          = false;
-      double error_tolerance   = 1e-5;
-      std::string error_estimate = "moments"; ///< "moments" or "density"
-      double minimum_time_step = 1e-10;
-      double maximum_time_step = 0; ///< 0: no limit
+      bool        adaptive          = false;
+      double      error_tolerance   = 1e-5;
+      std::string error_estimate    = "moments"; ///< "moments" or "density"
+      double      minimum_time_step = 1e-10;
+      double      maximum_time_step = 0; ///< 0: no limit
     } time_stepping;
 
     /// The linear solver of each step.

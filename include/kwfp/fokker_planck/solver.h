@@ -192,7 +192,7 @@ namespace kwfp
     local_error_estimate(const dealii::TrilinosWrappers::MPI::Vector &next,
                          const double                                 h,
                          const double                                 k,
-                         const double k2) const;
+                         const double                                 k2) const;
     /// The same estimate for the mean and covariance (relative to the
     /// standard deviations), from the moments of @p next and of rho^n,
     /// rho^{n-1}, rho^{n-2} (@p history).
@@ -254,15 +254,17 @@ namespace kwfp
     /// sparse direct solver.
     bool use_direct_solver = false;
 
-    dealii::TrilinosWrappers::MPI::Vector density;     // rho^n, owned
-    dealii::TrilinosWrappers::MPI::Vector old_density; // rho^{n-1}, owned
+    dealii::TrilinosWrappers::MPI::Vector density;       // rho^n, owned
+    dealii::TrilinosWrappers::MPI::Vector old_density;   // rho^{n-1}, owned
     dealii::TrilinosWrappers::MPI::Vector older_density; // rho^{n-2}, owned
     dealii::TrilinosWrappers::MPI::Vector lumped_mass;   // M 1, owned
     /// Moments of rho^n, rho^{n-1}, rho^{n-2} (adaptive time step).
-    std::array<Moments, 3> moment_history;
-    dealii::TrilinosWrappers::MPI::Vector ghosted;     // with ghosts
-    dealii::TrilinosWrappers::MPI::Vector stationary;  // rho_inf, ghosted
+    std::array<Moments, 3>                moment_history;
+    dealii::TrilinosWrappers::MPI::Vector ghosted;    // with ghosts
+    dealii::TrilinosWrappers::MPI::Vector stationary; // rho_inf, ghosted
     dealii::TrilinosWrappers::MPI::Vector matrix_times_solution; // S x
+    dealii::TrilinosWrappers::MPI::Vector step_history;          // BDF history
+    dealii::TrilinosWrappers::MPI::Vector step_rhs; // M history / dt
 
     struct
     {
