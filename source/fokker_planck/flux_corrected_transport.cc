@@ -46,6 +46,7 @@ namespace kwfp
   template <int dim>
   void
   FluxCorrectedTransport<dim>::reinit(
+    const DoFHandler<dim>                &dof_handler,
     const KalmanWassersteinOperator<dim> &o,
     const AffineConstraints<double>      &constraints,
     const TrilinosWrappers::MPI::Vector  &nodal_potential,
@@ -56,6 +57,10 @@ namespace kwfp
     op           = &o;
     communicator = comm;
     op->reinit_matrix(low_order);
+    use_edge_diffusion = EdgeDiffusion<dim>::applies_to(dof_handler);
+    if (use_edge_diffusion)
+      edge_diffusion.reinit(dof_handler, constraints, o);
+    K_for_C.reinit(0, 0);
     // The ghosts: the locally relevant unknowns and every column of the
     // local rows (with hanging nodes, condensation couples a row to parents
     // on cells that are not ghost cells of its owner).
@@ -155,7 +160,7 @@ namespace kwfp
     const double *rho_old = local_values(previous);
 
     op->operator_values(C, A, &A_transposed);
-    op->diffusion_values(C, K);
+    update_edge_matrix(C);
     const std::vector<double> &M = op->mass_values();
 
     // Fluxes f_ij and the sum P_i of the negative ones; the source s_i.
@@ -432,7 +437,7 @@ namespace kwfp
     const unsigned int                   max_iterations,
     TrilinosWrappers::MPI::Vector       &solution)
   {
-    op->diffusion_values(C, K);
+    update_edge_matrix(C);
     const double *rho_old = local_values(previous);
     double       *r       = local_values(rhs);
     for (std::size_t row = 0; row < lumped_mass.size(); ++row)
@@ -474,9 +479,30 @@ namespace kwfp
   FluxCorrectedTransport<dim>::low_order_matrix(const double       mass_factor,
                                                 const DenseMatrix &C)
   {
-    op->diffusion_values(C, K);
+    update_edge_matrix(C);
     fill_low_order_matrix(mass_factor);
     return low_order;
+  }
+
+
+  template <int dim>
+  void
+  FluxCorrectedTransport<dim>::update_edge_matrix(const DenseMatrix &C)
+  {
+    if (K_for_C.m() == C.m() && K_for_C.n() == C.n())
+      {
+        bool same = true;
+        for (unsigned int a = 0; a < C.m(); ++a)
+          for (unsigned int b = 0; b < C.n(); ++b)
+            same = same && K_for_C(a, b) == C(a, b);
+        if (same)
+          return;
+      }
+    if (use_edge_diffusion)
+      edge_diffusion.values(C, K);
+    else
+      op->diffusion_values(C, K);
+    K_for_C = C;
   }
 
 

@@ -282,7 +282,8 @@ namespace kwfp
           dof_handler,
           [&Phi](const ArrayView<const double> &u) { return Phi.value(u); },
           nodal_Phi);
-        flux_correction.reinit(kw_operator,
+        flux_correction.reinit(dof_handler,
+                               kw_operator,
                                constraints,
                                nodal_Phi,
                                owned_dofs,

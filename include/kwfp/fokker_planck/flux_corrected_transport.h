@@ -2,6 +2,7 @@
 #define kwfp_fokker_planck_flux_corrected_transport_h
 
 #include <kwfp/base/dense_algebra.h>
+#include <kwfp/fokker_planck/edge_diffusion.h>
 #include <kwfp/fokker_planck/kalman_wasserstein_operator.h>
 
 #include <deal.II/base/index_set.h>
@@ -65,7 +66,8 @@ namespace kwfp
      * source; the caller sets them with constraints.distribute().
      */
     void
-    reinit(const KalmanWassersteinOperator<dim>        &op,
+    reinit(const dealii::DoFHandler<dim>               &dof_handler,
+           const KalmanWassersteinOperator<dim>        &op,
            const dealii::AffineConstraints<double>     &constraints,
            const dealii::TrilinosWrappers::MPI::Vector &nodal_potential,
            const dealii::IndexSet                      &owned,
@@ -109,6 +111,12 @@ namespace kwfp
     low_order_matrix(const double mass_factor, const DenseMatrix &C);
 
   private:
+    /// Set K to the edge matrix of C: W(C) of EdgeDiffusion on Q1 boxes,
+    /// else the diffusion part K(C) of the Galerkin operator. Recomputed
+    /// only when C changes.
+    void
+    update_edge_matrix(const DenseMatrix &C);
+
     /// Fill mass_factor M_L + L(K), K holding K(C).
     void
     fill_low_order_matrix(const double mass_factor);
@@ -144,6 +152,10 @@ namespace kwfp
     dealii::TrilinosWrappers::MPI::Vector  rhs, ratio;
     dealii::TrilinosWrappers::SparseMatrix low_order;
     std::vector<double>                    A, A_transposed, K, flux;
+    /// Edge weights consistent with C (Q1 on boxes), and the C that K holds.
+    EdgeDiffusion<dim> edge_diffusion;
+    bool               use_edge_diffusion = false;
+    DenseMatrix        K_for_C;
   };
 } // namespace kwfp
 
