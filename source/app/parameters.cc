@@ -378,13 +378,17 @@ namespace kwfp
     prm.declare_entry(
       "Stabilization",
       "flux-corrected",
-      Selection("flux-corrected|none"),
+      Selection("flux-corrected|low-order|none"),
       "flux-corrected: each Galerkin step is corrected by algebraic flux "
       "correction (FEM-FCT) so that the density stays >= 0 at the nodes "
       "and the mass is conserved, whatever the drift and C; where the "
-      "Galerkin step stays >= 0 it is kept unchanged. none: the plain "
-      "Galerkin scheme, which can produce negative densities when the "
-      "drift dominates (cell Peclet number h |grad Phi_R| / 2 > 1).");
+      "Galerkin step stays >= 0 it is kept unchanged. low-order: the "
+      "correction's low-order scheme alone (exponentially fitted edge "
+      "fluxes, lumped mass, implicit Euler): positive, conservative, exact "
+      "at equilibrium, first order in space and time; needs 'Time "
+      "stepping/Scheme = BDF1'. none: the plain Galerkin scheme, which can "
+      "produce negative densities when the drift dominates (cell Peclet "
+      "number h |grad Phi_R| / 2 > 1).");
     prm.declare_entry(
       "Adaptive refinement",
       "false",
@@ -1036,7 +1040,8 @@ namespace kwfp
       throw InputError("Mesh/Finite element degree",
                        "must be 1 or 2, got " + std::to_string(degree));
     mesh.degree         = degree;
-    mesh.flux_corrected = prm.get("Stabilization") == "flux-corrected";
+    mesh.flux_corrected   = prm.get("Stabilization") != "none";
+    mesh.low_order_scheme = prm.get("Stabilization") == "low-order";
     mesh.adaptive       = prm.get_bool("Adaptive refinement");
     if (mesh.adaptive && d == 1)
       throw InputError("Mesh/Adaptive refinement",
@@ -1109,6 +1114,10 @@ namespace kwfp
       throw InputError("Time stepping/Maximum implicit iterations",
                        "must be at least 1");
     time_stepping.max_implicit_iterations = max_implicit;
+    if (mesh.low_order_scheme && time_stepping.bdf_order != 1)
+      throw InputError("Mesh/Stabilization",
+                       "'low-order' is first order in time and needs "
+                       "'Time stepping/Scheme = BDF1'");
     time_stepping.adaptive                = prm.get_bool("Adaptive time step");
     time_stepping.error_tolerance         = prm.get_double("Error tolerance");
     time_stepping.error_estimate          = prm.get("Error estimate");

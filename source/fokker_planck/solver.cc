@@ -1312,6 +1312,20 @@ namespace kwfp
     bool low_order_only = false;
     for (unsigned int iteration = 1;; ++iteration)
       {
+        if (parameters.mesh.low_order_scheme)
+          {
+            TimerOutput::Scope scope(timer, "flux correction");
+            summary.linear_iterations += flux_correction.low_order_step(
+              dt,
+              density,
+              C,
+              parameters.linear_solver.relative_tolerance,
+              parameters.linear_solver.max_iterations,
+              next);
+            low_order_only = true;
+            ++summary.low_order_steps;
+          }
+        else
         try
           {
             if (use_direct_solver)

@@ -60,6 +60,29 @@ namespace
            "  set Time step = 0.002\nend\n";
   }
 
+  /// G2 with the fixed matrix C = (0.3, 0.2; 0.2, 2) on n x n Q1 cells,
+  /// dt = 0.64 / n, T = 1, with the low-order scheme alone. On the square
+  /// cells the Q1 stiffness couples horizontal neighbours with -0.3/3 + 2/6
+  /// > 0: a low-order operator built from max(0, -K(C)_ij) loses the
+  /// horizontal diffusion and drift, and its L1 error does not fall under
+  /// refinement (measured 0.81, 0.91, 0.94 on 32, 64, 128 cells).
+  std::string
+  anisotropic_low_order(const unsigned int n)
+  {
+    return g2_parameters(n,
+                         1,
+                         0.64 / n,
+                         "BDF1",
+                         "subsection Fokker-Planck equation\n"
+                         "  set Diffusion matrix = fixed\n"
+                         "  set Fixed diffusion matrix = 0.3, 0.2; 0.2, 2\n"
+                         "end\n"
+                         "subsection Mesh\n  set Stabilization = low-order\n"
+                         "end\n"
+                         "subsection Time stepping\n  set Final time = 1\n"
+                         "end\n");
+  }
+
   /// Every step: min density >= -1e-12 max (here: exactly >= 0, the
   /// scheme sets GMRES round-off negatives to 0) and the mass of step 0
   /// kept to 1e-12 (round-off of about 1e-16 per step and unknown-sum).
@@ -131,5 +154,30 @@ TEST(FluxCorrection, Drift2dCorrelatedStaysPositiveAndConservative)
       const DiagnosticsRow &last = s.history.back();
       EXPECT_NEAR(last.mean[0], last.mean[1], 1e-8);
       EXPECT_GT(last.mean[0], 1.0);
+    }
+}
+
+TEST(FluxCorrection, LowOrderSchemeConvergesForAnisotropicC)
+{
+  // The edge weights of EdgeDiffusion represent C exactly on each cell, so
+  // the low-order scheme is consistent: first order in h and dt (dt ~ h)
+  // at least; second order in space on these uniform squares, so the
+  // measured rate is about 1.7 (errors 0.126, 0.039, 0.012 on 32, 64, 128).
+  const RunSummary coarse = run_parameters(anisotropic_low_order(32));
+  const RunSummary fine   = run_parameters(anisotropic_low_order(64));
+  const double     e0     = coarse.history.back().l1_error;
+  const double     e1     = fine.history.back().l1_error;
+  std::printf("anisotropic fixed C, low-order scheme: L1 %.4e (32^2), %.4e "
+              "(64^2), rate %.2f\n",
+              e0,
+              e1,
+              rate(e0, e1));
+  EXPECT_GE(rate(e0, e1), 0.9);
+  EXPECT_LE(rate(e0, e1), 2.2);
+  EXPECT_EQ(fine.low_order_steps, fine.n_steps);
+  for (const DiagnosticsRow &row : fine.history)
+    {
+      EXPECT_GE(row.min_density, 0.) << "step " << row.step;
+      EXPECT_NEAR(row.mass, fine.history[0].mass, 1e-12) << "step " << row.step;
     }
 }

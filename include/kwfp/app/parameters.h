@@ -94,6 +94,10 @@ namespace kwfp
       unsigned int              degree             = 2;
       /// Algebraic flux correction of every step (positivity, mass).
       bool flux_corrected = true;
+      /// The low-order (first-order, positive, exact at equilibrium)
+      /// scheme alone, without the Galerkin predictor ('Stabilization =
+      /// low-order'); flux_corrected is then true too (same operator).
+      bool low_order_scheme = false;
       /// Adaptive refinement and coarsening (d = 2, 3): Kelly indicator of
       /// the density, fixed fractions, every refinement_interval steps.
       bool         adaptive            = false;

@@ -24,8 +24,9 @@ namespace kwfp
    * The Galerkin step gives rho^H with M rhodot = -A rho^H, rhodot = a rho^H
    * - b (BDF1: a = 1/dt, b = rho^n/dt; BDF2: a = 3/(2 dt), b = (2 rho^n -
    * rho^{n-1}/2)/dt). The low-order operator L is Scharfetter-Gummel on the
-   * edges of the matrix graph: with w_ij = max(0, -K(C)_ij) (K the diffusion
-   * part of A) and the Bernoulli function B(z) = z / (e^z - 1),
+   * edges of the matrix graph: with w_ij = max(0, -W(C)_ij) (W the edge
+   * matrix of EdgeDiffusion on Q1 boxes, else the diffusion part K(C) of
+   * A) and the Bernoulli function B(z) = z / (e^z - 1),
    *   (L rho)_i = sum_j w_ij (B(Phi_j - Phi_i) rho_i - B(Phi_i - Phi_j) rho_j),
    * the exact flux of (4.1) along an edge with C grad Phi_R constant. L has
    * off-diagonal entries <= 0 and zero column sums, so M_L/dt + L is an
