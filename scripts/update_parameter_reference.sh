@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Regenerate doc/parameters.md from `kwfp --print-parameters`.
+# Regenerate doc/parameters.md from `kwfp --print-parameters`
+# (or write it to the file given as the first argument; the test
+# doc.parameter_reference_is_current compares the two).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 kwfp=${KWFP:-$top/build/kwfp}
+out=${1:-$top/doc/parameters.md}
 {
   echo "# kwfp parameter reference"
   echo
@@ -15,4 +18,4 @@ kwfp=${KWFP:-$top/build/kwfp}
   echo '```'
   "$kwfp" --print-parameters
   echo '```'
-} > "$top/doc/parameters.md"
+} > "$out"

@@ -1039,10 +1039,10 @@ namespace kwfp
     if (degree < 1 || degree > 2)
       throw InputError("Mesh/Finite element degree",
                        "must be 1 or 2, got " + std::to_string(degree));
-    mesh.degree         = degree;
+    mesh.degree           = degree;
     mesh.flux_corrected   = prm.get("Stabilization") != "none";
     mesh.low_order_scheme = prm.get("Stabilization") == "low-order";
-    mesh.adaptive       = prm.get_bool("Adaptive refinement");
+    mesh.adaptive         = prm.get_bool("Adaptive refinement");
     if (mesh.adaptive && d == 1)
       throw InputError("Mesh/Adaptive refinement",
                        "is available in dimension 2 and 3 (distributed "
@@ -1118,11 +1118,11 @@ namespace kwfp
       throw InputError("Mesh/Stabilization",
                        "'low-order' is first order in time and needs "
                        "'Time stepping/Scheme = BDF1'");
-    time_stepping.adaptive                = prm.get_bool("Adaptive time step");
-    time_stepping.error_tolerance         = prm.get_double("Error tolerance");
-    time_stepping.error_estimate          = prm.get("Error estimate");
-    time_stepping.minimum_time_step       = prm.get_double("Minimum time step");
-    time_stepping.maximum_time_step       = prm.get_double("Maximum time step");
+    time_stepping.adaptive          = prm.get_bool("Adaptive time step");
+    time_stepping.error_tolerance   = prm.get_double("Error tolerance");
+    time_stepping.error_estimate    = prm.get("Error estimate");
+    time_stepping.minimum_time_step = prm.get_double("Minimum time step");
+    time_stepping.maximum_time_step = prm.get_double("Maximum time step");
     if (time_stepping.adaptive)
       {
         if (time_stepping.bdf_order != 2)

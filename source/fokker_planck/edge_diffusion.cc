@@ -42,8 +42,7 @@ namespace kwfp
 
   template <int dim>
   FullMatrix<double>
-  EdgeDiffusion<dim>::cell_matrix(const DenseMatrix    &C,
-                                  const Tensor<1, dim> &h)
+  EdgeDiffusion<dim>::cell_matrix(const DenseMatrix &C, const Tensor<1, dim> &h)
   {
     constexpr unsigned int n_vertices = GeometryInfo<dim>::vertices_per_cell;
     double                 volume     = 1;

@@ -1309,138 +1309,134 @@ namespace kwfp
           }
       }
 
-    bool low_order_only = false;
+    bool       low_order_only      = false;
+    const auto take_low_order_step = [&]() {
+      TimerOutput::Scope scope(timer, "flux correction");
+      summary.linear_iterations += flux_correction.low_order_step(
+        dt,
+        density,
+        C,
+        parameters.linear_solver.relative_tolerance,
+        parameters.linear_solver.max_iterations,
+        next);
+      low_order_only = true;
+      ++summary.low_order_steps;
+    };
     for (unsigned int iteration = 1;; ++iteration)
       {
         if (parameters.mesh.low_order_scheme)
-          {
-            TimerOutput::Scope scope(timer, "flux correction");
-            summary.linear_iterations += flux_correction.low_order_step(
-              dt,
-              density,
-              C,
-              parameters.linear_solver.relative_tolerance,
-              parameters.linear_solver.max_iterations,
-              next);
-            low_order_only = true;
-            ++summary.low_order_steps;
-          }
+          take_low_order_step();
         else
-        try
-          {
-            if (use_direct_solver)
-              {
-                kw_operator.step_matrix(alpha / dt, C, system_matrix);
-                system_mass_factor = -1; // solve_step must refill
-                solve_direct(rhs, next);
-                ++summary.direct_steps;
-              }
-            else if (use_low_order_preconditioner)
-              {
-                // AMG failed before: go to the low-order preconditioner
-                // directly.
-                kw_operator.step_matrix(alpha / dt, C, system_matrix);
-                system_mass_factor = -1; // solve_step must refill
-                try
-                  {
-                    summary.linear_iterations +=
-                      solve_with_low_order_preconditioner(alpha / dt,
-                                                          C,
-                                                          rhs,
-                                                          next);
-                    ++summary.low_order_preconditioned_steps;
-                  }
-                catch (const SolverControl::NoConvergence &e)
-                  {
-                    throw RunFailure(
-                      "GMRES with the low-order preconditioner did not "
-                      "converge in " +
-                      std::to_string(e.last_step) + " iterations");
-                  }
-              }
-            else
-              {
-                const unsigned int used = solve_step(alpha / dt, C, rhs, next);
-                summary.linear_iterations += used;
-                // AMG and Jacobi converge slowly on drift-dominated
-                // systems, where ILU(0) of the low-order M-matrix (an
-                // upwind-like approximation) does well: switch for the rest
-                // of the run.
-                if (parameters.mesh.flux_corrected && used > 150)
-                  {
-                    use_low_order_preconditioner = true;
-                    console << "kwfp: step " << step << ": GMRES needed "
-                            << used << " iterations with the "
-                            << active_preconditioner
-                            << " preconditioner; later steps precondition "
-                               "with ILU(0) of the low-order M-matrix"
-                            << std::endl;
-                  }
-              }
-          }
-        catch (const RunFailure &failure)
-          {
-            if (!parameters.mesh.flux_corrected)
-              throw;
-            // The Galerkin matrix is too non-normal for GMRES with AMG
-            // (strong drift): precondition it with ILU(0) of the low-order
-            // M-matrix instead, and if even that fails take the positive
-            // low-order step alone.
-            bool solved = false;
-            try
-              {
-                next = density;
-                summary.linear_iterations +=
-                  solve_with_low_order_preconditioner(alpha / dt, C, rhs, next);
-                ++summary.low_order_preconditioned_steps;
-                use_low_order_preconditioner = true;
-                if (summary.low_order_preconditioned_steps == 1)
-                  console << "kwfp: step " << step << ": " << failure.what()
-                          << "; this and such later steps precondition GMRES "
-                             "with ILU(0) of the low-order M-matrix"
-                          << std::endl;
-                solved = true;
-              }
-            catch (const SolverControl::NoConvergence &)
-              {}
-            if (!solved)
-              try
+          try
+            {
+              if (use_direct_solver)
                 {
-                  // A sparse direct solve (KLU) does not care how
-                  // non-normal the drift makes the matrix.
+                  kw_operator.step_matrix(alpha / dt, C, system_matrix);
+                  system_mass_factor = -1; // solve_step must refill
                   solve_direct(rhs, next);
                   ++summary.direct_steps;
-                  use_direct_solver = true;
-                  console << "kwfp: step " << step
-                          << ": GMRES failed; this and later steps use the "
-                             "sparse direct solver (Amesos KLU)"
-                          << std::endl;
+                }
+              else if (use_low_order_preconditioner)
+                {
+                  // AMG failed before: go to the low-order preconditioner
+                  // directly.
+                  kw_operator.step_matrix(alpha / dt, C, system_matrix);
+                  system_mass_factor = -1; // solve_step must refill
+                  try
+                    {
+                      summary.linear_iterations +=
+                        solve_with_low_order_preconditioner(alpha / dt,
+                                                            C,
+                                                            rhs,
+                                                            next);
+                      ++summary.low_order_preconditioned_steps;
+                    }
+                  catch (const SolverControl::NoConvergence &e)
+                    {
+                      throw RunFailure(
+                        "GMRES with the low-order preconditioner did not "
+                        "converge in " +
+                        std::to_string(e.last_step) + " iterations");
+                    }
+                }
+              else
+                {
+                  const unsigned int used =
+                    solve_step(alpha / dt, C, rhs, next);
+                  summary.linear_iterations += used;
+                  // AMG and Jacobi converge slowly on drift-dominated
+                  // systems, where ILU(0) of the low-order M-matrix (an
+                  // upwind-like approximation) does well: switch for the rest
+                  // of the run.
+                  if (parameters.mesh.flux_corrected && used > 150)
+                    {
+                      use_low_order_preconditioner = true;
+                      console << "kwfp: step " << step << ": GMRES needed "
+                              << used << " iterations with the "
+                              << active_preconditioner
+                              << " preconditioner; later steps precondition "
+                                 "with ILU(0) of the low-order M-matrix"
+                              << std::endl;
+                    }
+                }
+            }
+          catch (const RunFailure &failure)
+            {
+              if (!parameters.mesh.flux_corrected)
+                throw;
+              // The Galerkin matrix is too non-normal for GMRES with AMG
+              // (strong drift): precondition it with ILU(0) of the low-order
+              // M-matrix instead, and if even that fails take the positive
+              // low-order step alone.
+              bool solved = false;
+              try
+                {
+                  next = density;
+                  summary.linear_iterations +=
+                    solve_with_low_order_preconditioner(alpha / dt,
+                                                        C,
+                                                        rhs,
+                                                        next);
+                  ++summary.low_order_preconditioned_steps;
+                  use_low_order_preconditioner = true;
+                  if (summary.low_order_preconditioned_steps == 1)
+                    console << "kwfp: step " << step << ": " << failure.what()
+                            << "; this and such later steps precondition GMRES "
+                               "with ILU(0) of the low-order M-matrix"
+                            << std::endl;
                   solved = true;
                 }
-              catch (const std::exception &)
+              catch (const SolverControl::NoConvergence &)
                 {}
-            if (!solved && ts.adaptive &&
-                dt > ts.minimum_time_step * (1 + 1e-12))
-              throw StepSolveFailure(failure.what());
-            if (!solved)
-              {
-                TimerOutput::Scope scope(timer, "flux correction");
-                summary.linear_iterations += flux_correction.low_order_step(
-                  dt,
-                  density,
-                  C,
-                  parameters.linear_solver.relative_tolerance,
-                  parameters.linear_solver.max_iterations,
-                  next);
-                low_order_only = true;
-                ++summary.low_order_steps;
-                if (summary.low_order_steps == 1)
-                  console << "kwfp: step " << step << ": " << failure.what()
-                          << "; this and such later steps use the low-order "
-                             "(first-order, positive) scheme"
-                          << std::endl;
-              }
-          }
+              if (!solved)
+                try
+                  {
+                    // A sparse direct solve (KLU) does not care how
+                    // non-normal the drift makes the matrix.
+                    solve_direct(rhs, next);
+                    ++summary.direct_steps;
+                    use_direct_solver = true;
+                    console << "kwfp: step " << step
+                            << ": GMRES failed; this and later steps use the "
+                               "sparse direct solver (Amesos KLU)"
+                            << std::endl;
+                    solved = true;
+                  }
+                catch (const std::exception &)
+                  {}
+              if (!solved && ts.adaptive &&
+                  dt > ts.minimum_time_step * (1 + 1e-12))
+                throw StepSolveFailure(failure.what());
+              if (!solved)
+                {
+                  take_low_order_step();
+                  if (summary.low_order_steps == 1)
+                    console << "kwfp: step " << step << ": " << failure.what()
+                            << "; this and such later steps use the low-order "
+                               "(first-order, positive) scheme"
+                            << std::endl;
+                }
+            }
         if (!(ts.implicit_covariance && kalman_wasserstein))
           break;
         Moments m_next;

@@ -36,7 +36,8 @@ namespace
 
   template <int dim>
   double
-  volume_energy(const DenseMatrix &C, const Tensor<1, dim> &h,
+  volume_energy(const DenseMatrix    &C,
+                const Tensor<1, dim> &h,
                 const Tensor<1, dim> &g)
   {
     double V = 1, q = 0;
@@ -53,8 +54,9 @@ namespace
   /// (|C_ab| h_a / h_b summed over b <= C_aa) when @p representable.
   template <int dim>
   DenseMatrix
-  random_covariance(std::mt19937 &rng, const Tensor<1, dim> &h,
-                    const bool representable)
+  random_covariance(std::mt19937         &rng,
+                    const Tensor<1, dim> &h,
+                    const bool            representable)
   {
     std::uniform_real_distribution<double> u(-1, 1);
     for (;;)
@@ -64,8 +66,7 @@ namespace
           C(a, a) = std::exp(2 * u(rng));
         for (unsigned int a = 0; a < dim; ++a)
           for (unsigned int b = a + 1; b < dim; ++b)
-            C(a, b) = C(b, a) =
-              0.95 * u(rng) * std::sqrt(C(a, a) * C(b, b));
+            C(a, b) = C(b, a) = 0.95 * u(rng) * std::sqrt(C(a, a) * C(b, b));
         bool ok = true;
         for (unsigned int a = 0; a < dim; ++a)
           {
@@ -104,7 +105,9 @@ namespace
               {
                 row += W(i, j);
                 if (i != j)
-                  EXPECT_LE(W(i, j), 0.);
+                  {
+                    EXPECT_LE(W(i, j), 0.);
+                  }
               }
             EXPECT_NEAR(row, 0., 1e-13 * W(i, i));
           }
@@ -148,7 +151,7 @@ TEST(EdgeDiffusion, AnisotropicDiagonalTensorKeepsItsHorizontalCouplings)
   C(0, 0) = 1;
   C(1, 1) = 33;
   Tensor<1, 2> h;
-  h[0] = h[1] = 1;
+  h[0] = h[1]                = 1;
   const FullMatrix<double> W = kwfp::EdgeDiffusion<2>::cell_matrix(C, h);
   EXPECT_DOUBLE_EQ(W(0, 1), -0.5);
   EXPECT_DOUBLE_EQ(W(0, 2), -16.5);

@@ -27,9 +27,9 @@ namespace kwfp
    * consistent with (4.1). With n = 2^{d-2} diagonals of each sign in a
    * plane and n_a = 2^{d-1} edges along an axis,
    *   gamma_ab = V |C_ab| / (n h_a h_b),
-   *   gamma_a  = max(0, V C_aa - sum_{b != a} V |C_ab| h_a / h_b) / (n_a h_a^2).
-   * The max is active only where |C_ab| > C_aa h_b / h_a (correlation the
-   * cell's aspect ratio cannot represent); there the weights add diffusion
+   *   gamma_a  = max(0, V C_aa - sum_{b != a} V |C_ab| h_a / h_b) / (n_a
+   * h_a^2). The max is active only where |C_ab| > C_aa h_b / h_a (correlation
+   * the cell's aspect ratio cannot represent); there the weights add diffusion
    * along axis a. The Q1 stiffness matrix K(C), whose positive
    * off-diagonal entries had to be dropped instead, loses whole directions
    * of C on anisotropic cells (for C = diag(1, 33) on a square every
