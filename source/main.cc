@@ -1,4 +1,5 @@
 #include <kwfp/app/application.h>
+#include <kwfp/base/interruption.h>
 
 #include <deal.II/base/mpi.h>
 
@@ -9,6 +10,7 @@ int
 main(int argc, char **argv)
 {
   dealii::Utilities::MPI::MPI_InitFinalize mpi(argc, argv, 1);
+  kwfp::install_interruption_handlers();
   return kwfp::run_application(std::vector<std::string>(argv + 1, argv + argc),
                                MPI_COMM_WORLD,
                                std::cout,

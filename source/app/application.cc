@@ -1,6 +1,7 @@
 #include <kwfp/app/application.h>
 #include <kwfp/app/parameters.h>
 #include <kwfp/base/errors.h>
+#include <kwfp/base/interruption.h>
 #include <kwfp/comparison/particle_comparison.h>
 #include <kwfp/fokker_planck/solver.h>
 #include <kwfp/mcmc/metropolis_run.h>
@@ -226,6 +227,15 @@ namespace kwfp
         else
           results.particles = particles->run();
 
+        // SIGINT/SIGTERM: the runs so far stopped after a complete step and
+        // wrote their outputs; the stages after them are skipped.
+        if (const int signal = interruption_signal(communicator))
+          return fail(interrupted,
+                      "interrupted by signal " + std::to_string(signal) +
+                        "; the outputs in '" + parameters.output.directory +
+                        "' are those of the last completed step (there is "
+                        "no checkpoint/restart yet: run again, e.g. with a "
+                        "shorter 'Time stepping/Final time', to continue)");
         PosteriorTable table;
         if (results.finite_element)
           {

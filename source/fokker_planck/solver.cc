@@ -1,4 +1,5 @@
 #include <kwfp/base/errors.h>
+#include <kwfp/base/interruption.h>
 #include <kwfp/fokker_planck/solver.h>
 #include <kwfp/output/atomic_file.h>
 #include <kwfp/output/output_directory.h>
@@ -1015,162 +1016,214 @@ namespace kwfp
     summary.min_dt        = std::numeric_limits<double>::max();
     summary.max_dt        = 0;
     const auto loop_start = std::chrono::steady_clock::now();
-    for (unsigned int step = 1;
-         ts.adaptive ? time < ts.final_time * (1 - 1e-12) : step <= n_steps;
-         ++step)
+    // For the failure report: the step being computed, the time of the last
+    // accepted one, and whether `density` already holds the new step (whose
+    // checks may still fail) with the last good one in old_density.
+    unsigned int failed_step      = 0;
+    double       last_good_time   = 0;
+    bool         density_accepted = false;
+    try
       {
-        double dt = dt_next;
-        if (ts.adaptive)
+        for (unsigned int step = 1;
+             ts.adaptive ? time < ts.final_time * (1 - 1e-12) : step <= n_steps;
+             ++step)
           {
-            // End at T exactly, without a last step much shorter than dt.
-            const double left = ts.final_time - time;
-            if (dt >= left || left - dt < 0.1 * dt)
-              dt = left;
-          }
-        double estimate = 0;
-        // Moments of the accepted candidate when the estimate needed them.
-        std::optional<Moments> candidate_moments;
-        for (unsigned int attempt = 1;; ++attempt)
-          {
-            const double omega =
-              ts.bdf_order == 2 && step > 1 ? dt / dt_previous : 0;
-            // A rejected attempt does not count as a corrected (or
-            // specially solved) step.
-            const auto counted =
-              std::make_tuple(summary.corrected_steps,
-                              summary.low_order_preconditioned_steps,
-                              summary.direct_steps,
-                              summary.low_order_steps);
-            const auto forget_attempt = [&]() {
-              std::tie(summary.corrected_steps,
-                       summary.low_order_preconditioned_steps,
-                       summary.direct_steps,
-                       summary.low_order_steps) = counted;
-            };
-            try
+            failed_step      = step;
+            density_accepted = false;
+            double dt        = dt_next;
+            if (ts.adaptive)
               {
-                compute_step(step, dt, omega, C_now, C_old, summary, next);
+                // End at T exactly, without a last step much shorter than dt.
+                const double left = ts.final_time - time;
+                if (dt >= left || left - dt < 0.1 * dt)
+                  dt = left;
               }
-            catch (const StepSolveFailure &failure)
+            double estimate = 0;
+            // Moments of the accepted candidate when the estimate needed them.
+            std::optional<Moments> candidate_moments;
+            for (unsigned int attempt = 1;; ++attempt)
               {
-                // Smaller steps make the system more diagonally dominant.
+                const double omega =
+                  ts.bdf_order == 2 && step > 1 ? dt / dt_previous : 0;
+                // A rejected attempt does not count as a corrected (or
+                // specially solved) step.
+                const auto counted =
+                  std::make_tuple(summary.corrected_steps,
+                                  summary.low_order_preconditioned_steps,
+                                  summary.direct_steps,
+                                  summary.low_order_steps);
+                const auto forget_attempt = [&]() {
+                  std::tie(summary.corrected_steps,
+                           summary.low_order_preconditioned_steps,
+                           summary.direct_steps,
+                           summary.low_order_steps) = counted;
+                };
+                try
+                  {
+                    compute_step(step, dt, omega, C_now, C_old, summary, next);
+                  }
+                catch (const StepSolveFailure &failure)
+                  {
+                    // Smaller steps make the system more diagonally dominant.
+                    if (attempt >= 20)
+                      throw RunFailure(std::string(failure.what()) +
+                                       " (also after 20 reductions of dt)");
+                    forget_attempt();
+                    ++summary.rejected_steps;
+                    dt = std::max(ts.minimum_time_step, dt / 4);
+                    continue;
+                  }
+                // The local error of variable-step BDF2 needs four solutions.
+                if (!ts.adaptive || step < 3)
+                  break;
+                if (ts.error_estimate == "density")
+                  estimate =
+                    local_error_estimate(next, dt, dt_previous, dt_before);
+                else
+                  {
+                    {
+                      TimerOutput::Scope scope(timer, "moments and C");
+                      candidate_moments = moment_functionals.compute(next);
+                    }
+                    estimate = moment_error_estimate(*candidate_moments,
+                                                     moment_history,
+                                                     dt,
+                                                     dt_previous,
+                                                     dt_before);
+                  }
+                if (!std::isfinite(estimate))
+                  estimate = std::numeric_limits<double>::max();
+
+                if (estimate <= 2 * ts.error_tolerance ||
+                    dt <= ts.minimum_time_step * (1 + 1e-12))
+                  break;
                 if (attempt >= 20)
-                  throw RunFailure(std::string(failure.what()) +
-                                   " (also after 20 reductions of dt)");
+                  {
+                    std::ostringstream message;
+                    message
+                      << "the adaptive time step was rejected 20 times at "
+                         "step "
+                      << step << ", time " << time << " (dt " << dt
+                      << ", error estimate " << estimate
+                      << "); lower 'Time stepping/Minimum time step' or "
+                         "raise 'Time stepping/Error tolerance'";
+                    throw RunFailure(message.str());
+                  }
                 forget_attempt();
                 ++summary.rejected_steps;
-                dt = std::max(ts.minimum_time_step, dt / 4);
-                continue;
+                dt = std::max(ts.minimum_time_step,
+                              dt * std::max(0.2,
+                                            0.9 * std::cbrt(ts.error_tolerance /
+                                                            estimate)));
               }
-            // The local error of variable-step BDF2 needs four solutions.
-            if (!ts.adaptive || step < 3)
-              break;
-            if (ts.error_estimate == "density")
-              estimate = local_error_estimate(next, dt, dt_previous, dt_before);
-            else
+            if (ts.adaptive)
               {
+                // Grow by at most 2 (variable-step BDF2 is zero-stable for
+                // ratios below 1 + sqrt(2)), shrink by at most 5.
+                double factor = 2;
+                if (step >= 3 && estimate > 0)
+                  factor = std::min(
+                    2.,
+                    std::max(0.2,
+                             0.9 * std::cbrt(ts.error_tolerance / estimate)));
+                dt_next = std::min(dt_maximum,
+                                   std::max(ts.minimum_time_step, dt * factor));
+              }
+            summary.min_dt = std::min(summary.min_dt, dt);
+            summary.max_dt = std::max(summary.max_dt, dt);
+            time           = ts.adaptive ? time + dt : step * uniform_dt;
+            if (ts.adaptive && ts.final_time - time < 1e-12 * ts.final_time)
+              time = ts.final_time;
+
+            older_density     = old_density;
+            old_density       = density;
+            density           = next;
+            density_accepted  = true;
+            moment_history[2] = moment_history[1];
+            moment_history[1] = moment_history[0];
+            dt_before         = dt_previous;
+            dt_previous       = dt;
+            {
+              TimerOutput::Scope scope(timer, "moments and C");
+              moments = candidate_moments ? *candidate_moments :
+                                            moment_functionals.compute(density);
+            }
+            check(moments, step, time);
+            moment_history[0] = moments;
+            C_old             = C_now;
+            C_now             = diffusion_matrix(moments);
+            if (kalman_wasserstein)
+              try
                 {
-                  TimerOutput::Scope scope(timer, "moments and C");
-                  candidate_moments = moment_functionals.compute(next);
+                  cholesky_factor(C_now);
                 }
-                estimate = moment_error_estimate(*candidate_moments,
-                                                 moment_history,
-                                                 dt,
-                                                 dt_previous,
-                                                 dt_before);
-              }
-            if (!std::isfinite(estimate))
-              estimate = std::numeric_limits<double>::max();
+              catch (const std::domain_error &)
+                {
+                  std::ostringstream message;
+                  message << "the covariance C(rho) stopped being positive "
+                             "definite at step "
+                          << step << ", time " << time << ": "
+                          << format_matrix(C_now);
+                  throw RunFailure(message.str());
+                }
 
-            if (estimate <= 2 * ts.error_tolerance ||
-                dt <= ts.minimum_time_step * (1 + 1e-12))
-              break;
-            if (attempt >= 20)
+            row = diagnostics(step, time, dt, moments);
+            summary.min_relative_density =
+              std::min(summary.min_relative_density,
+                       row.min_density /
+                         Utilities::MPI::max(local_max(density), communicator));
+            csv->write(row);
+            summary.history.push_back(row);
+            summary.n_steps = step;
+            const bool last = time >= ts.final_time;
+            if (last || (interval > 0 && step % interval == 0))
+              output_step(time, moments, interval > 0);
+            if (step % status_every == 0 || last)
+              status(row);
+            last_good_time   = time;
+            density_accepted = false;
+            // SIGINT/SIGTERM: this step is done and written; stop as at T.
+            if (!last && interruption_signal(communicator) != 0)
               {
-                std::ostringstream message;
-                message << "the adaptive time step was rejected 20 times at "
-                           "step "
-                        << step << ", time " << time << " (dt " << dt
-                        << ", error estimate " << estimate
-                        << "); lower 'Time stepping/Minimum time step' or "
-                           "raise 'Time stepping/Error tolerance'";
-                throw RunFailure(message.str());
+                if (!(interval > 0 && step % interval == 0))
+                  output_step(time, moments, interval > 0);
+                status(row);
+                summary.interrupted = true;
+                console << "kwfp: interrupted by a signal after step " << step
+                        << ", t = " << time
+                        << "; the outputs up to this step are complete"
+                        << std::endl;
+                break;
               }
-            forget_attempt();
-            ++summary.rejected_steps;
-            dt = std::max(ts.minimum_time_step,
-                          dt * std::max(0.2,
-                                        0.9 * std::cbrt(ts.error_tolerance /
-                                                        estimate)));
+            if (parameters.mesh.adaptive && !last &&
+                step % parameters.mesh.refinement_interval == 0)
+              {
+                refine_mesh(true);
+                next.reinit(owned_dofs, communicator);
+              }
           }
-        if (ts.adaptive)
+      }
+    catch (const RunFailure &failure)
+      {
+        // Write the last good state, so that the user can look at it in
+        // ParaView (solution.pvd) and density_final.csv, then stop.
+        try
           {
-            // Grow by at most 2 (variable-step BDF2 is zero-stable for
-            // ratios below 1 + sqrt(2)), shrink by at most 5.
-            double factor = 2;
-            if (step >= 3 && estimate > 0)
-              factor = std::min(
-                2.,
-                std::max(0.2, 0.9 * std::cbrt(ts.error_tolerance / estimate)));
-            dt_next =
-              std::min(dt_maximum, std::max(ts.minimum_time_step, dt * factor));
+            if (density_accepted)
+              density = old_density;
+            write_fields(last_good_time, FieldObservation<dim>());
+            write_final_density();
           }
-        summary.min_dt = std::min(summary.min_dt, dt);
-        summary.max_dt = std::max(summary.max_dt, dt);
-        time           = ts.adaptive ? time + dt : step * uniform_dt;
-        if (ts.adaptive && ts.final_time - time < 1e-12 * ts.final_time)
-          time = ts.final_time;
-
-        older_density     = old_density;
-        old_density       = density;
-        density           = next;
-        moment_history[2] = moment_history[1];
-        moment_history[1] = moment_history[0];
-        dt_before         = dt_previous;
-        dt_previous       = dt;
-        {
-          TimerOutput::Scope scope(timer, "moments and C");
-          moments = candidate_moments ? *candidate_moments :
-                                        moment_functionals.compute(density);
-        }
-        check(moments, step, time);
-        moment_history[0] = moments;
-        C_old             = C_now;
-        C_now             = diffusion_matrix(moments);
-        if (kalman_wasserstein)
-          try
-            {
-              cholesky_factor(C_now);
-            }
-          catch (const std::domain_error &)
-            {
-              std::ostringstream message;
-              message << "the covariance C(rho) stopped being positive "
-                         "definite at step "
-                      << step << ", time " << time << ": "
-                      << format_matrix(C_now);
-              throw RunFailure(message.str());
-            }
-
-        row = diagnostics(step, time, dt, moments);
-        summary.min_relative_density =
-          std::min(summary.min_relative_density,
-                   row.min_density /
-                     Utilities::MPI::max(local_max(density), communicator));
-        csv->write(row);
-        summary.history.push_back(row);
-        summary.n_steps = step;
-        const bool last = time >= ts.final_time;
-        if (last || (interval > 0 && step % interval == 0))
-          output_step(time, moments, interval > 0);
-        if (step % status_every == 0 || last)
-          status(row);
-        if (parameters.mesh.adaptive && !last &&
-            step % parameters.mesh.refinement_interval == 0)
+        catch (const std::exception &)
           {
-            refine_mesh(true);
-            next.reinit(owned_dofs, communicator);
+            // Keep the original failure; the step's diagnostics are written.
           }
+        std::ostringstream message;
+        message << failure.what() << " [step " << failed_step
+                << "; the last good state, t = " << last_good_time
+                << ", is the last entry of " << parameters.output.directory
+                << "/solution.pvd and in density_final.csv]";
+        throw RunFailure(message.str());
       }
     {
       // The posterior moments by quadrature of rho_inf (posterior.csv), on

@@ -1,5 +1,6 @@
 #include <kwfp/app/problem.h>
 #include <kwfp/base/errors.h>
+#include <kwfp/base/interruption.h>
 #include <kwfp/output/output_directory.h>
 #include <kwfp/output/particle_output.h>
 #include <kwfp/particles/initial_ensemble.h>
@@ -348,6 +349,12 @@ namespace kwfp
   {
     while (time < target)
       {
+        // SIGINT/SIGTERM: stop here, the outputs as at the end (finish()).
+        if (interruption_signal(communicator) != 0)
+          {
+            summary.interrupted = true;
+            break;
+          }
         take_step(target);
         observe(time >= target);
       }
@@ -408,6 +415,11 @@ namespace kwfp
     if (p.n_steps > 0 || !p.adaptive_time_step)
       while (step < n_fixed)
         {
+          if (interruption_signal(communicator) != 0)
+            {
+              summary.interrupted = true;
+              break;
+            }
           take_step(std::numeric_limits<double>::max());
           observe(step == n_fixed);
         }

@@ -91,6 +91,8 @@ TEST(AdaptiveTimeStep, ErrorFollowsTheToleranceAsBdf2Predicts)
       // The L1 error is that of the tolerance, not more: at most the sum
       // of the allowed local errors.
       if (estimate == "density")
-        EXPECT_LT(errors[0], steps[0] * 1e-5);
+        {
+          EXPECT_LT(errors[0], steps[0] * 1e-5);
+        }
     }
 }

@@ -16,7 +16,8 @@ namespace kwfp
     usage_error    = 1, ///< wrong command line
     input_error    = 2, ///< a parameter that cannot be run (InputError)
     run_failure    = 3, ///< the run broke down (RunFailure)
-    internal_error = 4  ///< anything else
+    internal_error = 4, ///< anything else
+    interrupted    = 5  ///< stopped on SIGINT/SIGTERM, outputs complete
   };
 
   /**

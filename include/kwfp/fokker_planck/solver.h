@@ -38,6 +38,8 @@ namespace kwfp
     unsigned long long n_dofs  = 0;
     unsigned int       n_cells = 0;
     unsigned int       n_steps = 0;
+    /// The run stopped early on SIGINT/SIGTERM (outputs as at the end).
+    bool interrupted = false;
     /// Adaptive time step: steps rejected and repeated, smallest and
     /// largest dt taken.
     unsigned int rejected_steps = 0;

@@ -25,9 +25,10 @@ namespace kwfp
   {
     std::uint64_t n_steps      = 0;
     double        final_time   = 0;
-    double        loop_seconds = 0;    ///< wall time of the time loop
-    std::uint64_t n_dropped    = 0;    ///< particles removed (forward failures)
-    std::vector<ParticlesRow> history; ///< every row of particles.csv
+    double        loop_seconds = 0; ///< wall time of the time loop
+    std::uint64_t n_dropped    = 0; ///< particles removed (forward failures)
+    bool          interrupted  = false; ///< stopped early on SIGINT/SIGTERM
+    std::vector<ParticlesRow> history;  ///< every row of particles.csv
   };
 
   /**

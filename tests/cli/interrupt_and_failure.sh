@@ -1,0 +1,152 @@
+#!/usr/bin/env bash
+# SIGTERM during a finite-element and a particle run: exit code 5, a
+# message, and complete outputs (every diagnostics row whole and the steps
+# consecutive, solution.pvd closed and naming only files that exist, the
+# final files written). A run that breaks down (plain Galerkin on a
+# correlated drift: C(rho) stops being SPD at step 2): exit code 3, the
+# message names the step and the last good state, which is in solution.pvd
+# and density_final.csv.
+# usage: interrupt_and_failure.sh KWFP WORK
+set -u
+kwfp=$1
+work=$2
+rm -rf "$work"
+mkdir -p "$work"
+cd "$work" || exit 1
+failures=0
+fail() {
+  echo "FAIL: $*"
+  failures=$((failures + 1))
+}
+
+# Whole CSV rows: as many fields as the header on every line.
+check_csv_complete() {
+  local file=$1
+  [ -s "$file" ] || { fail "$file missing"; return; }
+  awk -F, 'NR == 1 { n = NF } NF != n { bad = 1 } END { exit bad }' "$file" ||
+    fail "$file has a row with a different number of fields"
+  tail -c 1 "$file" | od -An -c | grep -q '\\n' || fail "$file does not end with a newline"
+}
+
+# solution.pvd closed, every file it names present.
+check_pvd() {
+  local dir=$1
+  grep -q '</VTKFile>' "$dir/solution.pvd" || fail "$dir/solution.pvd not closed"
+  for f in $(grep -o 'file="[^"]*"' "$dir/solution.pvd" | sed 's/file="//; s/"$//'); do
+    [ -s "$dir/$f" ] || fail "$dir/solution.pvd names $f, which is missing"
+  done
+}
+
+# Start kwfp on $1, wait until $2 has at least $3 lines, send SIGTERM.
+interrupt_run() {
+  "$kwfp" "$1" > "$1.out" 2> "$1.err" &
+  local pid=$!
+  for _ in $(seq 1 600); do
+    [ "$(wc -l < "$2" 2> /dev/null || echo 0)" -ge "$3" ] && break
+    kill -0 "$pid" 2> /dev/null || break
+    sleep 0.1
+  done
+  kill -TERM "$pid" 2> /dev/null
+  wait "$pid"
+  rc=$?
+}
+
+# 1. Finite elements: G2, Q1 64^2, 4000 steps (far more than run in time).
+cat > fe.prm << 'PRM'
+subsection Mesh
+  set Subdivisions = 64
+  set Global refinements = 0
+  set Finite element degree = 1
+end
+subsection Time stepping
+  set Final time = 20
+  set Time step = 0.005
+end
+subsection Output
+  set Directory = fe_out
+  set Interval = 20
+end
+PRM
+interrupt_run fe.prm fe_out/diagnostics.csv 30
+[ "$rc" -eq 5 ] || fail "finite elements: exit code $rc, expected 5: $(cat fe.prm.err)"
+grep -q "interrupted by signal 15" fe.prm.err || fail "finite elements: no interruption message: $(cat fe.prm.err)"
+check_csv_complete fe_out/diagnostics.csv
+rows=$(($(wc -l < fe_out/diagnostics.csv) - 1))
+last_step=$(tail -n 1 fe_out/diagnostics.csv | cut -d, -f1)
+[ "$last_step" -eq $((rows - 1)) ] || fail "finite elements: $rows rows but last step $last_step"
+[ "$last_step" -lt 4000 ] || fail "finite elements: not interrupted (step $last_step)"
+check_pvd fe_out
+for f in posterior.csv density_final.csv kl_decay.csv; do
+  [ -s "fe_out/$f" ] || fail "finite elements: fe_out/$f missing"
+done
+echo "finite elements: interrupted after step $last_step, exit code $rc"
+
+# 2. Particles: eks-gradient, J = 2000, 1e6 steps.
+cat > particles.prm << 'PRM'
+set Solver = particles
+subsection Time stepping
+  set Final time = 10000
+end
+subsection Particles
+  set Ensemble size = 2000
+  set Time step = 0.01
+  set Statistics interval = 10
+  set Output interval = 0
+end
+subsection Output
+  set Directory = particles_out
+end
+PRM
+interrupt_run particles.prm particles_out/particles.csv 20
+[ "$rc" -eq 5 ] || fail "particles: exit code $rc, expected 5: $(cat particles.prm.err)"
+check_csv_complete particles_out/particles.csv
+[ -s particles_out/ensemble_final.csv ] || fail "particles: ensemble_final.csv missing"
+echo "particles: interrupted, $(($(wc -l < particles_out/particles.csv) - 1)) rows, exit code $rc"
+
+# 3. A breakdown: the last good state is written.
+cat > failure.prm << 'PRM'
+subsection Potential
+  set Type = quadratic
+  subsection Quadratic
+    set Minimizer u_0 = 3, 3
+    set Covariance B = 0.01, 0.009; 0.009, 0.01
+  end
+end
+subsection Initial density
+  set Type = Gaussian
+  set Mean m_0 = 0, 0
+  set Covariance C_0 = 1, 0; 0, 1
+end
+subsection Mesh
+  set Lower corner = -5, -5
+  set Upper corner = 6, 6
+  set Subdivisions = 32
+  set Global refinements = 0
+  set Finite element degree = 1
+  set Stabilization = none
+end
+subsection Time stepping
+  set Final time = 0.05
+  set Time step = 0.002
+end
+subsection Output
+  set Directory = failure_out
+  set Interval = 0
+end
+PRM
+"$kwfp" failure.prm > failure.out 2> failure.err
+rc=$?
+[ "$rc" -eq 3 ] || fail "breakdown: exit code $rc, expected 3: $(cat failure.err)"
+grep -q "last good state" failure.err || fail "breakdown: message does not point to the last good state: $(cat failure.err)"
+grep -q "\[step [0-9]" failure.err || fail "breakdown: message does not name the step: $(cat failure.err)"
+check_csv_complete failure_out/diagnostics.csv
+check_pvd failure_out
+grep -q 'timestep="0.002"' failure_out/solution.pvd || fail "breakdown: solution.pvd lacks the last good state (t = 0.002)"
+[ -s failure_out/density_final.csv ] || fail "breakdown: density_final.csv missing"
+echo "breakdown: $(cat failure.err)"
+
+if [ "$failures" -gt 0 ]; then
+  echo "$failures failure(s)"
+  exit 1
+fi
+echo "all checks passed"
