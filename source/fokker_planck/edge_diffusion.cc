@@ -111,6 +111,50 @@ namespace kwfp
     dof_handler = &dofs;
     constraints = &c;
     op.reinit_matrix(matrix);
+
+    // The direct path needs no constraints anywhere.
+    direct =
+      Utilities::MPI::sum(c.n_constraints(), dofs.get_communicator()) == 0;
+    storage_index.clear();
+    if (!direct)
+      return;
+    const Epetra_CrsMatrix  &e = matrix.trilinos_matrix();
+    std::vector<std::size_t> row_start(e.NumMyRows() + 1, 0);
+    for (int row = 0; row < e.NumMyRows(); ++row)
+      row_start[row + 1] = row_start[row] + e.NumMyEntries(row);
+    n_values                 = row_start.back();
+    constexpr unsigned int n = GeometryInfo<dim>::vertices_per_cell;
+    std::vector<types::global_dof_index> dof_indices(n);
+    for (const auto &cell : dofs.active_cell_iterators())
+      if (cell->is_locally_owned() || cell->is_ghost())
+        {
+          cell->get_dof_indices(dof_indices);
+          for (unsigned int u = 0; u < n; ++u)
+            {
+              const int row =
+                e.RowMap().LID(static_cast<long long>(dof_indices[u]));
+              for (unsigned int v = 0; v < n; ++v)
+                {
+                  long long k = -1;
+                  if (row >= 0)
+                    {
+                      int     count;
+                      double *values;
+                      int    *columns;
+                      e.ExtractMyRowView(row, count, values, columns);
+                      const int column =
+                        e.ColMap().LID(static_cast<long long>(dof_indices[v]));
+                      for (int q = 0; q < count; ++q)
+                        if (columns[q] == column)
+                          k = static_cast<long long>(row_start[row] + q);
+                      AssertThrow(k >= 0,
+                                  ExcMessage("a cell coupling is not in the "
+                                             "operator's sparsity pattern"));
+                    }
+                  storage_index.push_back(k);
+                }
+            }
+        }
   }
 
 
@@ -119,6 +163,32 @@ namespace kwfp
   EdgeDiffusion<dim>::values(const DenseMatrix   &C,
                              std::vector<double> &values_of_W)
   {
+    if (direct)
+      {
+        // Owned and ghost cells add into the owned rows: no communication.
+        constexpr unsigned int n = GeometryInfo<dim>::vertices_per_cell;
+        values_of_W.assign(n_values, 0.);
+        Tensor<1, dim>     last_h;
+        FullMatrix<double> local;
+        std::size_t        entry = 0;
+        for (const auto &cell : dof_handler->active_cell_iterators())
+          if (cell->is_locally_owned() || cell->is_ghost())
+            {
+              Tensor<1, dim> h;
+              for (unsigned int a = 0; a < dim; ++a)
+                h[a] = std::abs(cell->vertex(1u << a)[a] - cell->vertex(0)[a]);
+              if (local.m() == 0 || h != last_h)
+                {
+                  local  = cell_matrix(C, h);
+                  last_h = h;
+                }
+              for (unsigned int u = 0; u < n; ++u)
+                for (unsigned int v = 0; v < n; ++v, ++entry)
+                  if (storage_index[entry] >= 0)
+                    values_of_W[storage_index[entry]] += local(u, v);
+            }
+        return;
+      }
     matrix = 0;
     std::vector<types::global_dof_index> dof_indices(
       GeometryInfo<dim>::vertices_per_cell);

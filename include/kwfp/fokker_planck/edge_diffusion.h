@@ -67,6 +67,13 @@ namespace kwfp
     cell_matrix(const DenseMatrix &C, const dealii::Tensor<1, dim> &h);
 
   private:
+    /// Without hanging nodes W(C) is summed straight into the value array:
+    /// per locally owned or ghost cell, the storage index of each entry
+    /// (vertex u, vertex v) in an owned row, or -1 (row of another rank).
+    bool                   direct = false;
+    std::vector<long long> storage_index;
+    std::size_t            n_values = 0;
+
     const dealii::DoFHandler<dim>           *dof_handler = nullptr;
     const dealii::AffineConstraints<double> *constraints = nullptr;
     dealii::TrilinosWrappers::SparseMatrix   matrix;
