@@ -163,64 +163,53 @@ namespace kwfp
   EdgeDiffusion<dim>::values(const DenseMatrix   &C,
                              std::vector<double> &values_of_W)
   {
+    // Cells of one size share their matrix; the meshes have few sizes.
+    Tensor<1, dim>     last_h;
+    FullMatrix<double> local;
+    const auto         weights_of = [&](const auto &cell) -> auto &
+    {
+      Tensor<1, dim> h;
+      for (unsigned int a = 0; a < dim; ++a)
+        h[a] = cell->extent_in_direction(a);
+      if (local.m() == 0 || h != last_h)
+        {
+          local  = cell_matrix(C, h);
+          last_h = h;
+        }
+      return local;
+    };
+
     if (direct)
       {
         // Owned and ghost cells add into the owned rows: no communication.
         constexpr unsigned int n = GeometryInfo<dim>::vertices_per_cell;
         values_of_W.assign(n_values, 0.);
-        Tensor<1, dim>     last_h;
-        FullMatrix<double> local;
-        std::size_t        entry = 0;
+        std::size_t entry = 0;
         for (const auto &cell : dof_handler->active_cell_iterators())
           if (cell->is_locally_owned() || cell->is_ghost())
             {
-              Tensor<1, dim> h;
-              for (unsigned int a = 0; a < dim; ++a)
-                h[a] = std::abs(cell->vertex(1u << a)[a] - cell->vertex(0)[a]);
-              if (local.m() == 0 || h != last_h)
-                {
-                  local  = cell_matrix(C, h);
-                  last_h = h;
-                }
+              const FullMatrix<double> &w = weights_of(cell);
               for (unsigned int u = 0; u < n; ++u)
                 for (unsigned int v = 0; v < n; ++v, ++entry)
                   if (storage_index[entry] >= 0)
-                    values_of_W[storage_index[entry]] += local(u, v);
+                    values_of_W[storage_index[entry]] += w(u, v);
             }
         return;
       }
+
     matrix = 0;
     std::vector<types::global_dof_index> dof_indices(
       GeometryInfo<dim>::vertices_per_cell);
-    // Cells of one size share their matrix; the meshes have few sizes.
-    Tensor<1, dim>     last_h;
-    FullMatrix<double> local;
     for (const auto &cell : dof_handler->active_cell_iterators())
       if (cell->is_locally_owned())
         {
-          Tensor<1, dim> h;
-          for (unsigned int a = 0; a < dim; ++a)
-            h[a] = std::abs(cell->vertex(1u << a)[a] - cell->vertex(0)[a]);
-          if (local.m() == 0 || h != last_h)
-            {
-              local  = cell_matrix(C, h);
-              last_h = h;
-            }
           cell->get_dof_indices(dof_indices);
-          constraints->distribute_local_to_global(local, dof_indices, matrix);
+          constraints->distribute_local_to_global(weights_of(cell),
+                                                  dof_indices,
+                                                  matrix);
         }
     matrix.compress(VectorOperation::add);
-
-    const Epetra_CrsMatrix &e = matrix.trilinos_matrix();
-    values_of_W.clear();
-    values_of_W.reserve(e.NumMyNonzeros());
-    for (int row = 0; row < e.NumMyRows(); ++row)
-      {
-        int     n;
-        double *row_values;
-        e.ExtractMyRowView(row, n, row_values);
-        values_of_W.insert(values_of_W.end(), row_values, row_values + n);
-      }
+    values_of_W = storage_order_values(matrix);
   }
 
 

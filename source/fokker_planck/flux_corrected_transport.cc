@@ -489,15 +489,8 @@ namespace kwfp
   void
   FluxCorrectedTransport<dim>::update_edge_matrix(const DenseMatrix &C)
   {
-    if (K_for_C.m() == C.m() && K_for_C.n() == C.n())
-      {
-        bool same = true;
-        for (unsigned int a = 0; a < C.m(); ++a)
-          for (unsigned int b = 0; b < C.n(); ++b)
-            same = same && K_for_C(a, b) == C(a, b);
-        if (same)
-          return;
-      }
+    if (K_for_C == C) // same size and entries (K_for_C is 0 x 0 at first)
+      return;
     if (use_edge_diffusion)
       edge_diffusion.values(C, K);
     else

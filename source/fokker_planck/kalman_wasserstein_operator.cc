@@ -12,25 +12,21 @@ namespace kwfp
 {
   using namespace dealii;
 
-  namespace
+  std::vector<double>
+  storage_order_values(const TrilinosWrappers::SparseMatrix &m)
   {
-    /// Copy the values of @p m, row by row, in Epetra's local storage order.
-    std::vector<double>
-    extract_values(const TrilinosWrappers::SparseMatrix &m)
-    {
-      const Epetra_CrsMatrix &e = m.trilinos_matrix();
-      std::vector<double>     v;
-      v.reserve(e.NumMyNonzeros());
-      for (int row = 0; row < e.NumMyRows(); ++row)
-        {
-          int     n;
-          double *row_values;
-          e.ExtractMyRowView(row, n, row_values);
-          v.insert(v.end(), row_values, row_values + n);
-        }
-      return v;
-    }
-  } // namespace
+    const Epetra_CrsMatrix &e = m.trilinos_matrix();
+    std::vector<double>     v;
+    v.reserve(e.NumMyNonzeros());
+    for (int row = 0; row < e.NumMyRows(); ++row)
+      {
+        int     n;
+        double *row_values;
+        e.ExtractMyRowView(row, n, row_values);
+        v.insert(v.end(), row_values, row_values + n);
+      }
+    return v;
+  }
 
 
   template <int dim>
@@ -166,15 +162,15 @@ namespace kwfp
       p.compress(VectorOperation::add);
 
     values.clear();
-    values.push_back(extract_values(mass));
+    values.push_back(storage_order_values(mass));
     for (const auto &p : pieces)
-      values.push_back(extract_values(p));
+      values.push_back(storage_order_values(p));
     transposed_values.clear();
     for (const auto &p : transposed_pieces)
-      transposed_values.push_back(extract_values(p));
+      transposed_values.push_back(storage_order_values(p));
     diffusion_piece_values.clear();
     for (const auto &p : diffusion_pieces)
-      diffusion_piece_values.push_back(extract_values(p));
+      diffusion_piece_values.push_back(storage_order_values(p));
     for (const auto &v : values)
       AssertThrow(v.size() == values[0].size(),
                   ExcMessage("operator pieces with different patterns"));

@@ -14,6 +14,11 @@
 
 namespace kwfp
 {
+  /// The values of @p m, row by row, in Epetra's local storage order (the
+  /// order of KalmanWassersteinOperator::operator_values()).
+  std::vector<double>
+  storage_order_values(const dealii::TrilinosWrappers::SparseMatrix &m);
+
   /**
    * @brief The Galerkin matrices of (4.1), built once so that a new C costs
    * one pass over the matrix values and no finite-element assembly.
