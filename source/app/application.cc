@@ -13,6 +13,7 @@
 #include <deal.II/base/parameter_handler.h>
 
 #include <cstdlib>
+#include <fstream>
 #include <list>
 #include <optional>
 #include <sstream>
@@ -23,6 +24,9 @@ namespace kwfp
   {
     const char *usage =
       "Usage: kwfp FILE.prm           run the parameter file\n"
+      "       kwfp --resume DIR       continue the run whose output directory\n"
+      "                               is DIR from DIR/checkpoint (same number\n"
+      "                               of MPI ranks, parameters DIR/parameters.prm)\n"
       "       kwfp --print-parameters print every parameter with its default\n"
       "                               and documentation\n"
       "       kwfp --help             this text\n"
@@ -31,7 +35,9 @@ namespace kwfp
       "  d_t rho = div( C(rho) (rho grad Phi_R + grad rho) )\n"
       "by finite elements in d = 1, 2, 3, and the ensemble Kalman particle\n"
       "systems in any d (MPI: mpirun -np N kwfp FILE.prm).\n"
-      "Exit codes: 0 success, 1 usage, 2 bad input, 3 run failure.\n";
+      "Exit codes: 0 success, 1 usage, 2 bad input, 3 run failure,\n"
+      "4 internal error, 5 interrupted (SIGINT/SIGTERM; resume with\n"
+      "kwfp --resume DIR).\n";
 
     /**
      * The finite-element run, with @p particles (if given) advanced beside
@@ -56,6 +62,7 @@ namespace kwfp
                   const MPI_Comm     communicator,
                   std::ostream      &out,
                   ParticleSolver    *particles,
+                  const bool         resume,
                   Results           &results)
     {
       // Let the solver (and its TimerOutput, which synchronizes over MPI)
@@ -75,12 +82,15 @@ namespace kwfp
                 solver.set_observer([&](FieldObservation<dim> &observation) {
                   comparison->observe(observation);
                 });
+                // The checkpoint holds no particle state.
+                solver.disable_checkpoints();
                 particles->start();
               }
-            results.finite_element = solver.run();
+            results.finite_element = solver.run(resume);
             if (particles)
               {
-                particles->advance_to(parameters.time_stepping.final_time);
+                if (!results.finite_element->interrupted)
+                  particles->advance_to(parameters.time_stepping.final_time);
                 results.particles = particles->finish();
               }
           }
@@ -143,13 +153,14 @@ namespace kwfp
       return code;
     };
 
-    if (arguments.size() != 1)
+    const bool resume = arguments.size() == 2 && arguments[0] == "--resume";
+    if (arguments.size() != 1 && !resume)
       {
         if (is_root)
           err << usage;
         return usage_error;
       }
-    const std::string       &argument = arguments[0];
+    const std::string       &argument = resume ? arguments[1] : arguments[0];
     dealii::ParameterHandler prm;
     Parameters::declare(prm);
     if (argument == "--help" || argument == "-h")
@@ -164,13 +175,30 @@ namespace kwfp
           prm.print_parameters(out, dealii::ParameterHandler::PRM);
         return success;
       }
-    if (!argument.empty() && argument[0] == '-')
+    if (!resume && !argument.empty() && argument[0] == '-')
       return fail(usage_error, "unknown option '" + argument + "'\n" + usage);
 
     try
       {
         Parameters parameters;
-        parameters.read(prm, argument);
+        if (resume)
+          {
+            // The parameters the run was started with, in its directory.
+            const std::string file = argument + "/parameters.prm";
+            if (!std::ifstream(file))
+              throw InputError("--resume",
+                               "'" + file + "' does not exist: '" + argument +
+                                 "' is not the output directory of a kwfp "
+                                 "run");
+            parameters.read(prm, file);
+            parameters.output.directory = argument;
+            if (parameters.run_finite_element && parameters.run_particles)
+              throw InputError("--resume",
+                               "a run with 'Solver = both' writes no "
+                               "checkpoint; run it again");
+          }
+        else
+          parameters.read(prm, argument);
         std::ostringstream text;
         prm.print_parameters(text, dealii::ParameterHandler::PRM);
         // the particle solvers check their input (and draw the initial
@@ -205,6 +233,7 @@ namespace kwfp
                                  communicator,
                                  out,
                                  particles.get(),
+                                 resume,
                                  results);
                 break;
               case 2:
@@ -213,6 +242,7 @@ namespace kwfp
                                  communicator,
                                  out,
                                  particles.get(),
+                                 resume,
                                  results);
                 break;
               default:
@@ -221,21 +251,26 @@ namespace kwfp
                                  communicator,
                                  out,
                                  particles.get(),
+                                 resume,
                                  results);
                 break;
             }
         else
-          results.particles = particles->run();
+          results.particles = particles->run(resume);
 
         // SIGINT/SIGTERM: the runs so far stopped after a complete step and
         // wrote their outputs; the stages after them are skipped.
         if (const int signal = interruption_signal(communicator))
-          return fail(interrupted,
-                      "interrupted by signal " + std::to_string(signal) +
-                        "; the outputs in '" + parameters.output.directory +
-                        "' are those of the last completed step (there is "
-                        "no checkpoint/restart yet: run again, e.g. with a "
-                        "shorter 'Time stepping/Final time', to continue)");
+          return fail(
+            interrupted,
+            "interrupted by signal " + std::to_string(signal) +
+              "; the outputs in '" + parameters.output.directory +
+              "' are those of the last completed step" +
+              (parameters.run_finite_element && parameters.run_particles ?
+                 " (a run with 'Solver = both' writes no checkpoint: run it "
+                 "again)" :
+                 "; continue the run with: kwfp --resume " +
+                   parameters.output.directory));
         PosteriorTable table;
         if (results.finite_element)
           {

@@ -577,6 +577,22 @@ namespace kwfp
                       "At the end of a finite-element run, make the PNG plots "
                       "of scripts/plot_results.py in the output directory "
                       "(needs /usr/bin/python3 with matplotlib).");
+    prm.declare_entry("Checkpoint interval",
+                      "0",
+                      Integer(),
+                      "Write the whole state of the run to DIR/checkpoint "
+                      "every this many time steps (0: not by steps). A run "
+                      "continues from it with 'kwfp --resume DIR', with the "
+                      "same number of MPI ranks, and gives the same results "
+                      "to the last digit as a run that was not stopped. "
+                      "SIGINT and SIGTERM always write one.");
+    prm.declare_entry("Checkpoint minutes",
+                      "30",
+                      Double(),
+                      "Also write the checkpoint when this many wall-clock "
+                      "minutes have passed since the last one (0: not by "
+                      "time). The previous checkpoint is kept until the new "
+                      "one is complete.");
     prm.leave_subsection();
   }
 
@@ -1222,8 +1238,17 @@ namespace kwfp
     const long interval = prm.get_integer("Interval");
     if (interval < 0)
       throw InputError("Output/Interval", "must be 0 or positive");
-    output.interval = interval;
-    output.plots    = prm.get_bool("Plots");
+    output.interval                = interval;
+    output.plots                   = prm.get_bool("Plots");
+    const long checkpoint_interval = prm.get_integer("Checkpoint interval");
+    if (checkpoint_interval < 0)
+      throw InputError("Output/Checkpoint interval", "must be 0 or positive");
+    output.checkpoint_interval = checkpoint_interval;
+    output.checkpoint_minutes  = prm.get_double("Checkpoint minutes");
+    if (!(output.checkpoint_minutes >= 0) ||
+        !std::isfinite(output.checkpoint_minutes))
+      throw InputError("Output/Checkpoint minutes",
+                       "must be 0 or a positive number of minutes");
     prm.leave_subsection();
   }
 

@@ -1,3 +1,4 @@
+#include <kwfp/base/checkpoint.h>
 #include <kwfp/base/errors.h>
 #include <kwfp/base/interruption.h>
 #include <kwfp/fokker_planck/solver.h>
@@ -175,8 +176,33 @@ namespace kwfp
 
 
   template <int dim>
+  std::unique_ptr<parallel::TriangulationBase<dim>>
+  FokkerPlanckSolver<dim>::coarse_mesh() const
+  {
+    std::unique_ptr<parallel::TriangulationBase<dim>> tria;
+    if constexpr (dim == 1)
+      tria =
+        std::make_unique<parallel::shared::Triangulation<dim>>(communicator);
+    else
+      tria = std::make_unique<parallel::distributed::Triangulation<dim>>(
+        communicator);
+    Point<dim> lower, upper;
+    for (unsigned int a = 0; a < dim; ++a)
+      {
+        lower[a] = parameters.mesh.lower_corner[a];
+        upper[a] = parameters.mesh.upper_corner[a];
+      }
+    GridGenerator::subdivided_hyper_rectangle(*tria,
+                                              parameters.mesh.subdivisions,
+                                              lower,
+                                              upper);
+    return tria;
+  }
+
+
+  template <int dim>
   void
-  FokkerPlanckSolver<dim>::setup()
+  FokkerPlanckSolver<dim>::setup(const std::vector<CellId> *cells)
   {
     TimerOutput::Scope scope(timer, "setup");
     check_box_holds_mass();
@@ -204,34 +230,27 @@ namespace kwfp
       }
 
     // The mesh of the box.
-    if constexpr (dim == 1)
-      triangulation =
-        std::make_unique<parallel::shared::Triangulation<dim>>(communicator);
-    else
-      triangulation =
-        std::make_unique<parallel::distributed::Triangulation<dim>>(
-          communicator);
-    Point<dim> lower, upper;
-    for (unsigned int a = 0; a < dim; ++a)
+    triangulation = coarse_mesh();
+    if (cells)
       {
-        lower[a] = parameters.mesh.lower_corner[a];
-        upper[a] = parameters.mesh.upper_corner[a];
+        // A resumed run: the mesh of the checkpoint (coarsening may have
+        // gone below the global refinements); the caller sets the density.
+        refine_to(*triangulation, *cells);
+        setup_system();
       }
-    GridGenerator::subdivided_hyper_rectangle(*triangulation,
-                                              parameters.mesh.subdivisions,
-                                              lower,
-                                              upper);
-    triangulation->refine_global(parameters.mesh.global_refinements);
-
-    setup_system();
-    set_initial_density();
-    if (parameters.mesh.adaptive)
-      for (unsigned int cycle = 0; cycle < parameters.mesh.initial_cycles;
-           ++cycle)
-        {
-          refine_mesh(false);
-          set_initial_density();
-        }
+    else
+      {
+        triangulation->refine_global(parameters.mesh.global_refinements);
+        setup_system();
+        set_initial_density();
+        if (parameters.mesh.adaptive)
+          for (unsigned int cycle = 0; cycle < parameters.mesh.initial_cycles;
+               ++cycle)
+            {
+              refine_mesh(false);
+              set_initial_density();
+            }
+      }
     if (!potential->stationary_gaussian())
       warn_if_large_on_boundary(stationary, "stationary density");
 
@@ -399,15 +418,40 @@ namespace kwfp
         if (transfer_solution)
           transfer.prepare_for_coarsening_and_refinement(inputs);
         tria.execute_coarsening_and_refinement();
-        setup_system();
         ++adaptation.n_adaptations;
         const auto n_cells = tria.n_global_active_cells();
         adaptation.max_cells =
           std::max<unsigned long long>(adaptation.max_cells, n_cells);
         if (!transfer_solution)
-          return;
-
-        transfer.interpolate(owned_vectors);
+          {
+            rebuild_mesh({});
+            return;
+          }
+        // Interpolate on the adapted mesh, then move to the same mesh built
+        // from the coarse mesh (rebuild_mesh()).
+        {
+          dof_handler.distribute_dofs(fe);
+          const IndexSet owned = dof_handler.locally_owned_dofs();
+          IndexSet       relevant;
+          DoFTools::extract_locally_relevant_dofs(dof_handler, relevant);
+          std::vector<TrilinosWrappers::MPI::Vector> adapted(
+            owned_vectors.size(),
+            TrilinosWrappers::MPI::Vector(owned, communicator));
+          std::vector<TrilinosWrappers::MPI::Vector *> outputs;
+          for (auto &v : adapted)
+            outputs.push_back(&v);
+          transfer.interpolate(outputs);
+          std::vector<TrilinosWrappers::MPI::Vector> ghosted_adapted;
+          for (auto &v : adapted)
+            {
+              ghosted_adapted.emplace_back(owned, relevant, communicator);
+              ghosted_adapted.back() = v;
+            }
+          std::vector<const TrilinosWrappers::MPI::Vector *> inputs;
+          for (const auto &v : ghosted_adapted)
+            inputs.push_back(&v);
+          rebuild_mesh(cell_values(inputs));
+        }
         // Refinement interpolates exactly, coarsening (interpolation at the
         // coarse nodes) does not conserve mass; Q2 interpolation can create
         // negative values at new nodes (Q1 cannot). The three vectors are
@@ -758,6 +802,8 @@ namespace kwfp
   FokkerPlanckSolver<dim>::build_preconditioner()
   {
     TimerOutput::Scope scope(timer, "preconditioner");
+    preconditioner_mass_factor = system_mass_factor;
+    preconditioner_C           = system_C;
     if (active_preconditioner == "AMG")
       {
         auto amg = std::make_unique<TrilinosWrappers::PreconditionAMG>();
@@ -916,23 +962,28 @@ namespace kwfp
 
   template <int dim>
   RunSummary
-  FokkerPlanckSolver<dim>::run()
+  FokkerPlanckSolver<dim>::run(const bool resume)
   {
-    setup();
-    prepare_output_directory(parameters.output.directory,
-                             parameters_text,
-                             communicator);
-    const bool is_writer = Utilities::MPI::this_mpi_process(communicator) == 0;
-    csv = std::make_unique<DiagnosticsCsv>(parameters.output.directory +
-                                             "/diagnostics.csv",
-                                           dim,
-                                           closed_form.has_value(),
-                                           is_writer);
-    field_output =
-      std::make_unique<FieldOutput<dim>>(parameters.output.directory,
-                                         communicator);
-
     RunSummary summary;
+    LoopState  loop;
+    const bool is_writer = Utilities::MPI::this_mpi_process(communicator) == 0;
+    if (resume)
+      resume_from_checkpoint(loop, summary);
+    else
+      {
+        setup();
+        prepare_output_directory(parameters.output.directory,
+                                 parameters_text,
+                                 communicator);
+        csv = std::make_unique<DiagnosticsCsv>(parameters.output.directory +
+                                                 "/diagnostics.csv",
+                                               dim,
+                                               closed_form.has_value(),
+                                               is_writer);
+        field_output =
+          std::make_unique<FieldOutput<dim>>(parameters.output.directory,
+                                             communicator);
+      }
     summary.n_dofs  = dof_handler.n_dofs();
     summary.n_cells = triangulation->n_global_active_cells();
 
@@ -986,45 +1037,64 @@ namespace kwfp
         }
     };
 
-    Moments moments;
-    {
-      TimerOutput::Scope scope(timer, "moments and C");
-      moments = moment_functionals.compute(density);
-    }
-    check(moments, 0, 0);
-    moment_history.fill(moments);
-    DenseMatrix C_now = diffusion_matrix(moments), C_old = C_now;
+    Moments        moments;
+    DiagnosticsRow row;
+    DenseMatrix   &C_now = loop.C_now;
+    DenseMatrix   &C_old = loop.C_old;
+    if (resume)
+      {
+        moments = moment_history[0];
+        console << "kwfp: resumed from the checkpoint at step " << loop.step
+                << ", t = " << loop.time << std::endl;
+      }
+    else
+      {
+        {
+          TimerOutput::Scope scope(timer, "moments and C");
+          moments = moment_functionals.compute(density);
+        }
+        check(moments, 0, 0);
+        moment_history.fill(moments);
+        C_now = diffusion_matrix(moments);
+        C_old = C_now;
 
-    if (!ts.adaptive)
-      summary.history.reserve(n_steps + 1);
-    DiagnosticsRow row = diagnostics(0, 0, 0, moments);
-    csv->write(row);
-    summary.history.push_back(row);
-    output_step(0, moments, interval > 0);
-    status(row);
+        if (!ts.adaptive)
+          summary.history.reserve(n_steps + 1);
+        row = diagnostics(0, 0, 0, moments);
+        csv->write(row);
+        summary.history.push_back(row);
+        output_step(0, moments, interval > 0);
+        status(row);
+      }
 
     const bool kalman_wasserstein =
       parameters.diffusion_matrix == DiffusionMatrixType::kalman_wasserstein;
     TrilinosWrappers::MPI::Vector next(owned_dofs, communicator);
 
-    double       time        = 0;
-    double       dt_previous = 0; // t_n - t_{n-1}
-    double       dt_before   = 0; // t_{n-1} - t_{n-2}
-    double       dt_next     = ts.adaptive ? ts.time_step : uniform_dt;
+    double &time        = loop.time;
+    double &dt_previous = loop.dt_previous; // t_n - t_{n-1}
+    double &dt_before   = loop.dt_before;   // t_{n-1} - t_{n-2}
+    double &dt_next     = loop.dt_next;
+    if (!resume)
+      {
+        dt_next        = ts.adaptive ? ts.time_step : uniform_dt;
+        summary.min_dt = std::numeric_limits<double>::max();
+        summary.max_dt = 0;
+      }
     const double dt_maximum =
       ts.maximum_time_step > 0 ? ts.maximum_time_step : ts.final_time;
-    summary.min_dt        = std::numeric_limits<double>::max();
-    summary.max_dt        = 0;
-    const auto loop_start = std::chrono::steady_clock::now();
+    CheckpointSchedule schedule(parameters.output.checkpoint_interval,
+                                parameters.output.checkpoint_minutes);
+    const auto         loop_start = std::chrono::steady_clock::now();
     // For the failure report: the step being computed, the time of the last
     // accepted one, and whether `density` already holds the new step (whose
     // checks may still fail) with the last good one in old_density.
     unsigned int failed_step      = 0;
-    double       last_good_time   = 0;
+    double       last_good_time   = loop.time;
     bool         density_accepted = false;
     try
       {
-        for (unsigned int step = 1;
+        for (unsigned int step = loop.step + 1;
              ts.adaptive ? time < ts.final_time * (1 - 1e-12) : step <= n_steps;
              ++step)
           {
@@ -1183,23 +1253,35 @@ namespace kwfp
             last_good_time   = time;
             density_accepted = false;
             // SIGINT/SIGTERM: this step is done and written; stop as at T.
-            if (!last && interruption_signal(communicator) != 0)
-              {
-                if (!(interval > 0 && step % interval == 0))
-                  output_step(time, moments, interval > 0);
-                status(row);
-                summary.interrupted = true;
-                console << "kwfp: interrupted by a signal after step " << step
-                        << ", t = " << time
-                        << "; the outputs up to this step are complete"
-                        << std::endl;
-                break;
-              }
+            const bool interrupted =
+              !last && interruption_signal(communicator) != 0;
+            if (interrupted && !(interval > 0 && step % interval == 0))
+              output_step(time, moments, interval > 0);
             if (parameters.mesh.adaptive && !last &&
                 step % parameters.mesh.refinement_interval == 0)
               {
                 refine_mesh(true);
                 next.reinit(owned_dofs, communicator);
+              }
+            loop.step = step;
+            // The checkpoint holds the state after the mesh adaptation, so
+            // that the resumed run starts with step + 1.
+            if (checkpoints && !last &&
+                (interrupted || schedule.due(step, communicator)))
+              {
+                write_checkpoint_now(loop, summary);
+                schedule.written();
+              }
+            if (interrupted)
+              {
+                status(row);
+                summary.interrupted = true;
+                console << "kwfp: interrupted by a signal after step " << step
+                        << ", t = " << time
+                        << "; the outputs up to this step are complete"
+                        << (checkpoints ? " and a checkpoint is written" : "")
+                        << std::endl;
+                break;
               }
           }
       }

@@ -1,23 +1,25 @@
 #include <kwfp/base/errors.h>
+#include <kwfp/output/csv_rows.h>
 #include <kwfp/output/diagnostics_csv.h>
 
 #include <cstdio>
 
 namespace kwfp
 {
-  DiagnosticsCsv::DiagnosticsCsv(const std::string &filename,
-                                 const unsigned int dimension,
-                                 const bool         has_exact,
-                                 const bool         is_writer)
+  DiagnosticsCsv::DiagnosticsCsv(
+    const std::string                  &filename,
+    const unsigned int                  dimension,
+    const bool                          has_exact,
+    const bool                          is_writer,
+    const std::optional<std::uint64_t> &resume_rows)
     : dimension(dimension)
     , has_exact(has_exact)
   {
+    if (resume_rows)
+      n_rows = *resume_rows;
     if (!is_writer)
       return;
-    file.open(filename);
-    if (!file)
-      throw InputError("Output/Directory", "cannot write '" + filename + "'");
-    file << header(dimension, has_exact) << '\n' << std::flush;
+    open_csv(file, filename, header(dimension, has_exact), resume_rows);
   }
 
 
@@ -58,6 +60,7 @@ namespace kwfp
   void
   DiagnosticsCsv::write(const DiagnosticsRow &row)
   {
+    ++n_rows;
     if (!file.is_open())
       return;
     char       buffer[32];

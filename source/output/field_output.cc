@@ -100,6 +100,19 @@ namespace kwfp
   }
 
 
+  template <int dim>
+  void
+  FieldOutput<dim>::resume(
+    const std::vector<std::pair<double, std::string>> &written)
+  {
+    records = written;
+    if (Utilities::MPI::this_mpi_process(communicator) == 0)
+      write_atomically(directory + "/solution.pvd", [&](std::ostream &out) {
+        DataOutBase::write_pvd_record(out, records);
+      });
+  }
+
+
   template class FieldOutput<1>;
   template class FieldOutput<2>;
   template class FieldOutput<3>;

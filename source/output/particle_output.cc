@@ -129,6 +129,18 @@ namespace kwfp
 
 
   void
+  ParticleOutput::resume(
+    const std::vector<std::pair<double, std::string>> &written)
+  {
+    records = written;
+    if (dealii::Utilities::MPI::this_mpi_process(communicator) == 0)
+      write_atomically(directory + "/particles.pvd", [&](std::ostream &out) {
+        dealii::DataOutBase::write_pvd_record(out, records);
+      });
+  }
+
+
+  void
   ParticleOutput::write_final_ensemble(const std::string &filename,
                                        const Ensemble    &ensemble)
   {

@@ -1,4 +1,5 @@
 #include <kwfp/base/errors.h>
+#include <kwfp/output/csv_rows.h>
 #include <kwfp/output/diagnostics_csv.h>
 #include <kwfp/output/particles_csv.h>
 
@@ -10,18 +11,20 @@ namespace kwfp
                              const unsigned int dimension,
                              const bool         has_forward_model,
                              const bool         has_exact,
-                             const bool         is_writer)
+                             const bool         is_writer,
+                             const std::optional<std::uint64_t> &resume_rows)
     : dimension(dimension)
     , has_forward_model(has_forward_model)
     , has_exact(has_exact)
   {
+    if (resume_rows)
+      n_rows = *resume_rows;
     if (!is_writer)
       return;
-    file.open(filename);
-    if (!file)
-      throw InputError("Output/Directory", "cannot write '" + filename + "'");
-    file << header(dimension, has_forward_model, has_exact) << '\n'
-         << std::flush;
+    open_csv(file,
+             filename,
+             header(dimension, has_forward_model, has_exact),
+             resume_rows);
   }
 
 
@@ -43,6 +46,7 @@ namespace kwfp
   void
   ParticlesCsv::write(const ParticlesRow &row)
   {
+    ++n_rows;
     if (!file.is_open())
       return;
     char       buffer[32];

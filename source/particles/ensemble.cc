@@ -184,6 +184,30 @@ namespace kwfp
   }
 
 
+  void
+  Ensemble::assign(const std::vector<std::uint64_t> &indices,
+                   const DenseMatrix                &positions)
+  {
+    AssertThrow(positions.m() == indices.size() && positions.n() == d,
+                dealii::ExcMessage("Ensemble::assign: sizes do not match"));
+    const std::uint64_t B = block_size_for(J);
+    for (unsigned int k = 0; k < owned.size(); ++k)
+      {
+        const std::uint64_t b = first_block + k;
+        const auto          first =
+          std::lower_bound(indices.begin(), indices.end(), b * B);
+        const auto last =
+          std::lower_bound(first, indices.end(), std::min(J, (b + 1) * B));
+        ParticleBlock &block = owned[k];
+        block.index.assign(first, last);
+        block.positions.reinit(block.index.size(), d);
+        for (std::size_t r = 0; r < block.index.size(); ++r)
+          for (unsigned int i = 0; i < d; ++i)
+            block.positions(r, i) = positions(first - indices.begin() + r, i);
+      }
+  }
+
+
   std::vector<std::uint64_t>
   Ensemble::gather_indices() const
   {

@@ -10,6 +10,7 @@
 #include <deal.II/base/mpi.h>
 #include <deal.II/lac/lapack_full_matrix.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -225,6 +226,24 @@ namespace kwfp
 
 
   void
+  ParticleSolver::plan_steps()
+  {
+    const auto  &p = parameters.particles;
+    const double T = parameters.time_stepping.final_time;
+    // the end of the run: a number of steps, or the final time
+    n_fixed  = p.n_steps;
+    dt_fixed = p.time_step;
+    if (p.n_steps == 0 && !p.adaptive_time_step)
+      {
+        n_fixed = static_cast<std::uint64_t>(std::ceil(T / p.time_step - 1e-9));
+        dt_fixed = T / n_fixed;
+      }
+    status_every = std::max<std::uint64_t>(
+      1, (p.n_steps > 0 || !p.adaptive_time_step ? n_fixed : 1000) / 10);
+  }
+
+
+  void
   ParticleSolver::start()
   {
     const auto        &p = parameters.particles;
@@ -243,15 +262,7 @@ namespace kwfp
                                          is_writer);
     output = std::make_unique<ParticleOutput>(parameters.output.directory,
                                               communicator);
-
-    // the end of the run: a number of steps, or the final time
-    n_fixed  = p.n_steps;
-    dt_fixed = p.time_step;
-    if (p.n_steps == 0 && !p.adaptive_time_step)
-      {
-        n_fixed = static_cast<std::uint64_t>(std::ceil(T / p.time_step - 1e-9));
-        dt_fixed = T / n_fixed;
-      }
+    plan_steps();
     console << "kwfp: particles: " << to_string(p.settings.method)
             << (p.settings.finite_ensemble_correction ? " + ALDI" : "")
             << ", J = " << p.ensemble_size << ", d = " << d << ", "
@@ -271,13 +282,107 @@ namespace kwfp
                  "finite-ensemble correction does not make the posterior "
                  "invariant"
               << std::endl;
-    status_every = std::max<std::uint64_t>(
-      1, (p.n_steps > 0 || !p.adaptive_time_step ? n_fixed : 1000) / 10);
     step        = 0;
     time        = 0;
     dt_previous = 0;
     loop_start  = std::chrono::steady_clock::now();
     observe(false);
+  }
+
+
+  void
+  ParticleSolver::save(CheckpointWriter &out)
+  {
+    out.io(step);
+    out.io(time);
+    out.io(dt_previous);
+    out.io(n_dropped);
+    out.io(rank_loss_warned);
+    out.io(last_row_step);
+    out.io(last_output_step);
+    out.io(csv->rows());
+    out.io(output->written());
+    out.io(static_cast<std::uint64_t>(summary.history.size()));
+    for (const ParticlesRow &row : summary.history)
+      transfer_particles_row(out, row);
+    out.io(particles.gather_indices());
+    out.io(particles.gather());
+    if (closed_form)
+      closed_form->transfer(out);
+  }
+
+
+  void
+  ParticleSolver::resume(CheckpointReader &in)
+  {
+    const auto &p = parameters.particles;
+    in.io(step);
+    in.io(time);
+    in.io(dt_previous);
+    in.io(n_dropped);
+    in.io(rank_loss_warned);
+    in.io(last_row_step);
+    in.io(last_output_step);
+    std::uint64_t n_rows = 0;
+    in.io(n_rows);
+    std::vector<std::pair<double, std::string>> written;
+    in.io(written);
+    std::uint64_t n_history = 0;
+    in.io(n_history);
+    summary.history.resize(n_history);
+    for (ParticlesRow &row : summary.history)
+      transfer_particles_row(in, row);
+    std::vector<std::uint64_t> indices;
+    DenseMatrix                positions;
+    in.io(indices);
+    in.io(positions);
+    if (closed_form)
+      closed_form->transfer(in);
+    if (positions.m() != indices.size() ||
+        positions.n() != parameters.dimension ||
+        !std::is_sorted(indices.begin(), indices.end()) ||
+        (!indices.empty() && indices.back() >= particles.initial_size()))
+      throw RunFailure("the particles of the checkpoint do not fit this run "
+                       "(corrupted checkpoint)");
+    particles.assign(indices, positions);
+
+    const bool is_writer =
+      dealii::Utilities::MPI::this_mpi_process(communicator) == 0;
+    csv    = std::make_unique<ParticlesCsv>(parameters.output.directory +
+                                           "/particles.csv",
+                                         parameters.dimension,
+                                         uses_forward_model(p.settings.method),
+                                         closed_form.has_value(),
+                                         is_writer,
+                                         n_rows);
+    output = std::make_unique<ParticleOutput>(parameters.output.directory,
+                                              communicator);
+    output->resume(written);
+    plan_steps();
+    console << "kwfp: particles: " << to_string(p.settings.method)
+            << " resumed from the checkpoint at step " << step
+            << ", t = " << time << ", J = " << indices.size() << std::endl;
+    loop_start = std::chrono::steady_clock::now();
+    // The state of the ensemble (G or grad Phi_R, moments) as after the
+    // step that was checkpointed.
+    evaluate(step, time);
+    update->reduce(particles, state);
+    check_covariance(step, time);
+  }
+
+
+  void
+  ParticleSolver::write_checkpoint_now()
+  {
+    CheckpointWriter out;
+    save(out);
+    const unsigned int d = parameters.dimension;
+    write_checkpoint(
+      parameters.output.directory,
+      make_checkpoint_header("particles", d, parameters_text, communicator),
+      out.bytes,
+      std::string(),
+      communicator);
   }
 
 
@@ -347,14 +452,10 @@ namespace kwfp
   void
   ParticleSolver::advance_to(const double target)
   {
+    // Beside the finite-element solver, which checks for SIGINT/SIGTERM
+    // after each of its steps.
     while (time < target)
       {
-        // SIGINT/SIGTERM: stop here, the outputs as at the end (finish()).
-        if (interruption_signal(communicator) != 0)
-          {
-            summary.interrupted = true;
-            break;
-          }
         take_step(target);
         observe(time >= target);
       }
@@ -407,24 +508,48 @@ namespace kwfp
 
 
   ParticleRunSummary
-  ParticleSolver::run()
+  ParticleSolver::run(const bool resume_run)
   {
     const auto  &p = parameters.particles;
     const double T = parameters.time_stepping.final_time;
-    start();
-    if (p.n_steps > 0 || !p.adaptive_time_step)
-      while (step < n_fixed)
-        {
-          if (interruption_signal(communicator) != 0)
-            {
-              summary.interrupted = true;
-              break;
-            }
-          take_step(std::numeric_limits<double>::max());
-          observe(step == n_fixed);
-        }
+    if (resume_run)
+      {
+        const CheckpointData data =
+          read_checkpoint(parameters.output.directory,
+                          make_checkpoint_header("particles",
+                                                 parameters.dimension,
+                                                 parameters_text,
+                                                 communicator),
+                          communicator);
+        CheckpointReader in(data.shared,
+                            parameters.output.directory +
+                              "/checkpoint/state.bin");
+        resume(in);
+        in.expect_end();
+      }
     else
-      advance_to(T);
+      start();
+    CheckpointSchedule schedule(parameters.output.checkpoint_interval,
+                                parameters.output.checkpoint_minutes);
+    const bool         fixed = p.n_steps > 0 || !p.adaptive_time_step;
+    while (fixed ? step < n_fixed : time < T)
+      {
+        // SIGINT/SIGTERM: a checkpoint, then the outputs as at the end.
+        if (interruption_signal(communicator) != 0)
+          {
+            summary.interrupted = true;
+            write_checkpoint_now();
+            break;
+          }
+        take_step(fixed ? std::numeric_limits<double>::max() : T);
+        observe(fixed ? step == n_fixed : time >= T);
+        if ((fixed ? step < n_fixed : time < T) &&
+            schedule.due(step, communicator))
+          {
+            write_checkpoint_now();
+            schedule.written();
+          }
+      }
     return finish();
   }
 } // namespace kwfp

@@ -179,6 +179,11 @@ namespace kwfp
       std::string  directory = "output";
       unsigned int interval  = 10;
       bool         plots     = false;
+      /// Write DIR/checkpoint every this many steps (0: never).
+      unsigned int checkpoint_interval = 0;
+      /// ... and when this many wall-clock minutes have passed since the
+      /// last one (0: never).
+      double checkpoint_minutes = 30;
     } output;
 
   private:

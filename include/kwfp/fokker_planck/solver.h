@@ -18,6 +18,7 @@
 #include <deal.II/distributed/tria_base.h>
 #include <deal.II/dofs/dof_handler.h>
 #include <deal.II/fe/fe_q.h>
+#include <deal.II/grid/cell_id.h>
 #include <deal.II/lac/affine_constraints.h>
 #include <deal.II/lac/trilinos_precondition.h>
 #include <deal.II/lac/trilinos_sparse_matrix.h>
@@ -25,6 +26,7 @@
 
 #include <array>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <ostream>
@@ -107,9 +109,21 @@ namespace kwfp
      * Check the input and build everything, then create the output and run
      * to the final time. Throws InputError before any file is written when
      * the input is wrong, RunFailure when the run breaks down.
+     *
+     * With @p resume, continue instead from DIR/checkpoint (written by
+     * 'Output/Checkpoint interval', 'Output/Checkpoint minutes' or on
+     * SIGINT/SIGTERM): the mesh, rho^n, rho^{n-1}, rho^{n-2}, the time
+     * step history, C^n and C^{n-1}, the solver's state (which
+     * preconditioner, built from which matrix) and the rows and files
+     * written, so that the run continues as if it had not stopped.
      */
     RunSummary
-    run();
+    run(const bool resume = false);
+
+    /// Write no checkpoints (a run with particles beside it, whose state
+    /// the checkpoint would not hold).
+    void
+    disable_checkpoints();
 
     /**
      * Call @p observer at every output time (step 0, every 'Output/Interval'
@@ -120,8 +134,64 @@ namespace kwfp
     set_observer(std::function<void(FieldObservation<dim> &)> observer);
 
   private:
+    /// The variables of the time loop that a checkpoint holds.
+    struct LoopState
+    {
+      unsigned int step        = 0; ///< the last step done
+      double       time        = 0;
+      double       dt_previous = 0; ///< t_n - t_{n-1}
+      double       dt_before   = 0; ///< t_{n-1} - t_{n-2}
+      double       dt_next     = 0;
+      DenseMatrix  C_now;
+      DenseMatrix  C_old;
+    };
+
+    /// With @p cells (a resumed run), refine the coarse mesh to the active
+    /// cells @p cells instead of setting the initial density.
     void
-    setup();
+    setup(const std::vector<dealii::CellId> *cells = nullptr);
+    /// The coarse mesh of the box (Mesh/Subdivisions), without refinement.
+    std::unique_ptr<dealii::parallel::TriangulationBase<dim>>
+    coarse_mesh() const;
+    /**
+     * Refine @p tria (a coarse mesh) until its active cells are @p cells,
+     * ancestors level by level. The result, its cell order and its
+     * numbering of the unknowns depend only on @p cells and the number of
+     * ranks, not on how a mesh with these cells came about.
+     */
+    void
+    refine_to(dealii::parallel::TriangulationBase<dim> &tria,
+              const std::vector<dealii::CellId>        &cells) const;
+    /// Nodal values on each locally owned active cell, by cell: those of
+    /// each vector in turn.
+    using CellValues = std::map<dealii::CellId, std::vector<double>>;
+    /// The CellValues of the (ghosted) @p vectors on the current mesh.
+    CellValues
+    cell_values(const std::vector<const dealii::TrilinosWrappers::MPI::Vector *>
+                  &vectors) const;
+    /// Set rho^n, rho^{n-1}, rho^{n-2} from @p values (which must hold
+    /// every locally owned cell); throws RunFailure if one is missing.
+    void
+    set_from_cell_values(const CellValues &values);
+    /**
+     * Replace the mesh by the same cells built from the coarse mesh with
+     * refine_to() and set up the system on it; with @p values, set rho^n,
+     * rho^{n-1}, rho^{n-2} from them. After every adaptation, so that an
+     * adapted mesh is the one a resumed run rebuilds from its checkpoint:
+     * the same summation order, hence the same results to the last bit.
+     */
+    void
+    rebuild_mesh(const CellValues &values);
+    /// Write DIR/checkpoint (collective).
+    void
+    write_checkpoint_now(const LoopState &loop, const RunSummary &summary);
+    /// Read DIR/checkpoint: the mesh, the vectors and the state.
+    void
+    resume_from_checkpoint(LoopState &loop, RunSummary &summary);
+    /// The solver state and counters of a checkpoint, both ways.
+    template <class Stream, class State, class Summary>
+    void
+    transfer_state(Stream &s, State &loop, Summary &summary);
     /// Everything that depends on the mesh: unknowns, hanging-node
     /// constraints, matrices, vectors (zero), rho_inf.
     void
@@ -255,6 +325,11 @@ namespace kwfp
     /// Set once GMRES failed with both preconditioners: later steps use the
     /// sparse direct solver.
     bool use_direct_solver = false;
+    /// The step matrix the preconditioner was built from (its mass factor
+    /// and C), so that a resumed run rebuilds the same one.
+    double      preconditioner_mass_factor = -1;
+    DenseMatrix preconditioner_C;
+    bool        checkpoints = true;
 
     dealii::TrilinosWrappers::MPI::Vector density;       // rho^n, owned
     dealii::TrilinosWrappers::MPI::Vector old_density;   // rho^{n-1}, owned

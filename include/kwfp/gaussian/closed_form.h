@@ -35,6 +35,16 @@ namespace kwfp
     Gaussian
     at(const double t);
 
+    /// Write or read where the integration stands (for a checkpoint, so
+    /// that a resumed run continues it with the same steps).
+    template <class Stream>
+    void
+    transfer(Stream &s)
+    {
+      s.io(time);
+      s.io(state);
+    }
+
   private:
     void
     right_hand_side(const std::vector<double> &x,

@@ -3,7 +3,9 @@
 
 #include <kwfp/base/dense_algebra.h>
 
+#include <cstdint>
 #include <fstream>
+#include <optional>
 #include <string>
 
 namespace kwfp
@@ -32,6 +34,31 @@ namespace kwfp
     DenseMatrix exact_covariance; ///< C(t) of the closed form
   };
 
+  /// Write @p row to or read it from a checkpoint (CheckpointWriter/Reader).
+  template <class Stream, class Row>
+  void
+  transfer_diagnostics_row(Stream &s, Row &row)
+  {
+    s.io(row.step);
+    s.io(row.time);
+    s.io(row.dt);
+    s.io(row.mass);
+    s.io(row.min_density);
+    s.io(row.mean);
+    s.io(row.covariance);
+    s.io(row.kl);
+    s.io(row.kalman_fisher);
+    s.io(row.l1_stationary);
+    s.io(row.has_exact);
+    s.io(row.l1_error);
+    s.io(row.l2_error);
+    s.io(row.mean_error);
+    s.io(row.cov_error);
+    s.io(row.kl_exact);
+    s.io(row.exact_mean);
+    s.io(row.exact_covariance);
+  }
+
   /**
    * The moment columns ",mean_1,..,mean_d,cov_1_1,cov_1_2,..,cov_d_d" (upper
    * triangle row by row), shared by diagnostics.csv and particles.csv.
@@ -42,19 +69,27 @@ namespace kwfp
   /**
    * @brief diagnostics.csv: header
    * `step,time,dt,mass,min_density,mean_1..mean_d,cov_11,cov_12,..,cov_dd`
-   * (upper triangle, row by row), `kl,kalman_fisher,l1_stationary`, and with a closed form
-   * `l1_error,l2_error,mean_error,cov_error,kl_exact`, followed by the exact
-   * moments `exact_mean_1..,exact_cov_1_1,..`. Written by one process
+   * (upper triangle, row by row), `kl,kalman_fisher,l1_stationary`, and with a
+   * closed form `l1_error,l2_error,mean_error,cov_error,kl_exact`, followed by
+   * the exact moments `exact_mean_1..,exact_cov_1_1,..`. Written by one process
    * (the others hold no file), one row per step, flushed at once, numbers
    * with 17 significant digits.
    */
   class DiagnosticsCsv
   {
   public:
-    DiagnosticsCsv(const std::string &filename,
-                   const unsigned int dimension,
-                   const bool         has_exact,
-                   const bool         is_writer);
+    DiagnosticsCsv(const std::string                  &filename,
+                   const unsigned int                  dimension,
+                   const bool                          has_exact,
+                   const bool                          is_writer,
+                   const std::optional<std::uint64_t> &resume_rows = {});
+
+    /// The rows written (on every rank, also those that hold no file).
+    std::uint64_t
+    rows() const
+    {
+      return n_rows;
+    }
 
     void
     write(const DiagnosticsRow &row);
@@ -67,6 +102,7 @@ namespace kwfp
     const unsigned int dimension;
     const bool         has_exact;
     std::ofstream      file;
+    std::uint64_t      n_rows = 0;
   };
 } // namespace kwfp
 

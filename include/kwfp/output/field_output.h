@@ -39,6 +39,18 @@ namespace kwfp
       const std::vector<std::pair<std::string, const dealii::Vector<float> *>>
         &cell_fields = {});
 
+    /// The outputs written so far: (time, .pvtu file), for a checkpoint.
+    const std::vector<std::pair<double, std::string>> &
+    written() const
+    {
+      return records;
+    }
+
+    /// Continue after the outputs @p written of a checkpoint: rewrite
+    /// solution.pvd without the outputs written after the checkpoint.
+    void
+    resume(const std::vector<std::pair<double, std::string>> &written);
+
   private:
     const std::string                           directory;
     const MPI_Comm                              communicator;

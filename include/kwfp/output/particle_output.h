@@ -35,6 +35,18 @@ namespace kwfp
     static void
     write_final_ensemble(const std::string &filename, const Ensemble &ensemble);
 
+    /// The outputs written so far: (time, .pvtu file), for a checkpoint.
+    const std::vector<std::pair<double, std::string>> &
+    written() const
+    {
+      return records;
+    }
+
+    /// Continue after the outputs @p written of a checkpoint: rewrite
+    /// particles.pvd without the outputs written after the checkpoint.
+    void
+    resume(const std::vector<std::pair<double, std::string>> &written);
+
   private:
     const std::string                           directory;
     const MPI_Comm                              communicator;

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <fstream>
+#include <optional>
 #include <string>
 
 namespace kwfp
@@ -29,6 +30,27 @@ namespace kwfp
     double cov_error  = 0; ///< Frobenius norm of C(U) - C(t)
   };
 
+  /// Write @p row to or read it from a checkpoint (CheckpointWriter/Reader).
+  template <class Stream, class Row>
+  void
+  transfer_particles_row(Stream &s, Row &row)
+  {
+    s.io(row.step);
+    s.io(row.time);
+    s.io(row.dt);
+    s.io(row.n_particles);
+    s.io(row.mean);
+    s.io(row.covariance);
+    s.io(row.phi_r_at_mean);
+    s.io(row.mean_phi_r);
+    s.io(row.misfit_at_mean);
+    s.io(row.mean_misfit);
+    s.io(row.d_norm);
+    s.io(row.has_exact);
+    s.io(row.mean_error);
+    s.io(row.cov_error);
+  }
+
   /**
    * @brief particles.csv: header
    * `step,time,dt,n_particles,mean_1..mean_d,cov_1_1,cov_1_2,..,cov_d_d`
@@ -40,11 +62,19 @@ namespace kwfp
   class ParticlesCsv
   {
   public:
-    ParticlesCsv(const std::string &filename,
-                 const unsigned int dimension,
-                 const bool         has_forward_model,
-                 const bool         has_exact,
-                 const bool         is_writer);
+    ParticlesCsv(const std::string                  &filename,
+                 const unsigned int                  dimension,
+                 const bool                          has_forward_model,
+                 const bool                          has_exact,
+                 const bool                          is_writer,
+                 const std::optional<std::uint64_t> &resume_rows = {});
+
+    /// The rows written (on every rank, also those that hold no file).
+    std::uint64_t
+    rows() const
+    {
+      return n_rows;
+    }
 
     void
     write(const ParticlesRow &row);
@@ -59,6 +89,7 @@ namespace kwfp
     const bool         has_forward_model;
     const bool         has_exact;
     std::ofstream      file;
+    std::uint64_t      n_rows = 0;
   };
 } // namespace kwfp
 

@@ -93,6 +93,16 @@ namespace kwfp
     std::vector<std::uint64_t>
     gather_indices() const;
 
+    /**
+     * Set the ensemble to the particles with global indices @p indices
+     * (increasing) at the rows of @p positions, as gather_indices() and
+     * gather() return them (e.g. from a checkpoint written with any number
+     * of ranks): each rank keeps those of its blocks. Particles not listed
+     * are taken as dropped.
+     */
+    void
+    assign(const std::vector<std::uint64_t> &indices,
+           const DenseMatrix                &positions);
     /// Remove the local particles (block, row) in @p rows.
     void
     remove(const std::vector<std::pair<unsigned int, unsigned int>> &rows);

@@ -2,6 +2,7 @@
 #define kwfp_particles_particle_solver_h
 
 #include <kwfp/app/parameters.h>
+#include <kwfp/base/checkpoint.h>
 #include <kwfp/forward_model/inverse_problem.h>
 #include <kwfp/gaussian/closed_form.h>
 #include <kwfp/output/particle_output.h>
@@ -54,14 +55,31 @@ namespace kwfp
                    const MPI_Comm     communicator,
                    std::ostream      &out);
 
-    /// The whole run: start(), the steps, finish().
+    /**
+     * The whole run: start() (with @p resume: continue from the checkpoint
+     * in the output directory instead), the steps, finish(). Writes a
+     * checkpoint when 'Output/Checkpoint interval' or 'Output/Checkpoint
+     * minutes' say so, and on SIGINT/SIGTERM before it stops.
+     */
     ParticleRunSummary
-    run();
+    run(const bool resume = false);
 
     /// Create the output and observe the initial ensemble (step 0).
     void
     start();
 
+    /**
+     * Write the state of the run (step, time, the ensemble in global
+     * order, the rows and outputs written) to @p out; the same bytes on
+     * every rank and for any number of ranks (collective). The random
+     * numbers need no state: they are a function of (seed, particle, step).
+     */
+    void
+    save(CheckpointWriter &out);
+    /// Instead of start(): continue from the state save() wrote (the
+    /// outputs after it are removed).
+    void
+    resume(CheckpointReader &in);
     /**
      * Step until the time reaches @p time (the last step shortened to land
      * on it) and write a row of particles.csv there. For runs side by side
@@ -83,6 +101,12 @@ namespace kwfp
     ensemble() const;
 
   private:
+    /// Set the number and size of the steps from the parameters.
+    void
+    plan_steps();
+    /// Write DIR/checkpoint (collective).
+    void
+    write_checkpoint_now();
     /// Evaluate G or grad Phi_R; stop or drop where they are not finite.
     void
     evaluate(const std::uint64_t step, const double time);

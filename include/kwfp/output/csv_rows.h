@@ -1,0 +1,29 @@
+#ifndef kwfp_output_csv_rows_h
+#define kwfp_output_csv_rows_h
+
+#include <cstdint>
+#include <fstream>
+#include <optional>
+#include <string>
+
+namespace kwfp
+{
+  /**
+   * Open the CSV file @p filename with the header line @p header for
+   * writing rows (on the writing rank only).
+   *
+   * Without @p resume_rows the file is created anew with the header. With
+   * it (a run resumed from a checkpoint) the file must exist with that
+   * header and at least that many rows; the rows after them (written
+   * after the checkpoint) are removed, atomically, and the file is
+   * continued. Throws InputError (Output/Directory) when the file cannot
+   * be written, RunFailure when it does not match the checkpoint.
+   */
+  void
+  open_csv(std::ofstream                      &file,
+           const std::string                  &filename,
+           const std::string                  &header,
+           const std::optional<std::uint64_t> &resume_rows);
+} // namespace kwfp
+
+#endif
