@@ -1255,6 +1255,9 @@ namespace kwfp
             // SIGINT/SIGTERM: this step is done and written; stop as at T.
             const bool interrupted =
               !last && interruption_signal(communicator) != 0;
+            // The fields written because of the interruption are not part
+            // of the run that the checkpoint continues.
+            const std::size_t n_outputs = field_output->written().size();
             if (interrupted && !(interval > 0 && step % interval == 0))
               output_step(time, moments, interval > 0);
             if (parameters.mesh.adaptive && !last &&
@@ -1269,7 +1272,7 @@ namespace kwfp
             if (checkpoints && !last &&
                 (interrupted || schedule.due(step, communicator)))
               {
-                write_checkpoint_now(loop, summary);
+                write_checkpoint_now(loop, summary, n_outputs);
                 schedule.written();
               }
             if (interrupted)

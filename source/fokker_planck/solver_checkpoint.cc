@@ -80,7 +80,8 @@ namespace kwfp
   template <int dim>
   void
   FokkerPlanckSolver<dim>::write_checkpoint_now(const LoopState  &loop,
-                                                const RunSummary &summary)
+                                                const RunSummary &summary,
+                                                const std::size_t n_outputs)
   {
     TimerOutput::Scope scope(timer, "checkpoint");
     CheckpointWriter   shared;
@@ -88,7 +89,9 @@ namespace kwfp
     shared.io(has_preconditioner);
     transfer_state(shared, loop, summary);
     shared.io(csv->rows());
-    shared.io(field_output->written());
+    const auto &written = field_output->written();
+    shared.io(std::vector<std::pair<double, std::string>>(
+      written.begin(), written.begin() + std::min(n_outputs, written.size())));
     shared.io(static_cast<std::uint64_t>(summary.history.size()));
     for (const DiagnosticsRow &row : summary.history)
       transfer_diagnostics_row(shared, row);
@@ -361,7 +364,7 @@ namespace kwfp
 
 #define KWFP_INSTANTIATE(dim)                                                  \
   template void FokkerPlanckSolver<dim>::write_checkpoint_now(                 \
-    const LoopState &, const RunSummary &);                                    \
+    const LoopState &, const RunSummary &, const std::size_t);                 \
   template void FokkerPlanckSolver<dim>::refine_to(                            \
     parallel::TriangulationBase<dim> &, const std::vector<CellId> &) const;    \
   template FokkerPlanckSolver<dim>::CellValues                                 \

@@ -182,9 +182,12 @@ namespace kwfp
      */
     void
     rebuild_mesh(const CellValues &values);
-    /// Write DIR/checkpoint (collective).
+    /// Write DIR/checkpoint (collective), with the first @p n_outputs
+    /// entries of solution.pvd.
     void
-    write_checkpoint_now(const LoopState &loop, const RunSummary &summary);
+    write_checkpoint_now(const LoopState  &loop,
+                         const RunSummary &summary,
+                         const std::size_t n_outputs);
     /// Read DIR/checkpoint: the mesh, the vectors and the state.
     void
     resume_from_checkpoint(LoopState &loop, RunSummary &summary);
