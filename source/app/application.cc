@@ -70,6 +70,8 @@ namespace kwfp
       std::exception_ptr failure;
       {
         FokkerPlanckSolver<dim> solver(parameters, text, communicator, out);
+        // every row is in diagnostics.csv; memory stays flat
+        solver.keep_full_history(false);
         std::unique_ptr<ParticleComparison<dim>> comparison;
         try
           {

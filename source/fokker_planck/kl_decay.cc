@@ -32,30 +32,26 @@ namespace kwfp
 
 
   KlDecaySummary
-  analyse_kl_decay(const std::vector<DiagnosticsRow> &history,
-                   const double                       fit_begin,
-                   const double                       fit_end,
-                   const double                       hessian_bound,
-                   const std::vector<double>         &diffusion_bounds,
-                   const std::string                 &filename,
-                   const bool                         is_writer)
+  analyse_kl_decay(const std::vector<KlDecaySample> &history,
+                   const double                      fit_begin,
+                   const double                      fit_end,
+                   const double                      hessian_bound,
+                   const std::string                &filename,
+                   const bool                        is_writer)
   {
     KlDecaySummary      summary;
     std::vector<double> t, kl, kl_exact;
     double              alpha = std::numeric_limits<double>::infinity();
-    for (std::size_t n = 0; n < history.size(); ++n)
+    for (const KlDecaySample &row : history)
       {
-        const DiagnosticsRow &row = history[n];
         t.push_back(row.time);
         kl.push_back(row.kl);
-        kl_exact.push_back(row.has_exact ?
-                             row.kl_exact :
-                             std::numeric_limits<double>::quiet_NaN());
+        kl_exact.push_back(row.kl_exact);
         if (row.time >= fit_begin - 1e-12 && row.time <= fit_end + 1e-12)
-          alpha = std::min(alpha, diffusion_bounds[n]);
+          alpha = std::min(alpha, row.alpha);
       }
     summary.fitted_rate = fitted_decay_rate(t, kl, fit_begin, fit_end);
-    if (!history.empty() && history.front().has_exact)
+    if (!history.empty() && !std::isnan(history.front().kl_exact))
       summary.exact_rate = fitted_decay_rate(t, kl_exact, fit_begin, fit_end);
     if (std::isfinite(hessian_bound) && std::isfinite(alpha))
       summary.bound_rate = 2 * alpha * hessian_bound;
@@ -64,9 +60,9 @@ namespace kwfp
     const double significant = 1e-8 * std::abs(history.front().kl);
     for (std::size_t n = 1; n < history.size(); ++n)
       {
-        const DiagnosticsRow &a = history[n - 1], &b = history[n];
-        const double          drop = a.kl - b.kl;
-        const double          dissipation =
+        const KlDecaySample &a = history[n - 1], &b = history[n];
+        const double         drop = a.kl - b.kl;
+        const double         dissipation =
           0.5 * (b.time - a.time) * (a.kalman_fisher + b.kalman_fisher);
         const double defect   = std::abs(drop - dissipation);
         const double relative = defect / std::abs(drop);

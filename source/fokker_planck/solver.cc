@@ -1059,10 +1059,10 @@ namespace kwfp
         C_old = C_now;
 
         if (!ts.adaptive)
-          summary.history.reserve(n_steps + 1);
+          summary.kl_samples.reserve(n_steps + 1);
         row = diagnostics(0, 0, 0, moments);
         csv->write(row);
-        summary.history.push_back(row);
+        record_row(summary, row);
         output_step(0, moments, interval > 0);
         status(row);
       }
@@ -1243,7 +1243,7 @@ namespace kwfp
                        row.min_density /
                          Utilities::MPI::max(local_max(density), communicator));
             csv->write(row);
-            summary.history.push_back(row);
+            record_row(summary, row);
             summary.n_steps = step;
             const bool last = time >= ts.final_time;
             if (last || (interval > 0 && step % interval == 0))
@@ -1385,7 +1385,7 @@ namespace kwfp
               << adaptation.max_clipped << " of the maximum" << std::endl;
     console << "kwfp: smallest nodal density / largest: "
             << summary.min_relative_density << std::endl;
-    summary.kl_decay = kl_decay_analysis(summary.history);
+    summary.kl_decay = kl_decay_analysis(summary.kl_samples);
     timer.print_summary();
     return summary;
   }
@@ -1702,29 +1702,55 @@ namespace kwfp
 
 
   template <int dim>
+  void
+  FokkerPlanckSolver<dim>::record_row(RunSummary           &summary,
+                                      const DiagnosticsRow &row) const
+  {
+    // alpha: the smallest eigenvalue of the diffusion matrix at this step
+    KlDecaySample sample;
+    sample.step          = row.step;
+    sample.time          = row.time;
+    sample.kl            = row.kl;
+    sample.kalman_fisher = row.kalman_fisher;
+    if (row.has_exact)
+      sample.kl_exact = row.kl_exact;
+    switch (parameters.diffusion_matrix)
+      {
+        case DiffusionMatrixType::kalman_wasserstein:
+          sample.alpha = eigenvalue_range(row.covariance).first;
+          break;
+        case DiffusionMatrixType::wasserstein:
+          sample.alpha = 1;
+          break;
+        default:
+          sample.alpha =
+            eigenvalue_range(parameters.fixed_diffusion_matrix).first;
+      }
+    summary.kl_samples.push_back(sample);
+    if (!full_history)
+      summary.history.clear();
+    summary.history.push_back(row);
+  }
+
+
+  template <int dim>
+  void
+  FokkerPlanckSolver<dim>::keep_full_history(const bool keep)
+  {
+    full_history = keep;
+  }
+
+
+  template <int dim>
   KlDecaySummary
   FokkerPlanckSolver<dim>::kl_decay_analysis(
-    const std::vector<DiagnosticsRow> &history) const
+    const std::vector<KlDecaySample> &history) const
   {
     // lambda: the smallest eigenvalue of the constant Hessian of a quadratic
-    // Phi_R; alpha_n: the smallest eigenvalue of C at each row
+    // Phi_R (alpha per step is in the samples)
     double lambda = std::numeric_limits<double>::quiet_NaN();
     if (const auto stationary = potential->stationary_gaussian())
       lambda = 1 / eigenvalue_range(stationary->covariance()).second;
-    std::vector<double> alpha;
-    for (const DiagnosticsRow &row : history)
-      switch (parameters.diffusion_matrix)
-        {
-          case DiffusionMatrixType::kalman_wasserstein:
-            alpha.push_back(eigenvalue_range(row.covariance).first);
-            break;
-          case DiffusionMatrixType::wasserstein:
-            alpha.push_back(1);
-            break;
-          default:
-            alpha.push_back(
-              eigenvalue_range(parameters.fixed_diffusion_matrix).first);
-        }
     const auto &c         = parameters.comparison;
     const bool  is_writer = Utilities::MPI::this_mpi_process(communicator) == 0;
     const KlDecaySummary k =
@@ -1732,7 +1758,6 @@ namespace kwfp
                        c.decay_fit_begin,
                        std::min(c.decay_fit_end, history.back().time),
                        lambda,
-                       alpha,
                        parameters.output.directory + "/kl_decay.csv",
                        is_writer);
     console << "kwfp: KL decay over t in [" << c.decay_fit_begin << ", "

@@ -95,6 +95,9 @@ namespace kwfp
     shared.io(static_cast<std::uint64_t>(summary.history.size()));
     for (const DiagnosticsRow &row : summary.history)
       transfer_diagnostics_row(shared, row);
+    shared.io(static_cast<std::uint64_t>(summary.kl_samples.size()));
+    for (const KlDecaySample &sample : summary.kl_samples)
+      transfer_kl_decay_sample(shared, sample);
     shared.io(
       static_cast<std::uint64_t>(triangulation->n_global_active_cells()));
     shared.io(static_cast<std::uint64_t>(dof_handler.n_dofs()));
@@ -198,6 +201,7 @@ namespace kwfp
                                source + "/rank-" + std::to_string(r));
         std::uint64_t    n = 0;
         local.io(n);
+        local.check_count(n);
         for (std::uint64_t k = 0; k < n; ++k)
           {
             std::string         id;
@@ -230,9 +234,16 @@ namespace kwfp
     shared.io(written);
     std::uint64_t n_history = 0;
     shared.io(n_history);
+    shared.check_count(n_history);
     summary.history.resize(n_history);
     for (DiagnosticsRow &row : summary.history)
       transfer_diagnostics_row(shared, row);
+    std::uint64_t n_samples = 0;
+    shared.io(n_samples);
+    shared.check_count(n_samples);
+    summary.kl_samples.resize(n_samples);
+    for (KlDecaySample &sample : summary.kl_samples)
+      transfer_kl_decay_sample(shared, sample);
     std::uint64_t n_cells = 0, n_dofs = 0;
     shared.io(n_cells);
     shared.io(n_dofs);

@@ -329,6 +329,7 @@ namespace kwfp
     in.io(written);
     std::uint64_t n_history = 0;
     in.io(n_history);
+    in.check_count(n_history);
     summary.history.resize(n_history);
     for (ParticlesRow &row : summary.history)
       transfer_particles_row(in, row);

@@ -97,12 +97,13 @@ namespace kwfp
     /// Throw unless every byte was read.
     void
     expect_end() const;
+    /// Throw if @p n elements cannot follow (a corrupted count).
+    void
+    check_count(const std::uint64_t n) const;
 
   private:
     const char *
     take(const std::size_t n);
-    void
-    check_count(const std::uint64_t n) const;
 
     const std::string bytes;
     const std::string source;

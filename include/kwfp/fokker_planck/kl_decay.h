@@ -36,22 +36,49 @@ namespace kwfp
   };
 
   /**
-   * Analyse @p history (step 0 first; rows with has_exact give the exact
-   * KL) over the fit window [@p fit_begin, @p fit_end]; @p hessian_bound is
-   * lambda (NaN if unknown) and @p diffusion_bound(row) alpha at a row.
+   * @brief What the KL-decay analysis keeps of one step (48 bytes, so that
+   * a long run's memory stays flat): the KL divergence, the Kalman-Fisher
+   * information I_C, the closed form's KL (NaN without one) and alpha, the
+   * smallest eigenvalue of the diffusion matrix, at that step.
+   */
+  struct KlDecaySample
+  {
+    unsigned int step          = 0;
+    double       time          = 0;
+    double       kl            = 0;
+    double       kalman_fisher = 0;
+    double       kl_exact      = std::numeric_limits<double>::quiet_NaN();
+    double       alpha         = 0;
+  };
+
+  /// Write @p sample to or read it from a checkpoint.
+  template <class Stream, class Sample>
+  void
+  transfer_kl_decay_sample(Stream &s, Sample &sample)
+  {
+    s.io(sample.step);
+    s.io(sample.time);
+    s.io(sample.kl);
+    s.io(sample.kalman_fisher);
+    s.io(sample.kl_exact);
+    s.io(sample.alpha);
+  }
+
+  /**
+   * Analyse @p samples (step 0 first) over the fit window [@p fit_begin,
+   * @p fit_end]; @p hessian_bound is lambda (NaN if unknown).
    * Writes `kl_decay.csv` to @p filename when @p is_writer: header
    * `step,time,kl,kalman_fisher,kl_drop,dissipation,defect,relative_defect,`
    * `fitted_rate,exact_rate,bound_rate` (the last three the same on every
    * row, NaN where unknown), through a temporary file.
    */
   KlDecaySummary
-  analyse_kl_decay(const std::vector<DiagnosticsRow> &history,
-                   const double                       fit_begin,
-                   const double                       fit_end,
-                   const double                       hessian_bound,
-                   const std::vector<double>         &diffusion_bounds,
-                   const std::string                 &filename,
-                   const bool                         is_writer);
+  analyse_kl_decay(const std::vector<KlDecaySample> &samples,
+                   const double                      fit_begin,
+                   const double                      fit_end,
+                   const double                      hessian_bound,
+                   const std::string                &filename,
+                   const bool                        is_writer);
 
   /**
    * The least-squares slope -r of ln y against t over the rows with

@@ -71,8 +71,11 @@ namespace kwfp
     double             max_remesh_clipped     = 0;
     /// The smallest nodal density over all steps, relative to the largest.
     double min_relative_density = 0;
-    /// All diagnostics rows, step 0 first.
+    /// The diagnostics rows, step 0 first: all of them, or only the last
+    /// one after FokkerPlanckSolver::keep_full_history(false).
     std::vector<DiagnosticsRow> history;
+    /// What the KL-decay analysis needs of every step (48 bytes a step).
+    std::vector<KlDecaySample> kl_samples;
     /// Mean and covariance of rho_inf by quadrature (posterior.csv).
     DenseVector posterior_mean;
     DenseMatrix posterior_covariance;
@@ -124,6 +127,14 @@ namespace kwfp
     /// the checkpoint would not hold).
     void
     disable_checkpoints();
+
+    /**
+     * With false, RunSummary::history keeps only the last row (every row
+     * is in diagnostics.csv), so that memory stays flat over long runs;
+     * the default keeps every row.
+     */
+    void
+    keep_full_history(const bool keep);
 
     /**
      * Call @p observer at every output time (step 0, every 'Output/Interval'
@@ -282,8 +293,11 @@ namespace kwfp
                 const double       time,
                 const double       dt,
                 const Moments     &moments);
+    /// Add @p row to the summary (history and KL-decay sample).
+    void
+    record_row(RunSummary &summary, const DiagnosticsRow &row) const;
     KlDecaySummary
-    kl_decay_analysis(const std::vector<DiagnosticsRow> &history) const;
+    kl_decay_analysis(const std::vector<KlDecaySample> &samples) const;
     /// Observe (if an observer is set) and write the fields if due.
     void
     output_step(const double time, const Moments &moments, const bool write);
@@ -332,7 +346,8 @@ namespace kwfp
     /// and C), so that a resumed run rebuilds the same one.
     double      preconditioner_mass_factor = -1;
     DenseMatrix preconditioner_C;
-    bool        checkpoints = true;
+    bool        checkpoints  = true;
+    bool        full_history = true;
 
     dealii::TrilinosWrappers::MPI::Vector density;       // rho^n, owned
     dealii::TrilinosWrappers::MPI::Vector old_density;   // rho^{n-1}, owned
