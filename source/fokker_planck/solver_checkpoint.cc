@@ -347,6 +347,7 @@ namespace kwfp
   void
   FokkerPlanckSolver<dim>::rebuild_mesh(const CellValues &values)
   {
+    TimerOutput::Scope       scope(timer, "mesh rebuild");
     std::vector<std::string> own;
     for (const auto &cell : triangulation->active_cell_iterators())
       if (cell->is_locally_owned())

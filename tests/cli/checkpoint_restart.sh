@@ -214,7 +214,7 @@ grep -q "is of a particles run" kind.err || fail "other kind: $(cat kind.err)"
 cp -r fe_full truncated
 head -c 1000 fe_full/checkpoint/rank-0000.bin > truncated/checkpoint/rank-0000.bin
 run_expect 3 truncated --resume truncated
-grep -q "ends early" truncated.err || fail "truncated: $(cat truncated.err)"
+grep -Eq "ends early|corrupted" truncated.err || fail "truncated: $(cat truncated.err)"
 # nothing was changed in the directories that could not be resumed
 cmp -s fe_full/diagnostics.csv changed/diagnostics.csv || fail "a rejected resume changed diagnostics.csv"
 echo "6. six checkpoints that cannot be resumed rejected with a message"
