@@ -84,9 +84,18 @@ namespace kwfp
                 solver.set_observer([&](FieldObservation<dim> &observation) {
                   comparison->observe(observation);
                 });
-                // The checkpoint holds no particle state.
-                solver.disable_checkpoints();
-                particles->start();
+                // The checkpoint holds the particles and the comparison too.
+                solver.set_checkpoint_extension(
+                  [&](CheckpointWriter &out) {
+                    particles->save(out);
+                    comparison->save(out);
+                  },
+                  [&](CheckpointReader &in) {
+                    particles->resume(in);
+                    comparison->resume(in);
+                  });
+                if (!resume)
+                  particles->start();
               }
             results.finite_element = solver.run(resume);
             if (particles)
@@ -194,10 +203,6 @@ namespace kwfp
                                  "run");
             parameters.read(prm, file);
             parameters.output.directory = argument;
-            if (parameters.run_finite_element && parameters.run_particles)
-              throw InputError("--resume",
-                               "a run with 'Solver = both' writes no "
-                               "checkpoint; run it again");
           }
         else
           parameters.read(prm, argument);
@@ -267,12 +272,9 @@ namespace kwfp
             interrupted,
             "interrupted by signal " + std::to_string(signal) +
               "; the outputs in '" + parameters.output.directory +
-              "' are those of the last completed step" +
-              (parameters.run_finite_element && parameters.run_particles ?
-                 " (a run with 'Solver = both' writes no checkpoint: run it "
-                 "again)" :
-                 "; continue the run with: kwfp --resume " +
-                   parameters.output.directory));
+              "' are those of the last completed step; continue the run "
+              "with: kwfp --resume " +
+              parameters.output.directory);
         PosteriorTable table;
         if (results.finite_element)
           {

@@ -1,6 +1,7 @@
 #include <kwfp/base/errors.h>
 #include <kwfp/comparison/particle_comparison.h>
 #include <kwfp/output/atomic_file.h>
+#include <kwfp/output/csv_rows.h>
 
 #include <deal.II/base/mpi.h>
 #include <deal.II/dofs/dof_tools.h>
@@ -41,19 +42,45 @@ namespace kwfp
 
   template <int dim>
   void
-  ParticleComparison<dim>::write_header(const bool has_exact)
+  ParticleComparison<dim>::write_header(
+    const bool                          has_exact,
+    const std::optional<std::uint64_t> &resume_rows)
   {
     if (dealii::Utilities::MPI::this_mpi_process(communicator) != 0)
       return;
-    csv.open(parameters.output.directory + "/comparison.csv");
-    if (!csv)
-      throw RunFailure("cannot write '" + parameters.output.directory +
-                       "/comparison.csv'");
-    csv << "time,n_particles,bandwidth,kde_l1_bound,log_floor";
+    std::string header = "time,n_particles,bandwidth,kde_l1_bound,log_floor";
     for (unsigned int p = 0; p < (has_exact ? 3u : 1u); ++p)
       for (const char *m : metric_names)
-        csv << ',' << pair_names[p] << '_' << m;
-    csv << ",fe_kl_stationary,particles_kl_stationary\n" << std::flush;
+        header += std::string(",") + pair_names[p] + "_" + m;
+    header += ",fe_kl_stationary,particles_kl_stationary";
+    open_csv(csv,
+             parameters.output.directory + "/comparison.csv",
+             header,
+             resume_rows);
+  }
+
+
+  template <int dim>
+  void
+  ParticleComparison<dim>::save(CheckpointWriter &out) const
+  {
+    out.io(header_written);
+    out.io(header_has_exact);
+    out.io(n_rows);
+    out.io(n_snapshots);
+  }
+
+
+  template <int dim>
+  void
+  ParticleComparison<dim>::resume(CheckpointReader &in)
+  {
+    in.io(header_written);
+    in.io(header_has_exact);
+    in.io(n_rows);
+    in.io(n_snapshots);
+    if (header_written)
+      write_header(header_has_exact, n_rows);
   }
 
 
@@ -85,8 +112,9 @@ namespace kwfp
       }
     if (!header_written)
       {
-        write_header(has_exact);
-        header_written = true;
+        write_header(has_exact, {});
+        header_written   = true;
+        header_has_exact = has_exact;
       }
     const double floor =
       log_floor({&fe, &kde_values, &stationary}, communicator);
@@ -127,6 +155,7 @@ namespace kwfp
       density_metrics(fe, stationary, JxW, communicator, floor).kl_pq);
     row.push_back(
       density_metrics(kde_values, stationary, JxW, communicator, floor).kl_pq);
+    ++n_rows;
     if (csv.is_open())
       {
         char buffer[32];

@@ -1269,8 +1269,7 @@ namespace kwfp
             loop.step = step;
             // The checkpoint holds the state after the mesh adaptation, so
             // that the resumed run starts with step + 1.
-            if (checkpoints && !last &&
-                (interrupted || schedule.due(step, communicator)))
+            if (!last && (interrupted || schedule.due(step, communicator)))
               {
                 write_checkpoint_now(loop, summary, n_outputs);
                 schedule.written();
@@ -1282,8 +1281,7 @@ namespace kwfp
                 console << "kwfp: interrupted by a signal after step " << step
                         << ", t = " << time
                         << "; the outputs up to this step are complete"
-                        << (checkpoints ? " and a checkpoint is written" : "")
-                        << std::endl;
+                        << " and a checkpoint is written" << std::endl;
                 break;
               }
           }

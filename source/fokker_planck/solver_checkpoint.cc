@@ -101,6 +101,8 @@ namespace kwfp
     shared.io(
       static_cast<std::uint64_t>(triangulation->n_global_active_cells()));
     shared.io(static_cast<std::uint64_t>(dof_handler.n_dofs()));
+    if (save_extension)
+      save_extension(shared);
 
     // This rank's cells with the values of rho^n, rho^{n-1}, rho^{n-2} on
     // them: a record that does not depend on the numbering of the unknowns.
@@ -247,6 +249,8 @@ namespace kwfp
     std::uint64_t n_cells = 0, n_dofs = 0;
     shared.io(n_cells);
     shared.io(n_dofs);
+    if (load_extension)
+      load_extension(shared);
     shared.expect_end();
     if (n_cells != triangulation->n_global_active_cells() ||
         n_dofs != dof_handler.n_dofs())
@@ -368,9 +372,12 @@ namespace kwfp
 
   template <int dim>
   void
-  FokkerPlanckSolver<dim>::disable_checkpoints()
+  FokkerPlanckSolver<dim>::set_checkpoint_extension(
+    std::function<void(CheckpointWriter &)> save,
+    std::function<void(CheckpointReader &)> load)
   {
-    checkpoints = false;
+    save_extension = std::move(save);
+    load_extension = std::move(load);
   }
 
 
@@ -387,7 +394,9 @@ namespace kwfp
   template void FokkerPlanckSolver<dim>::rebuild_mesh(const CellValues &);     \
   template void FokkerPlanckSolver<dim>::resume_from_checkpoint(LoopState &,   \
                                                                 RunSummary &); \
-  template void FokkerPlanckSolver<dim>::disable_checkpoints();
+  template void FokkerPlanckSolver<dim>::set_checkpoint_extension(             \
+    std::function<void(CheckpointWriter &)>,                                   \
+    std::function<void(CheckpointReader &)>);
 
   KWFP_INSTANTIATE(1)
   KWFP_INSTANTIATE(2)

@@ -9,7 +9,8 @@
 #  2. the same on 2 ranks (mpirun), and resumed on 1 rank (agrees to 1e-9);
 #  3. SIGTERM during a run: exit 5, the message says how to resume, and
 #     the resumed run equals the uninterrupted one;
-#  4. particles (eks, adaptive dt, split step): resumed on 1 and on 2 ranks;
+#  4. particles (eks, adaptive dt, split step): resumed on 1 and on 2 ranks,
+#     and FE and particles side by side (Solver = both) with comparison.csv;
 #  5. the previous checkpoint kept when the new one is not complete
 #     (checkpoint.old only);
 #  6. resuming what cannot be resumed: a missing directory, no checkpoint,
@@ -183,6 +184,60 @@ if [ -n "$mpirun" ]; then
   same_files particles_full particles_two particles.csv ensemble_final.csv
 fi
 echo "4. particles resumed at step 140 of 200 on 1 and 2 ranks: files identical"
+
+# 4b. Solver = both: FE and particles side by side, compared at each
+# output; the checkpoint holds both and the comparison's rows.
+cat > both.prm << 'PRM'
+set Dimension = 2
+set Solver    = both
+subsection Potential
+  set Type = quadratic
+  subsection Quadratic
+    set Minimizer u_0 = 1, -0.5
+    set Covariance B  = 0.5, 0.2; 0.2, 0.8
+  end
+end
+subsection Initial density
+  set Type           = Gaussian
+  set Mean m_0       = -1.5, 1.5
+  set Covariance C_0 = 1.0, -0.3; -0.3, 0.6
+end
+subsection Mesh
+  set Lower corner          = -8, -8
+  set Upper corner          = 8, 8
+  set Global refinements    = 4
+  set Finite element degree = 2
+end
+subsection Time stepping
+  set Final time = 1
+  set Time step  = 0.01
+end
+subsection Particles
+  set Method                     = eks-gradient
+  set Ensemble size              = 1000
+  set Finite-ensemble correction = true
+  set Time step                  = 0.001
+  set Statistics interval        = 5
+  set Output interval            = 40
+end
+subsection Comparison
+  set Decay fit window = 0.5, 1
+end
+subsection Output
+  set Directory = both_full
+  set Interval = 20
+  set Checkpoint interval = 33
+end
+PRM
+run_expect 0 both_full both.prm
+cp -r both_full both_resumed
+run_expect 0 both_resumed --resume both_resumed
+same_files both_full both_resumed diagnostics.csv particles.csv \
+  comparison.csv density_final.csv ensemble_final.csv kl_decay.csv \
+  solution.pvd particles.pvd solution-00005.0000.vtu
+diff -r both_full/snapshots both_resumed/snapshots > /dev/null ||
+  fail "Solver = both: the snapshots differ"
+echo "4b. Solver = both resumed at step 99 of 100: files identical"
 
 # 5. A kill between the two renames leaves only checkpoint.old.
 cp -r fe_full fe_old

@@ -2,6 +2,7 @@
 #define kwfp_comparison_particle_comparison_h
 
 #include <kwfp/app/parameters.h>
+#include <kwfp/base/checkpoint.h>
 #include <kwfp/comparison/density_metrics.h>
 #include <kwfp/comparison/kernel_density_estimate.h>
 #include <kwfp/fokker_planck/density_diagnostics.h>
@@ -47,9 +48,19 @@ namespace kwfp
     void
     observe(FieldObservation<dim> &observation);
 
-  private:
+    /// Write the rows and snapshots written so far to a checkpoint.
     void
-    write_header(const bool has_exact);
+    save(CheckpointWriter &out) const;
+    /// Continue after a checkpoint (comparison.csv is cut to its rows).
+    void
+    resume(CheckpointReader &in);
+
+  private:
+    /// Open comparison.csv (rank 0): anew, or continued after
+    /// @p resume_rows rows.
+    void
+    write_header(const bool                          has_exact,
+                 const std::optional<std::uint64_t> &resume_rows);
 
     /**
      * For d = 2, snapshots/density-NNNNN.csv (x, y, FE and particle density
@@ -66,8 +77,10 @@ namespace kwfp
     const MPI_Comm      communicator;
     const BandwidthRule rule;
     std::ofstream       csv;
-    bool                header_written = false;
-    unsigned int        n_snapshots    = 0;
+    bool                header_written   = false;
+    bool                header_has_exact = false;
+    std::uint64_t       n_rows           = 0;
+    unsigned int        n_snapshots      = 0;
     /// The fields handed to the output (kept alive until it is written).
     dealii::TrilinosWrappers::MPI::Vector particle_density;
     dealii::Vector<float>                 histogram;

@@ -3,6 +3,7 @@
 
 #include <kwfp/app/parameters.h>
 #include <kwfp/app/problem.h>
+#include <kwfp/base/checkpoint.h>
 #include <kwfp/fokker_planck/density_diagnostics.h>
 #include <kwfp/fokker_planck/field_observation.h>
 #include <kwfp/fokker_planck/flux_corrected_transport.h>
@@ -123,10 +124,14 @@ namespace kwfp
     RunSummary
     run(const bool resume = false);
 
-    /// Write no checkpoints (a run with particles beside it, whose state
-    /// the checkpoint would not hold).
+    /**
+     * More state for the checkpoint (the particles run beside the solver):
+     * @p save writes it after the solver's own state, @p load reads it
+     * back when the run resumes (both collective).
+     */
     void
-    disable_checkpoints();
+    set_checkpoint_extension(std::function<void(CheckpointWriter &)> save,
+                             std::function<void(CheckpointReader &)> load);
 
     /**
      * With false, RunSummary::history keeps only the last row (every row
@@ -344,10 +349,11 @@ namespace kwfp
     bool use_direct_solver = false;
     /// The step matrix the preconditioner was built from (its mass factor
     /// and C), so that a resumed run rebuilds the same one.
-    double      preconditioner_mass_factor = -1;
-    DenseMatrix preconditioner_C;
-    bool        checkpoints  = true;
-    bool        full_history = true;
+    double                                  preconditioner_mass_factor = -1;
+    DenseMatrix                             preconditioner_C;
+    std::function<void(CheckpointWriter &)> save_extension;
+    std::function<void(CheckpointReader &)> load_extension;
+    bool                                    full_history = true;
 
     dealii::TrilinosWrappers::MPI::Vector density;       // rho^n, owned
     dealii::TrilinosWrappers::MPI::Vector old_density;   // rho^{n-1}, owned
