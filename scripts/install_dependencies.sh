@@ -12,6 +12,7 @@ packages=(
   libopenblas0-serial # fast single-threaded BLAS for the ensemble updates
   python3-matplotlib  # scripts/plot_results.py
   paraview python3-paraview xvfb xauth # scripts/render_paraview.py, headless
+  doxygen             # API documentation (cmake --build build --target doc)
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -149,7 +149,7 @@ namespace kwfp
       unsigned int           statistics_interval = 1;
       unsigned int           output_interval     = 10;
       /// Further particle runs after the main run, one per method, with
-      /// the same settings (output in <directory>/particles_<method>/).
+      /// the same settings (output in DIRECTORY/particles_METHOD/).
       std::vector<ParticleMethod> additional_methods;
       /// When not empty, the particles are drawn from this product of
       /// coordinate distributions instead of the initial density.

@@ -25,6 +25,9 @@ namespace kwfp
   class CheckpointWriter
   {
   public:
+    ///@{
+    /// Append @p x: numbers and enums bit for bit, strings, vectors and
+    /// matrices with their sizes first, pairs as their two members.
     template <typename T>
     std::enable_if_t<std::is_arithmetic_v<T> || std::is_enum_v<T>>
     io(const T &x)
@@ -52,6 +55,7 @@ namespace kwfp
       io(p.first);
       io(p.second);
     }
+    ///@}
 
     /// Everything written so far.
     std::string bytes;
@@ -64,6 +68,9 @@ namespace kwfp
     /// @p source names the file in messages.
     CheckpointReader(std::string bytes, std::string source);
 
+    ///@{
+    /// Read @p x as CheckpointWriter::io() wrote it; throws RunFailure when
+    /// the bytes end early or a size is impossible.
     template <typename T>
     std::enable_if_t<std::is_arithmetic_v<T> || std::is_enum_v<T>>
     io(T &x)
@@ -94,6 +101,7 @@ namespace kwfp
       io(p.first);
       io(p.second);
     }
+    ///@}
     /// Throw unless every byte was read.
     void
     expect_end() const;
@@ -122,11 +130,11 @@ namespace kwfp
    */
   struct CheckpointHeader
   {
-    std::string   kind;
-    unsigned int  dimension = 0;
-    unsigned int  n_ranks   = 0;
-    std::string   version;
-    std::uint64_t parameters_hash = 0;
+    std::string   kind;                ///< "finite-element" or "particles"
+    unsigned int  dimension = 0;       ///< d
+    unsigned int  n_ranks   = 0;       ///< MPI ranks that wrote it
+    std::string   version;             ///< kwfp_version()
+    std::uint64_t parameters_hash = 0; ///< FNV-1a of the parameter file
   };
 
   /// The header for a run of @p kind in @p dimension with @p parameters_text.
@@ -157,8 +165,8 @@ namespace kwfp
   /// run can be resumed with another number of ranks).
   struct CheckpointData
   {
-    std::string              shared;
-    std::vector<std::string> local;
+    std::string              shared; ///< state.bin after the header
+    std::vector<std::string> local;  ///< rank-NNNN.bin of every writer
     /// The number of ranks that wrote the checkpoint.
     unsigned int n_ranks = 0;
   };
@@ -184,7 +192,9 @@ namespace kwfp
   class CheckpointSchedule
   {
   public:
+    /// Every @p interval steps and every @p minutes (0: never).
     CheckpointSchedule(const unsigned int interval, const double minutes);
+    /// Is a checkpoint due after @p step? (collective)
     bool
     due(const std::uint64_t step, const MPI_Comm communicator) const;
     /// Restart the wall clock (after a checkpoint was written).

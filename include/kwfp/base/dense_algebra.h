@@ -9,7 +9,8 @@
 #include <vector>
 
 /**
- * @file Small dense d x d linear algebra used by the potentials, the Gaussian
+ * @file
+ * Small dense d x d linear algebra used by the potentials, the Gaussian
  * closed form and the parameter checks: parsing, symmetry and positive
  * definiteness, Cholesky factors, inverses and log-determinants.
  */

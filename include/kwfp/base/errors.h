@@ -16,6 +16,7 @@ namespace kwfp
   class InputError : public std::runtime_error
   {
   public:
+    /// The message is "parameter '@p parameter': @p reason".
     InputError(const std::string &parameter, const std::string &reason)
       : std::runtime_error("parameter '" + parameter + "': " + reason)
       , parameter(parameter)
@@ -32,6 +33,7 @@ namespace kwfp
   class RunFailure : public std::runtime_error
   {
   public:
+    /// @p what says what broke down, where (step, time) and why.
     explicit RunFailure(const std::string &what)
       : std::runtime_error(what)
     {}

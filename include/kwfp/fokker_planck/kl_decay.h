@@ -23,6 +23,7 @@ namespace kwfp
    */
   struct KlDecaySummary
   {
+    /// The rate r of KL ~ e^{-r t} fitted over the window.
     double fitted_rate = std::numeric_limits<double>::quiet_NaN();
     /// The same fit of the closed-form KL (NaN without a closed form).
     double exact_rate = std::numeric_limits<double>::quiet_NaN();
@@ -43,12 +44,13 @@ namespace kwfp
    */
   struct KlDecaySample
   {
-    unsigned int step          = 0;
-    double       time          = 0;
-    double       kl            = 0;
-    double       kalman_fisher = 0;
-    double       kl_exact      = std::numeric_limits<double>::quiet_NaN();
-    double       alpha         = 0;
+    unsigned int step          = 0; ///< the step
+    double       time          = 0; ///< t_n
+    double       kl            = 0; ///< KL(rho_h || rho_inf)
+    double       kalman_fisher = 0; ///< I_C(rho_h), (4.6)
+    /// KL of the closed form (NaN without one)
+    double kl_exact = std::numeric_limits<double>::quiet_NaN();
+    double alpha    = 0; ///< smallest eigenvalue of the diffusion matrix
   };
 
   /// Write @p sample to or read it from a checkpoint.
