@@ -29,13 +29,13 @@ namespace kwfp
     unsigned int dimension = 2;
 
     /// Which solvers run: the finite-element PDE, the particles, or both.
-    bool run_finite_element = true;
-    bool run_particles      = false;
+    bool run_finite_element = true;  ///< 'Solver': finite element or both
+    bool run_particles      = false; ///< 'Solver': particles or both
 
     /// The matrix C in (4.1).
     DiffusionMatrixType diffusion_matrix =
       DiffusionMatrixType::kalman_wasserstein;
-    DenseMatrix fixed_diffusion_matrix;
+    DenseMatrix fixed_diffusion_matrix; ///< C for 'Diffusion matrix = fixed'
 
     /// The potential Phi_R.
     struct Potential
@@ -48,50 +48,50 @@ namespace kwfp
       std::vector<double> observation_points; ///< registered models
       DenseMatrix         forward_matrix; ///< A, K x d (linear forward model)
       std::string         forward_map;    ///< G_1; ..; G_K (expression)
-      std::map<std::string, double> forward_constants;
-      DenseVector                   data;             ///< y, length K
-      DenseMatrix                   noise_covariance; ///< Gamma, K x K
-      DenseMatrix                   prior_covariance; ///< Gamma_0, d x d
-      DenseVector                   prior_mean;       ///< m_prior, length d
+      std::map<std::string, double> forward_constants; ///< for G (expression)
+      DenseVector                   data;              ///< y, length K
+      DenseMatrix                   noise_covariance;  ///< Gamma, K x K
+      DenseMatrix                   prior_covariance;  ///< Gamma_0, d x d
+      DenseVector                   prior_mean;        ///< m_prior, length d
       std::string                   data_file;      ///< logistic regression CSV
       double                   prior_variance = 10; ///< logistic regression s^2
       std::vector<double>      mixture_weights;     ///< w_k (mixture)
       DenseMatrix              mixture_means;       ///< mu_k as rows
       std::vector<DenseMatrix> mixture_covariances; ///< Sigma_k
       std::string              expression;          ///< Phi_R (expression)
-      std::string              gradient; ///< grad Phi_R, d expressions
-      std::map<std::string, double> constants;
-    } potential;
+      std::string              gradient;       ///< grad Phi_R, d expressions
+      std::map<std::string, double> constants; ///< for Phi_R (expression)
+    } potential;                               ///< 'Potential'
 
     /// One coordinate of a product initial density.
     struct CoordinateDistribution
     {
       bool   uniform = false; ///< uniform(a, b), else normal(mean a, sd b)
-      double a       = 0;
-      double b       = 1;
+      double a       = 0;     ///< lower end, or mean
+      double b       = 1;     ///< upper end, or standard deviation
     };
 
     /// The initial density rho_0 (and the initial ensemble).
     struct InitialDensity
     {
-      std::string type; ///< "Gaussian", "expression", "product" or "file"
-      DenseVector mean;
-      DenseMatrix covariance;
-      std::string expression;
-      std::map<std::string, double>       constants;
+      std::string type;       ///< "Gaussian", "expression", "product" or "file"
+      DenseVector mean;       ///< m_0 (Gaussian)
+      DenseMatrix covariance; ///< C_0 (Gaussian)
+      std::string expression; ///< unnormalized rho_0 (expression)
+      std::map<std::string, double>       constants;   ///< for the expression
       std::vector<CoordinateDistribution> coordinates; ///< product
       double      edge_smoothing = 0; ///< finite elements: U(a,b) * N(0, s^2)
-      std::string ensemble_file;
-    } initial_density;
+      std::string ensemble_file;      ///< CSV of particles (file)
+    } initial_density;                ///< 'Initial density'
 
     /// The box and its mesh.
     struct Mesh
     {
-      std::vector<double>       lower_corner;
-      std::vector<double>       upper_corner;
+      std::vector<double>       lower_corner; ///< of the box, d numbers
+      std::vector<double>       upper_corner; ///< of the box, d numbers
       std::vector<unsigned int> subdivisions; ///< coarse cells per axis
-      unsigned int              global_refinements = 0;
-      unsigned int              degree             = 2;
+      unsigned int              global_refinements = 0; ///< of the coarse mesh
+      unsigned int              degree             = 2; ///< Q1 or Q2
       /// Algebraic flux correction of every step (positivity, mass).
       bool flux_corrected = true;
       /// The low-order (first-order, positive, exact at equilibrium)
@@ -101,90 +101,90 @@ namespace kwfp
       /// Adaptive refinement and coarsening (d = 2, 3): Kelly indicator of
       /// the density, fixed fractions, every refinement_interval steps.
       bool         adaptive            = false;
-      unsigned int refinement_interval = 5;
-      double       refine_fraction     = 0.3;
-      double       coarsen_fraction    = 0.3;
-      unsigned int minimum_level       = 0;
-      unsigned int maximum_level       = 8;
-      unsigned int maximum_cells       = 0; ///< 0: no limit
-      unsigned int initial_cycles      = 3;
-    } mesh;
+      unsigned int refinement_interval = 5;   ///< steps between adaptations
+      double       refine_fraction     = 0.3; ///< of the cells, refined
+      double       coarsen_fraction    = 0.3; ///< of the cells, coarsened
+      unsigned int minimum_level       = 0;   ///< coarsening stops here
+      unsigned int maximum_level       = 8;   ///< refinement stops here
+      unsigned int maximum_cells       = 0;   ///< 0: no limit
+      unsigned int initial_cycles      = 3;   ///< adaptations of rho_0
+    } mesh;                                   ///< 'Mesh'
 
     /// Time stepping.
     struct TimeStepping
     {
-      double       final_time              = 2;
-      double       time_step               = 0.01;
-      unsigned int bdf_order               = 2;
-      bool         implicit_covariance     = false;
-      double       implicit_tolerance      = 1e-10;
-      unsigned int max_implicit_iterations = 20;
+      double       final_time              = 2;     ///< T
+      double       time_step               = 0.01;  ///< dt (the first one)
+      unsigned int bdf_order               = 2;     ///< 1 or 2
+      bool         implicit_covariance     = false; ///< iterate C(rho^{n+1})
+      double       implicit_tolerance      = 1e-10; ///< of that iteration
+      unsigned int max_implicit_iterations = 20;    ///< of that iteration
       /// Variable-step BDF2 controlled by an estimate of the local error
       /// (then time_step is the first step).
       bool        adaptive          = false;
-      double      error_tolerance   = 1e-5;
+      double      error_tolerance   = 1e-5;      ///< of the local error
       std::string error_estimate    = "moments"; ///< "moments" or "density"
-      double      minimum_time_step = 1e-10;
-      double      maximum_time_step = 0; ///< 0: no limit
-    } time_stepping;
+      double      minimum_time_step = 1e-10;     ///< adaptive dt >= this
+      double      maximum_time_step = 0;         ///< 0: no limit
+    } time_stepping;                             ///< 'Time stepping'
 
     /// The linear solver of each step.
     struct LinearSolver
     {
-      double       relative_tolerance = 1e-12;
-      unsigned int max_iterations     = 1000;
-      std::string  preconditioner     = "auto";
-    } linear_solver;
+      double       relative_tolerance = 1e-12;  ///< of GMRES
+      unsigned int max_iterations     = 1000;   ///< of GMRES
+      std::string  preconditioner     = "auto"; ///< auto, AMG, ILU, Jacobi
+    } linear_solver;                            ///< 'Linear solver'
 
     /// The particle systems (Section 3 and 5 of Garbuno-Inigo et al. 2020).
     struct Particles
     {
-      ParticleMethodSettings settings;
-      std::uint64_t          ensemble_size       = 1000;
-      double                 time_step           = 0.001;
-      bool                   adaptive_time_step  = false;
-      double                 adaptive_delta      = 1e-8;
-      std::uint64_t          n_steps             = 0; ///< 0: run to T
-      bool                   drop_failed         = false;
-      unsigned int           statistics_interval = 1;
-      unsigned int           output_interval     = 10;
+      ParticleMethodSettings settings;              ///< method and integrator
+      std::uint64_t          ensemble_size = 1000;  ///< J
+      double                 time_step     = 0.001; ///< dt (or dt_0)
+      bool   adaptive_time_step = false;      ///< dt_n = dt_0/(||D_n|| + delta)
+      double adaptive_delta     = 1e-8;       ///< delta of that rule
+      std::uint64_t n_steps     = 0;          ///< 0: run to T
+      bool          drop_failed = false;      ///< drop non-finite G
+      unsigned int  statistics_interval = 1;  ///< steps between CSV rows
+      unsigned int  output_interval     = 10; ///< steps between clouds
       /// Further particle runs after the main run, one per method, with
       /// the same settings (output in DIRECTORY/particles_METHOD/).
       std::vector<ParticleMethod> additional_methods;
       /// When not empty, the particles are drawn from this product of
       /// coordinate distributions instead of the initial density.
       std::vector<CoordinateDistribution> initial_coordinates;
-    } particles;
+    } particles; ///< 'Particles'
 
     /// The comparison of the FE solution, the particles and the exact
     /// solution, and the KL-decay analysis.
     struct Comparison
     {
-      std::string bandwidth_rule  = "Scott";
-      double      decay_fit_begin = 1;
-      double      decay_fit_end   = 2;
-    } comparison;
+      std::string bandwidth_rule  = "Scott"; ///< of the KDE
+      double      decay_fit_begin = 1;       ///< KL-decay fit window start
+      double      decay_fit_end   = 2;       ///< KL-decay fit window end
+    } comparison;                            ///< 'Comparison'
 
     /// The random-walk Metropolis chain (app: 'initial' resolved from the
     /// initial density).
     struct Metropolis : MetropolisSettings
     {
-      bool proposal_from_initial = true;
-      bool start_from_initial    = true;
-    } metropolis;
+      bool proposal_from_initial = true; ///< proposal covariance from rho_0
+      bool start_from_initial    = true; ///< chain starts at rho_0's mean
+    } metropolis;                        ///< 'Metropolis'
 
     /// Output.
     struct Output
     {
-      std::string  directory = "output";
-      unsigned int interval  = 10;
-      bool         plots     = false;
+      std::string  directory = "output"; ///< DIR
+      unsigned int interval  = 10;       ///< steps between field outputs
+      bool         plots     = false;    ///< PNG plots at the end
       /// Write DIR/checkpoint every this many steps (0: never).
       unsigned int checkpoint_interval = 0;
       /// ... and when this many wall-clock minutes have passed since the
       /// last one (0: never).
       double checkpoint_minutes = 30;
-    } output;
+    } output; ///< 'Output'
 
   private:
     void
