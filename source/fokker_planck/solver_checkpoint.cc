@@ -92,12 +92,10 @@ namespace kwfp
     const auto &written = field_output->written();
     shared.io(std::vector<std::pair<double, std::string>>(
       written.begin(), written.begin() + std::min(n_outputs, written.size())));
-    shared.io(static_cast<std::uint64_t>(summary.history.size()));
-    for (const DiagnosticsRow &row : summary.history)
-      transfer_diagnostics_row(shared, row);
-    shared.io(static_cast<std::uint64_t>(summary.kl_samples.size()));
-    for (const KlDecaySample &sample : summary.kl_samples)
-      transfer_kl_decay_sample(shared, sample);
+    shared.io(summary.history,
+              [](auto &s, auto &x) { transfer_diagnostics_row(s, x); });
+    shared.io(summary.kl_samples,
+              [](auto &s, auto &x) { transfer_kl_decay_sample(s, x); });
     shared.io(
       static_cast<std::uint64_t>(triangulation->n_global_active_cells()));
     shared.io(static_cast<std::uint64_t>(dof_handler.n_dofs()));
@@ -120,10 +118,7 @@ namespace kwfp
     CheckpointWriter local;
     local.io(static_cast<std::uint64_t>(values.size()));
     for (const auto &[id, v] : values)
-      {
-        local.io(id.to_string());
-        local.io(v);
-      }
+      local.io(std::make_pair(id.to_string(), v)); // read as a vector of pairs
 
     write_checkpoint(parameters.output.directory,
                      make_checkpoint_header(
@@ -201,15 +196,10 @@ namespace kwfp
       {
         CheckpointReader local(data.local[r],
                                source + "/rank-" + std::to_string(r));
-        std::uint64_t    n = 0;
-        local.io(n);
-        local.check_count(n);
-        for (std::uint64_t k = 0; k < n; ++k)
+        std::vector<std::pair<std::string, std::vector<double>>> records;
+        local.io(records);
+        for (auto &[id, v] : records)
           {
-            std::string         id;
-            std::vector<double> v;
-            local.io(id);
-            local.io(v);
             if (v.size() != 3 * fe.n_dofs_per_cell())
               throw RunFailure("the checkpoint in '" + source +
                                "' holds another finite element (corrupted)");
@@ -234,18 +224,10 @@ namespace kwfp
     shared.io(n_rows);
     std::vector<std::pair<double, std::string>> written;
     shared.io(written);
-    std::uint64_t n_history = 0;
-    shared.io(n_history);
-    shared.check_count(n_history);
-    summary.history.resize(n_history);
-    for (DiagnosticsRow &row : summary.history)
-      transfer_diagnostics_row(shared, row);
-    std::uint64_t n_samples = 0;
-    shared.io(n_samples);
-    shared.check_count(n_samples);
-    summary.kl_samples.resize(n_samples);
-    for (KlDecaySample &sample : summary.kl_samples)
-      transfer_kl_decay_sample(shared, sample);
+    shared.io(summary.history,
+              [](auto &s, auto &x) { transfer_diagnostics_row(s, x); });
+    shared.io(summary.kl_samples,
+              [](auto &s, auto &x) { transfer_kl_decay_sample(s, x); });
     std::uint64_t n_cells = 0, n_dofs = 0;
     shared.io(n_cells);
     shared.io(n_dofs);

@@ -302,9 +302,8 @@ namespace kwfp
     out.io(last_output_step);
     out.io(csv->rows());
     out.io(output->written());
-    out.io(static_cast<std::uint64_t>(summary.history.size()));
-    for (const ParticlesRow &row : summary.history)
-      transfer_particles_row(out, row);
+    out.io(summary.history,
+           [](auto &s, auto &x) { transfer_particles_row(s, x); });
     out.io(particles.gather_indices());
     out.io(particles.gather());
     if (closed_form)
@@ -327,12 +326,8 @@ namespace kwfp
     in.io(n_rows);
     std::vector<std::pair<double, std::string>> written;
     in.io(written);
-    std::uint64_t n_history = 0;
-    in.io(n_history);
-    in.check_count(n_history);
-    summary.history.resize(n_history);
-    for (ParticlesRow &row : summary.history)
-      transfer_particles_row(in, row);
+    in.io(summary.history,
+          [](auto &s, auto &x) { transfer_particles_row(s, x); });
     std::vector<std::uint64_t> indices;
     DenseMatrix                positions;
     in.io(indices);

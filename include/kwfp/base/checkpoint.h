@@ -55,6 +55,15 @@ namespace kwfp
       io(p.first);
       io(p.second);
     }
+    /// A vector whose elements @p each(stream, element) writes.
+    template <typename T, typename Each>
+    void
+    io(const std::vector<T> &v, const Each &each)
+    {
+      io(static_cast<std::uint64_t>(v.size()));
+      for (const T &x : v)
+        each(*this, x);
+    }
     ///@}
 
     /// Everything written so far.
@@ -101,15 +110,27 @@ namespace kwfp
       io(p.first);
       io(p.second);
     }
+    /// A vector whose elements @p each(stream, element) reads.
+    template <typename T, typename Each>
+    void
+    io(std::vector<T> &v, const Each &each)
+    {
+      std::uint64_t n = 0;
+      io(n);
+      check_count(n);
+      v.resize(n);
+      for (T &x : v)
+        each(*this, x);
+    }
     ///@}
     /// Throw unless every byte was read.
     void
     expect_end() const;
+
+  private:
     /// Throw if @p n elements cannot follow (a corrupted count).
     void
     check_count(const std::uint64_t n) const;
-
-  private:
     const char *
     take(const std::size_t n);
 
