@@ -22,6 +22,7 @@ namespace kwfp
   class InitialDensity
   {
   public:
+    /// The initial density of 'Initial density' in @p parameters.
     explicit InitialDensity(const Parameters &parameters);
 
     /// rho_0(u) (unnormalized for an expression).

@@ -16,7 +16,9 @@
  */
 namespace kwfp
 {
+  /// Dense matrices (covariances, Hessians, ensembles).
   using DenseMatrix = dealii::FullMatrix<double>;
+  /// Dense vectors (means, gradients, data).
   using DenseVector = dealii::Vector<double>;
 
   /**

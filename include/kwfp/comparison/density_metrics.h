@@ -20,12 +20,13 @@ namespace kwfp
    */
   struct DensityMetrics
   {
-    double l1        = 0;
-    double l2        = 0;
+    double l1 = 0; ///< int |p - q|
+    double l2 = 0; ///< (int (p - q)^2)^{1/2}
+    /// Hellinger distance (1/2 int (sqrt p - sqrt q)^2)^{1/2}.
     double hellinger = 0;
-    double kl_pq     = 0;
-    double kl_qp     = 0;
-    double symkl     = 0;
+    double kl_pq     = 0; ///< KL(p || q) = int p ln(p / q)
+    double kl_qp     = 0; ///< KL(q || p)
+    double symkl     = 0; ///< kl_pq + kl_qp
     /// The floor inside the logarithms: relative_log_floor * max(p, q).
     double log_floor = 0;
   };
@@ -53,9 +54,9 @@ namespace kwfp
   /// KL in both directions and W2 between two Gaussians (closed forms).
   struct GaussianDistances
   {
-    double kl_pq = 0;
-    double kl_qp = 0;
-    double w2    = 0;
+    double kl_pq = 0; ///< KL(N_p || N_q)
+    double kl_qp = 0; ///< KL(N_q || N_p)
+    double w2    = 0; ///< Wasserstein-2 distance between the Gaussians
   };
 
   GaussianDistances

@@ -40,6 +40,7 @@ namespace kwfp
   class ParticleComparison
   {
   public:
+    /// Compare the finite-element run of @p parameters with @p particles.
     ParticleComparison(const Parameters &parameters,
                        ParticleSolver   &particles,
                        const MPI_Comm    communicator);

@@ -25,7 +25,7 @@ namespace kwfp
     double l1_stationary = 0;
     /// int |rho_h - rho_exact| and (int (rho_h - rho_exact)^2)^{1/2}.
     double l1_error = 0;
-    double l2_error = 0;
+    double l2_error = 0; ///< (int (rho_h - rho_exact)^2)^{1/2}
   };
 
   /**

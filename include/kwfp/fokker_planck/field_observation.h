@@ -24,20 +24,22 @@ namespace kwfp
   template <int dim>
   struct FieldObservation
   {
-    double                                       time        = 0;
+    double time = 0; ///< t
+    /// The mesh and element of the density.
     const dealii::DoFHandler<dim>               *dof_handler = nullptr;
     const dealii::TrilinosWrappers::MPI::Vector *density = nullptr; ///< ghosted
-    const DensityDiagnostics<dim>               *diagnostics = nullptr;
+    /// Mass, KL, I_C and errors of the density.
+    const DensityDiagnostics<dim> *diagnostics = nullptr;
     /// The FE solution's moments.
     DenseVector mean;
-    DenseMatrix covariance;
+    DenseMatrix covariance; ///< C(rho_h)
     /// The exact solution at this time, when known.
     std::optional<Gaussian> exact;
     std::vector<
       std::pair<std::string, const dealii::TrilinosWrappers::MPI::Vector *>>
-      nodal_fields;
+      nodal_fields; ///< extra nodal fields to write, by name
     std::vector<std::pair<std::string, const dealii::Vector<float> *>>
-      cell_fields;
+      cell_fields; ///< extra cell fields to write, by name
   };
 
 } // namespace kwfp

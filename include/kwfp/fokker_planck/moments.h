@@ -14,9 +14,9 @@ namespace kwfp
   /// Mass, mean and covariance of a density.
   struct Moments
   {
-    double      mass = 0;
-    DenseVector mean;
-    DenseMatrix covariance;
+    double      mass = 0;   ///< int rho
+    DenseVector mean;       ///< m(rho), (3.6)
+    DenseMatrix covariance; ///< C(rho), (3.6)
   };
 
   /**
@@ -36,6 +36,8 @@ namespace kwfp
   class MomentFunctionals
   {
   public:
+    /// Compute the vectors w for the mesh of @p dof_handler with @p quadrature,
+    /// centered at @p center.
     void
     reinit(const dealii::DoFHandler<dim> &dof_handler,
            const dealii::Quadrature<dim> &quadrature,

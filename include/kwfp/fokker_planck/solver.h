@@ -38,23 +38,24 @@ namespace kwfp
   /// What a finite-element run reports when it ends.
   struct RunSummary
   {
-    unsigned long long n_dofs  = 0;
-    unsigned int       n_cells = 0;
-    unsigned int       n_steps = 0;
+    unsigned long long n_dofs  = 0; ///< unknowns at the end
+    unsigned int       n_cells = 0; ///< active cells at the end
+    unsigned int       n_steps = 0; ///< time steps taken
     /// The run stopped early on SIGINT/SIGTERM (outputs as at the end).
     bool interrupted = false;
     /// Adaptive time step: steps rejected and repeated, smallest and
     /// largest dt taken.
     unsigned int rejected_steps = 0;
-    double       min_dt         = 0;
-    double       max_dt         = 0;
+    double       min_dt         = 0; ///< smallest dt taken
+    double       max_dt         = 0; ///< largest dt taken
     /// Wall seconds of the time loop (without setup).
     double loop_seconds = 0;
     /// Sum of GMRES iterations over the run.
     unsigned long long linear_iterations = 0;
     /// Steps whose Galerkin solution the flux correction changed, and the
     /// largest number of limited unknowns in one step.
-    unsigned int       corrected_steps   = 0;
+    unsigned int corrected_steps = 0;
+    /// The most limited unknowns in one step.
     unsigned long long max_limited_nodes = 0;
     /// Steps whose Galerkin solve needed the low-order preconditioner.
     unsigned int low_order_preconditioned_steps = 0;
@@ -66,10 +67,11 @@ namespace kwfp
     /// Adaptive mesh: adaptations, the most cells, the largest relative
     /// mass change of a transfer before its rescaling, and the largest
     /// negative value (relative) set to zero after a transfer.
-    unsigned int       n_adaptations          = 0;
-    unsigned long long max_cells              = 0;
-    double             max_remesh_mass_defect = 0;
-    double             max_remesh_clipped     = 0;
+    unsigned int       n_adaptations = 0;
+    unsigned long long max_cells     = 0; ///< most active cells
+    /// Largest relative mass change of a transfer.
+    double max_remesh_mass_defect = 0;
+    double max_remesh_clipped     = 0; ///< largest negative value set to zero
     /// The smallest nodal density over all steps, relative to the largest.
     double min_relative_density = 0;
     /// The diagnostics rows, step 0 first: all of them, or only the last
@@ -79,7 +81,7 @@ namespace kwfp
     std::vector<KlDecaySample> kl_samples;
     /// Mean and covariance of rho_inf by quadrature (posterior.csv).
     DenseVector posterior_mean;
-    DenseMatrix posterior_covariance;
+    DenseMatrix posterior_covariance; ///< C of rho_inf
     /// The KL-decay analysis (kl_decay.csv).
     KlDecaySummary kl_decay;
   };

@@ -28,10 +28,13 @@ namespace kwfp
                    const DenseMatrix                  &prior_covariance,
                    const DenseVector                  &prior_mean);
 
+    /// G.
     const ForwardModel &
     forward_model() const;
+    /// d, the dimension of u.
     unsigned int
     dimension() const;
+    /// K, the number of data.
     unsigned int
     n_data() const;
 

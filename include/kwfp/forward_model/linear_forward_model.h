@@ -9,6 +9,7 @@ namespace kwfp
   class LinearForwardModel : public ForwardModel
   {
   public:
+    /// G(u) = @p A u.
     explicit LinearForwardModel(const DenseMatrix &A);
 
     unsigned int

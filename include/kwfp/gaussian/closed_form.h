@@ -23,6 +23,8 @@ namespace kwfp
   class GaussianClosedForm
   {
   public:
+    /// Solution from @p initial towards @p stationary with the diffusion matrix
+    /// of @p type (@p fixed_matrix for a fixed one).
     GaussianClosedForm(const Gaussian           &initial,
                        const Gaussian           &stationary,
                        const DiffusionMatrixType type,

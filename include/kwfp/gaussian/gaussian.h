@@ -20,12 +20,15 @@ namespace kwfp
     /// Throws std::domain_error if @p covariance is not SPD.
     Gaussian(const DenseVector &mean, const DenseMatrix &covariance);
 
+    /// d.
     unsigned int
     dimension() const;
 
+    /// m.
     const DenseVector &
     mean() const;
 
+    /// S.
     const DenseMatrix &
     covariance() const;
 
@@ -33,6 +36,7 @@ namespace kwfp
     double
     log_density(const dealii::ArrayView<const double> &u) const;
 
+    /// N(u; m, S).
     double
     density(const dealii::ArrayView<const double> &u) const;
 

@@ -23,24 +23,24 @@ namespace kwfp
     /// of the samples of that half so far (every 1000 steps, after the
     /// first 2000); tau is tuned again over the last quarter.
     bool          adapt_covariance = true;
-    std::uint64_t seed             = 1;
-    DenseVector   start;
-    DenseMatrix   proposal_covariance;
+    std::uint64_t seed = 1; ///< seed of the counter-based random stream
+    DenseVector   start;    ///< the first state of the chain
+    DenseMatrix proposal_covariance; ///< Sigma of the proposal N(0, tau Sigma)
   };
 
   /// What the chain gives.
   struct MetropolisResult
   {
-    DenseVector mean;
-    DenseMatrix covariance;
+    DenseVector mean;       ///< mean of the kept samples
+    DenseMatrix covariance; ///< covariance of the kept samples
     /// Effective sample size per coordinate (Geyer's initial monotone
     /// sequence estimator) and the standard error sd / sqrt(ESS) of the
     /// mean.
     DenseVector   effective_sample_size;
-    DenseVector   standard_error;
+    DenseVector   standard_error;      ///< sd / sqrt(ESS) per coordinate
     double        acceptance_rate = 0; ///< after the burn-in
     double        tau             = 0; ///< the scale used after the burn-in
-    std::uint64_t n_samples       = 0;
+    std::uint64_t n_samples       = 0; ///< samples kept after the burn-in
     /// At most 2000 of the kept samples, evenly spaced along the chain
     /// (for plots): thinned_samples[i] is the i-th one.
     std::vector<std::vector<double>> thinned_samples;

@@ -13,20 +13,20 @@ namespace kwfp
   /// One row of diagnostics.csv: the state of the density after a step.
   struct DiagnosticsRow
   {
-    unsigned int step        = 0;
-    double       time        = 0;
-    double       dt          = 0;
-    double       mass        = 0;
-    double       min_density = 0;
-    DenseVector  mean;
-    DenseMatrix  covariance;
-    double       kl            = 0;
-    double       kalman_fisher = 0;
-    double       l1_stationary = 0;
+    unsigned int step = 0; ///< time step number n (0: the initial density)
+    double       time = 0; ///< t_n
+    double       dt   = 0; ///< t_n - t_{n-1} (0 at step 0)
+    double       mass = 0; ///< int rho_h
+    double       min_density = 0;   ///< the smallest nodal value of rho_h
+    DenseVector  mean;              ///< m(rho_h)
+    DenseMatrix  covariance;        ///< C(rho_h), (3.6)
+    double       kl            = 0; ///< KL(rho_h || rho_inf)
+    double       kalman_fisher = 0; ///< I_C(rho_h) of (4.6)
+    double       l1_stationary = 0; ///< int |rho_h - rho_inf|
     /// Errors against the closed form; only when has_exact.
     bool        has_exact  = false;
-    double      l1_error   = 0;
-    double      l2_error   = 0;
+    double      l1_error   = 0; ///< int |rho_h - rho|
+    double      l2_error   = 0; ///< (int (rho_h - rho)^2)^{1/2}
     double      mean_error = 0; ///< Euclidean norm of m_h - m
     double      cov_error  = 0; ///< Frobenius norm of C_h - C
     double      kl_exact = 0; ///< KL(rho(t) || rho_inf) of the exact Gaussians
@@ -78,6 +78,8 @@ namespace kwfp
   class DiagnosticsCsv
   {
   public:
+    /// Open @p filename on the writing rank; @p resume_rows keeps that many
+    /// rows of an existing file (resume).
     DiagnosticsCsv(const std::string                  &filename,
                    const unsigned int                  dimension,
                    const bool                          has_exact,
@@ -91,6 +93,7 @@ namespace kwfp
       return n_rows;
     }
 
+    /// Append @p row and flush.
     void
     write(const DiagnosticsRow &row);
 

@@ -21,6 +21,7 @@ namespace kwfp
   class FieldOutput
   {
   public:
+    /// Write into @p directory (the .pvd file and the VTU pieces).
     FieldOutput(const std::string &directory, const MPI_Comm communicator);
 
     /**

@@ -20,6 +20,7 @@ namespace kwfp
   class ParticleOutput
   {
   public:
+    /// Write into @p directory (particles.pvd and the VTU pieces).
     ParticleOutput(const std::string &directory, const MPI_Comm communicator);
 
     /// Write the ensemble at @p time; @p phi_r per owned block and particle.

@@ -13,12 +13,12 @@ namespace kwfp
   /// One row of particles.csv: the ensemble statistics at one time.
   struct ParticlesRow
   {
-    std::uint64_t step        = 0;
-    double        time        = 0;
-    double        dt          = 0;
-    std::uint64_t n_particles = 0;
-    DenseVector   mean;
-    DenseMatrix   covariance;
+    std::uint64_t step        = 0;    ///< step number n
+    double        time        = 0;    ///< t_n
+    double        dt          = 0;    ///< t_n - t_{n-1}
+    std::uint64_t n_particles = 0;    ///< J (after dropped particles)
+    DenseVector   mean;               ///< ubar
+    DenseMatrix   covariance;         ///< C(U)
     double        phi_r_at_mean  = 0; ///< Phi_R(ubar)
     double        mean_phi_r     = 0; ///< 1/J sum Phi_R(u_j)
     double        misfit_at_mean = 0; ///< Phi(ubar) = 1/2 |y - G(ubar)|^2_Gamma
@@ -62,6 +62,8 @@ namespace kwfp
   class ParticlesCsv
   {
   public:
+    /// Open @p filename on the writing rank; @p resume_rows keeps that many
+    /// rows of an existing file (resume).
     ParticlesCsv(const std::string                  &filename,
                  const unsigned int                  dimension,
                  const bool                          has_forward_model,
@@ -76,9 +78,11 @@ namespace kwfp
       return n_rows;
     }
 
+    /// Append @p row and flush.
     void
     write(const ParticlesRow &row);
 
+    /// The header line (without newline).
     static std::string
     header(const unsigned int dimension,
            const bool         has_forward_model,

@@ -25,6 +25,7 @@ namespace kwfp
         const DenseMatrix &covariance,
         const std::string &note = "");
 
+    /// True if no row was added.
     bool
     empty() const;
 

@@ -16,9 +16,10 @@ namespace kwfp
    */
   struct ParticleBlock
   {
-    std::vector<std::uint64_t> index;
+    std::vector<std::uint64_t> index;     ///< global indices of the particles
     DenseMatrix                positions; ///< index.size() x d
 
+    /// Number of particles in the block.
     unsigned int
     size() const
     {
@@ -29,9 +30,9 @@ namespace kwfp
   /// The ensemble mean ubar and covariance C(U) = 1/J sum (u-ubar)(u-ubar)^T.
   struct EnsembleMoments
   {
-    std::uint64_t n_particles = 0;
-    DenseVector   mean;
-    DenseMatrix   covariance;
+    std::uint64_t n_particles = 0; ///< J
+    DenseVector   mean;            ///< ubar
+    DenseMatrix   covariance;      ///< C(U)
   };
 
   /**
@@ -52,6 +53,7 @@ namespace kwfp
              const std::uint64_t n_particles,
              const MPI_Comm      communicator);
 
+    /// d.
     unsigned int
     dimension() const;
 
@@ -62,9 +64,11 @@ namespace kwfp
     /// The blocks this rank owns.
     std::vector<ParticleBlock> &
     blocks();
+    /// The blocks this rank owns (read only).
     const std::vector<ParticleBlock> &
     blocks() const;
 
+    /// The communicator the blocks are distributed over.
     MPI_Comm
     communicator() const;
 

@@ -15,7 +15,7 @@ namespace kwfp
   /// What one step needs to know about the ensemble U_n.
   struct EnsembleState
   {
-    EnsembleMoments moments;
+    EnsembleMoments moments; ///< ubar and C(U) of U_n
     /// Per owned block: G(u_j) (n x K) for the derivative-free methods, or
     /// grad Phi_R(u_j) (n x d) for eks-gradient and langevin.
     std::vector<DenseMatrix> values;
@@ -28,9 +28,9 @@ namespace kwfp
   /// A particle whose forward map or gradient was not finite.
   struct ParticleFailure
   {
-    unsigned int  block;
-    unsigned int  row;
-    std::uint64_t index;
+    unsigned int  block; ///< owned block
+    unsigned int  row;   ///< row in the block
+    std::uint64_t index; ///< global particle index
   };
 
   /**

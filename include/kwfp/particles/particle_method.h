@@ -62,11 +62,13 @@ namespace kwfp
   /// The settings of a particle run.
   struct ParticleMethodSettings
   {
-    ParticleMethod  method                     = ParticleMethod::eks_gradient;
+    ParticleMethod method =
+      ParticleMethod::eks_gradient;                     ///< the particle system
     bool            finite_ensemble_correction = false; ///< ALDI
-    NoiseSquareRoot noise                      = NoiseSquareRoot::symmetric;
-    bool            split_step = false; ///< (5.4), else Euler-Maruyama
-    std::uint64_t   seed       = 1;
+    NoiseSquareRoot noise =
+      NoiseSquareRoot::symmetric;     ///< the square root of C(U) in the noise
+    bool          split_step = false; ///< (5.4), else Euler-Maruyama
+    std::uint64_t seed       = 1; ///< seed of the counter-based random streams
   };
 } // namespace kwfp
 

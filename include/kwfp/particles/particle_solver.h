@@ -24,8 +24,8 @@ namespace kwfp
   /// What a particle run did.
   struct ParticleRunSummary
   {
-    std::uint64_t n_steps      = 0;
-    double        final_time   = 0;
+    std::uint64_t n_steps      = 0; ///< time steps taken
+    double        final_time   = 0; ///< t at the end
     double        loop_seconds = 0; ///< wall time of the time loop
     std::uint64_t n_dropped    = 0; ///< particles removed (forward failures)
     bool          interrupted  = false; ///< stopped early on SIGINT/SIGTERM
@@ -50,6 +50,8 @@ namespace kwfp
   class ParticleSolver
   {
   public:
+    /// Set up the run of @p parameters (@p parameters_text is kept in the
+    /// checkpoint), writing progress to @p out.
     ParticleSolver(const Parameters  &parameters,
                    const std::string &parameters_text,
                    const MPI_Comm     communicator,

@@ -29,6 +29,7 @@ namespace kwfp
   class RandomStream
   {
   public:
+    /// The stream of particle @p particle at step @p step for @p purpose.
     RandomStream(const std::uint64_t seed,
                  const std::uint64_t particle,
                  const RandomPurpose purpose,

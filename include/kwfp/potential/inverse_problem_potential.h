@@ -18,6 +18,7 @@ namespace kwfp
   class InverseProblemPotential : public Potential
   {
   public:
+    /// Phi_R of @p problem, (2.2).
     explicit InverseProblemPotential(
       std::shared_ptr<const InverseProblem> problem);
 
@@ -41,6 +42,7 @@ namespace kwfp
     std::string
     description() const override;
 
+    /// The inverse problem this potential belongs to.
     const InverseProblem &
     inverse_problem() const;
 

@@ -12,6 +12,7 @@ namespace kwfp
   class QuadraticPotential : public Potential
   {
   public:
+    /// Phi_R(u) = 1/2 |u - @p minimizer|^2_B with B = @p covariance.
     QuadraticPotential(const DenseVector &minimizer,
                        const DenseMatrix &covariance);
 
