@@ -8,7 +8,7 @@
 # Each run's time loop (forward/gradient evaluations, moments, update,
 # random numbers; no output) is timed by kwfp itself.
 #
-# Usage: benchmarks/particles.sh [RANKS]
+# Usage: [PARTICLE_SPECS='d J steps|...'] benchmarks/particles.sh [RANKS]
 # Prints: d J steps loop_seconds particle_steps_per_second
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -62,7 +62,9 @@ PRM
 }
 
 printf "%4s %7s %6s %12s %24s\n" d J steps loop_seconds particle_steps_per_second
-for spec in "2 1000 5000" "2 10000 1000" "2 100000 100" "100 10000 20"; do
+# PARTICLE_SPECS: the runs as "d J steps" separated by '|'
+IFS='|' read -r -a specs <<< "${PARTICLE_SPECS:-2 1000 5000|2 10000 1000|2 100000 100|100 10000 20}"
+for spec in "${specs[@]}"; do
   set -- $spec
   write_prm "$1" "$2" "$3"
   line=$(mpirun --oversubscribe -np "$ranks" "$kwfp" "$work/run.prm" | grep "particles done")

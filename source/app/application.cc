@@ -11,6 +11,7 @@
 #include <deal.II/base/exceptions.h>
 #include <deal.II/base/mpi.h>
 #include <deal.II/base/parameter_handler.h>
+#include <deal.II/base/utilities.h>
 
 #include <cstdlib>
 #include <fstream>
@@ -321,6 +322,17 @@ namespace kwfp
           table.write(parameters.output.directory);
         if (parameters.run_finite_element && parameters.output.plots)
           make_plots(parameters, communicator, out);
+        // Peak resident memory (VmHWM) of the run, for benchmarks/run.sh.
+        dealii::Utilities::System::MemoryStats memory;
+        dealii::Utilities::System::get_memory_stats(memory);
+        const auto peak =
+          dealii::Utilities::MPI::min_max_avg(memory.VmHWM / 1024.0,
+                                              communicator);
+        if (is_root)
+          out << "kwfp: peak resident memory " << peak.max
+              << " MB on the largest rank, " << peak.sum << " MB over "
+              << dealii::Utilities::MPI::n_mpi_processes(communicator)
+              << " rank(s)" << std::endl;
       }
     catch (const InputError &e)
       {

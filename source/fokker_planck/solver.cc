@@ -1351,6 +1351,12 @@ namespace kwfp
             << summary.loop_seconds << " s ("
             << 1e3 * summary.loop_seconds / summary.n_steps << " ms per step), "
             << summary.linear_iterations << " GMRES iterations" << std::endl;
+    summary.matvec_seconds = matvec_seconds();
+    if (summary.matvec_seconds > 0 && summary.n_steps > 0)
+      console << "kwfp: one product with the system matrix takes "
+              << 1e3 * summary.matvec_seconds << " ms; a step costs "
+              << summary.loop_seconds / summary.n_steps / summary.matvec_seconds
+              << " of them" << std::endl;
     if (ts.adaptive)
       console << "kwfp: adaptive dt between " << summary.min_dt << " and "
               << summary.max_dt << ", " << summary.rejected_steps
@@ -1386,6 +1392,27 @@ namespace kwfp
     summary.kl_decay = kl_decay_analysis(summary.kl_samples);
     timer.print_summary();
     return summary;
+  }
+
+
+  template <int dim>
+  double
+  FokkerPlanckSolver<dim>::matvec_seconds()
+  {
+    if (system_matrix.m() == 0 || system_matrix.n_nonzero_elements() == 0)
+      return 0;
+    constexpr unsigned int n_products = 20;
+    // density has the matrix's row layout; step_rhs is the step's scratch
+    // vector, free after the loop.
+    MPI_Barrier(communicator);
+    const auto start = std::chrono::steady_clock::now();
+    for (unsigned int i = 0; i < n_products; ++i)
+      system_matrix.vmult(step_rhs, density);
+    MPI_Barrier(communicator);
+    const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+        .count();
+    return Utilities::MPI::max(seconds, communicator) / n_products;
   }
 
 

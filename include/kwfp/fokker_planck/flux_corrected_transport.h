@@ -42,7 +42,8 @@ namespace kwfp
    * [0, 1] as large as possible such that every entry is >= 0, and s' the
    * source with its negative parts limited the same way and its positive
    * parts scaled so that sum s' = 0. Hence rho >= 0 and the mass 1^T M rho
-   * equals that of rho^n; where nothing is limited, rho = rho^H.
+   * equals that of rho^n; where nothing is limited, rho = rho^H. A step
+   * with rho^H >= -1e-12 max rho^H (round-off) is not corrected.
    */
   template <int dim>
   class FluxCorrectedTransport

@@ -50,6 +50,10 @@ namespace kwfp
     double       max_dt         = 0; ///< largest dt taken
     /// Wall seconds of the time loop (without setup).
     double loop_seconds = 0;
+    /// Wall seconds of one product of the final system matrix with a
+    /// vector (mean of 20, measured after the loop; 0 if there was none):
+    /// the unit of cost benchmarks/run.sh divides a step by.
+    double matvec_seconds = 0;
     /// Sum of GMRES iterations over the run.
     unsigned long long linear_iterations = 0;
     /// Steps whose Galerkin solution the flux correction changed, and the
@@ -163,6 +167,10 @@ namespace kwfp
       DenseMatrix  C_now;
       DenseMatrix  C_old;
     };
+
+    /// Seconds of one system_matrix.vmult (mean of 20), for the benchmarks.
+    double
+    matvec_seconds();
 
     /// With @p cells (a resumed run), refine the coarse mesh to the active
     /// cells @p cells instead of setting the initial density.
