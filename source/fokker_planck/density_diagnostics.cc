@@ -27,17 +27,47 @@ namespace kwfp
     Phi.clear();
     grad_Phi.clear();
 
-    FEValues<dim>       fe_values(dof_handler.get_fe(),
+    const FiniteElement<dim> &fe     = dof_handler.get_fe();
+    const unsigned int        n_dofs = fe.n_dofs_per_cell();
+    const unsigned int        n_q    = quadrature.size();
+    shape_values.resize(n_q * n_dofs);
+    reference_gradients.resize(n_q * n_dofs);
+    for (unsigned int q = 0; q < n_q; ++q)
+      for (unsigned int i = 0; i < n_dofs; ++i)
+        {
+          shape_values[q * n_dofs + i] = fe.shape_value(i, quadrature.point(q));
+          reference_gradients[q * n_dofs + i] =
+            fe.shape_grad(i, quadrature.point(q));
+        }
+    inverse_jacobians.clear();
+    cell_dofs.clear();
+    cell_lids.clear();
+    lid_map.reset();
+    // Per-point inverse Jacobians first; collapsed to one per cell below if
+    // every cell has a constant one.
+    std::vector<Tensor<2, dim>> point_jacobians;
+    affine_cells = true;
+
+    FEValues<dim>                        fe_values(fe,
                             quadrature,
-                            update_quadrature_points | update_JxW_values);
-    std::vector<double> g(dim);
-    std::vector<double> first_bad_point;
+                            update_quadrature_points | update_JxW_values |
+                              update_inverse_jacobians);
+    std::vector<types::global_dof_index> dofs(n_dofs);
+    std::vector<double>                  g(dim);
+    std::vector<double>                  first_bad_point;
     for (const auto &cell : dof_handler.active_cell_iterators())
       if (cell->is_locally_owned())
         {
           fe_values.reinit(cell);
+          cell->get_dof_indices(dofs);
+          cell_dofs.insert(cell_dofs.end(), dofs.begin(), dofs.end());
+          const Tensor<2, dim> first = fe_values.inverse_jacobian(0);
           for (const unsigned int q : fe_values.quadrature_point_indices())
             {
+              const Tensor<2, dim> inverse = fe_values.inverse_jacobian(q);
+              point_jacobians.push_back(inverse);
+              if ((inverse - first).norm() > 1e-12 * first.norm())
+                affine_cells = false;
               const Point<dim> &u = fe_values.quadrature_point(q);
               const auto   view   = make_array_view(u.begin_raw(), u.end_raw());
               const double value  = potential.value(view);
@@ -57,6 +87,11 @@ namespace kwfp
               grad_Phi.push_back(grad);
             }
         }
+    if (affine_cells)
+      for (std::size_t k = 0; k < point_jacobians.size(); k += n_q)
+        inverse_jacobians.push_back(point_jacobians[k]);
+    else
+      inverse_jacobians = std::move(point_jacobians);
 
     // Collective finiteness check: every rank throws the same error.
     const auto bad_points =
@@ -95,6 +130,64 @@ namespace kwfp
 
 
   template <int dim>
+  template <typename PointFunction>
+  void
+  DensityDiagnostics<dim>::for_each_point(
+    const TrilinosWrappers::MPI::Vector &density,
+    const bool                           gradients,
+    const PointFunction                 &f) const
+  {
+    // Local indices into the ghosted vector, recomputed when its layout
+    // changes (lid_map holds a reference to the old layout, so a new one
+    // cannot reuse its address).
+    const Epetra_BlockMap &map = density.trilinos_partitioner();
+    if (!lid_map || lid_map->DataPtr() != map.DataPtr())
+      {
+        cell_lids.resize(cell_dofs.size());
+        for (std::size_t j = 0; j < cell_dofs.size(); ++j)
+          {
+            cell_lids[j] = map.LID(
+              static_cast<TrilinosWrappers::types::int_type>(cell_dofs[j]));
+            AssertThrow(cell_lids[j] >= 0,
+                        ExcMessage("DensityDiagnostics needs the density "
+                                   "with the ghost entries of its cells"));
+          }
+        lid_map = std::make_unique<Epetra_BlockMap>(map);
+      }
+    const double *const values = density.trilinos_vector()[0];
+
+    const unsigned int  n_q     = quadrature.size();
+    const unsigned int  n_dofs  = shape_values.size() / n_q;
+    const std::size_t   n_cells = cell_dofs.size() / n_dofs;
+    std::vector<double> local(n_dofs);
+    std::size_t         k = 0;
+    for (std::size_t c = 0; c < n_cells; ++c)
+      {
+        for (unsigned int i = 0; i < n_dofs; ++i)
+          local[i] = values[cell_lids[c * n_dofs + i]];
+        for (unsigned int q = 0; q < n_q; ++q, ++k)
+          {
+            const double *phi = &shape_values[q * n_dofs];
+            double        r   = 0;
+            for (unsigned int i = 0; i < n_dofs; ++i)
+              r += phi[i] * local[i];
+            Tensor<1, dim> grad;
+            if (gradients)
+              {
+                const Tensor<1, dim> *dphi = &reference_gradients[q * n_dofs];
+                Tensor<1, dim>        reference;
+                for (unsigned int i = 0; i < n_dofs; ++i)
+                  reference += local[i] * dphi[i];
+                // grad_a = sum_b (d rho / d x_ref_b) (d x_ref_b / d x_a)
+                grad = reference * inverse_jacobians[affine_cells ? c : k];
+              }
+            f(k, r, grad);
+          }
+      }
+  }
+
+
+  template <int dim>
   DensityFunctionals
   DensityDiagnostics<dim>::evaluate(
     const TrilinosWrappers::MPI::Vector &density,
@@ -102,49 +195,51 @@ namespace kwfp
     const double                         max_density,
     const std::optional<Gaussian>       &exact) const
   {
-    FEValues<dim>               fe_values(dof_handler->get_fe(),
-                            quadrature,
-                            update_values | update_gradients);
-    const unsigned int          n_q = quadrature.size();
-    std::vector<double>         rho(n_q);
-    std::vector<Tensor<1, dim>> grad_rho(n_q);
-    Tensor<2, dim>              C_tensor;
+    Tensor<2, dim> C_tensor;
     for (unsigned int a = 0; a < dim; ++a)
       for (unsigned int b = 0; b < dim; ++b)
         C_tensor[a][b] = C(a, b);
     const double floor = fisher_floor * max_density;
 
+    // The exact Gaussian N(m, S) inline: ln N = ln_N0 - 1/2 |u - m|^2_S.
+    Point<dim>     exact_mean;
+    Tensor<2, dim> exact_precision;
+    double         exact_log_N0 = 0;
+    if (exact)
+      {
+        for (unsigned int a = 0; a < dim; ++a)
+          {
+            exact_mean[a] = exact->mean()[a];
+            for (unsigned int b = 0; b < dim; ++b)
+              exact_precision[a][b] = exact->precision()(a, b);
+          }
+        exact_log_N0 = exact->log_normalization_constant();
+      }
+
     // kl, fisher, l1, l2^2, l1 to rho_inf
-    std::vector<double> local(5, 0.0);
-    std::size_t         k = 0;
-    for (const auto &cell : dof_handler->active_cell_iterators())
-      if (cell->is_locally_owned())
-        {
-          fe_values.reinit(cell);
-          fe_values.get_function_values(density, rho);
-          fe_values.get_function_gradients(density, grad_rho);
-          for (unsigned int q = 0; q < n_q; ++q, ++k)
-            {
-              const double r = rho[q];
-              if (r > 0)
-                local[0] += r * (std::log(r) + Phi[k] + log_Z) * JxW[k];
-              local[4] += std::abs(r - stationary[k]) * JxW[k];
-              if (r > floor)
-                {
-                  const Tensor<1, dim> J = grad_rho[q] + r * grad_Phi[k];
-                  local[1] += (J * (C_tensor * J)) / r * JxW[k];
-                }
-              if (exact)
-                {
-                  const double e =
-                    exact->density(make_array_view(points[k].begin_raw(),
-                                                   points[k].end_raw()));
-                  local[2] += std::abs(r - e) * JxW[k];
-                  local[3] += (r - e) * (r - e) * JxW[k];
-                }
-            }
-        }
-    std::vector<double> global(5);
+    double local[5] = {0, 0, 0, 0, 0};
+    for_each_point(
+      density,
+      true,
+      [&](const std::size_t k, const double r, const Tensor<1, dim> &grad_r) {
+        if (r > 0)
+          local[0] += r * (std::log(r) + Phi[k] + log_Z) * JxW[k];
+        local[4] += std::abs(r - stationary[k]) * JxW[k];
+        if (r > floor)
+          {
+            const Tensor<1, dim> J = grad_r + r * grad_Phi[k];
+            local[1] += (J * (C_tensor * J)) / r * JxW[k];
+          }
+        if (exact)
+          {
+            const Tensor<1, dim> d = points[k] - exact_mean;
+            const double         e =
+              std::exp(exact_log_N0 - 0.5 * (d * (exact_precision * d)));
+            local[2] += std::abs(r - e) * JxW[k];
+            local[3] += (r - e) * (r - e) * JxW[k];
+          }
+      });
+    double global[5];
     Utilities::MPI::sum(local, communicator, global);
     DensityFunctionals f;
     f.kl            = global[0];
@@ -220,16 +315,12 @@ namespace kwfp
   DensityDiagnostics<dim>::values(
     const TrilinosWrappers::MPI::Vector &density) const
   {
-    FEValues<dim> fe_values(dof_handler->get_fe(), quadrature, update_values);
-    std::vector<double> rho(quadrature.size()), all;
-    all.reserve(points.size());
-    for (const auto &cell : dof_handler->active_cell_iterators())
-      if (cell->is_locally_owned())
-        {
-          fe_values.reinit(cell);
-          fe_values.get_function_values(density, rho);
-          all.insert(all.end(), rho.begin(), rho.end());
-        }
+    std::vector<double> all(points.size());
+    for_each_point(density,
+                   false,
+                   [&](const std::size_t k,
+                       const double      r,
+                       const Tensor<1, dim> &) { all[k] = r; });
     return all;
   }
 

@@ -1130,7 +1130,20 @@ namespace kwfp
                 };
                 try
                   {
-                    compute_step(step, dt, omega, C_now, C_old, summary, next);
+                    // rho^{n-2} exists from step 3 on (a resumed run has it
+                    // from its checkpoint).
+                    const double omega_before =
+                      omega > 0 && step > 2 && dt_before > 0 ?
+                        dt_previous / dt_before :
+                        0;
+                    compute_step(step,
+                                 dt,
+                                 omega,
+                                 omega_before,
+                                 C_now,
+                                 C_old,
+                                 summary,
+                                 next);
                   }
                 catch (const StepSolveFailure &failure)
                   {
@@ -1205,9 +1218,12 @@ namespace kwfp
             if (ts.adaptive && ts.final_time - time < 1e-12 * ts.final_time)
               time = ts.final_time;
 
-            older_density     = old_density;
-            old_density       = density;
-            density           = next;
+            {
+              TimerOutput::Scope scope(timer, "copies and checks");
+              older_density = old_density;
+              old_density   = density;
+              density       = next;
+            }
             density_accepted  = true;
             moment_history[2] = moment_history[1];
             moment_history[1] = moment_history[0];
@@ -1238,12 +1254,16 @@ namespace kwfp
                 }
 
             row = diagnostics(step, time, dt, moments);
-            summary.min_relative_density =
-              std::min(summary.min_relative_density,
-                       row.min_density /
-                         Utilities::MPI::max(local_max(density), communicator));
-            csv->write(row);
-            record_row(summary, row);
+            {
+              TimerOutput::Scope scope(timer, "copies and checks");
+              summary.min_relative_density =
+                std::min(summary.min_relative_density,
+                         row.min_density /
+                           Utilities::MPI::max(local_max(density),
+                                               communicator));
+              csv->write(row);
+              record_row(summary, row);
+            }
             summary.n_steps = step;
             const bool last = time >= ts.final_time;
             if (last || (interval > 0 && step % interval == 0))
@@ -1418,12 +1438,13 @@ namespace kwfp
 
   template <int dim>
   void
-  FokkerPlanckSolver<dim>::compute_step(const unsigned int             step,
-                                        const double                   dt,
-                                        const double                   omega,
-                                        const DenseMatrix             &C_now,
-                                        const DenseMatrix             &C_old,
-                                        RunSummary                    &summary,
+  FokkerPlanckSolver<dim>::compute_step(const unsigned int step,
+                                        const double       dt,
+                                        const double       omega,
+                                        const double       omega_before,
+                                        const DenseMatrix &C_now,
+                                        const DenseMatrix &C_old,
+                                        RunSummary        &summary,
                                         TrilinosWrappers::MPI::Vector &next)
   {
     const auto &ts = parameters.time_stepping;
@@ -1439,20 +1460,36 @@ namespace kwfp
     // allocated once per mesh (setup_system), not per step
     TrilinosWrappers::MPI::Vector &history = step_history;
     TrilinosWrappers::MPI::Vector &rhs     = step_rhs;
-    if (bdf2)
-      {
-        history.equ(1 + omega, density);
-        history.add(-omega * omega / (1 + omega), old_density);
-        next.equ(1 + omega, density); // linear extrapolation as initial guess
-        next.add(-omega, old_density);
-      }
-    else
-      {
-        history = density;
-        next    = density;
-      }
-    kw_operator.mass_matrix().vmult(rhs, history);
-    rhs /= dt;
+    {
+      TimerOutput::Scope scope(timer, "right-hand side");
+      if (bdf2)
+        {
+          history.equ(1 + omega, density);
+          history.add(-omega * omega / (1 + omega), old_density);
+          // The initial guess of GMRES: rho^{n+1} extrapolated from rho^n,
+          // rho^{n-1} and, when it exists, rho^{n-2} (Lagrange weights at
+          // t_{n+1} from t_n, t_n - k1, t_n - k1 - k2; k0 = dt).
+          if (omega_before > 0)
+            {
+              const double k0 = 1, k1 = 1 / omega, k2 = k1 / omega_before;
+              next.equ((k0 + k1) * (k0 + k1 + k2) / (k1 * (k1 + k2)), density);
+              next.add(-k0 * (k0 + k1 + k2) / (k1 * k2), old_density);
+              next.add(k0 * (k0 + k1) / ((k1 + k2) * k2), older_density);
+            }
+          else
+            {
+              next.equ(1 + omega, density);
+              next.add(-omega, old_density);
+            }
+        }
+      else
+        {
+          history = density;
+          next    = density;
+        }
+      kw_operator.mass_matrix().vmult(rhs, history);
+      rhs /= dt;
+    }
 
     // C at t_{n+1}: lagged for BDF1, linearly extrapolated for BDF2.
     DenseMatrix C = C_now;

@@ -34,6 +34,20 @@ namespace kwfp
   }
 
 
+  const DenseMatrix &
+  Gaussian::precision() const
+  {
+    return S_inverse;
+  }
+
+
+  double
+  Gaussian::log_normalization_constant() const
+  {
+    return log_normalization;
+  }
+
+
   double
   Gaussian::log_density(const dealii::ArrayView<const double> &u) const
   {

@@ -9,6 +9,9 @@
 #include <deal.II/dofs/dof_handler.h>
 #include <deal.II/lac/trilinos_vector.h>
 
+#include <Epetra_BlockMap.h>
+
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -40,6 +43,12 @@ namespace kwfp
    *   I_C = int (J^T C J) / rho,  J = grad rho + rho grad Phi_R,
    * over the points where rho_h > 1e-10 max rho_h (the floor keeps round-off
    * in the far tails, where rho_h may change sign, out of the quotient).
+   *
+   * The evaluation runs every time step, so it avoids FEValues: rho_h and
+   * grad rho_h at the points are sums of the nodal values times the shape
+   * functions and their reference gradients, tabulated once, with grad =
+   * J^{-T} grad_ref (the inverse Jacobian kept per cell when the cell is a
+   * parallelogram, as on kwfp's box meshes, else per point).
    */
   template <int dim>
   class DensityDiagnostics
@@ -101,6 +110,16 @@ namespace kwfp
     values(const dealii::TrilinosWrappers::MPI::Vector &density) const;
 
   private:
+    /**
+     * Call @p f(k, rho, grad rho) at every quadrature point k of the locally
+     * owned cells, in cell order; @p density needs its ghost entries.
+     */
+    template <typename PointFunction>
+    void
+    for_each_point(const dealii::TrilinosWrappers::MPI::Vector &density,
+                   const bool                                   gradients,
+                   const PointFunction                         &f) const;
+
     const dealii::DoFHandler<dim> *dof_handler = nullptr;
     dealii::Quadrature<dim>        quadrature;
     MPI_Comm                       communicator;
@@ -112,6 +131,18 @@ namespace kwfp
     std::vector<dealii::Tensor<1, dim>> grad_Phi;
     /// rho_inf = exp(-Phi_R - ln Z) at the quadrature points.
     std::vector<double> stationary;
+    /// phi_i(x_q) and grad_ref phi_i(x_q) on the reference cell, index q n + i.
+    std::vector<double>                 shape_values;
+    std::vector<dealii::Tensor<1, dim>> reference_gradients;
+    /// Inverse Jacobians dx_ref/dx: one per cell if every cell is affine,
+    /// else one per point.
+    std::vector<dealii::Tensor<2, dim>> inverse_jacobians;
+    bool                                affine_cells = true;
+    /// Global dof indices of the locally owned cells, in cell order.
+    std::vector<dealii::types::global_dof_index> cell_dofs;
+    /// Their local indices in the ghosted vector whose map is lid_map.
+    mutable std::vector<int>                 cell_lids;
+    mutable std::unique_ptr<Epetra_BlockMap> lid_map;
   };
 } // namespace kwfp
 

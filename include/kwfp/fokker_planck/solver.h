@@ -277,12 +277,16 @@ namespace kwfp
      * One step of size @p dt from rho^n (density) to @p next: variable-step
      * BDF2 with ratio @p omega = dt / dt_previous (BDF1 for omega = 0), C
      * extrapolated from @p C_now and @p C_old (or iterated), then flux
-     * corrected. Changes no state but the solver's counters in @p summary.
+     * corrected. GMRES starts from rho^{n+1} extrapolated quadratically
+     * when @p omega_before = dt_previous / dt_before > 0 (rho^{n-2} exists),
+     * else linearly. Changes no state but the solver's counters in
+     * @p summary.
      */
     void
     compute_step(const unsigned int                     step,
                  const double                           dt,
                  const double                           omega,
+                 const double                           omega_before,
                  const DenseMatrix                     &C_now,
                  const DenseMatrix                     &C_old,
                  RunSummary                            &summary,

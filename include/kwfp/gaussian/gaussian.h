@@ -32,6 +32,14 @@ namespace kwfp
     const DenseMatrix &
     covariance() const;
 
+    /// S^{-1}.
+    const DenseMatrix &
+    precision() const;
+
+    /// -1/2 ln det(2 pi S), the value of ln N(u; m, S) at u = m.
+    double
+    log_normalization_constant() const;
+
     /// ln N(u; m, S) = -1/2 |u-m|^2_S - 1/2 ln det(2 pi S).
     double
     log_density(const dealii::ArrayView<const double> &u) const;
