@@ -1,6 +1,7 @@
 #include <kwfp/particles/ensemble.h>
 
 #include <algorithm>
+#include <array>
 #include <numeric>
 
 namespace kwfp
@@ -125,9 +126,14 @@ namespace kwfp
       {
         double *s = &first[b * (d + 1)];
         s[0]      = owned[b].size();
-        for (unsigned int j = 0; j < owned[b].size(); ++j)
-          for (unsigned int i = 0; i < d; ++i)
-            s[1 + i] += owned[b].positions(j, i);
+        // sum coordinate by coordinate into a register
+        for (unsigned int i = 0; i < d; ++i)
+          {
+            double sum = 0;
+            for (unsigned int j = 0; j < owned[b].size(); ++j)
+              sum += owned[b].positions(j, i);
+            s[1 + i] = sum;
+          }
       }
     const std::vector<double> sums = sum_over_blocks(first, d + 1);
     EnsembleMoments           moments;
@@ -136,14 +142,46 @@ namespace kwfp
     for (unsigned int i = 0; i < d; ++i)
       moments.mean[i] = sums[1 + i] / sums[0];
 
-    // second pass: sum of (u - ubar)(u - ubar)^T, by matrix products
+    // second pass: sum of (u - ubar)(u - ubar)^T, particle by particle in
+    // low dimension (no temporary matrix), else by matrix products
     std::vector<double> second(owned.size() * d * d, 0.0);
-    DenseMatrix         product(d, d);
-    for (unsigned int b = 0; b < owned.size(); ++b)
+    if (d <= max_direct_dimension)
       {
-        const DenseMatrix E = centered(b, moments.mean);
-        E.Tmmult(product, E);
-        std::copy(product.begin(), product.end(), second.begin() + b * d * d);
+        // local accumulators: the compiler cannot keep sums that may alias
+        // the positions in registers
+        std::array<double, max_direct_dimension> e, mean;
+        std::array<double, max_direct_dimension * max_direct_dimension> sum;
+        for (unsigned int i = 0; i < d; ++i)
+          mean[i] = moments.mean[i];
+        for (unsigned int b = 0; b < owned.size(); ++b)
+          {
+            sum.fill(0);
+            const DenseMatrix &U = owned[b].positions;
+            for (unsigned int j = 0; j < owned[b].size(); ++j)
+              {
+                for (unsigned int i = 0; i < d; ++i)
+                  e[i] = U(j, i) - mean[i];
+                for (unsigned int i = 0; i < d; ++i)
+                  for (unsigned int k = i; k < d; ++k)
+                    sum[i * d + k] += e[i] * e[k];
+              }
+            double *s = &second[b * d * d];
+            for (unsigned int i = 0; i < d; ++i)
+              for (unsigned int k = 0; k < d; ++k)
+                s[i * d + k] = k >= i ? sum[i * d + k] : sum[k * d + i];
+          }
+      }
+    else
+      {
+        DenseMatrix product(d, d);
+        for (unsigned int b = 0; b < owned.size(); ++b)
+          {
+            const DenseMatrix E = centered(b, moments.mean);
+            E.Tmmult(product, E);
+            std::copy(product.begin(),
+                      product.end(),
+                      second.begin() + b * d * d);
+          }
       }
     const std::vector<double> cov = sum_over_blocks(second, d * d);
     moments.covariance.reinit(d, d);

@@ -2,6 +2,7 @@
 #include <kwfp/particles/ensemble_kalman_update.h>
 #include <kwfp/particles/random_stream.h>
 
+#include <array>
 #include <cmath>
 
 namespace kwfp
@@ -298,8 +299,72 @@ namespace kwfp
         noise_factor *= std::sqrt(2.0);
       }
 
-    const double aldi = (d + 1) / J;
-    DenseMatrix  F, product;
+    const double aldi  = (d + 1) / J;
+    const bool   fused = !matrix_form_only && d <= max_fused_dimension &&
+                       !prior && has_noise && noise_factor.m() == d &&
+                       (method == ParticleMethod::eks_gradient ||
+                        method == ParticleMethod::langevin);
+    if (fused)
+      {
+        // Per particle: u += dt (-C g + aldi (u - ubar)) + sqrt(dt) S z,
+        // with g = grad Phi_R(u) (C = I for langevin) and z the particle's
+        // normal numbers: the same arithmetic as the products below.
+        const bool   gradient_flow = method == ParticleMethod::eks_gradient;
+        const double sqrt_dt       = std::sqrt(dt);
+        std::array<double, max_fused_dimension * max_fused_dimension> Cv, Sv;
+        std::array<double, max_fused_dimension> drift, z, mean;
+        for (unsigned int k = 0; k < d; ++k)
+          {
+            mean[k] = state.moments.mean[k];
+            for (unsigned int i = 0; i < d; ++i)
+              {
+                Cv[k * d + i] = C(k, i);
+                Sv[k * d + i] = noise_factor(k, i);
+              }
+          }
+        for (unsigned int b = 0; b < blocks.size(); ++b)
+          {
+            ParticleBlock     &block  = blocks[b];
+            const DenseMatrix &values = state.values[b];
+            DenseMatrix       &U      = block.positions;
+            for (unsigned int j = 0; j < block.size(); ++j)
+              {
+                for (unsigned int i = 0; i < d; ++i)
+                  {
+                    double f;
+                    if (gradient_flow)
+                      {
+                        double product = 0;
+                        for (unsigned int k = 0; k < d; ++k)
+                          product += values(j, k) * Cv[k * d + i];
+                        f = -product;
+                      }
+                    else
+                      f = -values(j, i);
+                    if (settings.finite_ensemble_correction)
+                      f += aldi * (U(j, i) - mean[i]);
+                    drift[i] = f;
+                  }
+                RandomStream stream(settings.seed,
+                                    block.index[j],
+                                    RandomPurpose::dynamics_noise,
+                                    step);
+                for (unsigned int k = 0; k < d; ++k)
+                  z[k] = stream.normal();
+                for (unsigned int i = 0; i < d; ++i)
+                  {
+                    double noise = 0;
+                    for (unsigned int k = 0; k < d; ++k)
+                      noise += z[k] * Sv[k * d + i];
+                    U(j, i) += dt * drift[i];
+                    U(j, i) += sqrt_dt * noise;
+                  }
+              }
+          }
+        return;
+      }
+
+    DenseMatrix F, product;
     for (unsigned int b = 0; b < blocks.size(); ++b)
       {
         ParticleBlock     &block = blocks[b];
@@ -355,6 +420,13 @@ namespace kwfp
           multiply(Z, noise_factor, product);
         U.add(std::sqrt(dt), product);
       }
+  }
+
+
+  void
+  EnsembleKalmanUpdate::use_matrix_form_only(const bool matrix_form_only)
+  {
+    this->matrix_form_only = matrix_form_only;
   }
 
 

@@ -214,7 +214,8 @@ namespace
   }
 
   void
-  expect_update_matches_reference(const ParticleMethodSettings &settings)
+  expect_update_matches_reference(const ParticleMethodSettings &settings,
+                                  const bool matrix_form_only)
   {
     const auto                    problem = nonlinear_problem();
     const InverseProblemPotential potential(problem);
@@ -228,8 +229,11 @@ namespace
     const auto expected =
       reference_update(u, *problem, potential, settings, D_norm);
 
-    const EnsembleKalmanUpdate update(settings, &potential, problem.get());
-    EnsembleState              state;
+    EnsembleKalmanUpdate update(settings, &potential, problem.get());
+    // The gradient methods in low dimension have a fused per-particle
+    // update besides the matrix-product form; both must match.
+    update.use_matrix_form_only(matrix_form_only);
+    EnsembleState state;
     EXPECT_TRUE(update.evaluate(ensemble, state).empty());
     update.reduce(ensemble, state);
     if (uses_forward_model(settings.method))
@@ -265,9 +269,13 @@ TEST(EnsembleKalmanUpdate, EveryMethodMatchesTheFormulas)
           settings.finite_ensemble_correction = aldi;
           settings.noise                      = NoiseSquareRoot::cholesky;
           settings.seed                       = seed;
-          SCOPED_TRACE(to_string(method) + (split_step ? " split" : " EM") +
-                       (aldi ? " ALDI" : ""));
-          expect_update_matches_reference(settings);
+          for (const bool matrix_form : {false, true})
+            {
+              SCOPED_TRACE(to_string(method) + (split_step ? " split" : " EM") +
+                           (aldi ? " ALDI" : "") +
+                           (matrix_form ? " matrix form" : ""));
+              expect_update_matches_reference(settings, matrix_form);
+            }
         }
 }
 
@@ -282,7 +290,7 @@ TEST(EnsembleKalmanUpdate, EnsembleSquareRootNoiseMatchesTheFormula)
       settings.noise  = NoiseSquareRoot::ensemble;
       settings.seed   = seed;
       SCOPED_TRACE(to_string(method));
-      expect_update_matches_reference(settings);
+      expect_update_matches_reference(settings, false);
     }
 }
 

@@ -119,49 +119,66 @@ TEST(RandomStream, NormalMatchesTheNormalDistribution)
 }
 
 
-// Block sums, moments against a direct computation, gather and removal.
+namespace
+{
+  void
+  check_moments_gather_and_remove(const unsigned int d)
+  {
+    const unsigned int J = 1300; // blocks of 512, 512, 276
+    Ensemble           ensemble(d, J, MPI_COMM_WORLD);
+    for (ParticleBlock &block : ensemble.blocks())
+      for (unsigned int j = 0; j < block.size(); ++j)
+        for (unsigned int i = 0; i < d; ++i)
+          block.positions(j, i) = std::sin(0.1 * block.index[j] * (i + 1)) + i;
+    const EnsembleMoments m = ensemble.moments();
+    EXPECT_EQ(m.n_particles, J);
+    const DenseMatrix U = ensemble.gather();
+    ASSERT_EQ(U.m(), J);
+    for (unsigned int i = 0; i < d; ++i)
+      {
+        double mean = 0;
+        for (unsigned int j = 0; j < J; ++j)
+          {
+            EXPECT_EQ(U(j, i), std::sin(0.1 * j * (i + 1)) + i);
+            mean += U(j, i) / J;
+          }
+        EXPECT_NEAR(m.mean[i], mean, 1e-14 * (1 + std::abs(mean)));
+        for (unsigned int k = 0; k < d; ++k)
+          {
+            double c = 0;
+            for (unsigned int j = 0; j < J; ++j)
+              c += (U(j, i) - m.mean[i]) * (U(j, k) - m.mean[k]) / J;
+            EXPECT_NEAR(m.covariance(i, k), c, 1e-14);
+          }
+      }
+    // remove particles 0 and 600 (if this rank owns them)
+    std::vector<std::pair<unsigned int, unsigned int>> rows;
+    for (unsigned int b = 0; b < ensemble.blocks().size(); ++b)
+      for (unsigned int j = 0; j < ensemble.blocks()[b].size(); ++j)
+        if (ensemble.blocks()[b].index[j] == 0 ||
+            ensemble.blocks()[b].index[j] == 600)
+          rows.emplace_back(b, j);
+    ensemble.remove(rows);
+    EXPECT_EQ(ensemble.moments().n_particles, J - 2);
+    const auto indices = ensemble.gather_indices();
+    ASSERT_EQ(indices.size(), J - 2);
+    EXPECT_EQ(indices[0], 1u);
+    EXPECT_EQ(indices[599], 601u);
+  }
+} // namespace
+
+
+// Block sums, moments against a direct computation, gather and removal;
+// d = 3 and d = 20 take the two forms of the covariance sum.
 TEST(Ensemble, MomentsGatherAndRemove)
 {
-  const unsigned int d = 3, J = 1300; // blocks of 512, 512, 276
-  Ensemble           ensemble(d, J, MPI_COMM_WORLD);
-  for (ParticleBlock &block : ensemble.blocks())
-    for (unsigned int j = 0; j < block.size(); ++j)
-      for (unsigned int i = 0; i < d; ++i)
-        block.positions(j, i) = std::sin(0.1 * block.index[j] * (i + 1)) + i;
-  const EnsembleMoments m = ensemble.moments();
-  EXPECT_EQ(m.n_particles, J);
-  const DenseMatrix U = ensemble.gather();
-  ASSERT_EQ(U.m(), J);
-  for (unsigned int i = 0; i < d; ++i)
+  static_assert(Ensemble::max_direct_dimension >= 3 &&
+                Ensemble::max_direct_dimension < 20);
+  for (const unsigned int d : {3u, 20u})
     {
-      double mean = 0;
-      for (unsigned int j = 0; j < J; ++j)
-        {
-          EXPECT_EQ(U(j, i), std::sin(0.1 * j * (i + 1)) + i);
-          mean += U(j, i) / J;
-        }
-      EXPECT_NEAR(m.mean[i], mean, 1e-14);
-      for (unsigned int k = 0; k < d; ++k)
-        {
-          double c = 0;
-          for (unsigned int j = 0; j < J; ++j)
-            c += (U(j, i) - m.mean[i]) * (U(j, k) - m.mean[k]) / J;
-          EXPECT_NEAR(m.covariance(i, k), c, 1e-14);
-        }
+      SCOPED_TRACE("d = " + std::to_string(d));
+      check_moments_gather_and_remove(d);
     }
-  // remove particles 0 and 600 (if this rank owns them)
-  std::vector<std::pair<unsigned int, unsigned int>> rows;
-  for (unsigned int b = 0; b < ensemble.blocks().size(); ++b)
-    for (unsigned int j = 0; j < ensemble.blocks()[b].size(); ++j)
-      if (ensemble.blocks()[b].index[j] == 0 ||
-          ensemble.blocks()[b].index[j] == 600)
-        rows.emplace_back(b, j);
-  ensemble.remove(rows);
-  EXPECT_EQ(ensemble.moments().n_particles, J - 2);
-  const auto indices = ensemble.gather_indices();
-  ASSERT_EQ(indices.size(), J - 2);
-  EXPECT_EQ(indices[0], 1u);
-  EXPECT_EQ(indices[599], 601u);
 }
 
 namespace

@@ -81,6 +81,10 @@ namespace kwfp
     sum_over_blocks(const std::vector<double> &per_block,
                     const unsigned int         m) const;
 
+    /// Up to this dimension moments() sums (u - ubar)(u - ubar)^T particle
+    /// by particle; above it by a matrix product (BLAS) per block.
+    static constexpr unsigned int max_direct_dimension = 16;
+
     /// The number of particles, their mean and covariance (1/J).
     EnsembleMoments
     moments() const;

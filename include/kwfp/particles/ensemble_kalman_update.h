@@ -89,7 +89,21 @@ namespace kwfp
     std::vector<std::vector<double>>
     misfit_values(const EnsembleState &state) const;
 
+    /// Up to this dimension the gradient methods (eks-gradient, langevin)
+    /// with a factored noise (Cholesky or symmetric square root) update each
+    /// particle in one pass, without the temporary matrices of the product
+    /// form; above it the products go to BLAS.
+    static constexpr unsigned int max_fused_dimension =
+      Ensemble::max_direct_dimension;
+
+    /// Always take the matrix-product form (to test it against the fused
+    /// one in low dimension).
+    void
+    use_matrix_form_only(const bool matrix_form_only);
+
   private:
+    bool matrix_form_only = false;
+
     /// Square root S of the noise covariance 2 C, as S^T (d x d).
     DenseMatrix
     noise_factor_transposed(const DenseMatrix &C) const;
