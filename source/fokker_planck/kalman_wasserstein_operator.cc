@@ -7,6 +7,7 @@
 #include <Epetra_CrsMatrix.h>
 
 #include <algorithm>
+#include <array>
 
 namespace kwfp
 {
@@ -293,10 +294,16 @@ namespace kwfp
     const DenseMatrix              &C,
     TrilinosWrappers::SparseMatrix &matrix) const
   {
-    std::vector<double> factors{mass_factor};
-    for (unsigned int a = 0; a < dim; ++a)
-      for (unsigned int b = a; b < dim; ++b)
-        factors.push_back(C(a, b));
+    constexpr unsigned int n_pieces = 1 + dim * (dim + 1) / 2;
+    AssertThrow(values.size() == n_pieces, ExcInternalError());
+    std::array<double, n_pieces>         factors;
+    std::array<const double *, n_pieces> pieces;
+    factors[0] = mass_factor;
+    for (unsigned int a = 0, p = 1; a < dim; ++a)
+      for (unsigned int b = a; b < dim; ++b, ++p)
+        factors[p] = C(a, b);
+    for (unsigned int p = 0; p < n_pieces; ++p)
+      pieces[p] = values[p].data();
 
     // The matrix shares the sparsity pattern, hence the storage order, of
     // the stored pieces: overwrite its values in place.
@@ -304,6 +311,23 @@ namespace kwfp
       const_cast<Epetra_CrsMatrix &>(matrix.trilinos_matrix());
     AssertThrow(static_cast<std::size_t>(e.NumMyNonzeros()) == values[0].size(),
                 ExcMessage("step matrix without the operator's pattern"));
+    // Contiguous storage (after FillComplete with optimized storage): one
+    // flat pass with a fixed number of pieces.
+    int    *row_offsets, *columns;
+    double *all_values;
+    if (e.StorageOptimized() &&
+        e.ExtractCrsDataPointers(row_offsets, columns, all_values) == 0)
+      {
+        const std::size_t n = values[0].size();
+        for (std::size_t k = 0; k < n; ++k)
+          {
+            double s = factors[0] * pieces[0][k];
+            for (unsigned int p = 1; p < n_pieces; ++p)
+              s += factors[p] * pieces[p][k];
+            all_values[k] = s;
+          }
+        return;
+      }
     std::size_t offset = 0;
     for (int row = 0; row < e.NumMyRows(); ++row)
       {
@@ -312,9 +336,9 @@ namespace kwfp
         e.ExtractMyRowView(row, n, row_values);
         for (int k = 0; k < n; ++k)
           {
-            double s = 0;
-            for (unsigned int p = 0; p < factors.size(); ++p)
-              s += factors[p] * values[p][offset + k];
+            double s = factors[0] * pieces[0][offset + k];
+            for (unsigned int p = 1; p < n_pieces; ++p)
+              s += factors[p] * pieces[p][offset + k];
             row_values[k] = s;
           }
         offset += n;

@@ -993,9 +993,15 @@ namespace kwfp
       static_cast<unsigned int>(std::ceil(ts.final_time / ts.time_step - 1e-9));
     const double       uniform_dt = ts.final_time / n_steps;
     const unsigned int interval   = parameters.output.interval;
+    // Status lines print diagnostics rows: a multiple of their interval.
+    const unsigned int diagnostics_every =
+      parameters.output.diagnostics_interval;
     const unsigned int status_every =
-      interval > 0 ? interval :
-                     (ts.adaptive ? 20u : std::max(1u, n_steps / 10));
+      (((interval > 0 ? interval :
+                        (ts.adaptive ? 20u : std::max(1u, n_steps / 10))) +
+        diagnostics_every - 1) /
+       diagnostics_every) *
+      diagnostics_every;
 
     console << "kwfp: d = " << dim << ", Q" << fe.degree << ", "
             << summary.n_cells << " cells, " << summary.n_dofs << " unknowns, "
@@ -1253,28 +1259,33 @@ namespace kwfp
                   throw RunFailure(message.str());
                 }
 
-            row = diagnostics(step, time, dt, moments);
+            const bool last = time >= ts.final_time;
+            // SIGINT/SIGTERM: this step is done and written; stop as at T.
+            const bool interrupted =
+              !last && interruption_signal(communicator) != 0;
+            if (last || interrupted || step % diagnostics_every == 0)
+              {
+                row = diagnostics(step, time, dt, moments);
+                TimerOutput::Scope scope(timer, "copies and checks");
+                csv->write(row);
+                record_row(summary, row);
+              }
             {
               TimerOutput::Scope scope(timer, "copies and checks");
+              const double       extremes[2] = {local_min(density),
+                                                -local_max(density)};
+              double             global[2];
+              Utilities::MPI::min(extremes, communicator, global);
               summary.min_relative_density =
-                std::min(summary.min_relative_density,
-                         row.min_density /
-                           Utilities::MPI::max(local_max(density),
-                                               communicator));
-              csv->write(row);
-              record_row(summary, row);
+                std::min(summary.min_relative_density, -global[0] / global[1]);
             }
             summary.n_steps = step;
-            const bool last = time >= ts.final_time;
             if (last || (interval > 0 && step % interval == 0))
               output_step(time, moments, interval > 0);
             if (step % status_every == 0 || last)
               status(row);
             last_good_time   = time;
             density_accepted = false;
-            // SIGINT/SIGTERM: this step is done and written; stop as at T.
-            const bool interrupted =
-              !last && interruption_signal(communicator) != 0;
             // The fields written because of the interruption are not part
             // of the run that the checkpoint continues.
             const std::size_t n_outputs = field_output->written().size();

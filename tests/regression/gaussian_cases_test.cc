@@ -191,3 +191,40 @@ TEST(G2, ExpressionsReproduceTheQuadraticCase)
   dm -= b.mean;
   EXPECT_LT(dm.l2_norm(), 1e-10);
 }
+
+// 'Output/Diagnostics interval' thins the rows of diagnostics.csv and
+// nothing else: the rows kept are those of the run with a row per step
+// (the diagnostics do not feed back into the solution), at steps 0, 7, 14,
+// ... and the last one (T = 0.25 with dt = 0.01: 25 steps).
+TEST(G2, DiagnosticsIntervalThinsTheRowsOnly)
+{
+  const auto with_interval = [](const unsigned int n) {
+    return run_parameters(
+      g2_parameters(16,
+                    2,
+                    0.01,
+                    "BDF2",
+                    "subsection Time stepping\n set Final time = 0.25\nend\n"
+                    "subsection Output\n set Diagnostics interval = " +
+                      std::to_string(n) + "\nend\n"));
+  };
+  const RunSummary every = with_interval(1);
+  const RunSummary thin  = with_interval(7);
+  ASSERT_EQ(every.history.size(), 26u);
+  const std::vector<unsigned int> steps{0, 7, 14, 21, 25};
+  ASSERT_EQ(thin.history.size(), steps.size());
+  for (unsigned int k = 0; k < steps.size(); ++k)
+    {
+      const auto &a = every.history[steps[k]], &b = thin.history[k];
+      EXPECT_EQ(b.step, steps[k]);
+      EXPECT_EQ(a.time, b.time);
+      EXPECT_EQ(a.kl, b.kl);
+      EXPECT_EQ(a.kalman_fisher, b.kalman_fisher);
+      // The closed form integrates its moment ODEs from the last time asked
+      // for, with tolerance 1e-12: other stops, other round-off.
+      EXPECT_NEAR(a.l1_error, b.l1_error, 1e-10);
+      EXPECT_EQ(a.min_density, b.min_density);
+      EXPECT_EQ(frobenius_distance(a.covariance, b.covariance), 0);
+    }
+  EXPECT_EQ(every.min_relative_density, thin.min_relative_density);
+}

@@ -178,7 +178,9 @@ namespace kwfp
     {
       std::string  directory = "output"; ///< DIR
       unsigned int interval  = 10;       ///< steps between field outputs
-      bool         plots     = false;    ///< PNG plots at the end
+      /// Steps between the rows of diagnostics.csv (FE runs).
+      unsigned int diagnostics_interval = 1;
+      bool         plots                = false; ///< PNG plots at the end
       /// Write DIR/checkpoint every this many steps (0: never).
       unsigned int checkpoint_interval = 0;
       /// ... and when this many wall-clock minutes have passed since the
