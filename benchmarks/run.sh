@@ -70,11 +70,15 @@ done
 # 2. Time to accuracy (parameters only): Q2, 96^2 cells of [-6.5, 6.5]^2
 # (the box holds all but 3e-7 of the initial mass), dt 0.005, GMRES to
 # 1e-8 relative (the residual is far below the discretization error), a
-# diagnostics row every 100 steps (the L1 error is needed at T only).
+# diagnostics row every 100 steps (the L1 error is needed at T only), the
+# plain Galerkin scheme: with GMRES at 1e-8 the far field has negative
+# values of the order of the solver error, which the default scheme
+# corrects at 1e-12 of the maximum in about a third of the steps (8 s).
 TTA_CELLS=96 TTA_DEGREE=2 TTA_DT=0.005
 tta=$("$here/g2.sh" $TTA_CELLS $TTA_DEGREE $TTA_DT 1 "subsection Mesh
   set Lower corner = -6.5, -6.5
   set Upper corner = 6.5, 6.5
+  set Stabilization = none
 end
 subsection Linear solver
   set Relative tolerance = 1e-8
@@ -82,7 +86,7 @@ end
 subsection Output
   set Diagnostics interval = 100
 end")
-row "2 time to L1 <= 1e-4 (Q$TTA_DEGREE, ${TTA_CELLS}^2 on [-6.5,6.5]^2, dt $TTA_DT, GMRES 1e-8, diagnostics every 100 steps): L1 $(field "$tta" l1_error)" \
+row "2 time to L1 <= 1e-4 (Q$TTA_DEGREE Galerkin, ${TTA_CELLS}^2 on [-6.5,6.5]^2, dt $TTA_DT, GMRES 1e-8, diagnostics every 100 steps): L1 $(field "$tta" l1_error)" \
   "$(calc "%.2f" "$(field "$tta" wall_s)") s" "-" "-" "5 s"
 
 # 3. 3-D. The flux-corrected scheme keeps about twice the Galerkin
