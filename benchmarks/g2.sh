@@ -7,7 +7,8 @@
 #
 # Usage: benchmarks/g2.sh CELLS_PER_AXIS DEGREE DT [RANKS] [extra prm lines]
 # Environment: G2_DIMENSION (2 or 3), G2_KEEP=FILE (copy diagnostics.csv
-# there), KWFP (the executable).
+# there), G2_KEEP_DENSITY=FILE (copy density_final.csv there), KWFP (the
+# executable).
 # Prints one line of name-value pairs:
 #   cells dofs steps wall_s (the whole process) loop_s s_per_step l1_error
 #   l2_error kl_rel_error (KL(rho_h||rho_inf) against the exact KL,
@@ -76,6 +77,7 @@ else
 fi
 wall=$(awk -v a="$(date +%s.%N)" -v b="$start" 'BEGIN { print a - b }')
 [ -n "${G2_KEEP:-}" ] && cp "$work/out/diagnostics.csv" "$G2_KEEP"
+[ -n "${G2_KEEP_DENSITY:-}" ] && cp "$work/out/density_final.csv" "$G2_KEEP_DENSITY"
 dofs=$(sed -n 's/.* cells, \([0-9]*\) unknowns.*/\1/p' "$work/log" | head -n 1)
 line=$(sed -n 's/^kwfp: \([0-9]*\) steps in \([0-9.e+-]*\) s.*/\1 \2/p' "$work/log")
 steps=${line% *}
