@@ -43,9 +43,8 @@ namespace kwfp
     cell_dofs.clear();
     cell_lids.clear();
     lid_map.reset();
-    // Per-point inverse Jacobians first; collapsed to one per cell below if
-    // every cell has a constant one.
-    std::vector<Tensor<2, dim>> point_jacobians;
+    // One inverse Jacobian per cell while every cell is a parallelogram;
+    // at the first that is not, one per point for all cells.
     affine_cells = true;
 
     FEValues<dim>                        fe_values(fe,
@@ -61,13 +60,29 @@ namespace kwfp
           fe_values.reinit(cell);
           cell->get_dof_indices(dofs);
           cell_dofs.insert(cell_dofs.end(), dofs.begin(), dofs.end());
-          const Tensor<2, dim> first = fe_values.inverse_jacobian(0);
+          const Tensor<2, dim> first  = fe_values.inverse_jacobian(0);
+          bool                 affine = true;
+          for (const unsigned int q : fe_values.quadrature_point_indices())
+            affine =
+              affine &&
+              (Tensor<2, dim>(fe_values.inverse_jacobian(q)) - first).norm() <=
+                1e-12 * first.norm();
+          if (affine_cells && !affine)
+            {
+              std::vector<Tensor<2, dim>> per_point;
+              per_point.reserve(inverse_jacobians.size() * n_q);
+              for (const auto &inverse : inverse_jacobians)
+                per_point.insert(per_point.end(), n_q, inverse);
+              inverse_jacobians = std::move(per_point);
+              affine_cells      = false;
+            }
+          if (affine_cells)
+            inverse_jacobians.push_back(first);
+          else
+            for (const unsigned int q : fe_values.quadrature_point_indices())
+              inverse_jacobians.push_back(fe_values.inverse_jacobian(q));
           for (const unsigned int q : fe_values.quadrature_point_indices())
             {
-              const Tensor<2, dim> inverse = fe_values.inverse_jacobian(q);
-              point_jacobians.push_back(inverse);
-              if ((inverse - first).norm() > 1e-12 * first.norm())
-                affine_cells = false;
               const Point<dim> &u = fe_values.quadrature_point(q);
               const auto   view   = make_array_view(u.begin_raw(), u.end_raw());
               const double value  = potential.value(view);
@@ -87,12 +102,6 @@ namespace kwfp
               grad_Phi.push_back(grad);
             }
         }
-    if (affine_cells)
-      for (std::size_t k = 0; k < point_jacobians.size(); k += n_q)
-        inverse_jacobians.push_back(point_jacobians[k]);
-    else
-      inverse_jacobians = std::move(point_jacobians);
-
     // Collective finiteness check: every rank throws the same error.
     const auto bad_points =
       Utilities::MPI::all_gather(communicator, first_bad_point);

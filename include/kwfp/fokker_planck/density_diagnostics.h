@@ -47,7 +47,7 @@ namespace kwfp
    * The evaluation runs every time step, so it avoids FEValues: rho_h and
    * grad rho_h at the points are sums of the nodal values times the shape
    * functions and their reference gradients, tabulated once, with grad =
-   * J^{-T} grad_ref (the inverse Jacobian kept per cell when the cell is a
+   * J^{-T} grad_ref (the inverse Jacobian kept per cell when every cell is a
    * parallelogram, as on kwfp's box meshes, else per point).
    */
   template <int dim>
