@@ -308,7 +308,8 @@ namespace kwfp
       {
         // Per particle: u += dt (-C g + aldi (u - ubar)) + sqrt(dt) S z,
         // with g = grad Phi_R(u) (C = I for langevin) and z the particle's
-        // normal numbers: the same arithmetic as the products below.
+        // normal numbers: the arithmetic of the products below, up to the
+        // order of the sums inside BLAS.
         const bool   gradient_flow = method == ParticleMethod::eks_gradient;
         const double sqrt_dt       = std::sqrt(dt);
         std::array<double, max_fused_dimension * max_fused_dimension> Cv, Sv;
