@@ -10,7 +10,8 @@ packages=(
   openmpi-bin         # mpirun
   librandom123-dev    # Philox counter-based random numbers (particles)
   libopenblas0-serial # fast single-threaded BLAS for the ensemble updates
-  python3-matplotlib  # scripts/plot_results.py
+  python3-matplotlib  # scripts/plot_results.py, scripts/verification.py
+  python3-numpy       # benchmarks/numpy_eks.py (the particle baseline)
   paraview python3-paraview xvfb xauth # scripts/render_paraview.py, headless
   doxygen             # API documentation (cmake --build build --target doc)
 )
