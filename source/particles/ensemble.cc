@@ -149,7 +149,7 @@ namespace kwfp
       {
         // local accumulators: the compiler cannot keep sums that may alias
         // the positions in registers
-        std::array<double, max_direct_dimension> e, mean;
+        std::array<double, max_direct_dimension>                        e, mean;
         std::array<double, max_direct_dimension * max_direct_dimension> sum;
         for (unsigned int i = 0; i < d; ++i)
           mean[i] = moments.mean[i];
