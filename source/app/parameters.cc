@@ -435,6 +435,29 @@ namespace kwfp
                       "Adaptive refinement: times the mesh is adapted to the "
                       "initial density (interpolated anew each time) before "
                       "the first step.");
+    prm.declare_entry(
+      "Moving box",
+      "false",
+      Bool(),
+      "Move and resize the box with the density (for densities that travel "
+      "or shrink by orders of magnitude, as in the Kalman-Wasserstein flow "
+      "from a wide start). Needs a positive scheme (Stabilization). After "
+      "every step, per coordinate, the tails of the density are located: "
+      "the coordinates below and above which 1e-6 of the mass lies (from "
+      "the lumped nodal masses in 1024 bins). The box moves when a tail "
+      "comes within half a margin (Box margin) of its wall, or when the box "
+      "is more than twice as wide as the tails plus margins. The new box "
+      "holds the tails plus a margin on each side; it is meshed as the first "
+      "(subdivisions, global refinements, initial refinement cycles) and "
+      "rho^n, rho^{n-1}, rho^{n-2} are interpolated onto it (zero outside "
+      "the old box) and rescaled to their mass. 'Lower/Upper corner' give "
+      "the first box.");
+    prm.declare_entry("Box margin",
+                      "2",
+                      Double(),
+                      "Moving box: room beyond the tails of the density, in "
+                      "standard deviations of the density in that "
+                      "coordinate (between 0.5 and 20).");
     prm.leave_subsection();
 
     prm.enter_subsection("Time stepping");
@@ -1022,6 +1045,11 @@ namespace kwfp
                        "set it to 0");
     if (run_finite_element)
       parse_mesh(prm);
+    if (run_finite_element && run_particles && mesh.moving_box)
+      throw InputError("Mesh/Moving box",
+                       "cannot be used with 'Solver = both': the comparison "
+                       "bins the particles on the fixed box; run the particles "
+                       "with 'Particles/Also run methods' instead");
     parse_time_stepping_and_output(prm);
   }
 
@@ -1111,6 +1139,18 @@ namespace kwfp
       throw InputError("Mesh/Initial refinement cycles",
                        "must be between 0 and 20");
     mesh.initial_cycles = cycles;
+    mesh.moving_box     = prm.get_bool("Moving box");
+    if (mesh.moving_box && !mesh.flux_corrected)
+      throw InputError("Mesh/Moving box",
+                       "needs 'Stabilization = flux-corrected' or 'low-order': "
+                       "the box follows the tails of the density (1e-6 of "
+                       "its mass), and the Galerkin density has negative "
+                       "and positive ripples far from its mass");
+    mesh.box_margin = prm.get_double("Box margin");
+    if (!(mesh.box_margin >= 0.5 && mesh.box_margin <= 20))
+      throw InputError("Mesh/Box margin",
+                       "must be between 0.5 and 20, got " +
+                         prm.get("Box margin"));
     prm.leave_subsection();
   }
 

@@ -14,7 +14,7 @@ namespace kwfp
   namespace
   {
     /// Bumped whenever what a checkpoint holds changes.
-    constexpr unsigned int format  = 1;
+    constexpr unsigned int format  = 2;
     const char             magic[] = "kwfp checkpoint";
 
     std::string

@@ -125,6 +125,11 @@ namespace kwfp
   {
     AssertThrow(parameters.dimension == dim,
                 ExcMessage("solver instantiated for the wrong dimension"));
+    for (unsigned int a = 0; a < dim; ++a)
+      {
+        box_lower[a] = parameters.mesh.lower_corner[a];
+        box_upper[a] = parameters.mesh.upper_corner[a];
+      }
   }
 
 
@@ -170,7 +175,8 @@ namespace kwfp
     };
     if (initial_density.gaussian())
       check(*initial_density.gaussian(), "initial density N(m_0, C_0)");
-    if (const auto stationary = potential->stationary_gaussian())
+    if (const auto stationary = potential->stationary_gaussian();
+        stationary && !parameters.mesh.moving_box)
       check(*stationary, "stationary density N(u_0, B)");
   }
 
@@ -186,16 +192,10 @@ namespace kwfp
     else
       tria = std::make_unique<parallel::distributed::Triangulation<dim>>(
         communicator);
-    Point<dim> lower, upper;
-    for (unsigned int a = 0; a < dim; ++a)
-      {
-        lower[a] = parameters.mesh.lower_corner[a];
-        upper[a] = parameters.mesh.upper_corner[a];
-      }
     GridGenerator::subdivided_hyper_rectangle(*tria,
                                               parameters.mesh.subdivisions,
-                                              lower,
-                                              upper);
+                                              box_lower,
+                                              box_upper);
     return tria;
   }
 
@@ -251,7 +251,8 @@ namespace kwfp
               set_initial_density();
             }
       }
-    if (!potential->stationary_gaussian())
+    // A moving box is meant to leave the first one.
+    if (!potential->stationary_gaussian() && !parameters.mesh.moving_box)
       warn_if_large_on_boundary(stationary, "stationary density");
 
     if (initial_density.gaussian() && potential->stationary_gaussian())
@@ -266,12 +267,6 @@ namespace kwfp
   void
   FokkerPlanckSolver<dim>::setup_system()
   {
-    Point<dim> lower, upper;
-    for (unsigned int a = 0; a < dim; ++a)
-      {
-        lower[a] = parameters.mesh.lower_corner[a];
-        upper[a] = parameters.mesh.upper_corner[a];
-      }
     dof_handler.reinit(*triangulation);
     dof_handler.distribute_dofs(fe);
     owned_dofs = dof_handler.locally_owned_dofs();
@@ -312,7 +307,7 @@ namespace kwfp
       }
     moment_functionals.reinit(dof_handler,
                               quadrature,
-                              (lower + upper) / 2.,
+                              (box_lower + box_upper) / 2.,
                               communicator);
 
     density.reinit(owned_dofs, communicator);
@@ -347,6 +342,17 @@ namespace kwfp
       stationary = owned;
     }
 
+
+    if (parameters.mesh.moving_box)
+      {
+        std::map<types::global_dof_index, Point<dim>> points;
+        DoFTools::map_dofs_to_support_points(MappingQ1<dim>(),
+                                             dof_handler,
+                                             points);
+        owned_support_points.clear();
+        for (const auto i : owned_dofs)
+          owned_support_points.push_back(points.at(i));
+      }
 
     // A new matrix needs a new preconditioner.
     preconditioner.reset();
@@ -454,52 +460,57 @@ namespace kwfp
         }
         // Refinement interpolates exactly, coarsening (interpolation at the
         // coarse nodes) does not conserve mass; Q2 interpolation can create
-        // negative values at new nodes (Q1 cannot). The three vectors are
-        // corrected so that their differences (the time derivatives BDF2
-        // and the error estimate see) stay those of the transfer:
-        // - the negative values of rho^n are lifted to zero, and the same
-        //   lift is added to rho^{n-1} and rho^{n-2};
-        // - all three are scaled by the factor that restores the mass of
-        //   rho^n, and multiples of rho^n fix the masses of the other two.
+        // negative values at new nodes (Q1 cannot).
+        restore_masses_after_transfer(masses);
+      }
+  }
+
+
+  template <int dim>
+  void
+  FokkerPlanckSolver<dim>::restore_masses_after_transfer(
+    const std::vector<double> &masses)
+  {
+    const std::array<TrilinosWrappers::MPI::Vector *, 3> owned_vectors{
+      {&density, &old_density, &older_density}};
+    for (auto *v : owned_vectors)
+      constraints.distribute(*v);
+    if (parameters.mesh.flux_corrected && masses[0] > 0)
+      {
+        TrilinosWrappers::MPI::Vector lift(owned_dofs, communicator);
+        double                        smallest = 0, largest = 0;
+        for (const auto i : owned_dofs)
+          if (!constraints.is_constrained(i))
+            {
+              smallest = std::min(smallest, double(density[i]));
+              largest  = std::max(largest, double(density[i]));
+              if (density[i] < 0)
+                lift[i] = -density[i];
+            }
+        lift.compress(VectorOperation::insert);
+        constraints.distribute(lift);
         for (auto *v : owned_vectors)
-          constraints.distribute(*v);
-        if (parameters.mesh.flux_corrected && masses[0] > 0)
-          {
-            TrilinosWrappers::MPI::Vector lift(owned_dofs, communicator);
-            double                        smallest = 0, largest = 0;
-            for (const auto i : owned_dofs)
-              if (!constraints.is_constrained(i))
-                {
-                  smallest = std::min(smallest, double(density[i]));
-                  largest  = std::max(largest, double(density[i]));
-                  if (density[i] < 0)
-                    lift[i] = -density[i];
-                }
-            lift.compress(VectorOperation::insert);
-            constraints.distribute(lift);
-            for (auto *v : owned_vectors)
-              v->add(1., lift);
-            smallest = Utilities::MPI::min(smallest, communicator);
-            largest  = Utilities::MPI::max(largest, communicator);
-            if (largest > 0)
-              adaptation.max_clipped =
-                std::max(adaptation.max_clipped, -smallest / largest);
-          }
-        const double mass = moment_functionals.mass(density);
-        if (masses[0] > 0 && mass > 0)
-          {
-            adaptation.max_mass_defect =
-              std::max(adaptation.max_mass_defect,
-                       std::abs(mass - masses[0]) / masses[0]);
-            for (auto *v : owned_vectors)
-              *v *= masses[0] / mass;
-            for (unsigned int k = 1; k < owned_vectors.size(); ++k)
-              if (masses[k] > 0)
-                owned_vectors[k]->add((masses[k] - moment_functionals.mass(
-                                                     *owned_vectors[k])) /
-                                        masses[0],
-                                      density);
-          }
+          v->add(1., lift);
+        smallest = Utilities::MPI::min(smallest, communicator);
+        largest  = Utilities::MPI::max(largest, communicator);
+        if (largest > 0)
+          adaptation.max_clipped =
+            std::max(adaptation.max_clipped, -smallest / largest);
+      }
+    const double mass = moment_functionals.mass(density);
+    if (masses[0] > 0 && mass > 0)
+      {
+        adaptation.max_mass_defect =
+          std::max(adaptation.max_mass_defect,
+                   std::abs(mass - masses[0]) / masses[0]);
+        for (auto *v : owned_vectors)
+          *v *= masses[0] / mass;
+        for (unsigned int k = 1; k < owned_vectors.size(); ++k)
+          if (masses[k] > 0)
+            owned_vectors[k]->add((masses[k] -
+                                   moment_functionals.mass(*owned_vectors[k])) /
+                                    masses[0],
+                                  density);
       }
   }
 
@@ -1297,6 +1308,12 @@ namespace kwfp
                 refine_mesh(true);
                 next.reinit(owned_dofs, communicator);
               }
+            if (parameters.mesh.moving_box && !last && !interrupted)
+              if (const auto box = box_to_move_to(moments))
+                {
+                  move_box(box->first, box->second);
+                  next.reinit(owned_dofs, communicator);
+                }
             loop.step = step;
             // The checkpoint holds the state after the mesh adaptation, so
             // that the resumed run starts with step + 1.
@@ -1408,6 +1425,16 @@ namespace kwfp
       std::max<unsigned long long>(adaptation.max_cells, summary.n_cells);
     summary.max_remesh_mass_defect = adaptation.max_mass_defect;
     summary.max_remesh_clipped     = adaptation.max_clipped;
+    summary.n_box_moves            = adaptation.n_box_moves;
+    if (parameters.mesh.moving_box)
+      {
+        console << "kwfp: the box moved " << adaptation.n_box_moves
+                << " times; the last box is";
+        for (unsigned int a = 0; a < dim; ++a)
+          console << (a == 0 ? " [" : " x [") << box_lower[a] << ", "
+                  << box_upper[a] << "]";
+        console << std::endl;
+      }
     if (parameters.mesh.adaptive)
       console << "kwfp: " << adaptation.n_adaptations
               << " mesh adaptations, at most " << summary.max_cells

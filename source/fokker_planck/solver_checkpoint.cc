@@ -72,6 +72,7 @@ namespace kwfp
     s.io(adaptation.max_cells);
     s.io(adaptation.max_mass_defect);
     s.io(adaptation.max_clipped);
+    s.io(adaptation.n_box_moves);
     if (closed_form)
       closed_form->transfer(s);
   }
@@ -86,6 +87,14 @@ namespace kwfp
     TimerOutput::Scope scope(timer, "checkpoint");
     CheckpointWriter   shared;
     const bool         has_preconditioner = static_cast<bool>(preconditioner);
+    // The box first: a resumed run meshes it before it reads the rest.
+    std::vector<double> box(2 * dim);
+    for (unsigned int a = 0; a < dim; ++a)
+      {
+        box[a]       = box_lower[a];
+        box[dim + a] = box_upper[a];
+      }
+    shared.io(box);
     shared.io(has_preconditioner);
     transfer_state(shared, loop, summary);
     shared.io(csv->rows());
@@ -214,6 +223,18 @@ namespace kwfp
               << Utilities::MPI::n_mpi_processes(communicator)
               << ": the results agree to round-off, not to the last bit"
               << std::endl;
+    // The box of the checkpoint (it differs from Mesh/Lower and Upper
+    // corner once a moving box has moved).
+    std::vector<double> box;
+    shared.io(box);
+    if (box.size() != 2 * dim)
+      throw RunFailure("the checkpoint in '" + source +
+                       "' holds a box of another dimension (corrupted)");
+    for (unsigned int a = 0; a < dim; ++a)
+      {
+        box_lower[a] = box[a];
+        box_upper[a] = box[dim + a];
+      }
     setup(&cells);
     set_from_cell_values(values);
 

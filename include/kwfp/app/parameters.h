@@ -108,7 +108,11 @@ namespace kwfp
       unsigned int maximum_level       = 8;   ///< refinement stops here
       unsigned int maximum_cells       = 0;   ///< 0: no limit
       unsigned int initial_cycles      = 3;   ///< adaptations of rho_0
-    } mesh;                                   ///< 'Mesh'
+      /// Remesh a box that follows the density: its tails (1e-6 of the
+      /// mass) plus box_margin standard deviations on each side.
+      bool   moving_box = false;
+      double box_margin = 2; ///< in standard deviations
+    } mesh;                  ///< 'Mesh'
 
     /// Time stepping.
     struct TimeStepping

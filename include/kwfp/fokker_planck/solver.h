@@ -15,6 +15,7 @@
 #include <kwfp/output/field_output.h>
 
 #include <deal.II/base/conditional_ostream.h>
+#include <deal.II/base/point.h>
 #include <deal.II/base/timer.h>
 #include <deal.II/distributed/tria_base.h>
 #include <deal.II/dofs/dof_handler.h>
@@ -31,6 +32,7 @@
 #include <memory>
 #include <optional>
 #include <ostream>
+#include <utility>
 #include <vector>
 
 namespace kwfp
@@ -76,6 +78,8 @@ namespace kwfp
     /// Largest relative mass change of a transfer.
     double max_remesh_mass_defect = 0;
     double max_remesh_clipped     = 0; ///< largest negative value set to zero
+    /// Moving box: how often the box moved.
+    unsigned int n_box_moves = 0;
     /// The smallest nodal density over all steps, relative to the largest.
     double min_relative_density = 0;
     /// The diagnostics rows, step 0 first: all of them, or only the last
@@ -233,6 +237,45 @@ namespace kwfp
      */
     void
     refine_mesh(const bool transfer_solution);
+    /**
+     * After a transfer of rho^n, rho^{n-1}, rho^{n-2} to a new mesh (their
+     * masses before it in @p masses): lift the negative values of rho^n to
+     * zero (flux correction) and add the same lift to the other two, scale
+     * all three to the mass of rho^n, and fix the masses of the other two
+     * with multiples of rho^n, so that their differences (what BDF2 and the
+     * error estimate see) stay those of the transfer.
+     */
+    void
+    restore_masses_after_transfer(const std::vector<double> &masses);
+    /**
+     * Moving box (Mesh/Moving box): the box to move to, or nothing. Per
+     * coordinate, the tails q_low, q_high below and above which 1e-6 of
+     * the mass lies (lumped nodal masses binned by the coordinate); the new
+     * box is [q_low - w sd, q_high + w sd] with w = Mesh/Box margin and sd
+     * the density's standard deviation. It is returned when a tail comes
+     * within w sd / 2 of the box's wall, or when the box is more than
+     * twice as wide as the new one. Collective.
+     */
+    std::optional<std::pair<dealii::Point<dim>, dealii::Point<dim>>>
+    box_to_move_to(const Moments &moments) const;
+    /**
+     * Mesh the box [@p lower, @p upper] as the first one (subdivisions,
+     * global refinements, and with adaptivity the initial refinement cycles
+     * applied to the interpolated density), interpolate rho^n, rho^{n-1},
+     * rho^{n-2} onto it (zero outside the old box: the mass there is below
+     * the threshold of box_to_move_to()) and restore their masses.
+     */
+    void
+    move_box(const dealii::Point<dim> &lower, const dealii::Point<dim> &upper);
+    /// Set rho^n, rho^{n-1}, rho^{n-2} at the support points of the current
+    /// mesh from the ghosted @p old_vectors on @p old_dofs, whose box is
+    /// [@p old_lower, @p old_upper]; zero outside it.
+    void
+    interpolate_from_mesh(
+      const dealii::DoFHandler<dim>                            &old_dofs,
+      const std::vector<dealii::TrilinosWrappers::MPI::Vector> &old_vectors,
+      const dealii::Point<dim>                                 &old_lower,
+      const dealii::Point<dim>                                 &old_upper);
     /// density_final.csv: u_1..u_d,density at every node (rank 0 writes).
     void
     write_final_density() const;
@@ -341,6 +384,13 @@ namespace kwfp
     dealii::AffineConstraints<double>                         constraints;
     dealii::IndexSet                                          owned_dofs;
     dealii::IndexSet                                          relevant_dofs;
+    /// The box of the mesh: Mesh/Lower and Upper corner, or where the
+    /// moving box is now.
+    dealii::Point<dim> box_lower;
+    dealii::Point<dim> box_upper;
+    /// Moving box: the support points of the locally owned unknowns (in
+    /// their order).
+    std::vector<dealii::Point<dim>> owned_support_points;
 
     KalmanWassersteinOperator<dim> kw_operator;
     FluxCorrectedTransport<dim>    flux_correction;
@@ -387,6 +437,7 @@ namespace kwfp
       unsigned long long max_cells       = 0;
       double             max_mass_defect = 0;
       double             max_clipped     = 0;
+      unsigned int       n_box_moves     = 0;
     } adaptation;
 
     std::unique_ptr<DiagnosticsCsv>   csv;
