@@ -30,7 +30,7 @@ namespace
       << "subsection Initial density\n set Type = Gaussian\n"
       << " set Mean m_0 = 0, 0\n set Covariance C_0 = 1.0, -0.3; -0.3, 0.6\n"
       << "end\nsubsection Mesh\n set Finite element degree = 1\n"
-      << " set Subdivisions = " << n << "\n";
+      << " set Subdivisions = " << n << "\n set Global refinements = 0\n";
     if (moving)
       s << " set Lower corner = -7, -6\n set Upper corner = 7, 6\n"
         << " set Moving box = true\n";
