@@ -1308,6 +1308,7 @@ namespace kwfp
                 refine_mesh(true);
                 next.reinit(owned_dofs, communicator);
               }
+            ++adaptation.steps_since_box_move;
             if (parameters.mesh.moving_box && !last && !interrupted)
               if (const auto box = box_to_move_to(moments))
                 {

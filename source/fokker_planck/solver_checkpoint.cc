@@ -73,6 +73,7 @@ namespace kwfp
     s.io(adaptation.max_mass_defect);
     s.io(adaptation.max_clipped);
     s.io(adaptation.n_box_moves);
+    s.io(adaptation.steps_since_box_move);
     if (closed_form)
       closed_form->transfer(s);
   }

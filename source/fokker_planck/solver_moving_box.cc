@@ -29,6 +29,9 @@ namespace kwfp
     constexpr double tail_mass = 1e-6;
     /// Bins per coordinate of the marginal masses.
     constexpr unsigned int n_bins = 1024;
+    /// Mass at the wall this many steps after a move: the density outran
+    /// the margin.
+    constexpr unsigned int steps_to_outrun = 3;
   } // namespace
 
 
@@ -76,19 +79,25 @@ namespace kwfp
         const double q_high = box_lower[a] + (last + 1) * width;
         const double margin = margin_sd * std::sqrt(moments.covariance(a, a));
         // The box keeps margins beyond the tails: mass in its outermost
-        // bin means the density outran them (from a mesh or a time step
-        // that does not resolve it); growing the box would coarsen the mesh
-        // further. Only the first box may be too small.
-        if ((m[0] > tail_mass * total || m[n_bins - 1] > tail_mass * total) &&
-            adaptation.n_box_moves > 0)
+        // bin within steps_to_outrun steps of a move means the density
+        // outran them (a mesh or a time step that does not resolve it);
+        // growing the box would coarsen the mesh further. Later (a tail
+        // that travelled to the wall, in jumps of a coarse far-field cell)
+        // or before the first move, the box grows.
+        const bool touching =
+          m[0] > tail_mass * total || m[n_bins - 1] > tail_mass * total;
+        if (touching && adaptation.n_box_moves > 0 &&
+            adaptation.steps_since_box_move <= steps_to_outrun)
           {
             std::ostringstream message;
             message << "the density reached the wall of the moving box in "
                        "coordinate "
                     << a + 1 << " (more than " << tail_mass
-                    << " of the mass within " << width
-                    << " of it, after a margin of " << margin_sd
-                    << " standard deviations): the mesh or the time step "
+                    << " of the mass within " << width << " of it) "
+                    << adaptation.steps_since_box_move
+                    << " step(s) after the box moved with a margin of "
+                    << margin_sd
+                    << " standard deviations: the mesh or the time step "
                        "does not resolve the density; refine the mesh "
                        "('Mesh/Subdivisions', 'Global refinements', "
                        "'Maximum refinement level'), lower the time step or "
@@ -205,6 +214,7 @@ namespace kwfp
     old_dofs.clear();
     restore_masses_after_transfer(masses);
     ++adaptation.n_box_moves;
+    adaptation.steps_since_box_move = 0;
   }
 
 

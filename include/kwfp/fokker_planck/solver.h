@@ -433,11 +433,12 @@ namespace kwfp
 
     struct
     {
-      unsigned int       n_adaptations   = 0;
-      unsigned long long max_cells       = 0;
-      double             max_mass_defect = 0;
-      double             max_clipped     = 0;
-      unsigned int       n_box_moves     = 0;
+      unsigned int       n_adaptations        = 0;
+      unsigned long long max_cells            = 0;
+      double             max_mass_defect      = 0;
+      double             max_clipped          = 0;
+      unsigned int       n_box_moves          = 0;
+      unsigned int       steps_since_box_move = 0;
     } adaptation;
 
     std::unique_ptr<DiagnosticsCsv>   csv;
