@@ -203,18 +203,35 @@ namespace kwfp
     triangulation->refine_global(parameters.mesh.global_refinements);
     setup_system();
     interpolate_from_mesh(old_dofs, old_vectors, old_lower, old_upper);
-    if (parameters.mesh.adaptive)
-      for (unsigned int cycle = 0; cycle < parameters.mesh.initial_cycles;
-           ++cycle)
-        {
-          refine_mesh(false);
-          interpolate_from_mesh(old_dofs, old_vectors, old_lower, old_upper);
-        }
+    // Enough cycles to reach the finest level allowed, which the old mesh
+    // may have had where the density is steep: a coarser remap changes the
+    // moments (measured: C_22 by 7 % with 4 cycles for 6 levels).
+    const auto        &mesh = parameters.mesh;
+    const unsigned int cycles =
+      mesh.adaptive ? std::max(mesh.initial_cycles,
+                               mesh.maximum_level - mesh.global_refinements) :
+                      0;
+    for (unsigned int cycle = 0; cycle < cycles; ++cycle)
+      {
+        refine_mesh(false);
+        interpolate_from_mesh(old_dofs, old_vectors, old_lower, old_upper);
+      }
     // The fields on the old mesh go before it does.
     old_dofs.clear();
     restore_masses_after_transfer(masses);
+    // The error estimate differences the moments of rho^n, rho^{n-1},
+    // rho^{n-2}: all on the new mesh.
+    for (unsigned int k = 0; k < vectors.size(); ++k)
+      if (masses[k] > 0) // rho^{n-1}, rho^{n-2} are zero in the first steps
+        moment_history[k] = moment_functionals.compute(*vectors[k]);
     ++adaptation.n_box_moves;
     adaptation.steps_since_box_move = 0;
+    console << "kwfp: the box moved to";
+    for (unsigned int a = 0; a < dim; ++a)
+      console << (a == 0 ? " [" : " x [") << box_lower[a] << ", "
+              << box_upper[a] << "]";
+    console << " (" << triangulation->n_global_active_cells() << " cells)"
+            << std::endl;
   }
 
 
