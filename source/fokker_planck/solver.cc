@@ -1430,7 +1430,7 @@ namespace kwfp
     if (parameters.mesh.moving_box)
       {
         console << "kwfp: the box moved " << adaptation.n_box_moves
-                << " times; the last box is";
+                << " time(s); the last box is";
         for (unsigned int a = 0; a < dim; ++a)
           console << (a == 0 ? " [" : " x [") << box_lower[a] << ", "
                   << box_upper[a] << "]";

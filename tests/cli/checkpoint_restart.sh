@@ -89,6 +89,48 @@ grep -q "resumed from the checkpoint at step 74" fe_resumed.out ||
 same_files fe_full fe_resumed $fe_files
 echo "1. finite elements, 1 rank: resumed at step 74 of 100, files identical"
 
+# 1b. A moving box (Mesh/Moving box), resumed before its move (step 120;
+# the box moves after step 100 at T = 0.3) and after it (step 180 of 225):
+# the box is part of the checkpoint.
+for final in 0.3 0.45; do
+  cat > box.prm << PRM
+subsection Potential
+  subsection Quadratic
+    set Minimizer u_0 = 6, -4
+    set Covariance B  = 0.2, 0.08; 0.08, 0.3
+  end
+end
+subsection Initial density
+  set Mean m_0       = 0, 0
+  set Covariance C_0 = 1.0, -0.3; -0.3, 0.6
+end
+subsection Mesh
+  set Lower corner = -7, -6
+  set Upper corner = 7, 6
+  set Subdivisions = 32
+  set Global refinements = 0
+  set Finite element degree = 1
+  set Moving box = true
+end
+subsection Time stepping
+  set Time step = 0.002
+  set Final time = $final
+end
+subsection Output
+  set Directory = box_full
+  set Interval = 50
+  set Checkpoint interval = 60
+end
+PRM
+  rm -rf box_full box_resumed
+  run_expect 0 box_full box.prm
+  grep -q "the box moved 1 time" box_full.out || fail "the box did not move once: $(tail -3 box_full.out)"
+  cp -r box_full box_resumed
+  run_expect 0 box_resumed --resume box_resumed
+  same_files box_full box_resumed diagnostics.csv density_final.csv posterior.csv kl_decay.csv solution.pvd
+done
+echo "1b. moving box resumed before and after its move: files identical"
+
 # 2. Two ranks; then the 2-rank checkpoint resumed on 1 rank.
 if [ -n "$mpirun" ]; then
   sed 's/fe_full/fe2_full/' fe.prm > fe2.prm
