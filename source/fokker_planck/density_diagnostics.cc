@@ -1,3 +1,4 @@
+#include <kwfp/base/batch_math.h>
 #include <kwfp/base/errors.h>
 #include <kwfp/fokker_planck/density_diagnostics.h>
 
@@ -139,12 +140,12 @@ namespace kwfp
 
 
   template <int dim>
-  template <typename PointFunction>
+  template <typename CellFunction>
   void
-  DensityDiagnostics<dim>::for_each_point(
+  DensityDiagnostics<dim>::for_each_cell(
     const TrilinosWrappers::MPI::Vector &density,
     const bool                           gradients,
-    const PointFunction                 &f) const
+    const CellFunction                  &f) const
   {
     // Local indices into the ghosted vector, recomputed when its layout
     // changes (lid_map holds a reference to the old layout, so a new one
@@ -165,13 +166,16 @@ namespace kwfp
       }
     const double *const values = density.trilinos_vector()[0];
 
-    const unsigned int  n_q     = quadrature.size();
-    const unsigned int  n_dofs  = shape_values.size() / n_q;
-    const std::size_t   n_cells = cell_dofs.size() / n_dofs;
-    std::vector<double> local(n_dofs);
-    std::size_t         k = 0;
+    const unsigned int          n_q     = quadrature.size();
+    const unsigned int          n_dofs  = shape_values.size() / n_q;
+    const std::size_t           n_cells = cell_dofs.size() / n_dofs;
+    std::vector<double>         local(n_dofs);
+    std::vector<double>         r_q(n_q);
+    std::vector<Tensor<1, dim>> grad_q(n_q);
+    std::size_t                 k = 0;
     for (std::size_t c = 0; c < n_cells; ++c)
       {
+        const std::size_t k0 = k;
         for (unsigned int i = 0; i < n_dofs; ++i)
           local[i] = values[cell_lids[c * n_dofs + i]];
         for (unsigned int q = 0; q < n_q; ++q, ++k)
@@ -180,7 +184,7 @@ namespace kwfp
             double        r   = 0;
             for (unsigned int i = 0; i < n_dofs; ++i)
               r += phi[i] * local[i];
-            Tensor<1, dim> grad;
+            r_q[q] = r;
             if (gradients)
               {
                 const Tensor<1, dim> *dphi = &reference_gradients[q * n_dofs];
@@ -188,10 +192,10 @@ namespace kwfp
                 for (unsigned int i = 0; i < n_dofs; ++i)
                   reference += local[i] * dphi[i];
                 // grad_a = sum_b (d rho / d x_ref_b) (d x_ref_b / d x_a)
-                grad = reference * inverse_jacobians[affine_cells ? c : k];
+                grad_q[q] = reference * inverse_jacobians[affine_cells ? c : k];
               }
-            f(k, r, grad);
           }
+        f(k0, r_q, grad_q);
       }
   }
 
@@ -225,27 +229,46 @@ namespace kwfp
         exact_log_N0 = exact->log_normalization_constant();
       }
 
-    // kl, fisher, l1, l2^2, l1 to rho_inf
-    double local[5] = {0, 0, 0, 0, 0};
-    for_each_point(
+    // kl, fisher, l1, l2^2, l1 to rho_inf. Per cell: the logarithms of the
+    // density and the exact density's exponents in two batches
+    // (batch_math.h), then the sums point by point in order.
+    double              local[5] = {0, 0, 0, 0, 0};
+    std::vector<double> log_r(quadrature.size()), e(quadrature.size());
+    for_each_cell(
       density,
       true,
-      [&](const std::size_t k, const double r, const Tensor<1, dim> &grad_r) {
-        if (r > 0)
-          local[0] += r * (std::log(r) + Phi[k] + log_Z) * JxW[k];
-        local[4] += std::abs(r - stationary[k]) * JxW[k];
-        if (r > floor)
-          {
-            const Tensor<1, dim> J = grad_r + r * grad_Phi[k];
-            local[1] += (J * (C_tensor * J)) / r * JxW[k];
-          }
+      [&](const std::size_t                  k0,
+          const std::vector<double>         &r,
+          const std::vector<Tensor<1, dim>> &grad_r) {
+        const unsigned int n_q = r.size();
+        for (unsigned int q = 0; q < n_q; ++q)
+          log_r[q] = r[q] > 0 ? r[q] : 1.;
+        log_in_place(log_r.data(), n_q);
         if (exact)
           {
-            const Tensor<1, dim> d = points[k] - exact_mean;
-            const double         e =
-              std::exp(exact_log_N0 - 0.5 * (d * (exact_precision * d)));
-            local[2] += std::abs(r - e) * JxW[k];
-            local[3] += (r - e) * (r - e) * JxW[k];
+            for (unsigned int q = 0; q < n_q; ++q)
+              {
+                const Tensor<1, dim> d = points[k0 + q] - exact_mean;
+                e[q] = exact_log_N0 - 0.5 * (d * (exact_precision * d));
+              }
+            exp_in_place(e.data(), n_q);
+          }
+        for (unsigned int q = 0; q < n_q; ++q)
+          {
+            const std::size_t k = k0 + q;
+            if (r[q] > 0)
+              local[0] += r[q] * (log_r[q] + Phi[k] + log_Z) * JxW[k];
+            local[4] += std::abs(r[q] - stationary[k]) * JxW[k];
+            if (r[q] > floor)
+              {
+                const Tensor<1, dim> J = grad_r[q] + r[q] * grad_Phi[k];
+                local[1] += (J * (C_tensor * J)) / r[q] * JxW[k];
+              }
+            if (exact)
+              {
+                local[2] += std::abs(r[q] - e[q]) * JxW[k];
+                local[3] += (r[q] - e[q]) * (r[q] - e[q]) * JxW[k];
+              }
           }
       });
     double global[5];
@@ -325,11 +348,13 @@ namespace kwfp
     const TrilinosWrappers::MPI::Vector &density) const
   {
     std::vector<double> all(points.size());
-    for_each_point(density,
-                   false,
-                   [&](const std::size_t k,
-                       const double      r,
-                       const Tensor<1, dim> &) { all[k] = r; });
+    for_each_cell(density,
+                  false,
+                  [&](const std::size_t          k0,
+                      const std::vector<double> &r,
+                      const std::vector<Tensor<1, dim>> &) {
+                    std::copy(r.begin(), r.end(), all.begin() + k0);
+                  });
     return all;
   }
 

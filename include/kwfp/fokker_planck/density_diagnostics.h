@@ -111,14 +111,15 @@ namespace kwfp
 
   private:
     /**
-     * Call @p f(k, rho, grad rho) at every quadrature point k of the locally
-     * owned cells, in cell order; @p density needs its ghost entries.
+     * Call @p f(k0, rho, grad rho) once per locally owned cell, in cell
+     * order, with rho and (if @p gradients) grad rho at its quadrature
+     * points k0, k0 + 1, ...; @p density needs its ghost entries.
      */
-    template <typename PointFunction>
+    template <typename CellFunction>
     void
-    for_each_point(const dealii::TrilinosWrappers::MPI::Vector &density,
-                   const bool                                   gradients,
-                   const PointFunction                         &f) const;
+    for_each_cell(const dealii::TrilinosWrappers::MPI::Vector &density,
+                  const bool                                   gradients,
+                  const CellFunction                          &f) const;
 
     const dealii::DoFHandler<dim> *dof_handler = nullptr;
     dealii::Quadrature<dim>        quadrature;
