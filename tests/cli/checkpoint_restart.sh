@@ -23,14 +23,8 @@ kwfp=$1
 work=$2
 mpirun=${3:-}
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
-rm -rf "$work"
-mkdir -p "$work"
-cd "$work" || exit 1
-failures=0
-fail() {
-  echo "FAIL: $*"
-  failures=$((failures + 1))
-}
+source "$(cd "$(dirname "$0")" && pwd)/common.sh"
+new_work_dir "$work"
 
 # Byte-identical files (VTU without its "generated on" line).
 same_files() {
@@ -158,25 +152,16 @@ fi
 
 # 3. SIGTERM, then resume.
 sed 's/fe_full/fe_signal/; s/set Checkpoint interval = 37/set Checkpoint interval = 0/' fe.prm > signal.prm
-"$kwfp" signal.prm > signal.out 2> signal.err &
-pid=$!
-for _ in $(seq 1 600); do
-  [ "$(wc -l 2> /dev/null < fe_signal/diagnostics.csv || echo 0)" -ge 30 ] && break
-  kill -0 "$pid" 2> /dev/null || break
-  sleep 0.05
-done
-kill -TERM "$pid" 2> /dev/null
-wait "$pid"
-rc=$?
+interrupt_run signal.prm fe_signal/diagnostics.csv 30
 if [ "$rc" -eq 5 ]; then
-  grep -q "kwfp --resume fe_signal" signal.err || fail "the message does not say how to resume: $(cat signal.err)"
+  grep -q "kwfp --resume fe_signal" signal.prm.err || fail "the message does not say how to resume: $(cat signal.prm.err)"
   run_expect 0 signal_resumed --resume fe_signal
   same_files fe_full fe_signal $fe_files
-  echo "3. SIGTERM, stopped $(grep -o 'after step [0-9]*' signal.out), resumed: files identical"
+  echo "3. SIGTERM, stopped $(grep -o 'after step [0-9]*' signal.prm.out), resumed: files identical"
 elif [ "$rc" -eq 0 ]; then
   echo "3. the run ended before the signal (machine fast); nothing to check"
 else
-  fail "SIGTERM: exit code $rc: $(cat signal.err)"
+  fail "SIGTERM: exit code $rc: $(cat signal.prm.err)"
 fi
 
 # 4. Particles, resumed on 1 and on 2 ranks.
@@ -316,8 +301,4 @@ grep -Eq "ends early|corrupted" truncated.err || fail "truncated: $(cat truncate
 cmp -s fe_full/diagnostics.csv changed/diagnostics.csv || fail "a rejected resume changed diagnostics.csv"
 echo "6. six checkpoints that cannot be resumed rejected with a message"
 
-if [ "$failures" -gt 0 ]; then
-  echo "$failures failure(s)"
-  exit 1
-fi
-echo "all checks passed"
+finish

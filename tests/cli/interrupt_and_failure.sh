@@ -10,14 +10,8 @@
 set -u
 kwfp=$1
 work=$2
-rm -rf "$work"
-mkdir -p "$work"
-cd "$work" || exit 1
-failures=0
-fail() {
-  echo "FAIL: $*"
-  failures=$((failures + 1))
-}
+source "$(cd "$(dirname "$0")" && pwd)/common.sh"
+new_work_dir "$work"
 
 # Whole CSV rows: as many fields as the header on every line.
 check_csv_complete() {
@@ -37,19 +31,6 @@ check_pvd() {
   done
 }
 
-# Start kwfp on $1, wait until $2 has at least $3 lines, send SIGTERM.
-interrupt_run() {
-  "$kwfp" "$1" > "$1.out" 2> "$1.err" &
-  local pid=$!
-  for _ in $(seq 1 600); do
-    [ "$(wc -l < "$2" 2> /dev/null || echo 0)" -ge "$3" ] && break
-    kill -0 "$pid" 2> /dev/null || break
-    sleep 0.1
-  done
-  kill -TERM "$pid" 2> /dev/null
-  wait "$pid"
-  rc=$?
-}
 
 # 1. Finite elements: G2, Q1 64^2, 4000 steps (far more than run in time).
 cat > fe.prm << 'PRM'
@@ -145,8 +126,4 @@ grep -q 'timestep="0.002"' failure_out/solution.pvd || fail "breakdown: solution
 [ -s failure_out/density_final.csv ] || fail "breakdown: density_final.csv missing"
 echo "breakdown: $(cat failure.err)"
 
-if [ "$failures" -gt 0 ]; then
-  echo "$failures failure(s)"
-  exit 1
-fi
-echo "all checks passed"
+finish
