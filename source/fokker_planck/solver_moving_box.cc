@@ -7,9 +7,9 @@
 #include <kwfp/base/errors.h>
 #include <kwfp/fokker_planck/solver.h>
 
+#include <deal.II/base/array_view.h>
 #include <deal.II/base/mpi.h>
 #include <deal.II/base/mpi_remote_point_evaluation.h>
-#include <deal.II/dofs/dof_tools.h>
 #include <deal.II/fe/mapping_q1.h>
 #include <deal.II/numerics/vector_tools_evaluate.h>
 
@@ -42,9 +42,9 @@ namespace kwfp
     // The marginal masses: the lumped masses M_ii max(rho_i, 0) of the
     // locally owned nodes binned by each coordinate, summed over the ranks
     // in one reduction.
-    const double       *rho  = density.trilinos_vector()[0];
-    const double       *mass = lumped_mass.trilinos_vector()[0];
-    std::vector<double> local(dim * n_bins, 0.);
+    const double                    *rho  = density.trilinos_vector()[0];
+    const double                    *mass = lumped_mass.trilinos_vector()[0];
+    std::array<double, dim * n_bins> local{};
     for (unsigned int k = 0; k < owned_support_points.size(); ++k)
       if (rho[k] > 0)
         for (unsigned int a = 0; a < dim; ++a)
@@ -55,8 +55,10 @@ namespace kwfp
               std::clamp(t * n_bins, 0., n_bins - 1.));
             local[a * n_bins + bin] += mass[k] * rho[k];
           }
-    std::vector<double> marginal(dim * n_bins);
-    Utilities::MPI::sum(local, communicator, marginal);
+    std::array<double, dim * n_bins> marginal;
+    Utilities::MPI::sum(ArrayView<const double>(local.data(), local.size()),
+                        communicator,
+                        ArrayView<double>(marginal.data(), marginal.size()));
 
     const double margin_sd  = parameters.mesh.box_margin;
     bool         at_the_end = false, too_wide = false;
@@ -125,13 +127,13 @@ namespace kwfp
     const Point<dim>                                 &old_lower,
     const Point<dim>                                 &old_upper)
   {
-    std::map<types::global_dof_index, Point<dim>> points;
-    DoFTools::map_dofs_to_support_points(MappingQ1<dim>(), dof_handler, points);
+    // The support points of setup_system(), in the order of owned_dofs.
     std::vector<types::global_dof_index> inside_dofs;
     std::vector<Point<dim>>              inside;
+    unsigned int                         local = 0;
     for (const auto i : owned_dofs)
       {
-        Point<dim> p      = points.at(i);
+        Point<dim> p      = owned_support_points[local++];
         bool       in_box = true;
         for (unsigned int a = 0; a < dim; ++a)
           {

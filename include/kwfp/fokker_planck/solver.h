@@ -260,8 +260,9 @@ namespace kwfp
     box_to_move_to(const Moments &moments) const;
     /**
      * Mesh the box [@p lower, @p upper] as the first one (subdivisions,
-     * global refinements, and with adaptivity the initial refinement cycles
-     * applied to the interpolated density), interpolate rho^n, rho^{n-1},
+     * global refinements, and with adaptivity as many adaptation cycles as
+     * the initial ones or the levels allowed above the global ones, each
+     * applied to the density interpolated anew), interpolate rho^n, rho^{n-1},
      * rho^{n-2} onto it (zero outside the old box: the mass there is below
      * the threshold of box_to_move_to()) and restore their masses.
      */
