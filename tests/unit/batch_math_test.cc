@@ -45,3 +45,42 @@ TEST(BatchMath, ExpAndLogAgreeWithTheScalarFunctionsToFourUlp)
     }
   EXPECT_EQ(l.back(), 0.);
 }
+
+#ifdef KWFP_BATCH_MATH_LIBMVEC
+// Both code paths (two at a time, and four at a time where the processor
+// has AVX2), at every length up to 9: each remainder (4, 2, 1) is taken.
+TEST(BatchMath, BothWidthsAtEveryRemainder)
+{
+  for (std::size_t n = 0; n <= 9; ++n)
+    {
+      std::vector<double> x(n);
+      for (std::size_t i = 0; i < n; ++i)
+        x[i] = 0.37 + 1.9 * i;
+      for (const bool wide : {false, true})
+        {
+          if (wide && !internal::has_avx2())
+            continue;
+          std::vector<double> e = x, l = x;
+          if (wide)
+            {
+              internal::apply_avx2<_ZGVdN4v_exp, _ZGVbN2v_exp>(e.data(), n);
+              internal::apply_avx2<_ZGVdN4v_log, _ZGVbN2v_log>(l.data(), n);
+            }
+          else
+            {
+              internal::apply_sse2<_ZGVbN2v_exp>(e.data(), n);
+              internal::apply_sse2<_ZGVbN2v_log>(l.data(), n);
+            }
+          for (std::size_t i = 0; i < n; ++i)
+            {
+              EXPECT_LE(std::abs(e[i] - std::exp(x[i])),
+                        4 * 2.3e-16 * std::exp(x[i]))
+                << "n = " << n << ", wide = " << wide << ", i = " << i;
+              EXPECT_LE(std::abs(l[i] - std::log(x[i])),
+                        4 * 2.3e-16 * std::max(std::abs(std::log(x[i])), 1.))
+                << "n = " << n << ", wide = " << wide << ", i = " << i;
+            }
+        }
+    }
+}
+#endif

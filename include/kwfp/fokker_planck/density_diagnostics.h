@@ -110,31 +110,56 @@ namespace kwfp
     values(const dealii::TrilinosWrappers::MPI::Vector &density) const;
 
   private:
+    /// The density's values in the ghosted vector, the local indices of the
+    /// cells' dofs updated if its layout changed.
+    const double *
+    local_values(const dealii::TrilinosWrappers::MPI::Vector &density) const;
+
     /**
-     * Call @p f(k0, rho, grad rho) once per locally owned cell, in cell
-     * order, with rho and (if @p gradients) grad rho at its quadrature
-     * points k0, k0 + 1, ...; @p density needs its ghost entries.
+     * rho_h at the quadrature points of locally owned cell @p c into
+     * reference[q] and, if @p gradients, its reference gradient into
+     * reference[(b + 1) n_q + q] and grad rho_h into grad[a n_q + q];
+     * @p values from local_values(). Sizes known at compile time where
+     * they are not 0.
      */
-    template <typename CellFunction>
+    template <int n_q_static, int n_dofs_static>
     void
-    for_each_cell(const dealii::TrilinosWrappers::MPI::Vector &density,
-                  const bool                                   gradients,
-                  const CellFunction                          &f) const;
+    interpolate(const std::size_t c,
+                const double     *values,
+                const bool        gradients,
+                double           *reference,
+                double           *grad) const;
+
+    /// The sums of evaluate() over the locally owned cells (kl, I_C, l1,
+    /// l2^2, l1 to rho_inf), with the number of quadrature points and of
+    /// dofs per cell known at compile time (0: not).
+    template <int n_q_static, int n_dofs_static>
+    void
+    sum_functionals(const dealii::TrilinosWrappers::MPI::Vector &density,
+                    const DenseMatrix                           &C,
+                    const double                                 max_density,
+                    const std::optional<Gaussian>               &exact,
+                    double (&sums)[5]) const;
 
     const dealii::DoFHandler<dim> *dof_handler = nullptr;
     dealii::Quadrature<dim>        quadrature;
     MPI_Comm                       communicator;
     double                         log_Z = 0;
     /// Per quadrature point of the locally owned cells, in cell order.
-    std::vector<dealii::Point<dim>>     points;
-    std::vector<double>                 JxW;
-    std::vector<double>                 Phi;
-    std::vector<dealii::Tensor<1, dim>> grad_Phi;
+    std::vector<dealii::Point<dim>> points;
+    std::vector<double>             JxW;
+    std::vector<double>             Phi;
+    /// Per cell c, the coordinate a of the points and of grad Phi_R at them
+    /// at [(c dim + a) n_q + q] (one array per coordinate and cell, so that
+    /// the loops over the points of a cell vectorize).
+    std::vector<double> point_components;
+    std::vector<double> grad_Phi_components;
     /// rho_inf = exp(-Phi_R - ln Z) at the quadrature points.
     std::vector<double> stationary;
-    /// phi_i(x_q) and grad_ref phi_i(x_q) on the reference cell, index q n + i.
-    std::vector<double>                 shape_values;
-    std::vector<dealii::Tensor<1, dim>> reference_gradients;
+    /// The reference cell's phi_i(x_q) at [i (dim + 1) n_q + q] and
+    /// d phi_i / d x_ref_b (x_q) at [i (dim + 1) n_q + (b + 1) n_q + q]: rho
+    /// and its reference gradient at all points are one sum over i.
+    std::vector<double> interpolation_table;
     /// Inverse Jacobians dx_ref/dx: one per cell if every cell is affine,
     /// else one per point.
     std::vector<dealii::Tensor<2, dim>> inverse_jacobians;
