@@ -204,6 +204,24 @@ namespace kwfp
     for (const auto &v : transposed_values)
       AssertThrow(v.size() == values[0].size(),
                   ExcMessage("operator pieces with different patterns"));
+
+    // The column sums 1^T P_p of every piece as it is stored (constrained
+    // rows included), for local_total_of_product().
+    TrilinosWrappers::SparseMatrix scratch;
+    reinit_matrix(scratch);
+    TrilinosWrappers::MPI::Vector ones(mass.locally_owned_range_indices(),
+                                       communicator);
+    ones = 1.;
+    column_sums.resize(values.size());
+    for (std::size_t p = 0; p < values.size(); ++p)
+      {
+        std::array<double, n_pieces> unit{};
+        unit[p] = 1;
+        write_combination(unit, scratch);
+        column_sums[p].reinit(mass.locally_owned_domain_indices(),
+                              communicator);
+        scratch.Tvmult(column_sums[p], ones);
+      }
   }
 
 
@@ -294,14 +312,63 @@ namespace kwfp
     const DenseMatrix              &C,
     TrilinosWrappers::SparseMatrix &matrix) const
   {
-    constexpr unsigned int n_pieces = 1 + dim * (dim + 1) / 2;
-    AssertThrow(values.size() == n_pieces, ExcInternalError());
-    std::array<double, n_pieces>         factors;
-    std::array<const double *, n_pieces> pieces;
+    write_combination(step_factors(mass_factor, C), matrix);
+  }
+
+
+  template <int dim>
+  auto
+  KalmanWassersteinOperator<dim>::step_factors(const double       mass_factor,
+                                               const DenseMatrix &C) const
+    -> std::array<double, n_pieces>
+  {
+    std::array<double, n_pieces> factors;
     factors[0] = mass_factor;
     for (unsigned int a = 0, p = 1; a < dim; ++a)
       for (unsigned int b = a; b < dim; ++b, ++p)
         factors[p] = C(a, b);
+    return factors;
+  }
+
+
+  template <int dim>
+  double
+  KalmanWassersteinOperator<dim>::local_total_of_product(
+    const double                         mass_factor,
+    const DenseMatrix                   &C,
+    const TrilinosWrappers::MPI::Vector &x) const
+  {
+    AssertThrow(column_sums.size() == n_pieces &&
+                  x.trilinos_partitioner().SameAs(
+                    column_sums[0].trilinos_partitioner()),
+                ExcMessage("local_total_of_product: x is not laid out as "
+                           "the operator's columns"));
+    const std::array<double, n_pieces>   factors = step_factors(mass_factor, C);
+    std::array<const double *, n_pieces> sums;
+    for (unsigned int p = 0; p < n_pieces; ++p)
+      sums[p] = column_sums[p].trilinos_vector()[0];
+    const double *const values_of_x = x.trilinos_vector()[0];
+    const std::size_t   n           = x.locally_owned_size();
+    double              total       = 0;
+    for (std::size_t i = 0; i < n; ++i)
+      {
+        double s = factors[0] * sums[0][i];
+        for (unsigned int p = 1; p < n_pieces; ++p)
+          s += factors[p] * sums[p][i];
+        total += s * values_of_x[i];
+      }
+    return total;
+  }
+
+
+  template <int dim>
+  void
+  KalmanWassersteinOperator<dim>::write_combination(
+    const std::array<double, n_pieces> &factors,
+    TrilinosWrappers::SparseMatrix     &matrix) const
+  {
+    AssertThrow(values.size() == n_pieces, ExcInternalError());
+    std::array<const double *, n_pieces> pieces;
     for (unsigned int p = 0; p < n_pieces; ++p)
       pieces[p] = values[p].data();
 

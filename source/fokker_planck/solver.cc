@@ -324,7 +324,6 @@ namespace kwfp
       lumped_mass.compress(VectorOperation::insert);
     }
     ghosted.reinit(owned_dofs, relevant_dofs, communicator);
-    matrix_times_solution.reinit(owned_dofs, communicator);
     step_history.reinit(owned_dofs, communicator);
     step_rhs.reinit(owned_dofs, communicator);
     stationary.reinit(owned_dofs, relevant_dofs, communicator);
@@ -714,7 +713,7 @@ namespace kwfp
         else
           throw_no_convergence(e.last_step, e.last_residual, tolerance);
       }
-    remove_mass_defect(rhs, x);
+    remove_mass_defect(mass_factor, C, rhs, x);
     iterations_last_solve = used;
     if (rebuild)
       iterations_after_rebuild = used;
@@ -725,6 +724,8 @@ namespace kwfp
   template <int dim>
   void
   FokkerPlanckSolver<dim>::remove_mass_defect(
+    const double                         mass_factor,
+    const DenseMatrix                   &C,
     const TrilinosWrappers::MPI::Vector &rhs,
     TrilinosWrappers::MPI::Vector       &x)
   {
@@ -734,14 +735,13 @@ namespace kwfp
     // order of the tolerance) makes 1^T S x = 1^T b hold to round-off. With
     // the zero column sums of A(C) that is the discrete mass balance
     // alpha/dt 1^T M x = 1^T b; an operator that did not conserve mass
-    // would still show it in diagnostics.csv.
+    // would still show it in diagnostics.csv. 1^T S x = (S^T 1)^T x comes
+    // from the column sums of the pieces of S, not from a product with S.
     {
-      system_matrix.vmult(matrix_times_solution, x);
       double local[2] = {0, 0};
       for (const double v : rhs)
         local[0] += v;
-      for (const double v : matrix_times_solution)
-        local[1] += v;
+      local[1] = kw_operator.local_total_of_product(mass_factor, C, x);
       double global[2];
       Utilities::MPI::sum(local, communicator, global);
       if (global[1] != 0 && std::isfinite(global[1]))
@@ -769,7 +769,7 @@ namespace kwfp
       control,
       SolverGMRES<TrilinosWrappers::MPI::Vector>::AdditionalData(100, true));
     gmres.solve(system_matrix, x, rhs, ilu);
-    remove_mass_defect(rhs, x);
+    remove_mass_defect(mass_factor, C, rhs, x);
     return control.last_step();
   }
 
@@ -777,6 +777,8 @@ namespace kwfp
   template <int dim>
   void
   FokkerPlanckSolver<dim>::solve_direct(
+    const double                         mass_factor,
+    const DenseMatrix                   &C,
     const TrilinosWrappers::MPI::Vector &rhs,
     TrilinosWrappers::MPI::Vector       &x)
   {
@@ -787,7 +789,7 @@ namespace kwfp
       control,
       TrilinosWrappers::SolverDirect::AdditionalData(false, "Amesos_Klu"));
     direct.solve(system_matrix, x, rhs);
-    remove_mass_defect(rhs, x);
+    remove_mass_defect(mass_factor, C, rhs, x);
   }
 
 
@@ -1572,7 +1574,7 @@ namespace kwfp
                 {
                   kw_operator.step_matrix(alpha / dt, C, system_matrix);
                   system_mass_factor = -1; // solve_step must refill
-                  solve_direct(rhs, next);
+                  solve_direct(alpha / dt, C, rhs, next);
                   ++summary.direct_steps;
                 }
               else if (use_low_order_preconditioner)
@@ -1652,7 +1654,7 @@ namespace kwfp
                   {
                     // A sparse direct solve (KLU) does not care how
                     // non-normal the drift makes the matrix.
-                    solve_direct(rhs, next);
+                    solve_direct(alpha / dt, C, rhs, next);
                     ++summary.direct_steps;
                     use_direct_solver = true;
                     console << "kwfp: step " << step

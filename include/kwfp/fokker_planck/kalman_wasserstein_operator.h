@@ -9,7 +9,9 @@
 #include <deal.II/lac/affine_constraints.h>
 #include <deal.II/lac/trilinos_sparse_matrix.h>
 #include <deal.II/lac/trilinos_sparsity_pattern.h>
+#include <deal.II/lac/trilinos_vector.h>
 
+#include <array>
 #include <vector>
 
 namespace kwfp
@@ -84,6 +86,19 @@ namespace kwfp
     diffusion_values(const DenseMatrix   &C,
                      std::vector<double> &values_of_K) const;
 
+    /**
+     * 1^T S x for the step matrix S = mass_factor M + A(C) of step_matrix(),
+     * summed over the locally owned entries of @p x (the caller sums over
+     * the ranks): sum_p f_p (1^T P_p) x with the column sums 1^T P_p of the
+     * pieces kept by reinit(), n_pieces products of length n instead of a
+     * product with S.
+     */
+    double
+    local_total_of_product(
+      const double                                 mass_factor,
+      const DenseMatrix                           &C,
+      const dealii::TrilinosWrappers::MPI::Vector &x) const;
+
     /// The values of M in the same storage order.
     const std::vector<double> &
     mass_values() const;
@@ -93,6 +108,18 @@ namespace kwfp
     reinit_matrix(dealii::TrilinosWrappers::SparseMatrix &matrix) const;
 
   private:
+    /// M, then P_ab for a <= b.
+    static constexpr unsigned int n_pieces = 1 + dim * (dim + 1) / 2;
+
+    /// The factors f_p of S = sum_p f_p P_p: mass_factor, then C_ab, a <= b.
+    std::array<double, n_pieces>
+    step_factors(const double mass_factor, const DenseMatrix &C) const;
+
+    /// Overwrite @p matrix with sum_p factors[p] P_p.
+    void
+    write_combination(const std::array<double, n_pieces>     &factors,
+                      dealii::TrilinosWrappers::SparseMatrix &matrix) const;
+
     dealii::TrilinosWrappers::SparsityPattern sparsity;
     dealii::TrilinosWrappers::SparseMatrix    mass;
     /// Values of M, then of P_ab for a <= b, in Epetra's local storage order.
@@ -100,6 +127,8 @@ namespace kwfp
     /// Values of P_ab^T and of K_ab for a <= b (empty unless kept).
     std::vector<std::vector<double>> transposed_values;
     std::vector<std::vector<double>> diffusion_piece_values;
+    /// 1^T P_p for every piece of values, laid out as the columns.
+    std::vector<dealii::TrilinosWrappers::MPI::Vector> column_sums;
   };
 } // namespace kwfp
 

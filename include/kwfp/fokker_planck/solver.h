@@ -297,9 +297,12 @@ namespace kwfp
                dealii::TrilinosWrappers::MPI::Vector       &x);
     void
     build_preconditioner();
-    /// Scale @p x so that 1^T S x = 1^T rhs (S the system matrix).
+    /// Scale @p x so that 1^T S x = 1^T rhs (S = mass_factor M + A(C), the
+    /// system matrix).
     void
-    remove_mass_defect(const dealii::TrilinosWrappers::MPI::Vector &rhs,
+    remove_mass_defect(const double                                 mass_factor,
+                       const DenseMatrix                           &C,
+                       const dealii::TrilinosWrappers::MPI::Vector &rhs,
                        dealii::TrilinosWrappers::MPI::Vector       &x);
     /// GMRES on the system matrix with ILU(0) of the low-order M-matrix
     /// (flux correction) as preconditioner; throws NoConvergence.
@@ -309,9 +312,12 @@ namespace kwfp
       const DenseMatrix                           &C,
       const dealii::TrilinosWrappers::MPI::Vector &rhs,
       dealii::TrilinosWrappers::MPI::Vector       &x);
-    /// Solve the system matrix by Amesos KLU (and remove the mass defect).
+    /// Solve the system matrix mass_factor M + A(C) by Amesos KLU (and
+    /// remove the mass defect).
     void
-    solve_direct(const dealii::TrilinosWrappers::MPI::Vector &rhs,
+    solve_direct(const double                                 mass_factor,
+                 const DenseMatrix                           &C,
+                 const dealii::TrilinosWrappers::MPI::Vector &rhs,
                  dealii::TrilinosWrappers::MPI::Vector       &x);
     [[noreturn]] void
     throw_no_convergence(const unsigned int steps,
@@ -426,11 +432,10 @@ namespace kwfp
     dealii::TrilinosWrappers::MPI::Vector lumped_mass;   // M 1, owned
     /// Moments of rho^n, rho^{n-1}, rho^{n-2} (adaptive time step).
     std::array<Moments, 3>                moment_history;
-    dealii::TrilinosWrappers::MPI::Vector ghosted;    // with ghosts
-    dealii::TrilinosWrappers::MPI::Vector stationary; // rho_inf, ghosted
-    dealii::TrilinosWrappers::MPI::Vector matrix_times_solution; // S x
-    dealii::TrilinosWrappers::MPI::Vector step_history;          // BDF history
-    dealii::TrilinosWrappers::MPI::Vector step_rhs; // M history / dt
+    dealii::TrilinosWrappers::MPI::Vector ghosted;      // with ghosts
+    dealii::TrilinosWrappers::MPI::Vector stationary;   // rho_inf, ghosted
+    dealii::TrilinosWrappers::MPI::Vector step_history; // BDF history
+    dealii::TrilinosWrappers::MPI::Vector step_rhs;     // M history / dt
 
     struct
     {
