@@ -1239,9 +1239,11 @@ namespace kwfp
 
             {
               TimerOutput::Scope scope(timer, "copies and checks");
-              older_density = old_density;
-              old_density   = density;
-              density       = next;
+              // Shift the history by swapping storage (next is recomputed
+              // before its next use).
+              older_density.swap(old_density);
+              old_density.swap(density);
+              density.swap(next);
             }
             density_accepted  = true;
             moment_history[2] = moment_history[1];

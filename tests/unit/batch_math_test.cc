@@ -47,21 +47,30 @@ TEST(BatchMath, ExpAndLogAgreeWithTheScalarFunctionsToFourUlp)
 }
 
 #ifdef KWFP_BATCH_MATH_LIBMVEC
-// Both code paths (two at a time, and four at a time where the processor
-// has AVX2), at every length up to 9: each remainder (4, 2, 1) is taken.
-TEST(BatchMath, BothWidthsAtEveryRemainder)
+// Every code path (two at a time; four where the processor has AVX2; eight
+// where it has AVX-512), at every length up to 17: each remainder (8, 4, 2,
+// 1) is taken.
+TEST(BatchMath, EveryWidthAtEveryRemainder)
 {
-  for (std::size_t n = 0; n <= 9; ++n)
+  for (std::size_t n = 0; n <= 17; ++n)
     {
       std::vector<double> x(n);
       for (std::size_t i = 0; i < n; ++i)
         x[i] = 0.37 + 1.9 * i;
-      for (const bool wide : {false, true})
+      for (const int wide : {2, 4, 8})
         {
-          if (wide && !internal::has_avx2())
+          if ((wide == 4 && !internal::has_avx2()) ||
+              (wide == 8 && !internal::has_avx512()))
             continue;
           std::vector<double> e = x, l = x;
-          if (wide)
+          if (wide == 8)
+            {
+              internal::apply_avx512<_ZGVeN8v_exp, _ZGVdN4v_exp, _ZGVbN2v_exp>(
+                e.data(), n);
+              internal::apply_avx512<_ZGVeN8v_log, _ZGVdN4v_log, _ZGVbN2v_log>(
+                l.data(), n);
+            }
+          else if (wide == 4)
             {
               internal::apply_avx2<_ZGVdN4v_exp, _ZGVbN2v_exp>(e.data(), n);
               internal::apply_avx2<_ZGVdN4v_log, _ZGVbN2v_log>(l.data(), n);
@@ -75,10 +84,10 @@ TEST(BatchMath, BothWidthsAtEveryRemainder)
             {
               EXPECT_LE(std::abs(e[i] - std::exp(x[i])),
                         4 * 2.3e-16 * std::exp(x[i]))
-                << "n = " << n << ", wide = " << wide << ", i = " << i;
+                << "n = " << n << ", width " << wide << ", i = " << i;
               EXPECT_LE(std::abs(l[i] - std::log(x[i])),
                         4 * 2.3e-16 * std::max(std::abs(std::log(x[i])), 1.))
-                << "n = " << n << ", wide = " << wide << ", i = " << i;
+                << "n = " << n << ", width " << wide << ", i = " << i;
             }
         }
     }
