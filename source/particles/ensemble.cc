@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <numeric>
+#include <type_traits>
 
 namespace kwfp
 {
@@ -117,6 +118,97 @@ namespace kwfp
   }
 
 
+  namespace
+  {
+    /// Partial sums per particle j mod #ways, added in a fixed order at the
+    /// end: independent chains of additions instead of one (the sums of a
+    /// block are the same on any number of ranks).
+    constexpr unsigned int ways = 4;
+
+    /// Call f(std::integral_constant<int, D>) with D = d for d <= 4, else
+    /// D = 0 (the dimension known at run time only).
+    template <typename F>
+    void
+    dispatch_dimension(const unsigned int d, const F &f)
+    {
+      switch (d)
+        {
+          case 1:
+            f(std::integral_constant<int, 1>());
+            break;
+          case 2:
+            f(std::integral_constant<int, 2>());
+            break;
+          case 3:
+            f(std::integral_constant<int, 3>());
+            break;
+          case 4:
+            f(std::integral_constant<int, 4>());
+            break;
+          default:
+            f(std::integral_constant<int, 0>());
+        }
+    }
+
+    /// sum[i] = sum_j U[j d + i] over the n particles of a block.
+    template <int D>
+    void
+    block_sum(const double      *U,
+              const std::size_t  n,
+              const unsigned int d_runtime,
+              double            *sum)
+    {
+      const unsigned int d = D > 0 ? D : d_runtime;
+      double             partial[ways][Ensemble::max_direct_dimension] = {};
+      std::size_t        j                                             = 0;
+      for (; j + ways <= n; j += ways)
+        for (unsigned int w = 0; w < ways; ++w)
+          for (unsigned int i = 0; i < d; ++i)
+            partial[w][i] += U[(j + w) * d + i];
+      for (; j < n; ++j)
+        for (unsigned int i = 0; i < d; ++i)
+          partial[0][i] += U[j * d + i];
+      for (unsigned int i = 0; i < d; ++i)
+        sum[i] =
+          (partial[0][i] + partial[1][i]) + (partial[2][i] + partial[3][i]);
+    }
+
+    /// S = sum_j (u_j - mean)(u_j - mean)^T (d x d, row-major) over the n
+    /// particles of a block.
+    template <int D>
+    void
+    block_scatter(const double      *U,
+                  const std::size_t  n,
+                  const unsigned int d_runtime,
+                  const double      *mean,
+                  double            *S)
+    {
+      constexpr unsigned int m = Ensemble::max_direct_dimension;
+      const unsigned int     d = D > 0 ? D : d_runtime;
+      double                 partial[ways][D > 0 ? D * D : m * m] = {};
+      const auto             add = [&](double *p, const double *u) {
+        double e[m];
+        for (unsigned int i = 0; i < d; ++i)
+          e[i] = u[i] - mean[i];
+        for (unsigned int i = 0; i < d; ++i)
+          for (unsigned int k = i; k < d; ++k)
+            p[i * d + k] += e[i] * e[k];
+      };
+      std::size_t j = 0;
+      for (; j + ways <= n; j += ways)
+        for (unsigned int w = 0; w < ways; ++w)
+          add(partial[w], U + (j + w) * d);
+      for (; j < n; ++j)
+        add(partial[0], U + j * d);
+      for (unsigned int i = 0; i < d; ++i)
+        for (unsigned int k = i; k < d; ++k)
+          S[i * d + k] = S[k * d + i] =
+            (partial[0][i * d + k] + partial[1][i * d + k]) +
+            (partial[2][i * d + k] + partial[3][i * d + k]);
+    }
+  } // namespace
+
+
   EnsembleMoments
   Ensemble::moments() const
   {
@@ -126,14 +218,21 @@ namespace kwfp
       {
         double *s = &first[b * (d + 1)];
         s[0]      = owned[b].size();
-        // sum coordinate by coordinate into a register
-        for (unsigned int i = 0; i < d; ++i)
-          {
-            double sum = 0;
-            for (unsigned int j = 0; j < owned[b].size(); ++j)
-              sum += owned[b].positions(j, i);
-            s[1 + i] = sum;
-          }
+        if (owned[b].size() == 0)
+          continue;
+        const double *U = &owned[b].positions(0, 0);
+        if (d <= max_direct_dimension)
+          dispatch_dimension(d, [&](auto D) {
+            block_sum<decltype(D)::value>(U, owned[b].size(), d, s + 1);
+          });
+        else
+          for (unsigned int i = 0; i < d; ++i)
+            {
+              double sum = 0;
+              for (unsigned int j = 0; j < owned[b].size(); ++j)
+                sum += U[j * d + i];
+              s[1 + i] = sum;
+            }
       }
     const std::vector<double> sums = sum_over_blocks(first, d + 1);
     EnsembleMoments           moments;
@@ -147,29 +246,18 @@ namespace kwfp
     std::vector<double> second(owned.size() * d * d, 0.0);
     if (d <= max_direct_dimension)
       {
-        // local accumulators: the compiler cannot keep sums that may alias
-        // the positions in registers
-        std::array<double, max_direct_dimension>                        e, mean;
-        std::array<double, max_direct_dimension * max_direct_dimension> sum;
+        std::array<double, max_direct_dimension> mean;
         for (unsigned int i = 0; i < d; ++i)
           mean[i] = moments.mean[i];
         for (unsigned int b = 0; b < owned.size(); ++b)
-          {
-            sum.fill(0);
-            const DenseMatrix &U = owned[b].positions;
-            for (unsigned int j = 0; j < owned[b].size(); ++j)
-              {
-                for (unsigned int i = 0; i < d; ++i)
-                  e[i] = U(j, i) - mean[i];
-                for (unsigned int i = 0; i < d; ++i)
-                  for (unsigned int k = i; k < d; ++k)
-                    sum[i * d + k] += e[i] * e[k];
-              }
-            double *s = &second[b * d * d];
-            for (unsigned int i = 0; i < d; ++i)
-              for (unsigned int k = 0; k < d; ++k)
-                s[i * d + k] = k >= i ? sum[i * d + k] : sum[k * d + i];
-          }
+          if (owned[b].size() > 0)
+            dispatch_dimension(d, [&](auto D) {
+              block_scatter<decltype(D)::value>(&owned[b].positions(0, 0),
+                                                owned[b].size(),
+                                                d,
+                                                mean.data(),
+                                                &second[b * d * d]);
+            });
       }
     else
       {

@@ -1,9 +1,11 @@
 #include <kwfp/base/errors.h>
 #include <kwfp/particles/ensemble_kalman_update.h>
+#include <kwfp/particles/normal_batch.h>
 #include <kwfp/particles/random_stream.h>
 
 #include <array>
 #include <cmath>
+#include <cstring>
 
 namespace kwfp
 {
@@ -53,16 +55,99 @@ namespace kwfp
                  const std::uint64_t  step)
     {
       DenseMatrix Z(block.size(), q);
-      for (unsigned int j = 0; j < block.size(); ++j)
-        {
-          RandomStream stream(seed,
-                              block.index[j],
-                              RandomPurpose::dynamics_noise,
-                              step);
-          for (unsigned int i = 0; i < q; ++i)
-            Z(j, i) = stream.normal();
-        }
+      if (block.size() > 0 && q > 0)
+        standard_normals(seed,
+                         RandomPurpose::dynamics_noise,
+                         step,
+                         block.index.data(),
+                         block.size(),
+                         q,
+                         &Z(0, 0));
       return Z;
+    }
+
+    /// Whether every entry of @p A is finite: an OR over the exponent bits
+    /// (all ones for inf and NaN), a loop without branches.
+    bool
+    all_finite(const DenseMatrix &A)
+    {
+      if (A.m() == 0 || A.n() == 0)
+        return true;
+      constexpr std::uint64_t exponent = 0x7FF0000000000000ull;
+      const double *const     a        = &A(0, 0);
+      const std::size_t       n        = std::size_t(A.m()) * A.n();
+      std::uint64_t           bad      = 0;
+      for (std::size_t k = 0; k < n; ++k)
+        {
+          std::uint64_t bits;
+          std::memcpy(&bits, a + k, sizeof(bits));
+          bad |= (bits & exponent) == exponent;
+        }
+      return bad == 0;
+    }
+
+    /// The data of the fused per-particle update of one block (row-major
+    /// n x d arrays).
+    struct FusedStep
+    {
+      std::size_t   n;
+      unsigned int  d;
+      const double *values; ///< grad Phi_R(u_j) (or the forward values)
+      const double *Z;      ///< the particles' normal numbers
+      const double *C;      ///< C, d x d
+      const double *S;      ///< the noise factor, d x d
+      const double *mean;   ///< the ensemble mean
+      double        dt, sqrt_dt;
+      bool          gradient_flow; ///< -C g (eks) or -g (langevin)
+      bool          correction;    ///< the finite-ensemble correction
+      double        aldi;          ///< its factor (d + 1)/J
+      double       *U;             ///< the positions, updated in place
+    };
+
+    /**
+     * u_j += dt (-C g_j + aldi (u_j - ubar)) + sqrt(dt) S^T z_j for every
+     * particle of the block (g_j = grad Phi_R(u_j), C = I for langevin):
+     * the arithmetic of the matrix form, up to the order of the sums inside
+     * BLAS. D > 0: the dimension known at compile time.
+     */
+    template <int D>
+    void
+    fused_update(const FusedStep &s)
+    {
+      const unsigned int d = D > 0 ? D : s.d;
+      for (std::size_t j = 0; j < s.n; ++j)
+        {
+          const double *g = s.values + j * d;
+          const double *z = s.Z + j * d;
+          double       *u = s.U + j * d;
+          double        drift[Ensemble::max_direct_dimension],
+            noise[Ensemble::max_direct_dimension];
+          for (unsigned int i = 0; i < d; ++i)
+            {
+              double f;
+              if (s.gradient_flow)
+                {
+                  double product = 0;
+                  for (unsigned int k = 0; k < d; ++k)
+                    product += g[k] * s.C[k * d + i];
+                  f = -product;
+                }
+              else
+                f = -g[i];
+              if (s.correction)
+                f += s.aldi * (u[i] - s.mean[i]);
+              drift[i]       = f;
+              double product = 0;
+              for (unsigned int k = 0; k < d; ++k)
+                product += z[k] * s.S[k * d + i];
+              noise[i] = product;
+            }
+          for (unsigned int i = 0; i < d; ++i)
+            {
+              u[i] += s.dt * drift[i];
+              u[i] += s.sqrt_dt * noise[i];
+            }
+        }
     }
 
     void
@@ -110,6 +195,8 @@ namespace kwfp
           problem->forward_model().evaluate_rows(blocks[b].positions, values);
         else
           potential->gradients(blocks[b].positions, values);
+        if (all_finite(values))
+          continue;
         for (unsigned int j = 0; j < blocks[b].size(); ++j)
           for (unsigned int k = 0; k < q; ++k)
             if (!std::isfinite(values(j, k)))
@@ -313,7 +400,7 @@ namespace kwfp
         const bool   gradient_flow = method == ParticleMethod::eks_gradient;
         const double sqrt_dt       = std::sqrt(dt);
         std::array<double, max_fused_dimension * max_fused_dimension> Cv, Sv;
-        std::array<double, max_fused_dimension> drift, z, mean;
+        std::array<double, max_fused_dimension>                       mean;
         for (unsigned int k = 0; k < d; ++k)
           {
             mean[k] = state.moments.mean[k];
@@ -325,41 +412,39 @@ namespace kwfp
           }
         for (unsigned int b = 0; b < blocks.size(); ++b)
           {
-            ParticleBlock     &block  = blocks[b];
-            const DenseMatrix &values = state.values[b];
-            DenseMatrix       &U      = block.positions;
-            for (unsigned int j = 0; j < block.size(); ++j)
+            ParticleBlock &block = blocks[b];
+            if (block.size() == 0)
+              continue;
+            const DenseMatrix Z = normal_block(block, d, settings.seed, step);
+            const FusedStep   fused_step{block.size(),
+                                       d,
+                                       &state.values[b](0, 0),
+                                       &Z(0, 0),
+                                       Cv.data(),
+                                       Sv.data(),
+                                       mean.data(),
+                                       dt,
+                                       sqrt_dt,
+                                       gradient_flow,
+                                       settings.finite_ensemble_correction,
+                                       aldi,
+                                       &block.positions(0, 0)};
+            switch (d)
               {
-                for (unsigned int i = 0; i < d; ++i)
-                  {
-                    double f;
-                    if (gradient_flow)
-                      {
-                        double product = 0;
-                        for (unsigned int k = 0; k < d; ++k)
-                          product += values(j, k) * Cv[k * d + i];
-                        f = -product;
-                      }
-                    else
-                      f = -values(j, i);
-                    if (settings.finite_ensemble_correction)
-                      f += aldi * (U(j, i) - mean[i]);
-                    drift[i] = f;
-                  }
-                RandomStream stream(settings.seed,
-                                    block.index[j],
-                                    RandomPurpose::dynamics_noise,
-                                    step);
-                for (unsigned int k = 0; k < d; ++k)
-                  z[k] = stream.normal();
-                for (unsigned int i = 0; i < d; ++i)
-                  {
-                    double noise = 0;
-                    for (unsigned int k = 0; k < d; ++k)
-                      noise += z[k] * Sv[k * d + i];
-                    U(j, i) += dt * drift[i];
-                    U(j, i) += sqrt_dt * noise;
-                  }
+                case 1:
+                  fused_update<1>(fused_step);
+                  break;
+                case 2:
+                  fused_update<2>(fused_step);
+                  break;
+                case 3:
+                  fused_update<3>(fused_step);
+                  break;
+                case 4:
+                  fused_update<4>(fused_step);
+                  break;
+                default:
+                  fused_update<0>(fused_step);
               }
           }
         return;

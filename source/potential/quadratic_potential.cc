@@ -49,13 +49,41 @@ namespace kwfp
                                 DenseMatrix       &gradients) const
   {
     // rows (u_j - u_0)^T B^{-1} (B^{-1} is symmetric)
+    const unsigned int d = u_0.size();
+    const unsigned int n = points.m();
+    if (gradients.m() != n || gradients.n() != d)
+      gradients.reinit(n, d);
+    if (n == 0)
+      return;
+    if (d <= 4)
+      {
+        // direct: no temporary matrix and no BLAS call for a 4 x 4 product
+        double B_inv[16], u0[4], e[4];
+        for (unsigned int i = 0; i < d; ++i)
+          {
+            u0[i] = u_0[i];
+            for (unsigned int k = 0; k < d; ++k)
+              B_inv[i * d + k] = B_inverse(i, k);
+          }
+        for (unsigned int j = 0; j < n; ++j)
+          {
+            for (unsigned int i = 0; i < d; ++i)
+              e[i] = points(j, i) - u0[i];
+            for (unsigned int k = 0; k < d; ++k)
+              {
+                double sum = 0;
+                for (unsigned int i = 0; i < d; ++i)
+                  sum += e[i] * B_inv[i * d + k];
+                gradients(j, k) = sum;
+              }
+          }
+        return;
+      }
     DenseMatrix deviations(points);
-    for (unsigned int j = 0; j < points.m(); ++j)
-      for (unsigned int i = 0; i < u_0.size(); ++i)
+    for (unsigned int j = 0; j < n; ++j)
+      for (unsigned int i = 0; i < d; ++i)
         deviations(j, i) -= u_0[i];
-    gradients.reinit(points.m(), u_0.size());
-    if (points.m() > 0)
-      deviations.mmult(gradients, B_inverse);
+    deviations.mmult(gradients, B_inverse);
   }
 
 

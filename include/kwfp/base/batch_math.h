@@ -4,9 +4,14 @@
 #include <cmath>
 #include <cstddef>
 
-#if defined(__x86_64__) && defined(__GLIBC__) && defined(KWFP_HAVE_LIBMVEC)
-#  define KWFP_BATCH_MATH_LIBMVEC
+#if defined(__x86_64__) && defined(__GNUC__)
+/// x86-64 vector instructions through intrinsics, chosen at run time.
+#  define KWFP_X86_SIMD
 #  include <immintrin.h>
+#endif
+
+#if defined(KWFP_X86_SIMD) && defined(__GLIBC__) && defined(KWFP_HAVE_LIBMVEC)
+#  define KWFP_BATCH_MATH_LIBMVEC
 extern "C"
 {
   // glibc's vector math library (libmvec): two doubles per call in the
@@ -38,7 +43,7 @@ namespace kwfp
 {
   namespace internal
   {
-#ifdef KWFP_BATCH_MATH_LIBMVEC
+#ifdef KWFP_X86_SIMD
     /// Whether the processor runs the AVX2 versions (checked once).
     inline bool
     has_avx2()
@@ -55,7 +60,9 @@ namespace kwfp
       static const bool avx512 = __builtin_cpu_supports("avx512f");
       return avx512;
     }
+#endif
 
+#ifdef KWFP_BATCH_MATH_LIBMVEC
     /// x[i] = f(x[i]) eight at a time (AVX-512), the rest as four, two or
     /// one.
     template <__m512d (*f8)(__m512d),
