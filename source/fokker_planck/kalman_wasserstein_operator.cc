@@ -1,5 +1,9 @@
 #include <kwfp/fokker_planck/kalman_wasserstein_operator.h>
 
+#ifdef __SSE2__
+#  include <emmintrin.h>
+#endif
+
 #include <deal.II/base/index_set.h>
 #include <deal.II/dofs/dof_tools.h>
 #include <deal.II/fe/fe_values.h>
@@ -8,6 +12,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 
 namespace kwfp
 {
@@ -385,14 +390,28 @@ namespace kwfp
     if (e.StorageOptimized() &&
         e.ExtractCrsDataPointers(row_offsets, columns, all_values) == 0)
       {
-        const std::size_t n = values[0].size();
-        for (std::size_t k = 0; k < n; ++k)
+        const std::size_t n           = values[0].size();
+        const auto        combination = [&](const std::size_t k) {
+          double s = factors[0] * pieces[0][k];
+          for (unsigned int p = 1; p < n_pieces; ++p)
+            s += factors[p] * pieces[p][k];
+          return s;
+        };
+        std::size_t k = 0;
+#ifdef __SSE2__
+        // Streaming stores: the old values are not read into the cache
+        // first (a sixth less memory traffic in 2-D; the pass is bound by
+        // it, more so when the ranks share the memory).
+        if (reinterpret_cast<std::uintptr_t>(all_values) % 16 == 0)
           {
-            double s = factors[0] * pieces[0][k];
-            for (unsigned int p = 1; p < n_pieces; ++p)
-              s += factors[p] * pieces[p][k];
-            all_values[k] = s;
+            for (; k + 1 < n; k += 2)
+              _mm_stream_pd(all_values + k,
+                            _mm_set_pd(combination(k + 1), combination(k)));
+            _mm_sfence();
           }
+#endif
+        for (; k < n; ++k)
+          all_values[k] = combination(k);
         return;
       }
     std::size_t offset = 0;
