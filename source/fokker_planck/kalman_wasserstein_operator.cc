@@ -9,6 +9,8 @@
 #include <deal.II/fe/fe_values.h>
 
 #include <Epetra_CrsMatrix.h>
+#include <Epetra_Export.h>
+#include <Epetra_Vector.h>
 
 #include <algorithm>
 #include <array>
@@ -211,21 +213,34 @@ namespace kwfp
                   ExcMessage("operator pieces with different patterns"));
 
     // The column sums 1^T P_p of every piece as it is stored (constrained
-    // rows included), for local_total_of_product().
-    TrilinosWrappers::SparseMatrix scratch;
-    reinit_matrix(scratch);
-    TrilinosWrappers::MPI::Vector ones(mass.locally_owned_range_indices(),
-                                       communicator);
-    ones = 1.;
+    // rows included), for local_total_of_product(): summed over the local
+    // rows into the column map (the pieces share the mass matrix's graph),
+    // then added into the owned entries (what a product with the transpose
+    // does, without a matrix to hold the values).
+    const Epetra_CrsMatrix &graph_of = mass.trilinos_matrix();
+    const Epetra_Export     to_owned(graph_of.ColMap(), graph_of.DomainMap());
     column_sums.resize(values.size());
     for (std::size_t p = 0; p < values.size(); ++p)
       {
-        std::array<double, n_pieces> unit{};
-        unit[p] = 1;
-        write_combination(unit, scratch);
+        Epetra_Vector local_sums(graph_of.ColMap()); // zeros
+        std::size_t   offset = 0;
+        for (int row = 0; row < graph_of.NumMyRows(); ++row)
+          {
+            int     n;
+            double *row_values;
+            int    *row_columns;
+            graph_of.ExtractMyRowView(row, n, row_values, row_columns);
+            for (int k = 0; k < n; ++k)
+              local_sums[row_columns[k]] += values[p][offset + k];
+            offset += n;
+          }
         column_sums[p].reinit(mass.locally_owned_domain_indices(),
                               communicator);
-        scratch.Tvmult(column_sums[p], ones);
+        const int error =
+          column_sums[p].trilinos_vector().Export(local_sums, to_owned, Add);
+        AssertThrow(error == 0,
+                    ExcMessage("column sums of the operator: Epetra export "
+                               "failed"));
       }
   }
 
