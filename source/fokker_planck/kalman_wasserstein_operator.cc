@@ -1,3 +1,4 @@
+#include <kwfp/base/compensated_sum.h>
 #include <kwfp/fokker_planck/kalman_wasserstein_operator.h>
 
 #ifdef __SSE2__
@@ -367,17 +368,19 @@ namespace kwfp
     std::array<const double *, n_pieces> sums;
     for (unsigned int p = 0; p < n_pieces; ++p)
       sums[p] = column_sums[p].trilinos_vector()[0];
-    const double *const values_of_x = x.trilinos_vector()[0];
-    const std::size_t   n           = x.locally_owned_size();
-    double              total       = 0;
+    const std::size_t n = x.locally_owned_size();
+    combined_column_sums.resize(n);
     for (std::size_t i = 0; i < n; ++i)
       {
         double s = factors[0] * sums[0][i];
         for (unsigned int p = 1; p < n_pieces; ++p)
           s += factors[p] * sums[p][i];
-        total += s * values_of_x[i];
+        combined_column_sums[i] = s;
       }
-    return total;
+    // compensated: the total hardly depends on the partition
+    return compensated_dot(combined_column_sums.data(),
+                           x.trilinos_vector()[0],
+                           n);
   }
 
 

@@ -1,3 +1,4 @@
+#include <kwfp/base/compensated_sum.h>
 #include <kwfp/fokker_planck/moments.h>
 
 #include <deal.II/base/mpi.h>
@@ -95,11 +96,8 @@ namespace kwfp
     std::vector<double> local(weights.size(), 0.0);
     for (unsigned int k = 0; k < weights.size(); ++k)
       {
-        const double *w = weights[k].data();
-        double        s = 0;
-        for (std::size_t i = 0; i < n; ++i)
-          s += w[i] * rho[i];
-        local[k] = s;
+        // compensated: the mass and moments hardly depend on the partition
+        local[k] = compensated_dot(weights[k].data(), rho, n);
       }
     std::vector<double> global(local.size());
     Utilities::MPI::sum(local, communicator, global);

@@ -1,4 +1,5 @@
 #include <kwfp/base/checkpoint.h>
+#include <kwfp/base/compensated_sum.h>
 #include <kwfp/base/errors.h>
 #include <kwfp/base/interruption.h>
 #include <kwfp/fokker_planck/solver.h>
@@ -738,9 +739,8 @@ namespace kwfp
     // would still show it in diagnostics.csv. 1^T S x = (S^T 1)^T x comes
     // from the column sums of the pieces of S, not from a product with S.
     {
-      double local[2] = {0, 0};
-      for (const double v : rhs)
-        local[0] += v;
+      double local[2];
+      local[0] = compensated_sum(rhs.begin(), rhs.locally_owned_size());
       local[1] = kw_operator.local_total_of_product(mass_factor, C, x);
       double global[2];
       Utilities::MPI::sum(local, communicator, global);

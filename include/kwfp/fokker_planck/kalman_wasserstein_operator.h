@@ -129,6 +129,8 @@ namespace kwfp
     std::vector<std::vector<double>> diffusion_piece_values;
     /// 1^T P_p for every piece of values, laid out as the columns.
     std::vector<dealii::TrilinosWrappers::MPI::Vector> column_sums;
+    /// sum_p f_p 1^T P_p of the last local_total_of_product() (scratch).
+    mutable std::vector<double> combined_column_sums;
   };
 } // namespace kwfp
 
