@@ -72,10 +72,12 @@ namespace kwfp
             return u * z.x[i];
           if (i == 0)
             return tail(z.x[1], u < 0);
-          const double x  = u * z.x[i];
-          const double f0 = std::exp(-0.5 * (z.x[i] * z.x[i] - x * x));
-          const double f1 = std::exp(-0.5 * (z.x[i + 1] * z.x[i + 1] - x * x));
-          if (f1 + to_unit(next_word()) * (f0 - f1) < 1)
+          // the wedge between the layer's edges: accept x with probability
+          // (f(x) - f(x_{i+1})) / (f(x_i) - f(x_{i+1})), f(x) = exp(-x^2/2)
+          const double x = u * z.x[i];
+          if (z.height[i + 1] +
+                to_unit(next_word()) * (z.height[i] - z.height[i + 1]) <
+              std::exp(-0.5 * x * x))
             return x;
         }
     }
@@ -107,8 +109,9 @@ namespace kwfp
     /// Marsaglia and Tsang 2000).
     struct ZigguratTables
     {
-      double x[layers + 1]; ///< the layers' right edges
-      double ratio[layers]; ///< x[i + 1] / x[i]
+      double x[layers + 1];      ///< the layers' right edges
+      double height[layers + 1]; ///< exp(-x[i]^2 / 2)
+      double ratio[layers];      ///< x[i + 1] / x[i]
       ZigguratTables()
       {
         const double R = 3.6541528853610088, V = 4.92867323399e-3;
@@ -123,6 +126,8 @@ namespace kwfp
           }
         for (unsigned int i = 0; i < layers; ++i)
           ratio[i] = x[i + 1] / x[i];
+        for (unsigned int i = 0; i <= layers; ++i)
+          height[i] = std::exp(-0.5 * x[i] * x[i]);
       }
     };
 
