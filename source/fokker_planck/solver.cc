@@ -23,6 +23,8 @@
 #include <deal.II/numerics/error_estimator.h>
 #include <deal.II/numerics/vector_tools.h>
 
+#include <Epetra_Import.h>
+
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -325,6 +327,9 @@ namespace kwfp
       lumped_mass.compress(VectorOperation::insert);
     }
     ghosted.reinit(owned_dofs, relevant_dofs, communicator);
+    ghost_import =
+      std::make_unique<Epetra_Import>(ghosted.trilinos_vector().Map(),
+                                      density.trilinos_vector().Map());
     step_history.reinit(owned_dofs, communicator);
     step_rhs.reinit(owned_dofs, communicator);
     stationary.reinit(owned_dofs, relevant_dofs, communicator);
@@ -864,7 +869,12 @@ namespace kwfp
 
     if (closed_form)
       exact_at_current_time = closed_form->at(time);
-    ghosted                    = density;
+    // the ghost values with the exchange plan of setup_system() (the
+    // assignment ghosted = density would build a new one every time)
+    AssertThrow(ghosted.trilinos_vector().Import(density.trilinos_vector(),
+                                                 *ghost_import,
+                                                 Insert) == 0,
+                ExcMessage("ghost exchange of the density failed"));
     const DensityFunctionals f = density_diagnostics.evaluate(
       ghosted, diffusion_matrix(moments), max_density, exact_at_current_time);
     row.kl            = f.kl;

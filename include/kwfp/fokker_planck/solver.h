@@ -26,6 +26,8 @@
 #include <deal.II/lac/trilinos_sparse_matrix.h>
 #include <deal.II/lac/trilinos_vector.h>
 
+#include <Epetra_Import.h>
+
 #include <array>
 #include <functional>
 #include <map>
@@ -432,7 +434,9 @@ namespace kwfp
     dealii::TrilinosWrappers::MPI::Vector lumped_mass;   // M 1, owned
     /// Moments of rho^n, rho^{n-1}, rho^{n-2} (adaptive time step).
     std::array<Moments, 3>                moment_history;
-    dealii::TrilinosWrappers::MPI::Vector ghosted;      // with ghosts
+    dealii::TrilinosWrappers::MPI::Vector ghosted; // with ghosts
+    /// The exchange plan from density to ghosted (setup_system()).
+    std::unique_ptr<Epetra_Import>        ghost_import;
     dealii::TrilinosWrappers::MPI::Vector stationary;   // rho_inf, ghosted
     dealii::TrilinosWrappers::MPI::Vector step_history; // BDF history
     dealii::TrilinosWrappers::MPI::Vector step_rhs;     // M history / dt
