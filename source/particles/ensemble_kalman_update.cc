@@ -415,11 +415,19 @@ namespace kwfp
             ParticleBlock &block = blocks[b];
             if (block.size() == 0)
               continue;
-            const DenseMatrix Z = normal_block(block, d, settings.seed, step);
-            const FusedStep   fused_step{block.size(),
+            // the block's normal numbers into reused scratch (no zeroing)
+            noise_scratch.resize(std::size_t(block.size()) * d);
+            standard_normals(settings.seed,
+                             RandomPurpose::dynamics_noise,
+                             step,
+                             block.index.data(),
+                             block.size(),
+                             d,
+                             noise_scratch.data());
+            const FusedStep fused_step{block.size(),
                                        d,
                                        &state.values[b](0, 0),
-                                       &Z(0, 0),
+                                       noise_scratch.data(),
                                        Cv.data(),
                                        Sv.data(),
                                        mean.data(),

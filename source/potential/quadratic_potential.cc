@@ -4,6 +4,34 @@
 
 namespace kwfp
 {
+  namespace
+  {
+    /// Rows g_j = B^{-1} (u_j - u_0) of n points in dimension D (row-major
+    /// n x D arrays; B^{-1} symmetric, D x D).
+    template <int D>
+    void
+    small_gradients(const double     *U,
+                    const std::size_t n,
+                    const double     *u0,
+                    const double     *B_inv,
+                    double           *G)
+    {
+      for (std::size_t j = 0; j < n; ++j)
+        {
+          double e[D];
+          for (int i = 0; i < D; ++i)
+            e[i] = U[j * D + i] - u0[i];
+          for (int k = 0; k < D; ++k)
+            {
+              double sum = 0;
+              for (int i = 0; i < D; ++i)
+                sum += e[i] * B_inv[i * D + k];
+              G[j * D + k] = sum;
+            }
+        }
+    }
+  } // namespace
+
   QuadraticPotential::QuadraticPotential(const DenseVector &minimizer,
                                          const DenseMatrix &covariance)
     : u_0(minimizer)
@@ -58,24 +86,28 @@ namespace kwfp
     if (d <= 4)
       {
         // direct: no temporary matrix and no BLAS call for a 4 x 4 product
-        double B_inv[16], u0[4], e[4];
+        double B_inv[16], u0[4];
         for (unsigned int i = 0; i < d; ++i)
           {
             u0[i] = u_0[i];
             for (unsigned int k = 0; k < d; ++k)
               B_inv[i * d + k] = B_inverse(i, k);
           }
-        for (unsigned int j = 0; j < n; ++j)
+        const double *U = &points(0, 0);
+        double       *G = &gradients(0, 0);
+        switch (d)
           {
-            for (unsigned int i = 0; i < d; ++i)
-              e[i] = points(j, i) - u0[i];
-            for (unsigned int k = 0; k < d; ++k)
-              {
-                double sum = 0;
-                for (unsigned int i = 0; i < d; ++i)
-                  sum += e[i] * B_inv[i * d + k];
-                gradients(j, k) = sum;
-              }
+            case 1:
+              small_gradients<1>(U, n, u0, B_inv, G);
+              break;
+            case 2:
+              small_gradients<2>(U, n, u0, B_inv, G);
+              break;
+            case 3:
+              small_gradients<3>(U, n, u0, B_inv, G);
+              break;
+            default:
+              small_gradients<4>(U, n, u0, B_inv, G);
           }
         return;
       }

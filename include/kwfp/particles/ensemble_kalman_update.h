@@ -102,7 +102,9 @@ namespace kwfp
     use_matrix_form_only(const bool matrix_form_only);
 
   private:
-    bool matrix_form_only = false;
+    /// The normal numbers of a block in the fused update (scratch).
+    mutable std::vector<double> noise_scratch;
+    bool                        matrix_form_only = false;
 
     /// Square root S of the noise covariance 2 C, as S^T (d x d).
     DenseMatrix
