@@ -107,6 +107,22 @@ namespace kwfp
       if (i < n)
         x[i] = _mm_cvtsd_f64(f2(_mm_set1_pd(x[i])));
     }
+
+    /// x[i] = f(x[i]) with the widest of the three versions the processor
+    /// runs.
+    template <__m512d (*f8)(__m512d),
+              __m256d (*f4)(__m256d),
+              __m128d (*f2)(__m128d)>
+    inline void
+    apply_widest(double *x, const std::size_t n)
+    {
+      if (has_avx512())
+        apply_avx512<f8, f4, f2>(x, n);
+      else if (has_avx2())
+        apply_avx2<f4, f2>(x, n);
+      else
+        apply_sse2<f2>(x, n);
+    }
 #endif
   } // namespace internal
 
@@ -116,12 +132,7 @@ namespace kwfp
   exp_in_place(double *x, const std::size_t n)
   {
 #ifdef KWFP_BATCH_MATH_LIBMVEC
-    if (internal::has_avx512())
-      internal::apply_avx512<_ZGVeN8v_exp, _ZGVdN4v_exp, _ZGVbN2v_exp>(x, n);
-    else if (internal::has_avx2())
-      internal::apply_avx2<_ZGVdN4v_exp, _ZGVbN2v_exp>(x, n);
-    else
-      internal::apply_sse2<_ZGVbN2v_exp>(x, n);
+    internal::apply_widest<_ZGVeN8v_exp, _ZGVdN4v_exp, _ZGVbN2v_exp>(x, n);
 #else
     for (std::size_t i = 0; i < n; ++i)
       x[i] = std::exp(x[i]);
@@ -133,12 +144,7 @@ namespace kwfp
   log_in_place(double *x, const std::size_t n)
   {
 #ifdef KWFP_BATCH_MATH_LIBMVEC
-    if (internal::has_avx512())
-      internal::apply_avx512<_ZGVeN8v_log, _ZGVdN4v_log, _ZGVbN2v_log>(x, n);
-    else if (internal::has_avx2())
-      internal::apply_avx2<_ZGVdN4v_log, _ZGVbN2v_log>(x, n);
-    else
-      internal::apply_sse2<_ZGVbN2v_log>(x, n);
+    internal::apply_widest<_ZGVeN8v_log, _ZGVdN4v_log, _ZGVbN2v_log>(x, n);
 #else
     for (std::size_t i = 0; i < n; ++i)
       x[i] = std::log(x[i]);
