@@ -313,9 +313,12 @@ namespace kwfp
                               (box_lower + box_upper) / 2.,
                               communicator);
 
+    // The history vectors share density's map (they are swapped every
+    // step; the ghost exchange plan and Epetra's map checks then see the
+    // same map, without a collective comparison).
     density.reinit(owned_dofs, communicator);
-    old_density.reinit(owned_dofs, communicator);
-    older_density.reinit(owned_dofs, communicator);
+    old_density.reinit(density);
+    older_density.reinit(density);
     lumped_mass.reinit(owned_dofs, communicator);
     {
       TrilinosWrappers::MPI::Vector ones(owned_dofs, communicator);
@@ -1098,7 +1101,7 @@ namespace kwfp
 
     const bool kalman_wasserstein =
       parameters.diffusion_matrix == DiffusionMatrixType::kalman_wasserstein;
-    TrilinosWrappers::MPI::Vector next(owned_dofs, communicator);
+    TrilinosWrappers::MPI::Vector next(density);
 
     double &time        = loop.time;
     double &dt_previous = loop.dt_previous; // t_n - t_{n-1}
@@ -1320,14 +1323,14 @@ namespace kwfp
                 step % parameters.mesh.refinement_interval == 0)
               {
                 refine_mesh(true);
-                next.reinit(owned_dofs, communicator);
+                next.reinit(density);
               }
             ++adaptation.steps_since_box_move;
             if (parameters.mesh.moving_box && !last && !interrupted)
               if (const auto box = box_to_move_to(moments))
                 {
                   move_box(box->first, box->second);
-                  next.reinit(owned_dofs, communicator);
+                  next.reinit(density);
                 }
             loop.step = step;
             // The checkpoint holds the state after the mesh adaptation, so
