@@ -56,7 +56,6 @@ namespace kwfp
     this->dof_handler  = &dof_handler;
     this->quadrature   = quadrature;
     this->communicator = communicator;
-    points.clear();
     JxW.clear();
     Phi.clear();
     point_components.clear();
@@ -134,7 +133,6 @@ namespace kwfp
                 }
               if (!finite && first_bad_point.empty())
                 first_bad_point.assign(u.begin_raw(), u.end_raw());
-              points.push_back(u);
               JxW.push_back(fe_values.JxW(q));
               Phi.push_back(value);
             }
@@ -420,10 +418,24 @@ namespace kwfp
 
 
   template <int dim>
-  const std::vector<Point<dim>> &
+  double
+  DensityDiagnostics<dim>::coordinate(const std::size_t  k,
+                                      const unsigned int a) const
+  {
+    const std::size_t n_q = quadrature.size();
+    return point_components[(k / n_q * dim + a) * n_q + k % n_q];
+  }
+
+
+  template <int dim>
+  std::vector<Point<dim>>
   DensityDiagnostics<dim>::quadrature_points() const
   {
-    return points;
+    std::vector<Point<dim>> all(JxW.size());
+    for (std::size_t k = 0; k < all.size(); ++k)
+      for (unsigned int a = 0; a < dim; ++a)
+        all[k][a] = coordinate(k, a);
+    return all;
   }
 
 
@@ -453,11 +465,11 @@ namespace kwfp
                                               DenseMatrix &covariance) const
   {
     std::vector<double> local(dim + 1, 0.), global(dim + 1);
-    for (std::size_t k = 0; k < points.size(); ++k)
+    for (std::size_t k = 0; k < JxW.size(); ++k)
       {
         local[0] += stationary[k] * JxW[k];
         for (unsigned int a = 0; a < dim; ++a)
-          local[a + 1] += stationary[k] * points[k][a] * JxW[k];
+          local[a + 1] += stationary[k] * coordinate(k, a) * JxW[k];
       }
     Utilities::MPI::sum(local, communicator, global);
     mass = global[0];
@@ -465,11 +477,11 @@ namespace kwfp
     for (unsigned int a = 0; a < dim; ++a)
       mean[a] = global[a + 1] / mass;
     std::vector<double> second(dim * dim, 0.), all(dim * dim);
-    for (std::size_t k = 0; k < points.size(); ++k)
+    for (std::size_t k = 0; k < JxW.size(); ++k)
       for (unsigned int a = 0; a < dim; ++a)
         for (unsigned int b = 0; b < dim; ++b)
-          second[a * dim + b] += stationary[k] * (points[k][a] - mean[a]) *
-                                 (points[k][b] - mean[b]) * JxW[k];
+          second[a * dim + b] += stationary[k] * (coordinate(k, a) - mean[a]) *
+                                 (coordinate(k, b) - mean[b]) * JxW[k];
     Utilities::MPI::sum(second, communicator, all);
     covariance.reinit(dim, dim);
     for (unsigned int a = 0; a < dim; ++a)
@@ -485,7 +497,7 @@ namespace kwfp
   {
     const unsigned int  n_q    = quadrature.size();
     const double *const values = local_values(density);
-    std::vector<double> all(points.size());
+    std::vector<double> all(JxW.size());
     for (std::size_t c = 0; c < JxW.size() / n_q; ++c)
       interpolate<0, 0>(c, values, false, &all[c * n_q], nullptr);
     return all;

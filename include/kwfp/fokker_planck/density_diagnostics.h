@@ -83,7 +83,7 @@ namespace kwfp
              const std::optional<Gaussian>               &exact) const;
 
     /// The quadrature points of the locally owned cells, in cell order.
-    const std::vector<dealii::Point<dim>> &
+    std::vector<dealii::Point<dim>>
     quadrature_points() const;
 
     /// Their weights JxW.
@@ -110,6 +110,10 @@ namespace kwfp
     values(const dealii::TrilinosWrappers::MPI::Vector &density) const;
 
   private:
+    /// Coordinate @p a of quadrature point k (from point_components).
+    double
+    coordinate(const std::size_t k, const unsigned int a) const;
+
     /// The density's values in the ghosted vector, the local indices of the
     /// cells' dofs updated if its layout changed.
     const double *
@@ -145,10 +149,9 @@ namespace kwfp
     dealii::Quadrature<dim>        quadrature;
     MPI_Comm                       communicator;
     double                         log_Z = 0;
-    /// Per quadrature point of the locally owned cells, in cell order.
-    std::vector<dealii::Point<dim>> points;
-    std::vector<double>             JxW;
-    std::vector<double>             Phi;
+    /// Per quadrature point k of the locally owned cells, in cell order.
+    std::vector<double> JxW;
+    std::vector<double> Phi;
     /// Per cell c, the coordinate a of the points and of grad Phi_R at them
     /// at [(c dim + a) n_q + q] (one array per coordinate and cell, so that
     /// the loops over the points of a cell vectorize).
