@@ -390,6 +390,16 @@ namespace kwfp
       "produce negative densities when the drift dominates (cell Peclet "
       "number h |grad Phi_R| / 2 > 1).");
     prm.declare_entry(
+      "Skip unlimited steps",
+      "true",
+      Bool(),
+      "With 'Stabilization = flux-corrected': true keeps a Galerkin step "
+      "that is >= 0 (to -1e-12 of its maximum) and needs no limiting as it "
+      "is, without the correction's low-order solve; false solves the "
+      "corrected system every step, which where nothing is limited gives "
+      "the Galerkin step back to the linear solver's tolerance (a check of "
+      "the correction; each step then costs a low-order solve more).");
+    prm.declare_entry(
       "Adaptive refinement",
       "false",
       Bool(),
@@ -465,8 +475,9 @@ namespace kwfp
     prm.declare_entry("Time step",
                       "0.01",
                       Double(),
-                      "Time step dt (> 0); the last step is shortened to end "
-                      "at T.");
+                      "Time step dt (> 0). Fixed steps: n = ceil(T / dt) "
+                      "equal steps T / n, the last one ending at T exactly; "
+                      "adaptive steps: the first step.");
     prm.declare_entry("Scheme",
                       "BDF2",
                       Selection("BDF1|BDF2"),
@@ -1097,6 +1108,7 @@ namespace kwfp
     mesh.degree           = degree;
     mesh.flux_corrected   = prm.get("Stabilization") != "none";
     mesh.low_order_scheme = prm.get("Stabilization") == "low-order";
+    mesh.skip_unlimited_steps = prm.get_bool("Skip unlimited steps");
     mesh.adaptive         = prm.get_bool("Adaptive refinement");
     if (mesh.adaptive && d == 1)
       throw InputError("Mesh/Adaptive refinement",

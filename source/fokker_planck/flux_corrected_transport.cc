@@ -196,7 +196,7 @@ namespace kwfp
       Utilities::MPI::max(make_array_view(local),
                           communicator,
                           make_array_view(global));
-      if (global[2] == 0 && global[1] <= 1e-12 * global[0])
+      if (skip_unlimited && global[2] == 0 && global[1] <= 1e-12 * global[0])
         return statistics;
     }
 
@@ -213,10 +213,12 @@ namespace kwfp
     update_edge_matrix(C);
     const std::vector<double> &M = op->mass_values();
 
-    // Fluxes f_ij and the sum P_i of the negative ones; the source s_i.
+    // Fluxes f_ij and the sum P_i of the negative ones; the source s_i;
+    // the residual of the Galerkin step M rhodot + A(C) rho^H.
     std::vector<double> negative_flux(n_rows, 0.), source(n_rows);
     double              local_min_previous = 0, local_min_solution = 0;
     double              sums[2] = {0, 0}; // sum s^+, sum s^- (local)
+    double residual_and_scale[2] = {0, 0};  // max |residual_i|, max a m_i |rho_i|
     for (int row = 0; row < n_rows; ++row)
       {
         const int    i   = row_in_ghosted[row];
@@ -224,8 +226,11 @@ namespace kwfp
         if (!constrained[row])
           local_min_previous = std::min(local_min_previous, rho_old[row]);
         local_min_solution = std::min(local_min_solution, rho[i]);
+        double residual    = 0;
         for (std::size_t k = row_start[row]; k < row_start[row + 1]; ++k)
           {
+            const int column = column_in_ghosted[k];
+            residual += M[k] * rate[column] + A[k] * rho[column];
             if (k == diagonal_entry[row])
               {
                 flux[k] = 0;
@@ -241,11 +246,26 @@ namespace kwfp
             flux[k] = f;
             negative_flux[row] += std::min(0., f);
           }
+        if (!constrained[row])
+          {
+            residual_and_scale[0] =
+              std::max(residual_and_scale[0], std::abs(residual));
+            residual_and_scale[1] =
+              std::max(residual_and_scale[1], a * m_i * std::abs(rho[i]));
+          }
         source[row] = constrained[row] ?
                         0. :
                         m_i * ((rho[i] - rho_old[row]) / dt - rate[i]);
         (source[row] > 0 ? sums[0] : sums[1]) += source[row];
       }
+    {
+      const double local[2] = {residual_and_scale[0], residual_and_scale[1]};
+      double       global[2];
+      Utilities::MPI::max(make_array_view(local),
+                          communicator,
+                          make_array_view(global));
+      statistics.galerkin_residual = global[1] > 0 ? global[0] / global[1] : 0;
+    }
     {
       const double smallest =
         Utilities::MPI::min(local_min_previous, communicator);
@@ -364,7 +384,7 @@ namespace kwfp
       Utilities::MPI::sum(limited, communicator);
     const double min_solution =
       Utilities::MPI::min(local_min_solution, communicator);
-    if (total_limited == 0 && min_solution >= 0)
+    if (skip_unlimited && total_limited == 0 && min_solution >= 0)
       return statistics;
     statistics.corrected     = true;
     statistics.limited_nodes = total_limited;
@@ -523,6 +543,14 @@ namespace kwfp
       solve_low_order(dt, relative_tolerance, max_iterations, solution);
     restore_clipped_mass(clipped, rhs, solution, communicator);
     return iterations;
+  }
+
+
+  template <int dim>
+  void
+  FluxCorrectedTransport<dim>::set_skip_unlimited_steps(const bool skip)
+  {
+    skip_unlimited = skip;
   }
 
 

@@ -1,6 +1,7 @@
 #include <kwfp/base/checkpoint.h>
 #include <kwfp/base/compensated_sum.h>
 #include <kwfp/base/errors.h>
+#include <kwfp/base/time_grid.h>
 #include <kwfp/base/interruption.h>
 #include <kwfp/fokker_planck/solver.h>
 #include <kwfp/output/atomic_file.h>
@@ -300,6 +301,8 @@ namespace kwfp
           dof_handler,
           [&Phi](const ArrayView<const double> &u) { return Phi.value(u); },
           nodal_Phi);
+        flux_correction.set_skip_unlimited_steps(
+          parameters.mesh.skip_unlimited_steps);
         flux_correction.reinit(dof_handler,
                                kw_operator,
                                constraints,
@@ -520,6 +523,13 @@ namespace kwfp
                                     masses[0],
                                   density);
       }
+    // The step controller's error estimate and the extrapolated C difference
+    // the moments of rho^n, rho^{n-1}, rho^{n-2}: all of them on the new
+    // mesh, or the differences see the transfer (rho^{n-1}, rho^{n-2} are
+    // zero in the first steps and keep their moments).
+    for (unsigned int k = 0; k < owned_vectors.size(); ++k)
+      if (masses[k] > 0)
+        moment_history[k] = moment_functionals.compute(*owned_vectors[k]);
   }
 
 
@@ -1014,10 +1024,10 @@ namespace kwfp
     summary.n_cells = triangulation->n_global_active_cells();
 
     const auto &ts = parameters.time_stepping;
-    // Without adaptivity: n_steps equal steps ending at T.
-    const auto n_steps =
-      static_cast<unsigned int>(std::ceil(ts.final_time / ts.time_step - 1e-9));
-    const double       uniform_dt = ts.final_time / n_steps;
+    // Without adaptivity: n_steps equal steps ending at T exactly.
+    const FixedTimeGrid time_grid(ts.final_time, ts.time_step);
+    const auto   n_steps    = static_cast<unsigned int>(time_grid.n_steps());
+    const double uniform_dt = time_grid.step();
     const unsigned int interval   = parameters.output.interval;
     // Status lines print diagnostics rows: a multiple of their interval.
     const unsigned int diagnostics_every =
@@ -1124,6 +1134,10 @@ namespace kwfp
     unsigned int failed_step      = 0;
     double       last_good_time   = loop.time;
     bool         density_accepted = false;
+    // Steps accepted since the last transfer to a new mesh: the error
+    // estimate of the next three steps differences moments of rho^n,
+    // rho^{n-1}, rho^{n-2} that were transferred.
+    unsigned int steps_since_transfer = 3;
     try
       {
         for (unsigned int step = loop.step + 1;
@@ -1226,6 +1240,8 @@ namespace kwfp
                   }
                 forget_attempt();
                 ++summary.rejected_steps;
+                if (steps_since_transfer < 3)
+                  ++summary.rejected_after_transfer;
                 dt = std::max(ts.minimum_time_step,
                               dt * std::max(0.2,
                                             0.9 * std::cbrt(ts.error_tolerance /
@@ -1234,8 +1250,11 @@ namespace kwfp
             if (ts.adaptive)
               {
                 // Grow by at most 2 (variable-step BDF2 is zero-stable for
-                // ratios below 1 + sqrt(2)), shrink by at most 5.
-                double factor = 2;
+                // ratios below 1 + sqrt(2)), shrink by at most 5. Steps 1
+                // and 2 have no estimate (it needs four solutions): dt stays
+                // the given 'Time step', which a stiff start chose small on
+                // purpose, until the estimate of step 3 decides.
+                double factor = step < 3 ? 1. : 2.;
                 if (step >= 3 && estimate > 0)
                   factor = std::min(
                     2.,
@@ -1246,9 +1265,14 @@ namespace kwfp
               }
             summary.min_dt = std::min(summary.min_dt, dt);
             summary.max_dt = std::max(summary.max_dt, dt);
-            time           = ts.adaptive ? time + dt : step * uniform_dt;
-            if (ts.adaptive && ts.final_time - time < 1e-12 * ts.final_time)
-              time = ts.final_time;
+            // The last step is decided by counting (fixed steps) or by the
+            // step that was cut to land on T (adaptive), and its time is T
+            // exactly: step * (T / n) rounds below T for some (T, n).
+            const bool last =
+              ts.adaptive ? ts.final_time - (time + dt) < 1e-12 * ts.final_time :
+                            time_grid.is_last(step);
+            time = ts.adaptive ? (last ? ts.final_time : time + dt) :
+                                 time_grid.time(step);
 
             {
               TimerOutput::Scope scope(timer, "copies and checks");
@@ -1259,6 +1283,7 @@ namespace kwfp
               density.swap(next);
             }
             density_accepted  = true;
+            ++steps_since_transfer;
             moment_history[2] = moment_history[1];
             moment_history[1] = moment_history[0];
             dt_before         = dt_previous;
@@ -1287,7 +1312,6 @@ namespace kwfp
                   throw RunFailure(message.str());
                 }
 
-            const bool last = time >= ts.final_time;
             // SIGINT/SIGTERM: this step is done and written; stop as at T.
             const bool interrupted =
               !last && interruption_signal(communicator) != 0;
@@ -1319,18 +1343,28 @@ namespace kwfp
             const std::size_t n_outputs = field_output->written().size();
             if (interrupted && !(interval > 0 && step % interval == 0))
               output_step(time, moments, interval > 0);
+            // After a transfer to a new mesh, the moments and C of rho^n and
+            // rho^{n-1} are those of the transferred vectors
+            // (restore_masses_after_transfer recomputed the history).
+            const auto use_transferred_history = [&]() {
+              steps_since_transfer = 0;
+              next.reinit(density);
+              moments = moment_history[0];
+              C_now   = diffusion_matrix(moment_history[0]);
+              C_old   = diffusion_matrix(moment_history[1]);
+            };
             if (parameters.mesh.adaptive && !last &&
                 step % parameters.mesh.refinement_interval == 0)
               {
                 refine_mesh(true);
-                next.reinit(density);
+                use_transferred_history();
               }
             ++adaptation.steps_since_box_move;
             if (parameters.mesh.moving_box && !last && !interrupted)
               if (const auto box = box_to_move_to(moments))
                 {
                   move_box(box->first, box->second);
-                  next.reinit(density);
+                  use_transferred_history();
                 }
             loop.step = step;
             // The checkpoint holds the state after the mesh adaptation, so
@@ -1439,6 +1473,12 @@ namespace kwfp
     summary.n_dofs        = dof_handler.n_dofs();
     summary.n_cells       = triangulation->n_global_active_cells();
     summary.n_adaptations = adaptation.n_adaptations;
+    {
+      unsigned long long constrained = 0;
+      for (const auto i : owned_dofs)
+        constrained += constraints.is_constrained(i);
+      summary.n_hanging_nodes = Utilities::MPI::sum(constrained, communicator);
+    }
     summary.max_cells =
       std::max<unsigned long long>(adaptation.max_cells, summary.n_cells);
     summary.max_remesh_mass_defect = adaptation.max_mass_defect;
@@ -1704,10 +1744,14 @@ namespace kwfp
           throw RunFailure("the density became NaN, infinite or of "
                            "non-positive mass in the C iteration of step " +
                            std::to_string(step));
+        // Converged: keep C as it is, the C of the solve that produced
+        // `next`, so that the flux correction below rebuilds the step from
+        // the same operator A(C) (with C(rho^{n+1}) instead, even unlimited
+        // fluxes would not give back rho^H).
         const double change = frobenius_distance(m_next.covariance, C);
-        C                   = m_next.covariance;
-        if (change <= ts.implicit_tolerance * C.frobenius_norm())
+        if (change <= ts.implicit_tolerance * m_next.covariance.frobenius_norm())
           break;
+        C = m_next.covariance;
         if (iteration >= ts.max_implicit_iterations)
           {
             std::ostringstream message;
@@ -1739,6 +1783,9 @@ namespace kwfp
         summary.corrected_steps += statistics.corrected;
         summary.max_limited_nodes =
           std::max(summary.max_limited_nodes, statistics.limited_nodes);
+        summary.max_correction_residual =
+          std::max(summary.max_correction_residual,
+                   statistics.galerkin_residual);
         constraints.distribute(next);
       }
   }

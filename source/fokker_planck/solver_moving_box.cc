@@ -221,11 +221,6 @@ namespace kwfp
     // The fields on the old mesh go before it does.
     old_dofs.clear();
     restore_masses_after_transfer(masses);
-    // The error estimate differences the moments of rho^n, rho^{n-1},
-    // rho^{n-2}: all on the new mesh.
-    for (unsigned int k = 0; k < vectors.size(); ++k)
-      if (masses[k] > 0) // rho^{n-1}, rho^{n-2} are zero in the first steps
-        moment_history[k] = moment_functionals.compute(*vectors[k]);
     ++adaptation.n_box_moves;
     adaptation.steps_since_box_move = 0;
     console << "kwfp: the box moved to";

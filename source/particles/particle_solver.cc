@@ -4,6 +4,7 @@
 #include <kwfp/output/output_directory.h>
 #include <kwfp/output/particle_output.h>
 #include <kwfp/particles/initial_ensemble.h>
+#include <kwfp/base/time_grid.h>
 #include <kwfp/particles/particle_solver.h>
 #include <kwfp/potential/expression_potential.h>
 
@@ -235,8 +236,9 @@ namespace kwfp
     dt_fixed = p.time_step;
     if (p.n_steps == 0 && !p.adaptive_time_step)
       {
-        n_fixed = static_cast<std::uint64_t>(std::ceil(T / p.time_step - 1e-9));
-        dt_fixed = T / n_fixed;
+        const FixedTimeGrid grid(T, p.time_step);
+        n_fixed  = grid.n_steps();
+        dt_fixed = grid.step();
       }
     status_every = std::max<std::uint64_t>(
       1, (p.n_steps > 0 || !p.adaptive_time_step ? n_fixed : 1000) / 10);
@@ -441,6 +443,10 @@ namespace kwfp
       time = step * dt_fixed;
     if (std::abs(time - target) < 1e-12 * std::max(1.0, target))
       time = target;
+    // n_fixed steps of T / n_fixed end at T exactly (the product rounds
+    // below T for some pairs, e.g. 3 * 0.3).
+    if (p.n_steps == 0 && !p.adaptive_time_step && step == n_fixed)
+      time = parameters.time_stepping.final_time;
     dt_previous = dt;
   }
 

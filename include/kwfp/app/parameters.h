@@ -98,6 +98,10 @@ namespace kwfp
       /// scheme alone, without the Galerkin predictor ('Stabilization =
       /// low-order'); flux_corrected is then true too (same operator).
       bool low_order_scheme = false;
+      /// Keep a Galerkin step that needs no limiting as it is (true), or
+      /// solve the corrected system every step (false: a check of the
+      /// correction, which then returns rho^H to the solver's tolerance).
+      bool skip_unlimited_steps = true;
       /// Adaptive refinement and coarsening (d = 2, 3): Kelly indicator of
       /// the density, fixed fractions, every refinement_interval steps.
       bool         adaptive            = false;

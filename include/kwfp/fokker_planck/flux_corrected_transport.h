@@ -58,6 +58,13 @@ namespace kwfp
       unsigned long long limited_nodes = 0;
       /// GMRES iterations of the low-order solve.
       unsigned int iterations = 0;
+      /// max_i |(M rhodot + A(C) rho^H)_i| / max_i a m_i |rho^H_i|: the
+      /// relative residual of the Galerkin step with the C given to
+      /// correct(). At the linear solver's tolerance when C is the step's
+      /// own; larger, and rho != rho^H where nothing is limited, when it is
+      /// not (the fluxes f_ij then carry A(C_step) - A(C)). Computed when
+      /// the fluxes are (not for steps kept without them).
+      double galerkin_residual = 0;
     };
 
     /**
@@ -112,6 +119,12 @@ namespace kwfp
     const dealii::TrilinosWrappers::SparseMatrix &
     low_order_matrix(const double mass_factor, const DenseMatrix &C);
 
+    /// true (default): correct() keeps a step that needs no limiting
+    /// unchanged; false: correct() solves the corrected system every step
+    /// (with nothing limited it returns rho^H to the solver's tolerance).
+    void
+    set_skip_unlimited_steps(const bool skip);
+
   private:
     /// Set K to the edge matrix of C: W(C) of EdgeDiffusion on Q1 boxes,
     /// else the diffusion part K(C) of the Galerkin operator. Recomputed
@@ -157,6 +170,7 @@ namespace kwfp
     /// Edge weights consistent with C (Q1 on boxes), and the C that K holds.
     EdgeDiffusion<dim> edge_diffusion;
     bool               use_edge_diffusion = false;
+    bool               skip_unlimited     = true;
     DenseMatrix        K_for_C;
   };
 } // namespace kwfp

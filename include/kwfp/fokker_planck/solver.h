@@ -50,6 +50,10 @@ namespace kwfp
     /// Adaptive time step: steps rejected and repeated, smallest and
     /// largest dt taken.
     unsigned int rejected_steps = 0;
+    /// Of these, rejected by the error estimate in the three steps after a
+    /// transfer to a new mesh (adaptation or box move), whose estimates
+    /// difference transferred solutions.
+    unsigned int rejected_after_transfer = 0;
     double       min_dt         = 0; ///< smallest dt taken
     double       max_dt         = 0; ///< largest dt taken
     /// Wall seconds of the time loop (without setup).
@@ -65,6 +69,10 @@ namespace kwfp
     unsigned int corrected_steps = 0;
     /// The most limited unknowns in one step.
     unsigned long long max_limited_nodes = 0;
+    /// Largest relative residual of a Galerkin step evaluated with the C
+    /// that its flux correction used (FluxCorrectedTransport::Statistics::
+    /// galerkin_residual): the solver's tolerance when both use one C.
+    double max_correction_residual = 0;
     /// Steps whose Galerkin solve needed the low-order preconditioner.
     unsigned int low_order_preconditioned_steps = 0;
     /// Steps solved by the sparse direct solver (GMRES failed).
@@ -77,6 +85,8 @@ namespace kwfp
     /// negative value (relative) set to zero after a transfer.
     unsigned int       n_adaptations = 0;
     unsigned long long max_cells     = 0; ///< most active cells
+    /// Unknowns constrained as hanging nodes on the last mesh (all ranks).
+    unsigned long long n_hanging_nodes = 0;
     /// Largest relative mass change of a transfer.
     double max_remesh_mass_defect = 0;
     double max_remesh_clipped     = 0; ///< largest negative value set to zero
