@@ -1464,7 +1464,9 @@ namespace kwfp
     if (parameters.mesh.flux_corrected)
       console << "kwfp: flux correction changed " << summary.corrected_steps
               << " of " << summary.n_steps << " steps (at most "
-              << summary.max_limited_nodes << " unknowns limited in one step); "
+              << summary.max_limited_nodes
+              << " unknowns limited in one step, BDF2 source scaled by "
+              << summary.min_source_scaling << " at least); "
               << summary.low_order_preconditioned_steps
               << " steps needed the low-order preconditioner, "
               << summary.direct_steps << " the direct solver, "
@@ -1783,6 +1785,8 @@ namespace kwfp
         summary.corrected_steps += statistics.corrected;
         summary.max_limited_nodes =
           std::max(summary.max_limited_nodes, statistics.limited_nodes);
+        summary.min_source_scaling =
+          std::min(summary.min_source_scaling, statistics.source_scaling);
         summary.max_correction_residual =
           std::max(summary.max_correction_residual,
                    statistics.galerkin_residual);

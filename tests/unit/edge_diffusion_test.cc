@@ -157,3 +157,68 @@ TEST(EdgeDiffusion, AnisotropicDiagonalTensorKeepsItsHorizontalCouplings)
   EXPECT_DOUBLE_EQ(W(0, 2), -16.5);
   EXPECT_DOUBLE_EQ(W(0, 3), 0.);
 }
+
+
+// Issue 21.7: on square cells with equal variances the weights reproduce C
+// for every correlation c in (-1, 1) in 2-D (the axis weight is V (1 -
+// |c|) / (2 h^2) >= 0: nothing is clipped); in 3-D with all three
+// correlations equal to c the axis weight is V (1 - 2|c|) / (4 h^2), so
+// the identity holds for |c| <= 1/2 and the clipped weights carry more
+// diffusion above it, never less.
+TEST(EdgeDiffusion, SquareCellsReproduceCorrelatedTensors)
+{
+  for (int k = -99; k <= 99; ++k)
+    {
+      const double c = k / 100.;
+      {
+        DenseMatrix C(2, 2);
+        C(0, 0) = C(1, 1) = 1;
+        C(0, 1) = C(1, 0) = c;
+        const Tensor<1, 2>       h({0.5, 0.5});
+        const FullMatrix<double> W = kwfp::EdgeDiffusion<2>::cell_matrix(C, h);
+        for (const auto &g : {Tensor<1, 2>({1, 0}),
+                              Tensor<1, 2>({0, 1}),
+                              Tensor<1, 2>({1, 1}),
+                              Tensor<1, 2>({1, -1})})
+          EXPECT_NEAR(energy_of_linear<2>(W, h, g),
+                      volume_energy<2>(C, h, g),
+                      1e-13)
+            << "c = " << c;
+      }
+      if (c > -0.5) // SPD in 3-D
+        {
+          DenseMatrix C(3, 3);
+          for (unsigned int a = 0; a < 3; ++a)
+            for (unsigned int b = 0; b < 3; ++b)
+              C(a, b) = a == b ? 1 : c;
+          const Tensor<1, 3>       h({0.5, 0.5, 0.5});
+          const FullMatrix<double> W =
+            kwfp::EdgeDiffusion<3>::cell_matrix(C, h);
+          for (const auto &g : {Tensor<1, 3>({1, 0, 0}),
+                                Tensor<1, 3>({1, 1, 0}),
+                                Tensor<1, 3>({1, -1, 1})})
+            {
+              const double edges = energy_of_linear<3>(W, h, g);
+              const double exact = volume_energy<3>(C, h, g);
+              if (std::abs(c) <= 0.5)
+                {
+                  EXPECT_NEAR(edges, exact, 1e-13) << "c = " << c;
+                }
+              else
+                {
+                  EXPECT_GE(edges, exact * (1 - 1e-12)) << "c = " << c;
+                }
+            }
+          // Above 1/2 the clipping is active: for g = (1, 0, 0) the
+          // weights carry V (2|c| - 1) too much.
+          if (c > 0.5)
+            {
+              EXPECT_NEAR(energy_of_linear<3>(W, h, Tensor<1, 3>({1, 0, 0})) -
+                          volume_energy<3>(C, h, Tensor<1, 3>({1, 0, 0})),
+                        0.125 * (2 * c - 1),
+                          1e-13)
+                << "c = " << c;
+            }
+        }
+    }
+}

@@ -65,6 +65,9 @@ namespace kwfp
       /// not (the fluxes f_ij then carry A(C_step) - A(C)). Computed when
       /// the fluxes are (not for steps kept without them).
       double galerkin_residual = 0;
+      /// The one factor (<= 1) by which the positive parts of the BDF2
+      /// source s were scaled so that the limited source sums to 0.
+      double source_scaling = 1;
     };
 
     /**

@@ -73,6 +73,9 @@ namespace kwfp
     /// that its flux correction used (FluxCorrectedTransport::Statistics::
     /// galerkin_residual): the solver's tolerance when both use one C.
     double max_correction_residual = 0;
+    /// Smallest factor of the positive BDF2 source parts in a correction
+    /// (FluxCorrectedTransport::Statistics::source_scaling).
+    double min_source_scaling = 1;
     /// Steps whose Galerkin solve needed the low-order preconditioner.
     unsigned int low_order_preconditioned_steps = 0;
     /// Steps solved by the sparse direct solver (GMRES failed).
