@@ -182,7 +182,8 @@ would become negative, so it keeps the order on this smooth problem.
                 over = {"Mesh": {"Subdivisions": n, "Global refinements": 0,
                                  "Finite element degree": degree,
                                  "Stabilization": stab},
-                        "Time stepping": {"Time step": dt, "Final time": final}}
+                        "Time stepping": {"Time step": dt, "Final time": final,
+                                          "Adaptive time step": "false"}}
                 out = runner.run(f"space_q{degree}_{stab}_{n}", "gaussian_2d.prm", over)
                 last = read_csv(os.path.join(out, "diagnostics.csv"))[-1]
                 errors.append((n, (degree * n + 1) ** 2, last["l1_error"],
@@ -287,7 +288,7 @@ which the rate must exceed:
     runs = []
     for dt in dts:
         over = {"Mesh": {"Global refinements": refinement},
-                "Time stepping": {"Time step": dt}}
+                "Time stepping": {"Time step": dt, "Adaptive time step": "false"}}
         out = runner.run(f"kl_{dt}", "gaussian_2d.prm", over)
         kl = read_csv(os.path.join(out, "kl_decay.csv"))
         diag = read_csv(os.path.join(out, "diagnostics.csv"))
