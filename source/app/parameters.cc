@@ -41,7 +41,7 @@ namespace kwfp
     prm.declare_entry(
       "Diffusion matrix",
       "Kalman-Wasserstein",
-      Selection(diffusion_matrix_names()),
+      Selection(diffusion_matrix_selection().pattern()),
       "The matrix C in d_t rho = div(C (rho grad Phi_R + grad rho)), (4.1) of "
       "Garbuno-Inigo et al. 2020. 'Kalman-Wasserstein': C = C(rho), the "
       "covariance of the current solution, recomputed every step. "
@@ -58,8 +58,7 @@ namespace kwfp
     prm.declare_entry(
       "Type",
       "quadratic",
-      Selection("quadratic|inverse problem|expression|Gaussian mixture|"
-                "logistic regression"),
+      Selection(potential_selection().pattern()),
       "The potential Phi_R whose Gibbs density exp(-Phi_R)/Z is the "
       "stationary density (the posterior (1.6)). 'quadratic': "
       "1/2 |u - u_0|^2_B. 'inverse problem': "
@@ -185,7 +184,7 @@ namespace kwfp
     prm.enter_subsection("Initial density");
     prm.declare_entry("Type",
                       "Gaussian",
-                      Selection("Gaussian|expression|product|file"),
+                      Selection(initial_density_selection().pattern()),
                       "The initial density rho_0: a Gaussian N(m_0, C_0); "
                       "an expression (normalized numerically to mass 1; "
                       "finite element only); 'product': independent "
@@ -515,7 +514,7 @@ namespace kwfp
     prm.declare_entry(
       "Error estimate",
       "moments",
-      Selection("moments|density"),
+      Selection(time_error_estimate_selection().pattern()),
       "Adaptive time step: what the local error is measured on. moments: "
       "the mean and covariance, each entry relative to the standard "
       "deviations (smooth in time even where flux correction limits steep "
@@ -545,7 +544,7 @@ namespace kwfp
                       "Most GMRES iterations; more is an error.");
     prm.declare_entry("Preconditioner",
                       "auto",
-                      Selection("auto|AMG|ILU|Jacobi"),
+                      Selection(preconditioner_selection().pattern()),
                       "Trilinos preconditioner of the step matrix "
                       "alpha/dt M + A(C): point Jacobi (fastest while the "
                       "mass matrix dominates, dt of the order of h^2 or "
@@ -762,8 +761,9 @@ namespace kwfp
     if (run_finite_element)
       {
         prm.enter_subsection("Fokker-Planck equation");
-        diffusion_matrix =
-          parse_diffusion_matrix_type(prm.get("Diffusion matrix"));
+        diffusion_matrix = diffusion_matrix_selection().parse(
+          prm.get("Diffusion matrix"),
+          "Fokker-Planck equation/Diffusion matrix");
         if (diffusion_matrix == DiffusionMatrixType::fixed)
           fixed_diffusion_matrix =
             parse_spd(prm.get("Fixed diffusion matrix"),
@@ -773,8 +773,8 @@ namespace kwfp
       }
 
     prm.enter_subsection("Potential");
-    potential.type = prm.get("Type");
-    if (potential.type == "quadratic")
+    potential.type = potential_selection().parse(prm.get("Type"), "Potential/Type");
+    if (potential.type == PotentialType::quadratic)
       {
         prm.enter_subsection("Quadratic");
         potential.minimizer  = to_dense_vector(parse_vector(
@@ -784,7 +784,7 @@ namespace kwfp
                                          d);
         prm.leave_subsection();
       }
-    else if (potential.type == "inverse problem")
+    else if (potential.type == PotentialType::inverse_problem)
       {
         prm.enter_subsection("Inverse problem");
         const std::string path  = "Potential/Inverse problem/";
@@ -848,7 +848,7 @@ namespace kwfp
           parse_vector(prm.get("Prior mean"), path + "Prior mean", d));
         prm.leave_subsection();
       }
-    else if (potential.type == "logistic regression")
+    else if (potential.type == PotentialType::logistic_regression)
       {
         prm.enter_subsection("Logistic regression");
         const std::string path   = "Potential/Logistic regression/";
@@ -864,7 +864,7 @@ namespace kwfp
                                               path + "Data file");
         prm.leave_subsection();
       }
-    else if (potential.type == "Gaussian mixture")
+    else if (potential.type == PotentialType::gaussian_mixture)
       {
         prm.enter_subsection("Gaussian mixture");
         const std::string path = "Potential/Gaussian mixture/";
@@ -913,8 +913,9 @@ namespace kwfp
     prm.leave_subsection();
 
     prm.enter_subsection("Initial density");
-    initial_density.type = prm.get("Type");
-    if (initial_density.type == "Gaussian")
+    initial_density.type =
+      initial_density_selection().parse(prm.get("Type"), "Initial density/Type");
+    if (initial_density.type == InitialDensityType::gaussian)
       {
         initial_density.mean = to_dense_vector(
           parse_vector(prm.get("Mean m_0"), "Initial density/Mean m_0", d));
@@ -922,7 +923,7 @@ namespace kwfp
                                                "Initial density/Covariance C_0",
                                                d);
       }
-    else if (initial_density.type == "product")
+    else if (initial_density.type == InitialDensityType::product)
       {
         initial_density.coordinates =
           parse_coordinate_distributions(prm.get("Coordinate distributions"),
@@ -934,7 +935,7 @@ namespace kwfp
                            "must be 0 or positive, got " +
                              prm.get("Edge smoothing"));
       }
-    else if (initial_density.type == "file")
+    else if (initial_density.type == InitialDensityType::file)
       {
         if (run_finite_element)
           throw InputError("Initial density/Type",
@@ -1022,12 +1023,12 @@ namespace kwfp
     for (const auto &[method, name] : checked)
       {
         const bool forward = uses_forward_model(method);
-        if (forward && potential.type != "inverse problem")
+        if (forward && potential.type != PotentialType::inverse_problem)
           throw InputError(name,
                            "'" + to_string(method) +
                              "' evaluates the forward map G: it needs "
                              "'Potential/Type = inverse problem', not '" +
-                             potential.type + "'");
+                             potential_selection().name(potential.type) + "'");
         if (particles.adaptive_time_step && !forward)
           throw InputError("Particles/Adaptive time step",
                            "needs methods with a forward map (eks, eki, "
@@ -1199,7 +1200,8 @@ namespace kwfp
                        "'Time stepping/Scheme = BDF1'");
     time_stepping.adaptive          = prm.get_bool("Adaptive time step");
     time_stepping.error_tolerance   = prm.get_double("Error tolerance");
-    time_stepping.error_estimate    = prm.get("Error estimate");
+    time_stepping.error_estimate = time_error_estimate_selection().parse(
+      prm.get("Error estimate"), "Time stepping/Error estimate");
     time_stepping.minimum_time_step = prm.get_double("Minimum time step");
     time_stepping.maximum_time_step = prm.get_double("Maximum time step");
     if (time_stepping.adaptive)
@@ -1239,7 +1241,8 @@ namespace kwfp
       throw InputError("Linear solver/Maximum iterations",
                        "must be at least 1");
     linear_solver.max_iterations = max_iterations;
-    linear_solver.preconditioner = prm.get("Preconditioner");
+    linear_solver.preconditioner = preconditioner_selection().parse(
+      prm.get("Preconditioner"), "Linear solver/Preconditioner");
     prm.leave_subsection();
 
     prm.enter_subsection("Metropolis");
@@ -1264,8 +1267,8 @@ namespace kwfp
       metropolis.seed                 = seed;
       const unsigned int d            = dimension;
       const auto         from_initial = [&](const std::string &name) {
-        if (initial_density.type == "Gaussian" ||
-            initial_density.type == "product")
+        if (initial_density.type == InitialDensityType::gaussian ||
+            initial_density.type == InitialDensityType::product)
           return;
         throw InputError(path + name,
                          "'initial' needs a Gaussian or product initial "

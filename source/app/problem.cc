@@ -15,14 +15,14 @@ namespace kwfp
   InitialDensity::InitialDensity(const Parameters &parameters)
   {
     const auto &p = parameters.initial_density;
-    if (p.type == "Gaussian")
+    if (p.type == InitialDensityType::gaussian)
       gaussian_density.emplace(p.mean, p.covariance);
-    else if (p.type == "product")
+    else if (p.type == InitialDensityType::product)
       {
         coordinates = p.coordinates;
         smoothing   = p.edge_smoothing;
       }
-    else if (p.type == "expression")
+    else if (p.type == InitialDensityType::expression)
       expression =
         std::make_shared<ScalarExpression>(p.expression,
                                            parameters.dimension,
@@ -70,7 +70,7 @@ namespace kwfp
   create_inverse_problem(const Parameters &parameters)
   {
     const auto &p = parameters.potential;
-    if (p.type != "inverse problem")
+    if (p.type != PotentialType::inverse_problem)
       return nullptr;
     std::shared_ptr<const ForwardModel> model;
     if (p.forward_model == "linear")
@@ -95,19 +95,19 @@ namespace kwfp
   create_potential(const Parameters &parameters)
   {
     const auto &p = parameters.potential;
-    if (p.type == "quadratic")
+    if (p.type == PotentialType::quadratic)
       return std::make_unique<QuadraticPotential>(p.minimizer, p.covariance);
-    if (p.type == "inverse problem")
+    if (p.type == PotentialType::inverse_problem)
       return std::make_unique<InverseProblemPotential>(
         create_inverse_problem(parameters));
-    if (p.type == "logistic regression")
+    if (p.type == PotentialType::logistic_regression)
       return std::make_unique<LogisticRegressionPotential>(
         LogisticRegressionPotential::from_csv(p.data_file,
                                               parameters.dimension,
                                               p.prior_variance,
                                               "Potential/Logistic regression/"
                                               "Data file"));
-    if (p.type == "Gaussian mixture")
+    if (p.type == PotentialType::gaussian_mixture)
       {
         std::vector<DenseVector> means;
         for (unsigned int k = 0; k < p.mixture_means.m(); ++k)

@@ -183,13 +183,17 @@ namespace kwfp
     // nodes: the condensed Galerkin step conserves the mass there too
     // (AdaptiveMesh.StepsConserveMassWithHangingNodes: within 3e-14 over 100
     // Q2 steps).
+    // Hanging nodes are left out: distribute() sets them after the step
+    // (Q2's weights -1/8 can make them negative where every unknown is not).
     {
-      double largest = 0, most_negative = 0;
-      for (const double v : solution)
-        {
-          largest       = std::max(largest, v);
-          most_negative = std::max(most_negative, -v);
-        }
+      double        largest = 0, most_negative = 0;
+      const double *values  = local_values(solution);
+      for (int row = 0; row < n_rows; ++row)
+        if (!constrained[row])
+          {
+            largest       = std::max(largest, values[row]);
+            most_negative = std::max(most_negative, -values[row]);
+          }
       const double local[2] = {largest, most_negative};
       double       global[2];
       Utilities::MPI::max(make_array_view(local),
@@ -224,7 +228,8 @@ namespace kwfp
         const double m_i = lumped_mass[row];
         if (!constrained[row])
           local_min_previous = std::min(local_min_previous, rho_old[row]);
-        local_min_solution = std::min(local_min_solution, rho[i]);
+        if (!constrained[row])
+          local_min_solution = std::min(local_min_solution, rho[i]);
         double residual    = 0;
         for (std::size_t k = row_start[row]; k < row_start[row + 1]; ++k)
           {

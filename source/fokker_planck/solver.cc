@@ -122,9 +122,9 @@ namespace kwfp
     , initial_density(parameters)
     , fe(parameters.mesh.degree)
     , automatic_preconditioner(parameters.linear_solver.preconditioner ==
-                               "auto")
+                               PreconditionerType::automatic)
     , active_preconditioner(automatic_preconditioner ?
-                              std::string("Jacobi") :
+                              PreconditionerType::jacobi :
                               parameters.linear_solver.preconditioner)
   {
     AssertThrow(parameters.dimension == dim,
@@ -211,7 +211,7 @@ namespace kwfp
     TimerOutput::Scope scope(timer, "setup");
     check_box_holds_mass();
 
-    if (parameters.potential.type == "expression")
+    if (parameters.potential.type == PotentialType::expression)
       {
         // Compare the user's gradient with differences of Phi_R at points
         // spread over the box.
@@ -690,7 +690,8 @@ namespace kwfp
     // rest of the run when that budget is not enough (steps long against
     // h^2, where Jacobi stalls).
     const bool trial =
-      automatic_preconditioner && active_preconditioner == "Jacobi";
+      automatic_preconditioner &&
+      active_preconditioner == PreconditionerType::jacobi;
     const unsigned int budget =
       trial ? std::min(60u, parameters.linear_solver.max_iterations) :
               parameters.linear_solver.max_iterations;
@@ -710,7 +711,7 @@ namespace kwfp
           {
             console << "kwfp: point Jacobi needs more than " << budget
                     << " GMRES iterations; switching to AMG" << std::endl;
-            active_preconditioner = "AMG";
+            active_preconditioner = PreconditionerType::amg;
             build_preconditioner();
             rebuild = true;
             SolverControl full(parameters.linear_solver.max_iterations,
@@ -820,7 +821,7 @@ namespace kwfp
     std::ostringstream message;
     message << "GMRES did not converge in " << steps << " iterations (residual "
             << residual << ", target " << target << ") with the "
-            << active_preconditioner
+            << preconditioner_selection().name(active_preconditioner)
             << " preconditioner; raise 'Linear solver/Maximum iterations', "
                "choose another 'Linear solver/Preconditioner' or a smaller "
                "'Time stepping/Time step'";
@@ -835,7 +836,7 @@ namespace kwfp
     TimerOutput::Scope scope(timer, "preconditioner");
     preconditioner_mass_factor = system_mass_factor;
     preconditioner_C           = system_C;
-    if (active_preconditioner == "AMG")
+    if (active_preconditioner == PreconditionerType::amg)
       {
         auto amg = std::make_unique<TrilinosWrappers::PreconditionAMG>();
         TrilinosWrappers::PreconditionAMG::AdditionalData data;
@@ -846,7 +847,7 @@ namespace kwfp
         amg->initialize(system_matrix, data);
         preconditioner = std::move(amg);
       }
-    else if (active_preconditioner == "ILU")
+    else if (active_preconditioner == PreconditionerType::ilu)
       {
         auto ilu = std::make_unique<TrilinosWrappers::PreconditionILU>();
         ilu->initialize(system_matrix);
@@ -1199,13 +1200,14 @@ namespace kwfp
                                        " (also after 20 reductions of dt)");
                     forget_attempt();
                     ++summary.rejected_steps;
-                    dt = std::max(ts.minimum_time_step, dt / 4);
+                    dt = std::min(std::max(ts.minimum_time_step, dt / 4),
+                                  ts.final_time - time);
                     continue;
                   }
                 // The local error of variable-step BDF2 needs four solutions.
                 if (!ts.adaptive || step < 3)
                   break;
-                if (ts.error_estimate == "density")
+                if (ts.error_estimate == TimeErrorEstimate::density)
                   estimate =
                     local_error_estimate(next, dt, dt_previous, dt_before);
                 else
@@ -1242,10 +1244,12 @@ namespace kwfp
                 ++summary.rejected_steps;
                 if (steps_since_transfer < 3)
                   ++summary.rejected_after_transfer;
-                dt = std::max(ts.minimum_time_step,
-                              dt * std::max(0.2,
-                                            0.9 * std::cbrt(ts.error_tolerance /
-                                                            estimate)));
+                dt = std::min(
+                  ts.final_time - time,
+                  std::max(ts.minimum_time_step,
+                           dt * std::max(0.2,
+                                         0.9 * std::cbrt(ts.error_tolerance /
+                                                         estimate))));
               }
             if (ts.adaptive)
               {
@@ -1671,7 +1675,8 @@ namespace kwfp
                       use_low_order_preconditioner = true;
                       console << "kwfp: step " << step << ": GMRES needed "
                               << used << " iterations with the "
-                              << active_preconditioner
+                              << preconditioner_selection().name(
+                                   active_preconditioner)
                               << " preconditioner; later steps precondition "
                                  "with ILU(0) of the low-order M-matrix"
                               << std::endl;
@@ -1737,6 +1742,8 @@ namespace kwfp
             }
         if (!(ts.implicit_covariance && kalman_wasserstein))
           break;
+        // The moments weigh the hanging nodes too: give them their values.
+        constraints.distribute(next);
         Moments m_next;
         {
           TimerOutput::Scope scope(timer, "moments and C");

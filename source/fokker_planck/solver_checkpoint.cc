@@ -47,7 +47,13 @@ namespace kwfp
       transfer_moments(s, m);
     // The linear solver: which preconditioner, from which matrix, and when
     // it is rebuilt.
-    s.io(active_preconditioner);
+    // By name, as in the parameter file (the checkpoint format of 0.6).
+    std::string preconditioner_name =
+      preconditioner_selection().name(active_preconditioner);
+    s.io(preconditioner_name);
+    active_preconditioner =
+      preconditioner_selection().parse(preconditioner_name,
+                                       "checkpoint/preconditioner");
     s.io(iterations_after_rebuild);
     s.io(iterations_last_solve);
     s.io(use_low_order_preconditioner);
@@ -59,11 +65,14 @@ namespace kwfp
     // The counters of the summary and of the mesh adaptation.
     s.io(summary.n_steps);
     s.io(summary.rejected_steps);
+    s.io(summary.rejected_after_transfer);
     s.io(summary.min_dt);
     s.io(summary.max_dt);
     s.io(summary.linear_iterations);
     s.io(summary.corrected_steps);
     s.io(summary.max_limited_nodes);
+    s.io(summary.max_correction_residual);
+    s.io(summary.min_source_scaling);
     s.io(summary.low_order_preconditioned_steps);
     s.io(summary.direct_steps);
     s.io(summary.low_order_steps);

@@ -20,12 +20,12 @@ namespace kwfp
     const auto        &initial  = parameters.initial_density;
     DenseVector        mean(d);
     DenseMatrix        covariance(d, d);
-    if (initial.type == "Gaussian")
+    if (initial.type == InitialDensityType::gaussian)
       {
         mean       = initial.mean;
         covariance = initial.covariance;
       }
-    else if (initial.type == "product")
+    else if (initial.type == InitialDensityType::product)
       for (unsigned int a = 0; a < d; ++a)
         {
           const auto &c = initial.coordinates[a];

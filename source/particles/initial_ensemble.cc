@@ -72,7 +72,7 @@ namespace kwfp
     Parameters::InitialDensity own;
     if (!parameters.particles.initial_coordinates.empty())
       {
-        own.type        = "product";
+        own.type        = InitialDensityType::product;
         own.coordinates = parameters.particles.initial_coordinates;
       }
     const auto        &p    = parameters.particles.initial_coordinates.empty() ?
@@ -82,7 +82,7 @@ namespace kwfp
     const auto         seed = parameters.particles.settings.seed;
     DenseMatrix        from_file;
     DenseMatrix        L;
-    if (p.type == "file")
+    if (p.type == InitialDensityType::file)
       {
         from_file = read_ensemble_csv(p.ensemble_file, d);
         if (from_file.m() != ensemble.initial_size())
@@ -91,11 +91,12 @@ namespace kwfp
                              " but '" + p.ensemble_file + "' holds " +
                              std::to_string(from_file.m()) + " particles");
       }
-    else if (p.type == "Gaussian")
+    else if (p.type == InitialDensityType::gaussian)
       L = cholesky_factor(p.covariance);
-    else if (p.type != "product")
+    else if (p.type != InitialDensityType::product)
       throw InputError("Initial density/Type",
-                       "the particles cannot be drawn from '" + p.type +
+                       "the particles cannot be drawn from '" +
+                         initial_density_selection().name(p.type) +
                          "'; use Gaussian, product or file");
 
     for (ParticleBlock &block : ensemble.blocks())
@@ -105,10 +106,10 @@ namespace kwfp
                               block.index[j],
                               RandomPurpose::initial_ensemble,
                               0);
-          if (p.type == "file")
+          if (p.type == InitialDensityType::file)
             for (unsigned int i = 0; i < d; ++i)
               block.positions(j, i) = from_file(block.index[j], i);
-          else if (p.type == "Gaussian")
+          else if (p.type == InitialDensityType::gaussian)
             {
               std::vector<double> z(d);
               for (double &x : z)

@@ -39,11 +39,11 @@ namespace kwfp
                                              potential.get(),
                                              problem.get());
     // everything that can be wrong with the input is found before any output
-    if (parameters.potential.type == "expression")
+    if (parameters.potential.type == PotentialType::expression)
       {
         // the same check as the finite-element solver, at the initial mean
         std::vector<double> u0(parameters.dimension, 0.0);
-        if (parameters.initial_density.type == "Gaussian")
+        if (parameters.initial_density.type == InitialDensityType::gaussian)
           for (unsigned int i = 0; i < parameters.dimension; ++i)
             u0[i] = parameters.initial_density.mean[i];
         check_gradient_against_differences(*potential,
@@ -54,7 +54,7 @@ namespace kwfp
 
     const auto method     = parameters.particles.settings.method;
     const auto stationary = potential->stationary_gaussian();
-    if (parameters.initial_density.type == "Gaussian" && stationary &&
+    if (parameters.initial_density.type == InitialDensityType::gaussian && stationary &&
         (method == ParticleMethod::eks ||
          method == ParticleMethod::eks_gradient ||
          method == ParticleMethod::langevin))
@@ -444,9 +444,13 @@ namespace kwfp
     if (std::abs(time - target) < 1e-12 * std::max(1.0, target))
       time = target;
     // n_fixed steps of T / n_fixed end at T exactly (the product rounds
-    // below T for some pairs, e.g. 3 * 0.3).
-    if (p.n_steps == 0 && !p.adaptive_time_step && step == n_fixed)
-      time = parameters.time_stepping.final_time;
+    // below T for some pairs, e.g. 3 * 0.3). Only where the time is at T to
+    // round-off: advance_to() shortens steps to meet observation times, so
+    // step n_fixed can come before T.
+    const double T = parameters.time_stepping.final_time;
+    if (p.n_steps == 0 && !p.adaptive_time_step &&
+        std::abs(time - T) <= 1e-9 * dt_fixed)
+      time = T;
     dt_previous = dt;
   }
 

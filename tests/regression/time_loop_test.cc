@@ -196,3 +196,35 @@ TEST(ShippedExample, Gaussian2dIsWithin1e3OfTheClosedForm)
   EXPECT_LE(covariance, 1e-3);
   EXPECT_EQ(s.history.back().time, 2.);
 }
+
+
+// Solver = both: the particles meet every comparison time of the finite
+// elements (advance_to shortens a step to land on it), so with comparison
+// times off the particle grid they take more than ceil(T / dt) steps; the
+// run must still go on to T and end there exactly (the sum of the steps is
+// T), not stop at step ceil(T / dt) and call that T.
+TEST(FinalTime, ParticlesBesideTheFiniteElementsReachTheFinalTime)
+{
+  const std::string directory = run_kwfp(
+    "set Solver = both\n" +
+    g2_parameters(16,
+                  1,
+                  0.01,
+                  "BDF2",
+                  "subsection Time stepping\n set Final time = 0.2\nend\n"
+                  "subsection Particles\n  set Method = eks-gradient\n"
+                  "  set Ensemble size = 200\n  set Time step = 0.02\n"
+                  "  set Output interval = 0\nend\n"
+                  "subsection Output\n  set Interval = 3\nend\n"));
+  const auto rows = read_csv(directory + "/out/particles.csv");
+  std::filesystem::remove_all(directory);
+  ASSERT_FALSE(rows.at("time").empty());
+  EXPECT_EQ(rows.at("time").back(), 0.2);
+  EXPECT_GT(rows.at("step").back(), 10.);
+  double sum = 0;
+  for (const double dt : rows.at("dt"))
+    sum += dt;
+  std::cout << rows.at("time").size() << " rows, last step "
+            << rows.at("step").back() << ", sum of dt " << sum << std::endl;
+  EXPECT_NEAR(sum, 0.2, 1e-12);
+}

@@ -3,8 +3,12 @@
 
 #include <kwfp/base/dense_algebra.h>
 #include <kwfp/fokker_planck/diffusion_matrix.h>
+#include <kwfp/fokker_planck/preconditioner_type.h>
+#include <kwfp/fokker_planck/time_error_estimate.h>
 #include <kwfp/mcmc/random_walk_metropolis.h>
+#include <kwfp/model/initial_density_type.h>
 #include <kwfp/particles/particle_method.h>
+#include <kwfp/potential/potential_type.h>
 
 #include <deal.II/base/parameter_handler.h>
 
@@ -40,8 +44,7 @@ namespace kwfp
     /// The potential Phi_R.
     struct Potential
     {
-      std::string type;       ///< "quadratic", "inverse problem", "expression",
-                              ///< "Gaussian mixture"
+      PotentialType type = PotentialType::quadratic; ///< kind of Phi_R
       DenseVector minimizer;  ///< u_0 (quadratic)
       DenseMatrix covariance; ///< B (quadratic)
       std::string forward_model; ///< "linear", "expression" or registered
@@ -74,7 +77,7 @@ namespace kwfp
     /// The initial density rho_0 (and the initial ensemble).
     struct InitialDensity
     {
-      std::string type;       ///< "Gaussian", "expression", "product" or "file"
+      InitialDensityType type = InitialDensityType::gaussian; ///< kind of rho_0
       DenseVector mean;       ///< m_0 (Gaussian)
       DenseMatrix covariance; ///< C_0 (Gaussian)
       std::string expression; ///< unnormalized rho_0 (expression)
@@ -131,7 +134,7 @@ namespace kwfp
       /// (then time_step is the first step).
       bool        adaptive          = false;
       double      error_tolerance   = 1e-5;      ///< of the local error
-      std::string error_estimate    = "moments"; ///< "moments" or "density"
+      TimeErrorEstimate error_estimate = TimeErrorEstimate::moments; ///< of dt
       double      minimum_time_step = 1e-10;     ///< adaptive dt >= this
       double      maximum_time_step = 0;         ///< 0: no limit
     } time_stepping;                             ///< 'Time stepping'
@@ -141,7 +144,7 @@ namespace kwfp
     {
       double       relative_tolerance = 1e-12;  ///< of GMRES
       unsigned int max_iterations     = 1000;   ///< of GMRES
-      std::string  preconditioner     = "auto"; ///< auto, AMG, ILU, Jacobi
+      PreconditionerType preconditioner = PreconditionerType::automatic; ///< of GMRES
     } linear_solver;                            ///< 'Linear solver'
 
     /// The particle systems (Section 3 and 5 of Garbuno-Inigo et al. 2020).

@@ -11,8 +11,9 @@ namespace kwfp
   /**
    * @brief n equal steps of [0, T]: t_k = k T / n, with t_n = T exactly.
    *
-   * n is the smallest count whose step T / n does not exceed the requested
-   * step (up to a relative 1e-9, so that T = 1, dt = 0.1 gives 10 steps).
+   * n = ceil(T / dt - 1e-9): the smallest count whose step T / n does not
+   * exceed the requested dt, where a ratio T / dt within 1e-9 above an
+   * integer counts as that integer (T = 1, dt = 0.1 gives 10 steps).
    * The last step is decided by counting, never by comparing t_k with T:
    * k * (T / n) rounds below T for about 4 % of the pairs (T, n), e.g.
    * 3 * 0.3 = 0.8999999999999999.

@@ -1,7 +1,7 @@
 #ifndef kwfp_fokker_planck_diffusion_matrix_h
 #define kwfp_fokker_planck_diffusion_matrix_h
 
-#include <string>
+#include <kwfp/base/named_selection.h>
 
 namespace kwfp
 {
@@ -19,21 +19,16 @@ namespace kwfp
     fixed
   };
 
-  /// The names used in parameter files: "Kalman-Wasserstein|Wasserstein|fixed".
-  inline std::string
-  diffusion_matrix_names()
+  /// The names used in parameter files:
+  /// "Kalman-Wasserstein|Wasserstein|fixed".
+  inline const NamedSelection<DiffusionMatrixType> &
+  diffusion_matrix_selection()
   {
-    return "Kalman-Wasserstein|Wasserstein|fixed";
-  }
-
-  inline DiffusionMatrixType
-  parse_diffusion_matrix_type(const std::string &name)
-  {
-    if (name == "Wasserstein")
-      return DiffusionMatrixType::wasserstein;
-    if (name == "fixed")
-      return DiffusionMatrixType::fixed;
-    return DiffusionMatrixType::kalman_wasserstein;
+    static const NamedSelection<DiffusionMatrixType> selection{
+      {"Kalman-Wasserstein", DiffusionMatrixType::kalman_wasserstein},
+      {"Wasserstein", DiffusionMatrixType::wasserstein},
+      {"fixed", DiffusionMatrixType::fixed}};
+    return selection;
   }
 } // namespace kwfp
 

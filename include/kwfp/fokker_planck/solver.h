@@ -424,7 +424,7 @@ namespace kwfp
     DenseMatrix                            system_C;
     std::unique_ptr<dealii::TrilinosWrappers::PreconditionBase> preconditioner;
     const bool   automatic_preconditioner;
-    std::string  active_preconditioner;
+    PreconditionerType active_preconditioner;
     unsigned int iterations_after_rebuild = 0;
     unsigned int iterations_last_solve    = 0;
     /// Set once AMG/Jacobi failed or needed > 150 GMRES iterations (flux
