@@ -57,6 +57,17 @@ namespace kwfp::testing
                 const std::string &scheme = "BDF2",
                 const std::string &extra  = "");
 
+  /**
+   * The 1-D Kalman-Wasserstein case of prm/gaussian_1d.prm (B = 0.5, C_0 =
+   * 2: a stiff start) on 2^@p refinements Q2 cells of [-10, 10] to T = 3
+   * with time step @p dt, and @p extra prm lines (which may override any
+   * of these).
+   */
+  std::string
+  gaussian_1d_parameters(const unsigned int refinements,
+                         const double       dt,
+                         const std::string &extra = "");
+
   /// posterior_table.csv: method -> (mean_1.., cov_1_1..), and the
   /// methods in the order of the file in @p order.
   std::map<std::string, std::vector<double>>

@@ -32,11 +32,4 @@ namespace kwfp
     return dealii::Utilities::MPI::max(static_cast<int>(received_signal),
                                        communicator);
   }
-
-
-  int
-  local_interruption_signal()
-  {
-    return received_signal;
-  }
 } // namespace kwfp

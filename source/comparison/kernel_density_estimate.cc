@@ -173,11 +173,4 @@ namespace kwfp
   {
     return h;
   }
-
-
-  const DenseMatrix &
-  KernelDensityEstimate::kernel_covariance() const
-  {
-    return H;
-  }
 } // namespace kwfp

@@ -158,23 +158,16 @@ namespace kwfp
     ++n_rows;
     if (csv.is_open())
       {
-        char buffer[32];
-        std::snprintf(buffer, sizeof(buffer), "%.17g", observation.time);
-        csv << buffer << ',' << ensemble.n_particles;
+        write_csv_number(csv, observation.time, false);
+        csv << ',' << ensemble.n_particles;
         const double bound =
           KernelDensityEstimate::gaussian_l1_error_bound(dim,
                                                          ensemble.n_particles,
                                                          kde.bandwidth());
         for (const double x : {kde.bandwidth(), bound, floor})
-          {
-            std::snprintf(buffer, sizeof(buffer), ",%.17g", x);
-            csv << buffer;
-          }
+          write_csv_number(csv, x);
         for (const double x : row)
-          {
-            std::snprintf(buffer, sizeof(buffer), ",%.17g", x);
-            csv << buffer;
-          }
+          write_csv_number(csv, x);
         csv << '\n' << std::flush;
       }
 
@@ -270,8 +263,9 @@ namespace kwfp
     std::snprintf(name, sizeof(name), "/density-%05u.csv", n_snapshots);
     char buffer[96];
     write_atomically(directory + name, [&](std::ostream &out) {
-      std::snprintf(buffer, sizeof(buffer), "%.17g", time);
-      out << "# time = " << buffer << "\nx,y,fe_density,particle_density\n";
+      out << "# time = ";
+      write_csv_number(out, time, false);
+      out << "\nx,y,fe_density,particle_density\n";
       for (const auto &part : all)
         for (std::size_t i = 0; i + 3 < part.size(); i += 4)
           {
@@ -287,8 +281,9 @@ namespace kwfp
     });
     std::snprintf(name, sizeof(name), "/particles-%05u.csv", n_snapshots);
     write_atomically(directory + name, [&](std::ostream &out) {
-      std::snprintf(buffer, sizeof(buffer), "%.17g", time);
-      out << "# time = " << buffer << "\nu_1,u_2\n";
+      out << "# time = ";
+      write_csv_number(out, time, false);
+      out << "\nu_1,u_2\n";
       for (unsigned int j = 0; j < ensemble.m(); ++j)
         {
           std::snprintf(buffer,

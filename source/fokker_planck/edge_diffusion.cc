@@ -44,6 +44,8 @@ namespace kwfp
   FullMatrix<double>
   EdgeDiffusion<dim>::cell_matrix(const DenseMatrix &C, const Tensor<1, dim> &h)
   {
+    AssertDimension(C.m(), dim);
+    AssertDimension(C.n(), dim);
     constexpr unsigned int n_vertices = GeometryInfo<dim>::vertices_per_cell;
     double                 volume     = 1;
     for (unsigned int a = 0; a < dim; ++a)

@@ -175,6 +175,12 @@ namespace kwfp
   {
     Statistics statistics;
     const int  n_rows = static_cast<int>(lumped_mass.size());
+    Assert(op != nullptr, ExcMessage("reinit() was not called"));
+    Assert(dt > 0 && a > 0, ExcMessage("dt and a = alpha/dt must be positive"));
+    AssertDimension(solution.locally_owned_size(), lumped_mass.size());
+    AssertDimension(previous.locally_owned_size(), lumped_mass.size());
+    AssertDimension(b.locally_owned_size(), lumped_mass.size());
+    AssertDimension(C.m(), dim);
 
     // A Galerkin step that is non-negative to round-off (no value below
     // -1e-12 of the largest: the positivity requirement) is kept: the
@@ -536,6 +542,8 @@ namespace kwfp
     const unsigned int                   max_iterations,
     TrilinosWrappers::MPI::Vector       &solution)
   {
+    Assert(dt > 0, ExcMessage("dt must be positive"));
+    AssertDimension(previous.locally_owned_size(), lumped_mass.size());
     update_edge_matrix(C);
     const double *rho_old = local_values(previous);
     double       *r       = local_values(rhs);

@@ -253,6 +253,8 @@ namespace kwfp
     std::vector<double> &values_of_A,
     std::vector<double> *transposed) const
   {
+    AssertDimension(C.m(), dim);
+    AssertDimension(C.n(), dim);
     const std::size_t n = values[0].size();
     values_of_A.assign(n, 0.);
     if (transposed)
@@ -285,6 +287,8 @@ namespace kwfp
     const DenseMatrix   &C,
     std::vector<double> &values_of_K) const
   {
+    AssertDimension(C.m(), dim);
+    AssertDimension(C.n(), dim);
     AssertThrow(!diffusion_piece_values.empty(),
                 ExcMessage("the diffusion matrices were not kept"));
     const std::size_t n = values[0].size();
@@ -333,6 +337,9 @@ namespace kwfp
     const DenseMatrix              &C,
     TrilinosWrappers::SparseMatrix &matrix) const
   {
+    AssertDimension(C.m(), dim);
+    AssertDimension(C.n(), dim);
+    Assert(mass_factor >= 0, ExcMessage("the mass factor alpha/dt is negative"));
     write_combination(step_factors(mass_factor, C), matrix);
   }
 

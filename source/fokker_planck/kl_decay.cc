@@ -1,5 +1,6 @@
 #include <kwfp/fokker_planck/kl_decay.h>
 #include <kwfp/output/atomic_file.h>
+#include <kwfp/output/csv_rows.h>
 
 #include <array>
 #include <cmath>
@@ -79,7 +80,6 @@ namespace kwfp
     write_atomically(filename, [&](std::ostream &out) {
       out << "step,time,kl,kalman_fisher,kl_drop,dissipation,defect,"
              "relative_defect,fitted_rate,exact_rate,bound_rate\n";
-      char buffer[32];
       for (std::size_t n = 0; n < history.size(); ++n)
         {
           out << history[n].step;
@@ -93,10 +93,7 @@ namespace kwfp
                                  summary.fitted_rate,
                                  summary.exact_rate,
                                  summary.bound_rate})
-            {
-              std::snprintf(buffer, sizeof(buffer), ",%.17g", x);
-              out << buffer;
-            }
+            write_csv_number(out, x);
           out << '\n';
         }
     });

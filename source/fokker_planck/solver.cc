@@ -7,6 +7,7 @@
 #include <kwfp/output/atomic_file.h>
 #include <kwfp/output/output_directory.h>
 #include <kwfp/potential/expression_potential.h>
+#include <kwfp/output/csv_rows.h>
 
 #include <deal.II/base/function.h>
 #include <deal.II/base/mpi.h>
@@ -121,11 +122,12 @@ namespace kwfp
     , potential(create_potential(parameters))
     , initial_density(parameters)
     , fe(parameters.mesh.degree)
-    , automatic_preconditioner(parameters.linear_solver.preconditioner ==
-                               PreconditionerType::automatic)
-    , active_preconditioner(automatic_preconditioner ?
-                              PreconditionerType::jacobi :
-                              parameters.linear_solver.preconditioner)
+    , linear_solver(parameters.linear_solver.preconditioner,
+                    parameters.linear_solver.relative_tolerance,
+                    parameters.linear_solver.max_iterations,
+                    parameters.mesh.degree,
+                    console,
+                    timer)
   {
     AssertThrow(parameters.dimension == dim,
                 ExcMessage("solver instantiated for the wrong dimension"));
@@ -292,7 +294,6 @@ namespace kwfp
                        quadrature,
                        communicator,
                        parameters.mesh.flux_corrected);
-    kw_operator.reinit_matrix(system_matrix);
     if (parameters.mesh.flux_corrected)
       {
         TrilinosWrappers::MPI::Vector nodal_Phi(owned_dofs, communicator);
@@ -366,9 +367,10 @@ namespace kwfp
       }
 
     // A new matrix needs a new preconditioner.
-    preconditioner.reset();
-    system_mass_factor = -1;
-    system_C           = DenseMatrix();
+    linear_solver.reinit(kw_operator,
+                         parameters.mesh.flux_corrected ? &flux_correction :
+                                                          nullptr,
+                         communicator);
   }
 
 
@@ -482,6 +484,7 @@ namespace kwfp
   FokkerPlanckSolver<dim>::restore_masses_after_transfer(
     const std::vector<double> &masses)
   {
+    AssertDimension(masses.size(), 3);
     const std::array<TrilinosWrappers::MPI::Vector *, 3> owned_vectors{
       {&density, &old_density, &older_density}};
     for (auto *v : owned_vectors)
@@ -557,12 +560,11 @@ namespace kwfp
         for (unsigned int a = 0; a < dim; ++a)
           out << "u_" << a + 1 << ',';
         out << "density\n";
-        char buffer[32];
         for (const auto &part : all)
           for (std::size_t k = 0; k < part.size(); ++k)
             {
-              std::snprintf(buffer, sizeof(buffer), "%.17g", part[k]);
-              out << buffer << ((k + 1) % (dim + 1) == 0 ? '\n' : ',');
+              write_csv_number(out, part[k], false);
+              out << ((k + 1) % (dim + 1) == 0 ? '\n' : ',');
             }
       });
   }
@@ -653,211 +655,6 @@ namespace kwfp
           return parameters.fixed_diffusion_matrix;
         default:
           return moments.covariance;
-      }
-  }
-
-
-  template <int dim>
-  unsigned int
-  FokkerPlanckSolver<dim>::solve_step(const double       mass_factor,
-                                      const DenseMatrix &C,
-                                      const TrilinosWrappers::MPI::Vector &rhs,
-                                      TrilinosWrappers::MPI::Vector       &x)
-  {
-    const bool unchanged = mass_factor == system_mass_factor &&
-                           system_C.m() == C.m() &&
-                           frobenius_distance(system_C, C) == 0;
-    if (!unchanged)
-      {
-        TimerOutput::Scope scope(timer, "operator update");
-        kw_operator.step_matrix(mass_factor, C, system_matrix);
-      }
-    // The preconditioner of an earlier matrix stays good while C changes
-    // slowly; it is rebuilt when the matrix's mass factor changes or when
-    // GMRES needs clearly more iterations than right after the last rebuild.
-    // Either way GMRES solves the current matrix to the same tolerance.
-    bool rebuild = !preconditioner || mass_factor != system_mass_factor ||
-                   iterations_last_solve > 1.5 * iterations_after_rebuild + 2;
-    system_mass_factor = mass_factor;
-    system_C           = C;
-    if (rebuild)
-      build_preconditioner();
-
-    TimerOutput::Scope scope(timer, "linear solve");
-    const double       tolerance =
-      parameters.linear_solver.relative_tolerance * rhs.l2_norm();
-    // 'auto' tries point Jacobi with a short budget and moves to AMG for the
-    // rest of the run when that budget is not enough (steps long against
-    // h^2, where Jacobi stalls).
-    const bool trial =
-      automatic_preconditioner &&
-      active_preconditioner == PreconditionerType::jacobi;
-    const unsigned int budget =
-      trial ? std::min(60u, parameters.linear_solver.max_iterations) :
-              parameters.linear_solver.max_iterations;
-    SolverControl                              control(budget, tolerance);
-    SolverGMRES<TrilinosWrappers::MPI::Vector> gmres(
-      control,
-      SolverGMRES<TrilinosWrappers::MPI::Vector>::AdditionalData(100, true));
-    unsigned int used = 0;
-    try
-      {
-        gmres.solve(system_matrix, x, rhs, *preconditioner);
-        used = control.last_step();
-      }
-    catch (const SolverControl::NoConvergence &e)
-      {
-        if (trial)
-          {
-            console << "kwfp: point Jacobi needs more than " << budget
-                    << " GMRES iterations; switching to AMG" << std::endl;
-            active_preconditioner = PreconditionerType::amg;
-            build_preconditioner();
-            rebuild = true;
-            SolverControl full(parameters.linear_solver.max_iterations,
-                               tolerance);
-            SolverGMRES<TrilinosWrappers::MPI::Vector> retry(
-              full,
-              SolverGMRES<TrilinosWrappers::MPI::Vector>::AdditionalData(100,
-                                                                         true));
-            try
-              {
-                retry.solve(system_matrix, x, rhs, *preconditioner);
-                used = budget + full.last_step();
-              }
-            catch (const SolverControl::NoConvergence &e2)
-              {
-                throw_no_convergence(e2.last_step, e2.last_residual, tolerance);
-              }
-          }
-        else
-          throw_no_convergence(e.last_step, e.last_residual, tolerance);
-      }
-    remove_mass_defect(mass_factor, C, rhs, x);
-    iterations_last_solve = used;
-    if (rebuild)
-      iterations_after_rebuild = used;
-    return used;
-  }
-
-
-  template <int dim>
-  void
-  FokkerPlanckSolver<dim>::remove_mass_defect(
-    const double                         mass_factor,
-    const DenseMatrix                   &C,
-    const TrilinosWrappers::MPI::Vector &rhs,
-    TrilinosWrappers::MPI::Vector       &x)
-  {
-    // GMRES leaves a residual r = b - S x of relative size 'Relative
-    // tolerance'; its sum 1^T r is a mass defect that would accumulate over
-    // the steps. Scaling x by 1 + 1^T r / 1^T S x (a relative change of the
-    // order of the tolerance) makes 1^T S x = 1^T b hold to round-off. With
-    // the zero column sums of A(C) that is the discrete mass balance
-    // alpha/dt 1^T M x = 1^T b; an operator that did not conserve mass
-    // would still show it in diagnostics.csv. 1^T S x = (S^T 1)^T x comes
-    // from the column sums of the pieces of S, not from a product with S.
-    {
-      double local[2];
-      local[0] = compensated_sum(rhs.begin(), rhs.locally_owned_size());
-      local[1] = kw_operator.local_total_of_product(mass_factor, C, x);
-      double global[2];
-      Utilities::MPI::sum(local, communicator, global);
-      if (global[1] != 0 && std::isfinite(global[1]))
-        x *= 1 + (global[0] - global[1]) / global[1];
-    }
-  }
-
-
-  template <int dim>
-  unsigned int
-  FokkerPlanckSolver<dim>::solve_with_low_order_preconditioner(
-    const double                         mass_factor,
-    const DenseMatrix                   &C,
-    const TrilinosWrappers::MPI::Vector &rhs,
-    TrilinosWrappers::MPI::Vector       &x)
-  {
-    TimerOutput::Scope scope(timer, "linear solve");
-    // system_matrix holds mass_factor M + A(C) (solve_step set it).
-    TrilinosWrappers::PreconditionILU ilu;
-    ilu.initialize(flux_correction.low_order_matrix(mass_factor, C));
-    SolverControl control(parameters.linear_solver.max_iterations,
-                          parameters.linear_solver.relative_tolerance *
-                            rhs.l2_norm());
-    SolverGMRES<TrilinosWrappers::MPI::Vector> gmres(
-      control,
-      SolverGMRES<TrilinosWrappers::MPI::Vector>::AdditionalData(100, true));
-    gmres.solve(system_matrix, x, rhs, ilu);
-    remove_mass_defect(mass_factor, C, rhs, x);
-    return control.last_step();
-  }
-
-
-  template <int dim>
-  void
-  FokkerPlanckSolver<dim>::solve_direct(
-    const double                         mass_factor,
-    const DenseMatrix                   &C,
-    const TrilinosWrappers::MPI::Vector &rhs,
-    TrilinosWrappers::MPI::Vector       &x)
-  {
-    TimerOutput::Scope scope(timer, "linear solve");
-    // system_matrix holds the step matrix.
-    SolverControl                  control(1, 0);
-    TrilinosWrappers::SolverDirect direct(
-      control,
-      TrilinosWrappers::SolverDirect::AdditionalData(false, "Amesos_Klu"));
-    direct.solve(system_matrix, x, rhs);
-    remove_mass_defect(mass_factor, C, rhs, x);
-  }
-
-
-  template <int dim>
-  void
-  FokkerPlanckSolver<dim>::throw_no_convergence(const unsigned int steps,
-                                                const double       residual,
-                                                const double       target) const
-  {
-    std::ostringstream message;
-    message << "GMRES did not converge in " << steps << " iterations (residual "
-            << residual << ", target " << target << ") with the "
-            << preconditioner_selection().name(active_preconditioner)
-            << " preconditioner; raise 'Linear solver/Maximum iterations', "
-               "choose another 'Linear solver/Preconditioner' or a smaller "
-               "'Time stepping/Time step'";
-    throw RunFailure(message.str());
-  }
-
-
-  template <int dim>
-  void
-  FokkerPlanckSolver<dim>::build_preconditioner()
-  {
-    TimerOutput::Scope scope(timer, "preconditioner");
-    preconditioner_mass_factor = system_mass_factor;
-    preconditioner_C           = system_C;
-    if (active_preconditioner == PreconditionerType::amg)
-      {
-        auto amg = std::make_unique<TrilinosWrappers::PreconditionAMG>();
-        TrilinosWrappers::PreconditionAMG::AdditionalData data;
-        data.elliptic              = true;
-        data.higher_order_elements = fe.degree > 1;
-        data.smoother_sweeps       = 2;
-        data.aggregation_threshold = 0.02;
-        amg->initialize(system_matrix, data);
-        preconditioner = std::move(amg);
-      }
-    else if (active_preconditioner == PreconditionerType::ilu)
-      {
-        auto ilu = std::make_unique<TrilinosWrappers::PreconditionILU>();
-        ilu->initialize(system_matrix);
-        preconditioner = std::move(ilu);
-      }
-    else
-      {
-        auto jacobi = std::make_unique<TrilinosWrappers::PreconditionJacobi>();
-        jacobi->initialize(system_matrix);
-        preconditioner = std::move(jacobi);
       }
   }
 
@@ -1425,21 +1222,12 @@ namespace kwfp
         write_atomically(parameters.output.directory + "/posterior.csv",
                          [&](std::ostream &out) {
                            out << "mass" << moment_columns(dim) << '\n';
-                           char       buffer[32];
-                           const auto number = [&](const double x,
-                                                   const bool   first) {
-                             std::snprintf(buffer,
-                                           sizeof(buffer),
-                                           first ? "%.17g" : ",%.17g",
-                                           x);
-                             out << buffer;
-                           };
-                           number(mass, true);
+                           write_csv_number(out, mass, false);
                            for (unsigned int a = 0; a < dim; ++a)
-                             number(mean[a], false);
+                             write_csv_number(out, mean[a]);
                            for (unsigned int a = 0; a < dim; ++a)
                              for (unsigned int b = a; b < dim; ++b)
-                               number(covariance(a, b), false);
+                               write_csv_number(out, covariance(a, b));
                            out << '\n';
                          });
       console << "      posterior by quadrature of exp(-Phi_R)/Z: mean "
@@ -1521,6 +1309,7 @@ namespace kwfp
   double
   FokkerPlanckSolver<dim>::matvec_seconds()
   {
+    const auto &system_matrix = linear_solver.matrix();
     if (system_matrix.m() == 0 || system_matrix.n_nonzero_elements() == 0)
       return 0;
     constexpr unsigned int n_products = 20;
@@ -1550,7 +1339,12 @@ namespace kwfp
                                         TrilinosWrappers::MPI::Vector &next)
   {
     const auto &ts = parameters.time_stepping;
-    const bool  kalman_wasserstein =
+    Assert(dt > 0 && std::isfinite(dt), ExcMessage("dt must be positive"));
+    Assert(omega >= 0 && omega_before >= 0,
+           ExcMessage("the step ratios of BDF2 must be >= 0"));
+    AssertDimension(C_now.m(), dim);
+    AssertDimension(C_old.m(), dim);
+    const bool kalman_wasserstein =
       parameters.diffusion_matrix == DiffusionMatrixType::kalman_wasserstein;
     // Variable-step BDF2 with omega = dt_n / dt_{n-1} (BDF1 for omega = 0):
     //   alpha rho^{n+1} - history = dt f(rho^{n+1}),
@@ -1629,117 +1423,29 @@ namespace kwfp
         if (parameters.mesh.low_order_scheme)
           take_low_order_step();
         else
-          try
-            {
-              if (use_direct_solver)
-                {
-                  kw_operator.step_matrix(alpha / dt, C, system_matrix);
-                  system_mass_factor = -1; // solve_step must refill
-                  solve_direct(alpha / dt, C, rhs, next);
-                  ++summary.direct_steps;
-                }
-              else if (use_low_order_preconditioner)
-                {
-                  // AMG failed before: go to the low-order preconditioner
-                  // directly.
-                  kw_operator.step_matrix(alpha / dt, C, system_matrix);
-                  system_mass_factor = -1; // solve_step must refill
-                  try
-                    {
-                      summary.linear_iterations +=
-                        solve_with_low_order_preconditioner(alpha / dt,
-                                                            C,
-                                                            rhs,
-                                                            next);
-                      ++summary.low_order_preconditioned_steps;
-                    }
-                  catch (const SolverControl::NoConvergence &e)
-                    {
-                      throw RunFailure(
-                        "GMRES with the low-order preconditioner did not "
-                        "converge in " +
-                        std::to_string(e.last_step) + " iterations");
-                    }
-                }
-              else
-                {
-                  const unsigned int used =
-                    solve_step(alpha / dt, C, rhs, next);
-                  summary.linear_iterations += used;
-                  // AMG and Jacobi converge slowly on drift-dominated
-                  // systems, where ILU(0) of the low-order M-matrix (an
-                  // upwind-like approximation) does well: switch for the rest
-                  // of the run.
-                  if (parameters.mesh.flux_corrected && used > 150)
-                    {
-                      use_low_order_preconditioner = true;
-                      console << "kwfp: step " << step << ": GMRES needed "
-                              << used << " iterations with the "
-                              << preconditioner_selection().name(
-                                   active_preconditioner)
-                              << " preconditioner; later steps precondition "
-                                 "with ILU(0) of the low-order M-matrix"
-                              << std::endl;
-                    }
-                }
-            }
-          catch (const RunFailure &failure)
-            {
-              if (!parameters.mesh.flux_corrected)
-                throw;
-              // The Galerkin matrix is too non-normal for GMRES with AMG
-              // (strong drift): precondition it with ILU(0) of the low-order
-              // M-matrix instead, and if even that fails take the positive
-              // low-order step alone.
-              bool solved = false;
-              try
-                {
-                  next = density;
-                  summary.linear_iterations +=
-                    solve_with_low_order_preconditioner(alpha / dt,
-                                                        C,
-                                                        rhs,
-                                                        next);
-                  ++summary.low_order_preconditioned_steps;
-                  use_low_order_preconditioner = true;
-                  if (summary.low_order_preconditioned_steps == 1)
-                    console << "kwfp: step " << step << ": " << failure.what()
-                            << "; this and such later steps precondition GMRES "
-                               "with ILU(0) of the low-order M-matrix"
-                            << std::endl;
-                  solved = true;
-                }
-              catch (const SolverControl::NoConvergence &)
-                {}
-              if (!solved)
-                try
-                  {
-                    // A sparse direct solve (KLU) does not care how
-                    // non-normal the drift makes the matrix.
-                    solve_direct(alpha / dt, C, rhs, next);
-                    ++summary.direct_steps;
-                    use_direct_solver = true;
-                    console << "kwfp: step " << step
-                            << ": GMRES failed; this and later steps use the "
-                               "sparse direct solver (Amesos KLU)"
-                            << std::endl;
-                    solved = true;
-                  }
-                catch (const std::exception &)
-                  {}
-              if (!solved && ts.adaptive &&
-                  dt > ts.minimum_time_step * (1 + 1e-12))
-                throw StepSolveFailure(failure.what());
-              if (!solved)
-                {
-                  take_low_order_step();
-                  if (summary.low_order_steps == 1)
-                    console << "kwfp: step " << step << ": " << failure.what()
-                            << "; this and such later steps use the low-order "
-                               "(first-order, positive) scheme"
-                            << std::endl;
-                }
-            }
+          {
+            typename StepLinearSolver<dim>::Statistics solve;
+            const bool                                solved =
+              linear_solver.solve(alpha / dt, C, rhs, next, density, step, solve);
+            summary.linear_iterations += solve.iterations;
+            summary.low_order_preconditioned_steps +=
+              solve.low_order_preconditioned;
+            summary.direct_steps += solve.direct;
+            if (!solved)
+              {
+                // Every solver failed (flux correction only): a smaller
+                // step when the step is adaptive, else the positive
+                // low-order step alone.
+                if (ts.adaptive && dt > ts.minimum_time_step * (1 + 1e-12))
+                  throw StepSolveFailure(solve.failure);
+                take_low_order_step();
+                if (summary.low_order_steps == 1)
+                  console << "kwfp: step " << step << ": " << solve.failure
+                          << "; this and such later steps use the low-order "
+                             "(first-order, positive) scheme"
+                          << std::endl;
+              }
+          }
         if (!(ts.implicit_covariance && kalman_wasserstein))
           break;
         // The moments weigh the hanging nodes too: give them their values.
@@ -1811,6 +1517,8 @@ namespace kwfp
     const double                  k,
     const double                  k2) const
   {
+    Assert(h > 0 && k > 0 && k2 > 0,
+           ExcMessage("the error estimate needs three positive steps"));
     // The local error of variable-step BDF2 (see local_error_estimate) of
     // the mean and the covariance, each entry relative to the standard
     // deviations: |e(m_a)| / sqrt(C_aa), |e(C_ab)| / sqrt(C_aa C_bb). Unlike

@@ -47,21 +47,7 @@ namespace kwfp
       transfer_moments(s, m);
     // The linear solver: which preconditioner, from which matrix, and when
     // it is rebuilt.
-    // By name, as in the parameter file (the checkpoint format of 0.6).
-    std::string preconditioner_name =
-      preconditioner_selection().name(active_preconditioner);
-    s.io(preconditioner_name);
-    active_preconditioner =
-      preconditioner_selection().parse(preconditioner_name,
-                                       "checkpoint/preconditioner");
-    s.io(iterations_after_rebuild);
-    s.io(iterations_last_solve);
-    s.io(use_low_order_preconditioner);
-    s.io(use_direct_solver);
-    s.io(system_mass_factor);
-    s.io(system_C);
-    s.io(preconditioner_mass_factor);
-    s.io(preconditioner_C);
+    linear_solver.transfer(s);
     // The counters of the summary and of the mesh adaptation.
     s.io(summary.n_steps);
     s.io(summary.rejected_steps);
@@ -96,7 +82,7 @@ namespace kwfp
   {
     TimerOutput::Scope scope(timer, "checkpoint");
     CheckpointWriter   shared;
-    const bool         has_preconditioner = static_cast<bool>(preconditioner);
+    const bool         has_preconditioner = linear_solver.has_preconditioner();
     // The box first: a resumed run meshes it before it reads the rest.
     std::vector<double> box(2 * dim);
     for (unsigned int a = 0; a < dim; ++a)
@@ -274,21 +260,7 @@ namespace kwfp
 
     // The linear solver as it was: the preconditioner built from the same
     // matrix, and the system matrix of the last step.
-    const double      mass_factor = system_mass_factor;
-    const DenseMatrix C           = system_C;
-    if (has_preconditioner)
-      {
-        kw_operator.step_matrix(preconditioner_mass_factor,
-                                preconditioner_C,
-                                system_matrix);
-        system_mass_factor = preconditioner_mass_factor;
-        system_C           = preconditioner_C;
-        build_preconditioner();
-      }
-    system_mass_factor = mass_factor;
-    system_C           = C;
-    if (mass_factor >= 0)
-      kw_operator.step_matrix(mass_factor, C, system_matrix);
+    linear_solver.restore(has_preconditioner);
 
     // The outputs: the rows and files written after the checkpoint go.
     const bool is_writer = Utilities::MPI::this_mpi_process(communicator) == 0;

@@ -2,6 +2,7 @@
 #include <kwfp/mcmc/metropolis_run.h>
 #include <kwfp/output/atomic_file.h>
 #include <kwfp/output/diagnostics_csv.h>
+#include <kwfp/output/csv_rows.h>
 
 #include <deal.II/base/mpi.h>
 
@@ -63,10 +64,8 @@ namespace kwfp
                              header += ",ess_" + std::to_string(a + 1);
                            out << header << '\n'
                                << r.n_samples << ',' << settings.burn_in;
-                           char       buffer[32];
                            const auto number = [&](const double x) {
-                             std::snprintf(buffer, sizeof(buffer), ",%.17g", x);
-                             out << buffer;
+                             write_csv_number(out, x);
                            };
                            number(r.tau);
                            number(r.acceptance_rate);
@@ -87,17 +86,10 @@ namespace kwfp
                            for (unsigned int a = 0; a < d; ++a)
                              out << (a ? "," : "") << "u_" << a + 1;
                            out << '\n';
-                           char buffer[32];
                            for (const auto &sample : r.thinned_samples)
                              {
                                for (unsigned int a = 0; a < d; ++a)
-                                 {
-                                   std::snprintf(buffer,
-                                                 sizeof(buffer),
-                                                 a ? ",%.17g" : "%.17g",
-                                                 sample[a]);
-                                   out << buffer;
-                                 }
+                                 write_csv_number(out, sample[a], a > 0);
                                out << '\n';
                              }
                          });

@@ -2,6 +2,8 @@
 #include <kwfp/output/atomic_file.h>
 #include <kwfp/output/csv_rows.h>
 
+#include <cstdio>
+
 #include <vector>
 
 namespace kwfp
@@ -42,5 +44,14 @@ namespace kwfp
       throw InputError("Output/Directory", "cannot write '" + filename + "'");
     if (!resume_rows)
       file << header << '\n' << std::flush;
+  }
+
+
+  void
+  write_csv_number(std::ostream &out, const double x, const bool separated)
+  {
+    char buffer[32];
+    std::snprintf(buffer, sizeof(buffer), separated ? ",%.17g" : "%.17g", x);
+    out << buffer;
   }
 } // namespace kwfp

@@ -1,5 +1,6 @@
 #include <kwfp/output/atomic_file.h>
 #include <kwfp/output/particle_output.h>
+#include <kwfp/output/csv_rows.h>
 
 #include <deal.II/base/data_out_base.h>
 #include <deal.II/base/mpi.h>
@@ -154,15 +155,11 @@ namespace kwfp
       for (unsigned int i = 0; i < d; ++i)
         out << ",u_" << i + 1;
       out << '\n';
-      char buffer[32];
       for (unsigned int j = 0; j < U.m(); ++j)
         {
           out << indices[j];
           for (unsigned int i = 0; i < d; ++i)
-            {
-              std::snprintf(buffer, sizeof(buffer), ",%.17g", U(j, i));
-              out << buffer;
-            }
+            write_csv_number(out, U(j, i));
           out << '\n';
         }
     });

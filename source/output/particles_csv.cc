@@ -49,11 +49,7 @@ namespace kwfp
     ++n_rows;
     if (!file.is_open())
       return;
-    char       buffer[32];
-    const auto number = [&](const double x) {
-      std::snprintf(buffer, sizeof(buffer), ",%.17g", x);
-      file << buffer;
-    };
+    const auto number = [&](const double x) { write_csv_number(file, x); };
     file << row.step;
     number(row.time);
     number(row.dt);

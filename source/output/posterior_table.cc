@@ -1,6 +1,7 @@
 #include <kwfp/output/atomic_file.h>
 #include <kwfp/output/diagnostics_csv.h>
 #include <kwfp/output/posterior_table.h>
+#include <kwfp/output/csv_rows.h>
 
 #include <cstdio>
 
@@ -29,12 +30,6 @@ namespace kwfp
     if (rows.empty())
       return;
     const unsigned int d = rows.front().mean.size();
-    const auto         number =
-      [](std::ostream &out, const double x, const char *format) {
-        char buffer[40];
-        std::snprintf(buffer, sizeof(buffer), format, x);
-        out << buffer;
-      };
     write_atomically(directory + "/posterior_table.csv",
                      [&](std::ostream &out) {
                        out << "method" << moment_columns(d) << ",note\n";
@@ -42,10 +37,10 @@ namespace kwfp
                          {
                            out << r.method;
                            for (unsigned int a = 0; a < d; ++a)
-                             number(out, r.mean[a], ",%.17g");
+                             write_csv_number(out, r.mean[a]);
                            for (unsigned int a = 0; a < d; ++a)
                              for (unsigned int b = a; b < d; ++b)
-                               number(out, r.covariance(a, b), ",%.17g");
+                               write_csv_number(out, r.covariance(a, b));
                            out << ",\"" << r.note << "\"\n";
                          }
                      });
@@ -60,6 +55,12 @@ namespace kwfp
       for (unsigned int k = 0; k < d + d * (d + 1) / 2; ++k)
         out << "---:|";
       out << "---|\n";
+      const auto number =
+        [](std::ostream &out, const double x, const char *format) {
+          char buffer[40];
+          std::snprintf(buffer, sizeof(buffer), format, x);
+          out << buffer;
+        };
       for (const Row &r : rows)
         {
           out << "| " << r.method << " |";

@@ -20,18 +20,10 @@ namespace
   {
     std::ostringstream s;
     s.precision(17);
-    s << "set Dimension = 1\n"
-      << "subsection Potential\n subsection Quadratic\n"
-      << "  set Minimizer u_0 = 2\n  set Covariance B = 0.5\n end\nend\n"
-      << "subsection Initial density\n set Mean m_0 = -1\n"
-      << " set Covariance C_0 = 2\nend\n"
-      << "subsection Mesh\n set Lower corner = -10\n set Upper corner = 10\n"
-      << " set Global refinements = 10\nend\n"
-      << "subsection Time stepping\n set Final time = 3\n"
-      << " set Time step = 1e-6\n set Adaptive time step = true\n"
+    s << "subsection Time stepping\n set Adaptive time step = true\n"
       << " set Error tolerance = " << tolerance << "\n"
       << " set Error estimate = " << estimate << "\nend\n";
-    return s.str();
+    return gaussian_1d_parameters(10, 1e-6, s.str());
   }
 } // namespace
 

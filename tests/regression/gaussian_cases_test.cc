@@ -19,19 +19,10 @@ namespace
         const std::string &scheme,
         const std::string &extra = "")
   {
-    std::ostringstream s;
-    s.precision(17);
-    s << "set Dimension = 1\n"
-      << "subsection Potential\n subsection Quadratic\n"
-      << "  set Minimizer u_0 = 2\n  set Covariance B = 0.5\n end\nend\n"
-      << "subsection Initial density\n set Mean m_0 = -1\n"
-      << " set Covariance C_0 = 2\nend\n"
-      << "subsection Mesh\n set Lower corner = -10\n set Upper corner = 10\n"
-      << " set Global refinements = " << refinements << "\nend\n"
-      << "subsection Time stepping\n set Final time = 3\n"
-      << " set Time step = " << dt << "\n set Scheme = " << scheme << "\nend\n"
-      << extra;
-    return s.str();
+    return gaussian_1d_parameters(refinements,
+                                  dt,
+                                  "subsection Time stepping\n set Scheme = " +
+                                    scheme + "\nend\n" + extra);
   }
 } // namespace
 

@@ -18,23 +18,16 @@ using namespace kwfp::testing;
 
 namespace
 {
-  /// 1-D Kalman-Wasserstein Gaussian on 32 Q1 cells to T with step dt.
+  /// The 1-D Kalman-Wasserstein Gaussian on 32 Q1 cells to T with step dt.
   std::string
   small_1d(const double T, const double dt, const std::string &extra = "")
   {
     std::ostringstream s;
     s.precision(17);
-    s << "set Dimension = 1\n"
-      << "subsection Potential\n subsection Quadratic\n"
-      << "  set Minimizer u_0 = 2\n  set Covariance B = 0.5\n end\nend\n"
-      << "subsection Initial density\n set Mean m_0 = -1\n"
-      << " set Covariance C_0 = 2\nend\n"
-      << "subsection Mesh\n set Lower corner = -10\n set Upper corner = 10\n"
-      << " set Global refinements = 5\n set Finite element degree = 1\nend\n"
-      << "subsection Time stepping\n set Final time = " << T
-      << "\n set Time step = " << dt << "\nend\n"
+    s << "subsection Mesh\n set Finite element degree = 1\nend\n"
+      << "subsection Time stepping\n set Final time = " << T << "\nend\n"
       << extra;
-    return s.str();
+    return gaussian_1d_parameters(5, dt, s.str());
   }
 
   /// The times of the DataSet entries of a .pvd file.

@@ -20,10 +20,6 @@ namespace kwfp
   /// @p communicator, so that every rank stops at the same step).
   int
   interruption_signal(const MPI_Comm communicator);
-
-  /// The signal received by this process, or 0 (not collective).
-  int
-  local_interruption_signal();
 } // namespace kwfp
 
 #endif

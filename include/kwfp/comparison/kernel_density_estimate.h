@@ -48,10 +48,6 @@ namespace kwfp
     double
     bandwidth() const;
 
-    /// The kernel covariance H = h^2 C(U).
-    const DenseMatrix &
-    kernel_covariance() const;
-
     /// The bandwidth of @p rule for J particles in dimension d.
     static double
     bandwidth(const BandwidthRule rule,

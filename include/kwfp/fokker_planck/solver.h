@@ -10,6 +10,7 @@
 #include <kwfp/fokker_planck/kalman_wasserstein_operator.h>
 #include <kwfp/fokker_planck/kl_decay.h>
 #include <kwfp/fokker_planck/moments.h>
+#include <kwfp/fokker_planck/step_linear_solver.h>
 #include <kwfp/gaussian/closed_form.h>
 #include <kwfp/output/diagnostics_csv.h>
 #include <kwfp/output/field_output.h>
@@ -305,39 +306,6 @@ namespace kwfp
                               const std::string &what) const;
     DenseMatrix
     diffusion_matrix(const Moments &moments) const;
-    unsigned int
-    solve_step(const double                                 mass_factor,
-               const DenseMatrix                           &C,
-               const dealii::TrilinosWrappers::MPI::Vector &rhs,
-               dealii::TrilinosWrappers::MPI::Vector       &x);
-    void
-    build_preconditioner();
-    /// Scale @p x so that 1^T S x = 1^T rhs (S = mass_factor M + A(C), the
-    /// system matrix).
-    void
-    remove_mass_defect(const double                                 mass_factor,
-                       const DenseMatrix                           &C,
-                       const dealii::TrilinosWrappers::MPI::Vector &rhs,
-                       dealii::TrilinosWrappers::MPI::Vector       &x);
-    /// GMRES on the system matrix with ILU(0) of the low-order M-matrix
-    /// (flux correction) as preconditioner; throws NoConvergence.
-    unsigned int
-    solve_with_low_order_preconditioner(
-      const double                                 mass_factor,
-      const DenseMatrix                           &C,
-      const dealii::TrilinosWrappers::MPI::Vector &rhs,
-      dealii::TrilinosWrappers::MPI::Vector       &x);
-    /// Solve the system matrix mass_factor M + A(C) by Amesos KLU (and
-    /// remove the mass defect).
-    void
-    solve_direct(const double                                 mass_factor,
-                 const DenseMatrix                           &C,
-                 const dealii::TrilinosWrappers::MPI::Vector &rhs,
-                 dealii::TrilinosWrappers::MPI::Vector       &x);
-    [[noreturn]] void
-    throw_no_convergence(const unsigned int steps,
-                         const double       residual,
-                         const double       target) const;
     /**
      * One step of size @p dt from rho^n (density) to @p next: variable-step
      * BDF2 with ratio @p omega = dt / dt_previous (BDF1 for omega = 0), C
@@ -419,24 +387,8 @@ namespace kwfp
     MomentFunctionals<dim>         moment_functionals;
     DensityDiagnostics<dim>        density_diagnostics;
 
-    dealii::TrilinosWrappers::SparseMatrix system_matrix;
-    double                                 system_mass_factor = -1;
-    DenseMatrix                            system_C;
-    std::unique_ptr<dealii::TrilinosWrappers::PreconditionBase> preconditioner;
-    const bool   automatic_preconditioner;
-    PreconditionerType active_preconditioner;
-    unsigned int iterations_after_rebuild = 0;
-    unsigned int iterations_last_solve    = 0;
-    /// Set once AMG/Jacobi failed or needed > 150 GMRES iterations (flux
-    /// correction only): later steps use ILU(0) of the low-order matrix.
-    bool use_low_order_preconditioner = false;
-    /// Set once GMRES failed with both preconditioners: later steps use the
-    /// sparse direct solver.
-    bool use_direct_solver = false;
-    /// The step matrix the preconditioner was built from (its mass factor
-    /// and C), so that a resumed run rebuilds the same one.
-    double                                  preconditioner_mass_factor = -1;
-    DenseMatrix                             preconditioner_C;
+    /// The linear solves of the Galerkin step and their strategy.
+    StepLinearSolver<dim> linear_solver;
     std::function<void(CheckpointWriter &)> save_extension;
     std::function<void(CheckpointReader &)> load_extension;
     bool                                    full_history = true;

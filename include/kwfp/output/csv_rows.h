@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <fstream>
+#include <ostream>
 #include <optional>
 #include <string>
 
@@ -24,6 +25,14 @@ namespace kwfp
            const std::string                  &filename,
            const std::string                  &header,
            const std::optional<std::uint64_t> &resume_rows);
+
+  /**
+   * Write @p x to @p out as every CSV file of kwfp writes a number: 17
+   * significant digits (printf's %.17g), which read back to the same
+   * double; preceded by a comma when @p separated.
+   */
+  void
+  write_csv_number(std::ostream &out, const double x, const bool separated = true);
 } // namespace kwfp
 
 #endif
