@@ -532,29 +532,7 @@ namespace kwfp
     prm.leave_subsection();
 
     prm.enter_subsection("Linear solver");
-    prm.declare_entry("Relative tolerance",
-                      "1e-12",
-                      Double(),
-                      "GMRES stops when |residual| <= this times |right-hand "
-                      "side|. Mass is conserved to about this relative "
-                      "accuracy.");
-    prm.declare_entry("Maximum iterations",
-                      "1000",
-                      Integer(),
-                      "Most GMRES iterations; more is an error.");
-    prm.declare_entry("Preconditioner",
-                      "auto",
-                      Selection(preconditioner_selection().pattern()),
-                      "Trilinos preconditioner of the step matrix "
-                      "alpha/dt M + A(C): point Jacobi (fastest while the "
-                      "mass matrix dominates, dt of the order of h^2 or "
-                      "less), incomplete LU, or ML algebraic multigrid (for "
-                      "steps much longer than h^2). 'auto' starts with "
-                      "Jacobi and moves to AMG for the rest of the run as "
-                      "soon as a step needs more than 60 GMRES iterations. "
-                      "A preconditioner is rebuilt only when GMRES needs 1.5 "
-                      "times more iterations than right after its last "
-                      "rebuild.");
+    LinearSolverParameters::declare_parameters(prm);
     prm.leave_subsection();
 
     prm.enter_subsection("Metropolis");
@@ -1231,18 +1209,7 @@ namespace kwfp
     prm.leave_subsection();
 
     prm.enter_subsection("Linear solver");
-    linear_solver.relative_tolerance = prm.get_double("Relative tolerance");
-    if (!(linear_solver.relative_tolerance > 0 &&
-          linear_solver.relative_tolerance < 1))
-      throw InputError("Linear solver/Relative tolerance",
-                       "must be between 0 and 1");
-    const long max_iterations = prm.get_integer("Maximum iterations");
-    if (max_iterations < 1)
-      throw InputError("Linear solver/Maximum iterations",
-                       "must be at least 1");
-    linear_solver.max_iterations = max_iterations;
-    linear_solver.preconditioner = preconditioner_selection().parse(
-      prm.get("Preconditioner"), "Linear solver/Preconditioner");
+    linear_solver.parse_parameters(prm);
     prm.leave_subsection();
 
     prm.enter_subsection("Metropolis");

@@ -122,9 +122,7 @@ namespace kwfp
     , potential(create_potential(parameters))
     , initial_density(parameters)
     , fe(parameters.mesh.degree)
-    , linear_solver(parameters.linear_solver.preconditioner,
-                    parameters.linear_solver.relative_tolerance,
-                    parameters.linear_solver.max_iterations,
+    , linear_solver(parameters.linear_solver,
                     parameters.mesh.degree,
                     console,
                     timer)

@@ -35,16 +35,14 @@ namespace kwfp
 
   template <int dim>
   StepLinearSolver<dim>::StepLinearSolver(
-    const PreconditionerType preconditioner_type,
-    const double             relative_tolerance,
-    const unsigned int       max_iterations,
-    const unsigned int       fe_degree,
-    ConditionalOStream      &console,
-    TimerOutput             &timer)
-    : automatic(preconditioner_type == PreconditionerType::automatic)
-    , active(automatic ? PreconditionerType::jacobi : preconditioner_type)
-    , relative_tolerance(relative_tolerance)
-    , max_iterations(max_iterations)
+    const LinearSolverParameters &parameters,
+    const unsigned int            fe_degree,
+    ConditionalOStream           &console,
+    TimerOutput                  &timer)
+    : automatic(parameters.preconditioner == PreconditionerType::automatic)
+    , active(automatic ? PreconditionerType::jacobi : parameters.preconditioner)
+    , relative_tolerance(parameters.relative_tolerance)
+    , max_iterations(parameters.max_iterations)
     , fe_degree(fe_degree)
     , console(console)
     , timer(timer)

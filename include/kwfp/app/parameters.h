@@ -4,6 +4,7 @@
 #include <kwfp/base/dense_algebra.h>
 #include <kwfp/fokker_planck/diffusion_matrix.h>
 #include <kwfp/fokker_planck/preconditioner_type.h>
+#include <kwfp/fokker_planck/linear_solver_parameters.h>
 #include <kwfp/fokker_planck/time_error_estimate.h>
 #include <kwfp/mcmc/random_walk_metropolis.h>
 #include <kwfp/model/initial_density_type.h>
@@ -140,12 +141,7 @@ namespace kwfp
     } time_stepping;                             ///< 'Time stepping'
 
     /// The linear solver of each step.
-    struct LinearSolver
-    {
-      double       relative_tolerance = 1e-12;  ///< of GMRES
-      unsigned int max_iterations     = 1000;   ///< of GMRES
-      PreconditionerType preconditioner = PreconditionerType::automatic; ///< of GMRES
-    } linear_solver;                            ///< 'Linear solver'
+    LinearSolverParameters linear_solver;                            ///< 'Linear solver'
 
     /// The particle systems (Section 3 and 5 of Garbuno-Inigo et al. 2020).
     struct Particles

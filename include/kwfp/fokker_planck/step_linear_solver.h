@@ -4,6 +4,7 @@
 #include <kwfp/base/dense_algebra.h>
 #include <kwfp/fokker_planck/flux_corrected_transport.h>
 #include <kwfp/fokker_planck/kalman_wasserstein_operator.h>
+#include <kwfp/fokker_planck/linear_solver_parameters.h>
 #include <kwfp/fokker_planck/preconditioner_type.h>
 
 #include <deal.II/base/conditional_ostream.h>
@@ -49,17 +50,14 @@ namespace kwfp
     };
 
     /**
-     * @p preconditioner as parsed; @p relative_tolerance and
-     * @p max_iterations of GMRES; @p fe_degree for AMG's settings;
+     * The strategy of @p parameters; @p fe_degree for AMG's settings;
      * @p console for the reports of a change of strategy; @p timer for the
      * sections "operator update", "preconditioner" and "linear solve".
      */
-    StepLinearSolver(const PreconditionerType  preconditioner,
-                     const double              relative_tolerance,
-                     const unsigned int        max_iterations,
-                     const unsigned int        fe_degree,
-                     dealii::ConditionalOStream &console,
-                     dealii::TimerOutput        &timer);
+    StepLinearSolver(const LinearSolverParameters &parameters,
+                     const unsigned int            fe_degree,
+                     dealii::ConditionalOStream   &console,
+                     dealii::TimerOutput          &timer);
 
     /**
      * A new mesh: the step matrix gets the sparsity of @p op, the
