@@ -6,6 +6,7 @@
 #include <kwfp/fokker_planck/preconditioner_type.h>
 #include <kwfp/fokker_planck/linear_solver_parameters.h>
 #include <kwfp/fokker_planck/time_error_estimate.h>
+#include <kwfp/fokker_planck/time_stepping_parameters.h>
 #include <kwfp/mcmc/random_walk_metropolis.h>
 #include <kwfp/model/initial_density_type.h>
 #include <kwfp/particles/particle_method.h>
@@ -123,22 +124,7 @@ namespace kwfp
     } mesh;                  ///< 'Mesh'
 
     /// Time stepping.
-    struct TimeStepping
-    {
-      double       final_time              = 2;     ///< T
-      double       time_step               = 0.01;  ///< dt (the first one)
-      unsigned int bdf_order               = 2;     ///< 1 or 2
-      bool         implicit_covariance     = false; ///< iterate C(rho^{n+1})
-      double       implicit_tolerance      = 1e-10; ///< of that iteration
-      unsigned int max_implicit_iterations = 20;    ///< of that iteration
-      /// Variable-step BDF2 controlled by an estimate of the local error
-      /// (then time_step is the first step).
-      bool        adaptive          = false;
-      double      error_tolerance   = 1e-5;      ///< of the local error
-      TimeErrorEstimate error_estimate = TimeErrorEstimate::moments; ///< of dt
-      double      minimum_time_step = 1e-10;     ///< adaptive dt >= this
-      double      maximum_time_step = 0;         ///< 0: no limit
-    } time_stepping;                             ///< 'Time stepping'
+    TimeSteppingParameters time_stepping; ///< 'Time stepping'
 
     /// The linear solver of each step.
     LinearSolverParameters linear_solver;                            ///< 'Linear solver'
