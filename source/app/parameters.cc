@@ -1092,11 +1092,13 @@ namespace kwfp
   Parameters::parse_time_stepping_and_output(ParameterHandler &prm)
   {
     prm.enter_subsection("Time stepping");
-    time_stepping.parse_parameters(prm);
-    if (mesh.low_order_scheme && time_stepping.bdf_order != 1)
-      throw InputError("Mesh/Stabilization",
-                       "'low-order' is first order in time and needs "
-                       "'Time stepping/Scheme = BDF1'");
+    time_stepping.parse_parameters(
+      prm, "Time stepping/", [this](const unsigned int bdf_order) {
+        if (mesh.low_order_scheme && bdf_order != 1)
+          throw InputError("Mesh/Stabilization",
+                           "'low-order' is first order in time and needs "
+                           "'Time stepping/Scheme = BDF1'");
+      });
     prm.leave_subsection();
 
     prm.enter_subsection("Linear solver");

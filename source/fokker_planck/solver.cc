@@ -1429,6 +1429,12 @@ namespace kwfp
             summary.low_order_preconditioned_steps +=
               solve.low_order_preconditioned;
             summary.direct_steps += solve.direct;
+            if (!solve.failure.empty() && solve.low_order_preconditioned &&
+                summary.low_order_preconditioned_steps == 1)
+              console << "kwfp: step " << step << ": " << solve.failure
+                      << "; this and such later steps precondition GMRES "
+                         "with ILU(0) of the low-order M-matrix"
+                      << std::endl;
             if (!solved)
               {
                 // Every solver failed (flux correction only): a smaller

@@ -145,12 +145,7 @@ namespace kwfp
             statistics.iterations +=
               solve_with_low_order_preconditioner(mass_factor, C, rhs, x);
             statistics.low_order_preconditioned = true;
-            if (!use_low_order_preconditioner)
-              console << "kwfp: step " << step << ": " << failure.what()
-                      << "; this and such later steps precondition GMRES "
-                         "with ILU(0) of the low-order M-matrix"
-                      << std::endl;
-            use_low_order_preconditioner = true;
+            use_low_order_preconditioner        = true;
             return true;
           }
         catch (const SolverControl::NoConvergence &)

@@ -71,8 +71,10 @@ namespace kwfp
 
 
   void
-  TimeSteppingParameters::parse_parameters(const ParameterHandler &prm,
-                                           const std::string      &path)
+  TimeSteppingParameters::parse_parameters(
+    const ParameterHandler                  &prm,
+    const std::string                       &path,
+    const std::function<void(unsigned int)> &check_scheme)
   {
     final_time = prm.get_double("Final time");
     if (!(final_time > 0))
@@ -96,6 +98,8 @@ namespace kwfp
       throw InputError(path + "Maximum implicit iterations",
                        "must be at least 1");
     max_implicit_iterations = max_implicit;
+    if (check_scheme)
+      check_scheme(bdf_order);
     adaptive          = prm.get_bool("Adaptive time step");
     error_tolerance   = prm.get_double("Error tolerance");
     error_estimate = time_error_estimate_selection().parse(

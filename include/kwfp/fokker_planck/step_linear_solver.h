@@ -45,7 +45,9 @@ namespace kwfp
       bool         low_order_preconditioned = false; ///< ILU(0) of L
       bool         direct                   = false; ///< Amesos KLU
       /// Why the solve with the step's preconditioner failed (empty if it
-      /// did not).
+      /// did not); the low-order ILU(0) then solved it when
+      /// low_order_preconditioned is true (the caller reports the first
+      /// such step of a run).
       std::string failure;
     };
 

@@ -5,6 +5,7 @@
 
 #include <deal.II/base/parameter_handler.h>
 
+#include <functional>
 #include <string>
 
 namespace kwfp
@@ -33,10 +34,15 @@ namespace kwfp
     declare_parameters(dealii::ParameterHandler &prm);
 
     /// Read them from the current subsection of @p prm; a bad value is an
-    /// InputError naming @p path followed by the entry.
+    /// InputError naming @p path followed by the entry. @p check_scheme, if
+    /// given, is called with the BDF order once the scheme and its implicit
+    /// iteration are read, before the adaptive-step entries (a constraint
+    /// of another subsection, reported before those).
     void
-    parse_parameters(const dealii::ParameterHandler &prm,
-                     const std::string              &path = "Time stepping/");
+    parse_parameters(
+      const dealii::ParameterHandler             &prm,
+      const std::string                          &path = "Time stepping/",
+      const std::function<void(unsigned int)> &check_scheme = {});
   };
 } // namespace kwfp
 
