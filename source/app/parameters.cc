@@ -693,7 +693,8 @@ namespace kwfp
       }
 
     prm.enter_subsection("Potential");
-    potential.type = potential_selection().parse(prm.get("Type"), "Potential/Type");
+    potential.type =
+      potential_selection().parse(prm.get("Type"), "Potential/Type");
     if (potential.type == PotentialType::quadratic)
       {
         prm.enter_subsection("Quadratic");
@@ -834,7 +835,8 @@ namespace kwfp
 
     prm.enter_subsection("Initial density");
     initial_density.type =
-      initial_density_selection().parse(prm.get("Type"), "Initial density/Type");
+      initial_density_selection().parse(prm.get("Type"),
+                                        "Initial density/Type");
     if (initial_density.type == InitialDensityType::gaussian)
       {
         initial_density.mean = to_dense_vector(
@@ -1026,11 +1028,11 @@ namespace kwfp
     if (degree < 1 || degree > 2)
       throw InputError("Mesh/Finite element degree",
                        "must be 1 or 2, got " + std::to_string(degree));
-    mesh.degree           = degree;
-    mesh.flux_corrected   = prm.get("Stabilization") != "none";
-    mesh.low_order_scheme = prm.get("Stabilization") == "low-order";
+    mesh.degree               = degree;
+    mesh.flux_corrected       = prm.get("Stabilization") != "none";
+    mesh.low_order_scheme     = prm.get("Stabilization") == "low-order";
     mesh.skip_unlimited_steps = prm.get_bool("Skip unlimited steps");
-    mesh.adaptive         = prm.get_bool("Adaptive refinement");
+    mesh.adaptive             = prm.get_bool("Adaptive refinement");
     if (mesh.adaptive && d == 1)
       throw InputError("Mesh/Adaptive refinement",
                        "is available in dimension 2 and 3 (distributed "

@@ -193,7 +193,7 @@ namespace kwfp
     // (Q2's weights -1/8 can make them negative where every unknown is not).
     {
       double        largest = 0, most_negative = 0;
-      const double *values  = local_values(solution);
+      const double *values = local_values(solution);
       for (int row = 0; row < n_rows; ++row)
         if (!constrained[row])
           {
@@ -227,7 +227,8 @@ namespace kwfp
     std::vector<double> negative_flux(n_rows, 0.), source(n_rows);
     double              local_min_previous = 0, local_min_solution = 0;
     double              sums[2] = {0, 0}; // sum s^+, sum s^- (local)
-    double residual_and_scale[2] = {0, 0};  // max |residual_i|, max a m_i |rho_i|
+    double              residual_and_scale[2] = {0,
+                                                 0}; // max |residual_i|, max a m_i |rho_i|
     for (int row = 0; row < n_rows; ++row)
       {
         const int    i   = row_in_ghosted[row];
@@ -236,7 +237,7 @@ namespace kwfp
           local_min_previous = std::min(local_min_previous, rho_old[row]);
         if (!constrained[row])
           local_min_solution = std::min(local_min_solution, rho[i]);
-        double residual    = 0;
+        double residual = 0;
         for (std::size_t k = row_start[row]; k < row_start[row + 1]; ++k)
           {
             const int column = column_in_ghosted[k];

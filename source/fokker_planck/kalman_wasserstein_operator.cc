@@ -339,7 +339,8 @@ namespace kwfp
   {
     AssertDimension(C.m(), dim);
     AssertDimension(C.n(), dim);
-    Assert(mass_factor >= 0, ExcMessage("the mass factor alpha/dt is negative"));
+    Assert(mass_factor >= 0,
+           ExcMessage("the mass factor alpha/dt is negative"));
     write_combination(step_factors(mass_factor, C), matrix);
   }
 

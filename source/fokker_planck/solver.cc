@@ -1,13 +1,13 @@
 #include <kwfp/base/checkpoint.h>
 #include <kwfp/base/compensated_sum.h>
 #include <kwfp/base/errors.h>
-#include <kwfp/base/time_grid.h>
 #include <kwfp/base/interruption.h>
+#include <kwfp/base/time_grid.h>
 #include <kwfp/fokker_planck/solver.h>
 #include <kwfp/output/atomic_file.h>
+#include <kwfp/output/csv_rows.h>
 #include <kwfp/output/output_directory.h>
 #include <kwfp/potential/expression_potential.h>
-#include <kwfp/output/csv_rows.h>
 
 #include <deal.II/base/function.h>
 #include <deal.II/base/mpi.h>
@@ -552,19 +552,18 @@ namespace kwfp
     const auto all = Utilities::MPI::gather(communicator, local, 0);
     if (Utilities::MPI::this_mpi_process(communicator) != 0)
       return;
-    write_atomically(
-      parameters.output.directory + "/density_final.csv",
-      [&](std::ostream &out) {
-        for (unsigned int a = 0; a < dim; ++a)
-          out << "u_" << a + 1 << ',';
-        out << "density\n";
-        for (const auto &part : all)
-          for (std::size_t k = 0; k < part.size(); ++k)
-            {
-              write_csv_number(out, part[k], false);
-              out << ((k + 1) % (dim + 1) == 0 ? '\n' : ',');
-            }
-      });
+    write_atomically(parameters.output.directory + "/density_final.csv",
+                     [&](std::ostream &out) {
+                       for (unsigned int a = 0; a < dim; ++a)
+                         out << "u_" << a + 1 << ',';
+                       out << "density\n";
+                       for (const auto &part : all)
+                         for (std::size_t k = 0; k < part.size(); ++k)
+                           {
+                             write_csv_number(out, part[k], false);
+                             out << ((k + 1) % (dim + 1) == 0 ? '\n' : ',');
+                           }
+                     });
   }
 
 
@@ -822,8 +821,8 @@ namespace kwfp
     const auto &ts = parameters.time_stepping;
     // Without adaptivity: n_steps equal steps ending at T exactly.
     const FixedTimeGrid time_grid(ts.final_time, ts.time_step);
-    const auto   n_steps    = static_cast<unsigned int>(time_grid.n_steps());
-    const double uniform_dt = time_grid.step();
+    const auto         n_steps = static_cast<unsigned int>(time_grid.n_steps());
+    const double       uniform_dt = time_grid.step();
     const unsigned int interval   = parameters.output.interval;
     // Status lines print diagnostics rows: a multiple of their interval.
     const unsigned int diagnostics_every =
@@ -1067,11 +1066,11 @@ namespace kwfp
             // The last step is decided by counting (fixed steps) or by the
             // step that was cut to land on T (adaptive), and its time is T
             // exactly: step * (T / n) rounds below T for some (T, n).
-            const bool last =
-              ts.adaptive ? ts.final_time - (time + dt) < 1e-12 * ts.final_time :
-                            time_grid.is_last(step);
-            time = ts.adaptive ? (last ? ts.final_time : time + dt) :
-                                 time_grid.time(step);
+            const bool last = ts.adaptive ? ts.final_time - (time + dt) <
+                                              1e-12 * ts.final_time :
+                                            time_grid.is_last(step);
+            time            = ts.adaptive ? (last ? ts.final_time : time + dt) :
+                                            time_grid.time(step);
 
             {
               TimerOutput::Scope scope(timer, "copies and checks");
@@ -1081,7 +1080,7 @@ namespace kwfp
               old_density.swap(density);
               density.swap(next);
             }
-            density_accepted  = true;
+            density_accepted = true;
             ++steps_since_transfer;
             moment_history[2] = moment_history[1];
             moment_history[1] = moment_history[0];
@@ -1423,8 +1422,8 @@ namespace kwfp
         else
           {
             typename StepLinearSolver<dim>::Statistics solve;
-            const bool                                solved =
-              linear_solver.solve(alpha / dt, C, rhs, next, density, step, solve);
+            const bool solved = linear_solver.solve(
+              alpha / dt, C, rhs, next, density, step, solve);
             summary.linear_iterations += solve.iterations;
             summary.low_order_preconditioned_steps +=
               solve.low_order_preconditioned;
@@ -1468,7 +1467,8 @@ namespace kwfp
         // the same operator A(C) (with C(rho^{n+1}) instead, even unlimited
         // fluxes would not give back rho^H).
         const double change = frobenius_distance(m_next.covariance, C);
-        if (change <= ts.implicit_tolerance * m_next.covariance.frobenius_norm())
+        if (change <=
+            ts.implicit_tolerance * m_next.covariance.frobenius_norm())
           break;
         C = m_next.covariance;
         if (iteration >= ts.max_implicit_iterations)

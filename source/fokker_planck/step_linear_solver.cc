@@ -71,13 +71,14 @@ namespace kwfp
 
   template <int dim>
   bool
-  StepLinearSolver<dim>::solve(const double                         mass_factor,
-                               const DenseMatrix                   &C,
-                               const TrilinosWrappers::MPI::Vector &rhs,
-                               TrilinosWrappers::MPI::Vector       &x,
-                               const TrilinosWrappers::MPI::Vector &fallback_guess,
-                               const unsigned int                   step,
-                               Statistics                          &statistics)
+  StepLinearSolver<dim>::solve(
+    const double                         mass_factor,
+    const DenseMatrix                   &C,
+    const TrilinosWrappers::MPI::Vector &rhs,
+    TrilinosWrappers::MPI::Vector       &x,
+    const TrilinosWrappers::MPI::Vector &fallback_guess,
+    const unsigned int                   step,
+    Statistics                          &statistics)
   {
     Assert(op != nullptr, ExcMessage("reinit() was not called"));
     Assert(mass_factor > 0, ExcMessage("the mass factor must be positive"));
@@ -291,8 +292,8 @@ namespace kwfp
 
   template <int dim>
   void
-  StepLinearSolver<dim>::solve_direct(const double                 mass_factor,
-                                      const DenseMatrix           &C,
+  StepLinearSolver<dim>::solve_direct(const double       mass_factor,
+                                      const DenseMatrix &C,
                                       const TrilinosWrappers::MPI::Vector &rhs,
                                       TrilinosWrappers::MPI::Vector       &x)
   {

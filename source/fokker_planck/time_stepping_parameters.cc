@@ -8,7 +8,10 @@ namespace kwfp
   void
   TimeSteppingParameters::declare_parameters(ParameterHandler &prm)
   {
-    prm.declare_entry("Final time", "2", Patterns::Double(), "Final time T (> 0).");
+    prm.declare_entry("Final time",
+                      "2",
+                      Patterns::Double(),
+                      "Final time T (> 0).");
     prm.declare_entry("Time step",
                       "0.01",
                       Patterns::Double(),
@@ -100,10 +103,11 @@ namespace kwfp
     max_implicit_iterations = max_implicit;
     if (check_scheme)
       check_scheme(bdf_order);
-    adaptive          = prm.get_bool("Adaptive time step");
-    error_tolerance   = prm.get_double("Error tolerance");
-    error_estimate = time_error_estimate_selection().parse(
-      prm.get("Error estimate"), path + "Error estimate");
+    adaptive        = prm.get_bool("Adaptive time step");
+    error_tolerance = prm.get_double("Error tolerance");
+    error_estimate =
+      time_error_estimate_selection().parse(prm.get("Error estimate"),
+                                            path + "Error estimate");
     minimum_time_step = prm.get_double("Minimum time step");
     maximum_time_step = prm.get_double("Maximum time step");
     if (adaptive)
@@ -112,19 +116,16 @@ namespace kwfp
           throw InputError(path + "Adaptive time step",
                            "needs 'Time stepping/Scheme = BDF2' (its error "
                            "estimate is that of BDF2)");
-        if (!(error_tolerance > 0 &&
-              error_tolerance < 1))
+        if (!(error_tolerance > 0 && error_tolerance < 1))
           throw InputError(path + "Error tolerance",
                            "must be between 0 and 1, got " +
                              prm.get("Error tolerance"));
-        if (!(minimum_time_step > 0) ||
-            minimum_time_step > time_step)
+        if (!(minimum_time_step > 0) || minimum_time_step > time_step)
           throw InputError(path + "Minimum time step",
                            "must be positive and at most 'Time step', got " +
                              prm.get("Minimum time step"));
         if (maximum_time_step < 0 ||
-            (maximum_time_step > 0 &&
-             maximum_time_step < time_step))
+            (maximum_time_step > 0 && maximum_time_step < time_step))
           throw InputError(path + "Maximum time step",
                            "must be 0 (no limit) or at least 'Time step', "
                            "got " +

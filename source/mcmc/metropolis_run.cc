@@ -1,8 +1,8 @@
 #include <kwfp/app/problem.h>
 #include <kwfp/mcmc/metropolis_run.h>
 #include <kwfp/output/atomic_file.h>
-#include <kwfp/output/diagnostics_csv.h>
 #include <kwfp/output/csv_rows.h>
+#include <kwfp/output/diagnostics_csv.h>
 
 #include <deal.II/base/mpi.h>
 

@@ -3,7 +3,6 @@
 #include <kwfp/output/csv_rows.h>
 
 #include <cstdio>
-
 #include <vector>
 
 namespace kwfp

@@ -1,6 +1,6 @@
 #include <kwfp/output/atomic_file.h>
-#include <kwfp/output/particle_output.h>
 #include <kwfp/output/csv_rows.h>
+#include <kwfp/output/particle_output.h>
 
 #include <deal.II/base/data_out_base.h>
 #include <deal.II/base/mpi.h>

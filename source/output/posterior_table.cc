@@ -1,7 +1,7 @@
 #include <kwfp/output/atomic_file.h>
+#include <kwfp/output/csv_rows.h>
 #include <kwfp/output/diagnostics_csv.h>
 #include <kwfp/output/posterior_table.h>
-#include <kwfp/output/csv_rows.h>
 
 #include <cstdio>
 

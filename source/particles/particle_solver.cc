@@ -1,10 +1,10 @@
 #include <kwfp/app/problem.h>
 #include <kwfp/base/errors.h>
 #include <kwfp/base/interruption.h>
+#include <kwfp/base/time_grid.h>
 #include <kwfp/output/output_directory.h>
 #include <kwfp/output/particle_output.h>
 #include <kwfp/particles/initial_ensemble.h>
-#include <kwfp/base/time_grid.h>
 #include <kwfp/particles/particle_solver.h>
 #include <kwfp/potential/expression_potential.h>
 
@@ -54,7 +54,8 @@ namespace kwfp
 
     const auto method     = parameters.particles.settings.method;
     const auto stationary = potential->stationary_gaussian();
-    if (parameters.initial_density.type == InitialDensityType::gaussian && stationary &&
+    if (parameters.initial_density.type == InitialDensityType::gaussian &&
+        stationary &&
         (method == ParticleMethod::eks ||
          method == ParticleMethod::eks_gradient ||
          method == ParticleMethod::langevin))

@@ -149,10 +149,9 @@ TEST(AdaptiveMesh, NoStepIsRejectedBecauseOfARemesh)
                   "subsection Time stepping\n set Final time = 1\n"
                   " set Adaptive time step = true\n"
                   " set Error tolerance = 1e-5\nend\n"));
-  std::cout << s.n_steps << " steps, " << s.n_adaptations
-            << " adaptations, " << s.rejected_steps << " rejected ("
-            << s.rejected_after_transfer << " right after a transfer)"
-            << std::endl;
+  std::cout << s.n_steps << " steps, " << s.n_adaptations << " adaptations, "
+            << s.rejected_steps << " rejected (" << s.rejected_after_transfer
+            << " right after a transfer)" << std::endl;
   EXPECT_GT(s.n_adaptations, 10u);
   EXPECT_EQ(s.rejected_after_transfer, 0u);
   EXPECT_EQ(s.rejected_steps, 0u);
@@ -175,8 +174,8 @@ TEST(ShippedExample, Gaussian2dIsWithin1e3OfTheClosedForm)
   std::ostringstream text;
   text << prm.rdbuf();
   ASSERT_FALSE(text.str().empty());
-  const RunSummary s     = run_parameters(text.str());
-  double           mean  = 0, covariance = 0;
+  const RunSummary s    = run_parameters(text.str());
+  double           mean = 0, covariance = 0;
   for (const auto &row : s.history)
     {
       ASSERT_TRUE(row.has_exact);

@@ -214,8 +214,8 @@ TEST(EdgeDiffusion, SquareCellsReproduceCorrelatedTensors)
           if (c > 0.5)
             {
               EXPECT_NEAR(energy_of_linear<3>(W, h, Tensor<1, 3>({1, 0, 0})) -
-                          volume_energy<3>(C, h, Tensor<1, 3>({1, 0, 0})),
-                        0.125 * (2 * c - 1),
+                            volume_energy<3>(C, h, Tensor<1, 3>({1, 0, 0})),
+                          0.125 * (2 * c - 1),
                           1e-13)
                 << "c = " << c;
             }

@@ -22,8 +22,7 @@ TEST(FixedTimeGrid, EndsAtTheFinalTimeExactlyForManyPairs)
   std::mt19937_64                        generator(20261203);
   std::uniform_real_distribution<double> log_T(-3, 3), log_ratio(0, 3.5);
   std::uint64_t                          pairs = 0, naive_misses = 0;
-  const auto                             check = [&](const double T,
-                             const double dt) {
+  const auto check = [&](const double T, const double dt) {
     const FixedTimeGrid grid(T, dt);
     const std::uint64_t n = grid.n_steps();
     ASSERT_GE(n, 1u);
@@ -59,8 +58,8 @@ TEST(FixedTimeGrid, EndsAtTheFinalTimeExactlyForManyPairs)
   // The reproduction of issue 21: 3 * 0.3 = 0.8999999999999999.
   EXPECT_EQ(FixedTimeGrid(0.9, 0.3).n_steps(), 3u);
   EXPECT_NE(3 * FixedTimeGrid(0.9, 0.3).step(), 0.9);
-  std::cout << naive_misses << " of " << pairs
-            << " pairs miss T with k (T / n)" << std::endl;
+  std::cout << naive_misses << " of " << pairs << " pairs miss T with k (T / n)"
+            << std::endl;
   EXPECT_GT(naive_misses, pairs / 100);
 }
 

@@ -3,8 +3,8 @@
 
 #include <kwfp/base/dense_algebra.h>
 #include <kwfp/fokker_planck/diffusion_matrix.h>
-#include <kwfp/fokker_planck/preconditioner_type.h>
 #include <kwfp/fokker_planck/linear_solver_parameters.h>
+#include <kwfp/fokker_planck/preconditioner_type.h>
 #include <kwfp/fokker_planck/time_error_estimate.h>
 #include <kwfp/fokker_planck/time_stepping_parameters.h>
 #include <kwfp/mcmc/random_walk_metropolis.h>
@@ -47,9 +47,9 @@ namespace kwfp
     struct Potential
     {
       PotentialType type = PotentialType::quadratic; ///< kind of Phi_R
-      DenseVector minimizer;  ///< u_0 (quadratic)
-      DenseMatrix covariance; ///< B (quadratic)
-      std::string forward_model; ///< "linear", "expression" or registered
+      DenseVector   minimizer;                       ///< u_0 (quadratic)
+      DenseMatrix   covariance;                      ///< B (quadratic)
+      std::string   forward_model; ///< "linear", "expression" or registered
       std::vector<double> observation_points; ///< registered models
       DenseMatrix         forward_matrix; ///< A, K x d (linear forward model)
       std::string         forward_map;    ///< G_1; ..; G_K (expression)
@@ -80,9 +80,9 @@ namespace kwfp
     struct InitialDensity
     {
       InitialDensityType type = InitialDensityType::gaussian; ///< kind of rho_0
-      DenseVector mean;       ///< m_0 (Gaussian)
-      DenseMatrix covariance; ///< C_0 (Gaussian)
-      std::string expression; ///< unnormalized rho_0 (expression)
+      DenseVector        mean;       ///< m_0 (Gaussian)
+      DenseMatrix        covariance; ///< C_0 (Gaussian)
+      std::string        expression; ///< unnormalized rho_0 (expression)
       std::map<std::string, double>       constants;   ///< for the expression
       std::vector<CoordinateDistribution> coordinates; ///< product
       double      edge_smoothing = 0; ///< finite elements: U(a,b) * N(0, s^2)
@@ -127,7 +127,7 @@ namespace kwfp
     TimeSteppingParameters time_stepping; ///< 'Time stepping'
 
     /// The linear solver of each step.
-    LinearSolverParameters linear_solver;                            ///< 'Linear solver'
+    LinearSolverParameters linear_solver; ///< 'Linear solver'
 
     /// The particle systems (Section 3 and 5 of Garbuno-Inigo et al. 2020).
     struct Particles

@@ -46,8 +46,8 @@ namespace kwfp
         if (e.first == name)
           return e.second;
       throw InputError(parameter,
-                       "unknown value '" + name + "'; admissible: " +
-                         pattern());
+                       "unknown value '" + name +
+                         "'; admissible: " + pattern());
     }
 
     /// The name of @p value as written in parameter files.

@@ -55,8 +55,8 @@ namespace kwfp
     /// transfer to a new mesh (adaptation or box move), whose estimates
     /// difference transferred solutions.
     unsigned int rejected_after_transfer = 0;
-    double       min_dt         = 0; ///< smallest dt taken
-    double       max_dt         = 0; ///< largest dt taken
+    double       min_dt                  = 0; ///< smallest dt taken
+    double       max_dt                  = 0; ///< largest dt taken
     /// Wall seconds of the time loop (without setup).
     double loop_seconds = 0;
     /// Wall seconds of one product of the final system matrix with a
@@ -388,7 +388,7 @@ namespace kwfp
     DensityDiagnostics<dim>        density_diagnostics;
 
     /// The linear solves of the Galerkin step and their strategy.
-    StepLinearSolver<dim> linear_solver;
+    StepLinearSolver<dim>                   linear_solver;
     std::function<void(CheckpointWriter &)> save_extension;
     std::function<void(CheckpointReader &)> load_extension;
     bool                                    full_history = true;

@@ -41,7 +41,7 @@ namespace kwfp
     /// What solve() did, to add to the run's counters.
     struct Statistics
     {
-      unsigned int iterations = 0;          ///< GMRES iterations
+      unsigned int iterations               = 0;     ///< GMRES iterations
       bool         low_order_preconditioned = false; ///< ILU(0) of L
       bool         direct                   = false; ///< Amesos KLU
       /// Why the solve with the step's preconditioner failed (empty if it
@@ -112,8 +112,8 @@ namespace kwfp
   private:
     /// GMRES with the current preconditioner (Jacobi trial, AMG, ILU).
     unsigned int
-    solve_preconditioned(const double                                 mass_factor,
-                         const DenseMatrix                           &C,
+    solve_preconditioned(const double       mass_factor,
+                         const DenseMatrix &C,
                          const dealii::TrilinosWrappers::MPI::Vector &rhs,
                          dealii::TrilinosWrappers::MPI::Vector       &x);
 
@@ -186,7 +186,8 @@ namespace kwfp
     // By name, as in the parameter file (the checkpoint format of 0.6).
     std::string name = preconditioner_selection().name(active);
     s.io(name);
-    active = preconditioner_selection().parse(name, "checkpoint/preconditioner");
+    active =
+      preconditioner_selection().parse(name, "checkpoint/preconditioner");
     s.io(iterations_after_rebuild);
     s.io(iterations_last_solve);
     s.io(use_low_order_preconditioner);

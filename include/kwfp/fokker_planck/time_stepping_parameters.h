@@ -23,11 +23,11 @@ namespace kwfp
     unsigned int max_implicit_iterations = 20;    ///< of that iteration
     /// Variable-step BDF2 controlled by an estimate of the local error
     /// (then time_step is the first step).
-    bool        adaptive          = false;
-    double      error_tolerance   = 1e-5;      ///< of the local error
-    TimeErrorEstimate error_estimate = TimeErrorEstimate::moments; ///< of dt
-    double      minimum_time_step = 1e-10;     ///< adaptive dt >= this
-    double      maximum_time_step = 0;         ///< 0: no limit
+    bool              adaptive          = false;
+    double            error_tolerance   = 1e-5; ///< of the local error
+    TimeErrorEstimate error_estimate    = TimeErrorEstimate::moments; ///< of dt
+    double            minimum_time_step = 1e-10; ///< adaptive dt >= this
+    double            maximum_time_step = 0;     ///< 0: no limit
 
     /// Declare the entries in the current subsection of @p prm.
     static void
@@ -40,8 +40,8 @@ namespace kwfp
     /// of another subsection, reported before those).
     void
     parse_parameters(
-      const dealii::ParameterHandler             &prm,
-      const std::string                          &path = "Time stepping/",
+      const dealii::ParameterHandler          &prm,
+      const std::string                       &path         = "Time stepping/",
       const std::function<void(unsigned int)> &check_scheme = {});
   };
 } // namespace kwfp

@@ -3,8 +3,8 @@
 
 #include <cstdint>
 #include <fstream>
-#include <ostream>
 #include <optional>
+#include <ostream>
 #include <string>
 
 namespace kwfp
@@ -32,7 +32,9 @@ namespace kwfp
    * double; preceded by a comma when @p separated.
    */
   void
-  write_csv_number(std::ostream &out, const double x, const bool separated = true);
+  write_csv_number(std::ostream &out,
+                   const double  x,
+                   const bool    separated = true);
 } // namespace kwfp
 
 #endif
