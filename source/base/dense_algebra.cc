@@ -291,4 +291,15 @@ namespace kwfp
       }
     return out.str();
   }
+
+
+  std::string
+  format_point(const std::vector<double> &p)
+  {
+    std::ostringstream s;
+    s << "(";
+    for (unsigned int a = 0; a < p.size(); ++a)
+      s << (a ? ", " : "") << p[a];
+    return s.str() + ")";
+  }
 } // namespace kwfp

@@ -92,6 +92,10 @@ namespace kwfp
   /// Write a matrix in the same notation parse_matrix() reads.
   std::string
   format_matrix(const DenseMatrix &A);
+
+  /// Write a point as "(p_1, p_2, ...)" for messages.
+  std::string
+  format_point(const std::vector<double> &p);
 } // namespace kwfp
 
 #endif

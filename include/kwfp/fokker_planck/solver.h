@@ -4,6 +4,7 @@
 #include <kwfp/app/parameters.h>
 #include <kwfp/app/problem.h>
 #include <kwfp/base/checkpoint.h>
+#include <kwfp/fokker_planck/bdf_coefficients.h>
 #include <kwfp/fokker_planck/density_diagnostics.h>
 #include <kwfp/fokker_planck/field_observation.h>
 #include <kwfp/fokker_planck/flux_corrected_transport.h>
@@ -11,6 +12,7 @@
 #include <kwfp/fokker_planck/kl_decay.h>
 #include <kwfp/fokker_planck/moments.h>
 #include <kwfp/fokker_planck/step_linear_solver.h>
+#include <kwfp/fokker_planck/time_step_control.h>
 #include <kwfp/gaussian/closed_form.h>
 #include <kwfp/output/diagnostics_csv.h>
 #include <kwfp/output/field_output.h>
@@ -306,6 +308,111 @@ namespace kwfp
                               const std::string &what) const;
     DenseMatrix
     diffusion_matrix(const Moments &moments) const;
+
+    /// The time loop's variables that a checkpoint does not hold.
+    struct LoopContext
+    {
+      /// For @p parameters ('Time stepping').
+      explicit LoopContext(const TimeSteppingParameters &parameters)
+        : control(parameters)
+      {}
+      TimeStepControl control;                    ///< the step sizes
+      unsigned int    output_every      = 0;      ///< 'Output/Interval'
+      unsigned int    diagnostics_every = 1;      ///< rows of diagnostics.csv
+      unsigned int    status_every      = 1;      ///< console status lines
+      Moments         moments;                    ///< of rho^n
+      DiagnosticsRow  row;                        ///< the last row written
+      dealii::TrilinosWrappers::MPI::Vector next; ///< rho^{n+1}
+      /// For the failure report: the step being computed, the time of the
+      /// last accepted one, and whether `density` already holds the new
+      /// step (whose checks may still fail) with the last good one in
+      /// old_density.
+      unsigned int failed_step      = 0;
+      double       last_good_time   = 0;     ///< t of the last good state
+      bool         density_accepted = false; ///< see failed_step
+      /// Steps accepted since the last transfer to a new mesh: the error
+      /// estimate of the next three steps differences moments of rho^n,
+      /// rho^{n-1}, rho^{n-2} that were transferred.
+      unsigned int steps_since_transfer = 3;
+    };
+
+    /// Set up (or resume), create the outputs, print the run's header and,
+    /// for a new run, write the row of step 0.
+    void
+    start_run(const bool   resume,
+              LoopState   &loop,
+              RunSummary  &summary,
+              LoopContext &context);
+    /// The console lines that say what the run does.
+    void
+    print_run_header(const RunSummary &summary, const LoopContext &context);
+    /// One console status line of @p row.
+    void
+    print_status(const DiagnosticsRow &row);
+    /// Throw RunFailure when the mass in @p moments is not positive and
+    /// finite.
+    static void
+    check_mass(const Moments &moments, const unsigned int step, double time);
+    /// The steps from loop.step + 1 to T (or to an interruption); a
+    /// RunFailure is reported with the last good state written.
+    void
+    time_loop(LoopState &loop, RunSummary &summary, LoopContext &context);
+    /**
+     * Compute step @p step into context.next, repeating it with a smaller
+     * dt while its linear systems fail or (adaptive) its error estimate is
+     * too large; returns its dt and sets @p estimate and, when the
+     * estimate computed them, @p candidate_moments.
+     */
+    double
+    take_step(const unsigned int      step,
+              LoopState              &loop,
+              RunSummary             &summary,
+              LoopContext            &context,
+              double                 &estimate,
+              std::optional<Moments> &candidate_moments);
+    /**
+     * Make context.next the new rho^n: shift the history, compute its
+     * moments (or take @p candidate_moments), check its mass and the
+     * positivity of C(rho), and update C^n, C^{n-1}.
+     */
+    void
+    accept_step(const unsigned int            step,
+                const double                  dt,
+                LoopState                    &loop,
+                LoopContext                  &context,
+                const std::optional<Moments> &candidate_moments);
+    /**
+     * After an accepted step: diagnostics row, fields, status line, mesh
+     * adaptation or box move, checkpoint. Returns true when the run stops
+     * because of SIGINT/SIGTERM.
+     */
+    bool
+    finish_step(const unsigned int  step,
+                const double        dt,
+                const bool          last,
+                LoopState          &loop,
+                RunSummary         &summary,
+                LoopContext        &context,
+                CheckpointSchedule &schedule);
+    /// Adapt the mesh or move the box when due after step @p step, with
+    /// the history of moments and C taken from the transferred vectors.
+    void
+    remesh_after_step(const unsigned int step,
+                      const bool         last,
+                      const bool         interrupted,
+                      LoopState         &loop,
+                      LoopContext       &context);
+    /// After the loop: posterior.csv, density_final.csv, the summary's
+    /// counters and the console report.
+    void
+    finish_run(RunSummary &summary);
+    /// The posterior moments by quadrature of rho_inf (posterior.csv).
+    void
+    write_posterior(RunSummary &summary);
+    /// The console lines at the end of a run.
+    void
+    print_run_report(const RunSummary &summary);
+
     /**
      * One step of size @p dt from rho^n (density) to @p next: variable-step
      * BDF2 with ratio @p omega = dt / dt_previous (BDF1 for omega = 0), C
@@ -324,22 +431,55 @@ namespace kwfp
                  const DenseMatrix                     &C_old,
                  RunSummary                            &summary,
                  dealii::TrilinosWrappers::MPI::Vector &next);
-    /// L1 estimate of the local error of the BDF2 step to @p next of size
-    /// @p h after steps @p k and @p k2 (uses rho^n, rho^{n-1}, rho^{n-2}).
-    double
-    local_error_estimate(const dealii::TrilinosWrappers::MPI::Vector &next,
-                         const double                                 h,
-                         const double                                 k,
-                         const double                                 k2) const;
-    /// The same estimate for the mean and covariance (relative to the
-    /// standard deviations), from the moments of @p next and of rho^n,
-    /// rho^{n-1}, rho^{n-2} (@p history).
-    double
-    moment_error_estimate(const Moments                &next,
-                          const std::array<Moments, 3> &history,
-                          const double                  h,
-                          const double                  k,
-                          const double                  k2) const;
+    /// The right-hand side M (beta_0 rho^n + beta_1 rho^{n-1}) / dt of the
+    /// step (in step_rhs, the history in step_history) and the initial
+    /// guess of the solve in @p next.
+    void
+    step_right_hand_side(const BdfCoefficients                 &bdf,
+                         const double                           dt,
+                         dealii::TrilinosWrappers::MPI::Vector &next);
+    /// C at t_{n+1}: C^n for BDF1, (1 + omega) C^n - omega C^{n-1} for
+    /// BDF2 with C = C(rho) when that is SPD, else C^n.
+    DenseMatrix
+    step_diffusion_matrix(const BdfCoefficients &bdf,
+                          const DenseMatrix     &C_now,
+                          const DenseMatrix     &C_old) const;
+    /**
+     * Solve (alpha/dt M + A(C)) next = step_rhs (or take the low-order
+     * step), iterating C to C(next) with 'Implicit covariance'; @p C ends
+     * as the C of the last solve. Returns true when the low-order scheme
+     * gave @p next (nothing to correct).
+     */
+    bool
+    solve_step(const unsigned int                     step,
+               const double                           dt,
+               const double                           alpha,
+               DenseMatrix                           &C,
+               RunSummary                            &summary,
+               dealii::TrilinosWrappers::MPI::Vector &next);
+    /// The Galerkin solve of solve_step(), with the fallbacks of the
+    /// linear solver; returns false when the low-order step replaced it.
+    bool
+    solve_galerkin(const unsigned int                     step,
+                   const double                           dt,
+                   const double                           alpha,
+                   const DenseMatrix                     &C,
+                   RunSummary                            &summary,
+                   dealii::TrilinosWrappers::MPI::Vector &next);
+    /// The positive low-order step (FluxCorrectedTransport::low_order_step).
+    void
+    take_low_order_step(const double                           dt,
+                        const DenseMatrix                     &C,
+                        RunSummary                            &summary,
+                        dealii::TrilinosWrappers::MPI::Vector &next);
+    /// The flux correction of the Galerkin solution @p next (Mesh/
+    /// Stabilization), with the C of its solve.
+    void
+    correct_step(const double                           dt,
+                 const double                           alpha,
+                 const DenseMatrix                     &C,
+                 RunSummary                            &summary,
+                 dealii::TrilinosWrappers::MPI::Vector &next);
     DiagnosticsRow
     diagnostics(const unsigned int step,
                 const double       time,

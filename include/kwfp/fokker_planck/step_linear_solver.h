@@ -2,6 +2,7 @@
 #define kwfp_fokker_planck_step_linear_solver_h
 
 #include <kwfp/base/dense_algebra.h>
+#include <kwfp/base/errors.h>
 #include <kwfp/fokker_planck/flux_corrected_transport.h>
 #include <kwfp/fokker_planck/kalman_wasserstein_operator.h>
 #include <kwfp/fokker_planck/linear_solver_parameters.h>
@@ -18,6 +19,14 @@
 
 namespace kwfp
 {
+  /// A step whose linear systems could not be solved at this dt (the
+  /// adaptive time step retries it with a smaller one).
+  class StepSolveFailure : public RunFailure
+  {
+  public:
+    using RunFailure::RunFailure;
+  };
+
   /**
    * @brief The linear system of one time step, S x = rhs with the step
    * matrix S = mass_factor M + A(C) of (4.1) (mass_factor = alpha/dt of

@@ -1,0 +1,396 @@
+// The outputs of the finite-element solver: the rows of diagnostics.csv,
+// the fields for ParaView, density_final.csv, posterior.csv, the KL-decay
+// analysis and the report at the end of a run.
+
+#include <kwfp/base/errors.h>
+#include <kwfp/base/vector_extremes.h>
+#include <kwfp/fokker_planck/nodal_interpolation.h>
+#include <kwfp/fokker_planck/solver.h>
+#include <kwfp/output/atomic_file.h>
+#include <kwfp/output/csv_rows.h>
+
+#include <deal.II/base/function.h>
+#include <deal.II/base/mpi.h>
+#include <deal.II/dofs/dof_tools.h>
+#include <deal.II/fe/mapping_q1.h>
+#include <deal.II/numerics/vector_tools.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <map>
+
+namespace kwfp
+{
+  using namespace dealii;
+
+  template <int dim>
+  DiagnosticsRow
+  FokkerPlanckSolver<dim>::diagnostics(const unsigned int step,
+                                       const double       time,
+                                       const double       dt,
+                                       const Moments     &moments)
+  {
+    TimerOutput::Scope scope(timer, "diagnostics");
+    DiagnosticsRow     row;
+    row.step        = step;
+    row.time        = time;
+    row.dt          = dt;
+    row.mass        = moments.mass;
+    row.mean        = moments.mean;
+    row.covariance  = moments.covariance;
+    row.min_density = Utilities::MPI::min(local_min(density), communicator);
+    const double max_density =
+      Utilities::MPI::max(local_max(density), communicator);
+
+    if (closed_form)
+      exact_at_current_time = closed_form->at(time);
+    // the ghost values with the exchange plan of setup_system() (the
+    // assignment ghosted = density would build a new one every time)
+    AssertThrow(ghosted.trilinos_vector().Import(density.trilinos_vector(),
+                                                 *ghost_import,
+                                                 Insert) == 0,
+                ExcMessage("ghost exchange of the density failed"));
+    const DensityFunctionals f = density_diagnostics.evaluate(
+      ghosted, diffusion_matrix(moments), max_density, exact_at_current_time);
+    row.kl            = f.kl;
+    row.kalman_fisher = f.kalman_fisher;
+    row.l1_stationary = f.l1_stationary;
+    if (closed_form)
+      {
+        const Gaussian &exact = *exact_at_current_time;
+        row.has_exact         = true;
+        row.l1_error          = f.l1_error;
+        row.l2_error          = f.l2_error;
+        DenseVector mean_difference(moments.mean);
+        mean_difference -= exact.mean();
+        row.mean_error = mean_difference.l2_norm();
+        row.cov_error =
+          frobenius_distance(moments.covariance, exact.covariance());
+        row.kl_exact = kl_divergence(exact, *potential->stationary_gaussian());
+        row.exact_mean       = exact.mean();
+        row.exact_covariance = exact.covariance();
+      }
+    return row;
+  }
+
+
+  template <int dim>
+  void
+  FokkerPlanckSolver<dim>::record_row(RunSummary           &summary,
+                                      const DiagnosticsRow &row) const
+  {
+    // alpha: the smallest eigenvalue of the diffusion matrix at this step
+    KlDecaySample sample;
+    sample.step          = row.step;
+    sample.time          = row.time;
+    sample.kl            = row.kl;
+    sample.kalman_fisher = row.kalman_fisher;
+    if (row.has_exact)
+      sample.kl_exact = row.kl_exact;
+    switch (parameters.diffusion_matrix)
+      {
+        case DiffusionMatrixType::kalman_wasserstein:
+          sample.alpha = eigenvalue_range(row.covariance).first;
+          break;
+        case DiffusionMatrixType::wasserstein:
+          sample.alpha = 1;
+          break;
+        default:
+          sample.alpha =
+            eigenvalue_range(parameters.fixed_diffusion_matrix).first;
+      }
+    summary.kl_samples.push_back(sample);
+    if (!full_history)
+      summary.history.clear();
+    summary.history.push_back(row);
+  }
+
+
+  template <int dim>
+  void
+  FokkerPlanckSolver<dim>::keep_full_history(const bool keep)
+  {
+    full_history = keep;
+  }
+
+
+  template <int dim>
+  KlDecaySummary
+  FokkerPlanckSolver<dim>::kl_decay_analysis(
+    const std::vector<KlDecaySample> &history) const
+  {
+    // lambda: the smallest eigenvalue of the constant Hessian of a quadratic
+    // Phi_R (alpha per step is in the samples)
+    double lambda = std::numeric_limits<double>::quiet_NaN();
+    if (const auto stationary = potential->stationary_gaussian())
+      lambda = 1 / eigenvalue_range(stationary->covariance()).second;
+    const auto &c         = parameters.comparison;
+    const bool  is_writer = Utilities::MPI::this_mpi_process(communicator) == 0;
+    const KlDecaySummary k =
+      analyse_kl_decay(history,
+                       c.decay_fit_begin,
+                       std::min(c.decay_fit_end, history.back().time),
+                       lambda,
+                       parameters.output.directory + "/kl_decay.csv",
+                       is_writer);
+    console << "kwfp: KL decay over t in [" << c.decay_fit_begin << ", "
+            << std::min(c.decay_fit_end, history.back().time)
+            << "]: fitted rate " << k.fitted_rate << ", exact " << k.exact_rate
+            << ", Proposition 2 bound " << k.bound_rate
+            << "; largest relative dissipation defect " << k.max_relative_defect
+            << " (step " << k.max_defect_step << ")" << std::endl;
+    if (!std::isfinite(k.fitted_rate))
+      console << "kwfp: note: fewer than 3 steps in 'Comparison/Decay fit "
+                 "window', so no rate was fitted (NaN in kl_decay.csv)"
+              << std::endl;
+    return k;
+  }
+
+
+  template <int dim>
+  void
+  FokkerPlanckSolver<dim>::set_observer(
+    std::function<void(FieldObservation<dim> &)> new_observer)
+  {
+    observer = std::move(new_observer);
+  }
+
+
+  template <int dim>
+  void
+  FokkerPlanckSolver<dim>::output_step(const double   time,
+                                       const Moments &moments,
+                                       const bool     write)
+  {
+    FieldObservation<dim> observation;
+    if (observer)
+      {
+        ghosted                 = density;
+        observation.time        = time;
+        observation.dof_handler = &dof_handler;
+        observation.density     = &ghosted;
+        observation.diagnostics = &density_diagnostics;
+        observation.mean        = moments.mean;
+        observation.covariance  = moments.covariance;
+        observation.exact       = exact_at_current_time;
+        TimerOutput::Scope scope(timer, "comparison with particles");
+        observer(observation);
+      }
+    if (write)
+      write_fields(time, observation);
+  }
+
+
+  template <int dim>
+  void
+  FokkerPlanckSolver<dim>::write_fields(
+    const double                 time,
+    const FieldObservation<dim> &observation)
+  {
+    TimerOutput::Scope scope(timer, "output");
+    ghosted = density;
+    TrilinosWrappers::MPI::Vector owned(owned_dofs, communicator);
+    TrilinosWrappers::MPI::Vector log10_density(owned_dofs,
+                                                relevant_dofs,
+                                                communicator);
+    // log10 with a floor of 1e-20, so that the far tails and round-off
+    // around zero stay visible on a log scale.
+    for (const auto i : owned_dofs)
+      owned[i] = std::log10(std::max(static_cast<double>(density[i]), 1e-20));
+    owned.compress(VectorOperation::insert);
+    log10_density = owned;
+
+    std::vector<std::pair<std::string, const TrilinosWrappers::MPI::Vector *>>
+      fields{{"density", &ghosted},
+             {"log10_density", &log10_density},
+             {"stationary_density", &stationary}};
+
+    TrilinosWrappers::MPI::Vector exact(owned_dofs,
+                                        relevant_dofs,
+                                        communicator);
+    TrilinosWrappers::MPI::Vector error(owned_dofs,
+                                        relevant_dofs,
+                                        communicator);
+    if (exact_at_current_time)
+      {
+        const Gaussian &g = *exact_at_current_time;
+        interpolate_scalar(
+          dof_handler,
+          [&g](const ArrayView<const double> &u) { return g.density(u); },
+          owned);
+        exact = owned;
+        owned.sadd(-1., 1., density); // rho_h - rho_exact
+        error = owned;
+        fields.emplace_back("exact_density", &exact);
+        fields.emplace_back("error", &error);
+      }
+    fields.insert(fields.end(),
+                  observation.nodal_fields.begin(),
+                  observation.nodal_fields.end());
+    field_output->write(dof_handler, fields, time, observation.cell_fields);
+  }
+
+
+  template <int dim>
+  void
+  FokkerPlanckSolver<dim>::write_final_density() const
+  {
+    // Nodal values at the support points, gathered on rank 0, for plots
+    // (contours of the density under the particle clouds).
+    std::map<types::global_dof_index, Point<dim>> points;
+    DoFTools::map_dofs_to_support_points(MappingQ1<dim>(), dof_handler, points);
+    std::vector<double> local;
+    for (const auto i : owned_dofs)
+      {
+        for (unsigned int a = 0; a < dim; ++a)
+          local.push_back(points[i][a]);
+        local.push_back(density[i]);
+      }
+    const auto all = Utilities::MPI::gather(communicator, local, 0);
+    if (Utilities::MPI::this_mpi_process(communicator) != 0)
+      return;
+    write_atomically(parameters.output.directory + "/density_final.csv",
+                     [&](std::ostream &out) {
+                       for (unsigned int a = 0; a < dim; ++a)
+                         out << "u_" << a + 1 << ',';
+                       out << "density\n";
+                       for (const auto &part : all)
+                         for (std::size_t k = 0; k < part.size(); ++k)
+                           {
+                             write_csv_number(out, part[k], false);
+                             out << ((k + 1) % (dim + 1) == 0 ? '\n' : ',');
+                           }
+                     });
+  }
+
+
+  template <int dim>
+  void
+  FokkerPlanckSolver<dim>::write_posterior(RunSummary &summary)
+  {
+    // On the last mesh (an adapted mesh resolves rho_inf best at the end).
+    double      mass;
+    DenseVector mean;
+    DenseMatrix covariance;
+    density_diagnostics.stationary_moments(mass, mean, covariance);
+    summary.posterior_mean       = mean;
+    summary.posterior_covariance = covariance;
+    if (Utilities::MPI::this_mpi_process(communicator) == 0)
+      write_atomically(parameters.output.directory + "/posterior.csv",
+                       [&](std::ostream &out) {
+                         out << "mass" << moment_columns(dim) << '\n';
+                         write_csv_number(out, mass, false);
+                         for (unsigned int a = 0; a < dim; ++a)
+                           write_csv_number(out, mean[a]);
+                         for (unsigned int a = 0; a < dim; ++a)
+                           for (unsigned int b = a; b < dim; ++b)
+                             write_csv_number(out, covariance(a, b));
+                         out << '\n';
+                       });
+    console << "      posterior by quadrature of exp(-Phi_R)/Z: mean "
+            << format_point(std::vector<double>(mean.begin(), mean.end()))
+            << ", covariance " << format_matrix(covariance) << std::endl;
+  }
+
+
+  template <int dim>
+  void
+  FokkerPlanckSolver<dim>::finish_run(RunSummary &summary)
+  {
+    summary.matvec_seconds = matvec_seconds();
+    summary.n_dofs         = dof_handler.n_dofs();
+    summary.n_cells        = triangulation->n_global_active_cells();
+    summary.n_adaptations  = adaptation.n_adaptations;
+    {
+      unsigned long long constrained = 0;
+      for (const auto i : owned_dofs)
+        constrained += constraints.is_constrained(i);
+      summary.n_hanging_nodes = Utilities::MPI::sum(constrained, communicator);
+    }
+    summary.max_cells =
+      std::max<unsigned long long>(adaptation.max_cells, summary.n_cells);
+    summary.max_remesh_mass_defect = adaptation.max_mass_defect;
+    summary.max_remesh_clipped     = adaptation.max_clipped;
+    summary.n_box_moves            = adaptation.n_box_moves;
+    print_run_report(summary);
+    summary.kl_decay = kl_decay_analysis(summary.kl_samples);
+    timer.print_summary();
+  }
+
+
+  template <int dim>
+  void
+  FokkerPlanckSolver<dim>::print_run_report(const RunSummary &summary)
+  {
+    console << "kwfp: " << summary.n_steps << " steps in "
+            << summary.loop_seconds << " s ("
+            << 1e3 * summary.loop_seconds / summary.n_steps << " ms per step), "
+            << summary.linear_iterations << " GMRES iterations" << std::endl;
+    if (summary.matvec_seconds > 0 && summary.n_steps > 0)
+      console << "kwfp: one product with the system matrix takes "
+              << 1e3 * summary.matvec_seconds << " ms; a step costs "
+              << summary.loop_seconds / summary.n_steps / summary.matvec_seconds
+              << " of them" << std::endl;
+    if (parameters.time_stepping.adaptive)
+      console << "kwfp: adaptive dt between " << summary.min_dt << " and "
+              << summary.max_dt << ", " << summary.rejected_steps
+              << " steps rejected and repeated" << std::endl;
+    if (parameters.mesh.flux_corrected)
+      console << "kwfp: flux correction changed " << summary.corrected_steps
+              << " of " << summary.n_steps << " steps (at most "
+              << summary.max_limited_nodes
+              << " unknowns limited in one step, BDF2 source scaled by "
+              << summary.min_source_scaling << " at least); "
+              << summary.low_order_preconditioned_steps
+              << " steps needed the low-order preconditioner, "
+              << summary.direct_steps << " the direct solver, "
+              << summary.low_order_steps << " the low-order scheme alone"
+              << std::endl;
+    if (parameters.mesh.moving_box)
+      {
+        console << "kwfp: the box moved " << summary.n_box_moves
+                << " time(s); the last box is";
+        for (unsigned int a = 0; a < dim; ++a)
+          console << (a == 0 ? " [" : " x [") << box_lower[a] << ", "
+                  << box_upper[a] << "]";
+        console << std::endl;
+      }
+    if (parameters.mesh.adaptive)
+      console << "kwfp: " << summary.n_adaptations
+              << " mesh adaptations, at most " << summary.max_cells
+              << " cells, at the end " << summary.n_cells << " cells and "
+              << summary.n_dofs
+              << " unknowns; largest relative mass change of a transfer "
+                 "before rescaling "
+              << summary.max_remesh_mass_defect
+              << ", largest negative value set to zero "
+              << summary.max_remesh_clipped << " of the maximum" << std::endl;
+    console << "kwfp: smallest nodal density / largest: "
+            << summary.min_relative_density << std::endl;
+  }
+
+
+#define KWFP_INSTANTIATE(dim)                                               \
+  template DiagnosticsRow FokkerPlanckSolver<dim>::diagnostics(             \
+    const unsigned int, const double, const double, const Moments &);       \
+  template void FokkerPlanckSolver<dim>::record_row(RunSummary &,           \
+                                                    const DiagnosticsRow &) \
+    const;                                                                  \
+  template void FokkerPlanckSolver<dim>::keep_full_history(const bool);     \
+  template void FokkerPlanckSolver<dim>::set_observer(                      \
+    std::function<void(FieldObservation<dim> &)>);                          \
+  template void FokkerPlanckSolver<dim>::output_step(const double,          \
+                                                     const Moments &,       \
+                                                     const bool);           \
+  template void FokkerPlanckSolver<dim>::write_fields(                      \
+    const double, const FieldObservation<dim> &);                           \
+  template void FokkerPlanckSolver<dim>::write_final_density() const;       \
+  template void FokkerPlanckSolver<dim>::write_posterior(RunSummary &);     \
+  template void FokkerPlanckSolver<dim>::finish_run(RunSummary &);
+
+  KWFP_INSTANTIATE(1)
+  KWFP_INSTANTIATE(2)
+  KWFP_INSTANTIATE(3)
+#undef KWFP_INSTANTIATE
+} // namespace kwfp
