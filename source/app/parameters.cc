@@ -11,22 +11,20 @@
 
 namespace kwfp
 {
-  using dealii::ParameterHandler;
-  using dealii::Patterns::Integer;
-  using dealii::Patterns::Selection;
+  using namespace dealii;
 
   void
   Parameters::declare(ParameterHandler &prm)
   {
     prm.declare_entry("Dimension",
                       "2",
-                      Integer(),
+                      Patterns::Integer(),
                       "Dimension d of the unknown u (1, 2 or 3 for the "
                       "finite-element solver; any d for the particles).");
     prm.declare_entry(
       "Solver",
       "finite element",
-      Selection("finite element|particles|both"),
+      Patterns::Selection("finite element|particles|both"),
       "'finite element': the Fokker-Planck equation (4.1) on a mesh (d <= 3). "
       "'particles': the interacting particle system of 'Particles/Method' "
       "(any d). 'both': the two from the same initial density.");
@@ -214,47 +212,38 @@ namespace kwfp
 
 
   FokkerPlanckParameters
-  fokker_planck_parameters(const Parameters &parameters)
+  fokker_planck_parameters(const Parameters &p)
   {
-    FokkerPlanckParameters p;
-    p.dimension              = parameters.dimension;
-    p.diffusion_matrix       = parameters.diffusion_matrix;
-    p.fixed_diffusion_matrix = parameters.fixed_diffusion_matrix;
-    p.potential              = parameters.potential;
-    p.initial_density        = parameters.initial_density;
-    p.mesh                   = parameters.mesh;
-    p.time_stepping          = parameters.time_stepping;
-    p.linear_solver          = parameters.linear_solver;
-    p.comparison             = parameters.comparison;
-    p.output                 = parameters.output;
-    return p;
+    return {p.dimension,
+            p.diffusion_matrix,
+            p.fixed_diffusion_matrix,
+            p.potential,
+            p.initial_density,
+            p.mesh,
+            p.time_stepping,
+            p.linear_solver,
+            p.comparison,
+            p.output};
   }
 
 
   ParticleSolverParameters
-  particle_solver_parameters(const Parameters &parameters)
+  particle_solver_parameters(const Parameters &p)
   {
-    ParticleSolverParameters p;
-    p.dimension       = parameters.dimension;
-    p.potential       = parameters.potential;
-    p.initial_density = parameters.initial_density;
-    p.particles       = parameters.particles;
-    p.final_time      = parameters.time_stepping.final_time;
-    p.output          = parameters.output;
-    return p;
+    return {p.dimension,
+            p.potential,
+            p.initial_density,
+            p.particles,
+            p.time_stepping.final_time,
+            p.output};
   }
 
 
   MetropolisRunParameters
-  metropolis_run_parameters(const Parameters &parameters)
+  metropolis_run_parameters(const Parameters &p)
   {
-    MetropolisRunParameters p;
-    p.dimension       = parameters.dimension;
-    p.metropolis      = parameters.metropolis;
-    p.potential       = parameters.potential;
-    p.initial_density = parameters.initial_density;
-    p.output          = parameters.output;
-    return p;
+    return {
+      p.dimension, p.metropolis, p.potential, p.initial_density, p.output};
   }
 
 

@@ -4,12 +4,7 @@
 
 namespace kwfp
 {
-  using dealii::ParameterHandler;
-  using dealii::Patterns::Anything;
-  using dealii::Patterns::Bool;
-  using dealii::Patterns::Double;
-  using dealii::Patterns::Integer;
-  using dealii::Patterns::Selection;
+  using namespace dealii;
 
 
   void
@@ -17,14 +12,14 @@ namespace kwfp
   {
     prm.declare_entry("Bandwidth rule",
                       "Scott",
-                      Selection("Scott|Silverman"),
+                      Patterns::Selection("Scott|Silverman"),
                       "Bandwidth h of the Gaussian kernel density estimate of "
                       "the particles (kernel covariance h^2 C(U)): Scott "
                       "h = J^{-1/(d+4)}, Silverman "
                       "h = (4/(d+2))^{1/(d+4)} J^{-1/(d+4)}.");
     prm.declare_entry("Decay fit window",
                       "1, 2",
-                      Anything(),
+                      Patterns::Anything(),
                       "Times t_1, t_2: the exponential decay rate of "
                       "KL(rho(t) || rho_inf) is fitted (least squares of ln "
                       "KL against t) over [t_1, t_2] (written to "

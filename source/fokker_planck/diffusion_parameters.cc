@@ -3,12 +3,7 @@
 
 namespace kwfp
 {
-  using dealii::ParameterHandler;
-  using dealii::Patterns::Anything;
-  using dealii::Patterns::Bool;
-  using dealii::Patterns::Double;
-  using dealii::Patterns::Integer;
-  using dealii::Patterns::Selection;
+  using namespace dealii;
 
 
   void
@@ -17,7 +12,7 @@ namespace kwfp
     prm.declare_entry(
       "Diffusion matrix",
       "Kalman-Wasserstein",
-      Selection(diffusion_matrix_selection().pattern()),
+      Patterns::Selection(diffusion_matrix_selection().pattern()),
       "The matrix C in d_t rho = div(C (rho grad Phi_R + grad rho)), (4.1) of "
       "Garbuno-Inigo et al. 2020. 'Kalman-Wasserstein': C = C(rho), the "
       "covariance of the current solution, recomputed every step. "
@@ -25,7 +20,7 @@ namespace kwfp
       "a quadratic Phi_R). 'fixed': C = the matrix 'Fixed diffusion matrix'.");
     prm.declare_entry("Fixed diffusion matrix",
                       "1, 0; 0, 1",
-                      Anything(),
+                      Patterns::Anything(),
                       "The symmetric positive definite d x d matrix C used "
                       "when 'Diffusion matrix = fixed'.");
   }

@@ -6,12 +6,7 @@
 
 namespace kwfp
 {
-  using dealii::ParameterHandler;
-  using dealii::Patterns::Anything;
-  using dealii::Patterns::Bool;
-  using dealii::Patterns::Double;
-  using dealii::Patterns::Integer;
-  using dealii::Patterns::Selection;
+  using namespace dealii;
 
 
   namespace
@@ -23,7 +18,7 @@ namespace kwfp
       prm.declare_entry(
         "Adaptive refinement",
         "false",
-        Bool(),
+        Patterns::Bool(),
         "Refine the mesh where the density varies and coarsen it where the "
         "density has left (Kelly indicator of the density; d = 2 and 3 only), "
         "at the start and every 'Refinement interval' steps. The solution and "
@@ -31,38 +26,38 @@ namespace kwfp
         "parallel::distributed::SolutionTransfer and rescaled to their mass.");
       prm.declare_entry("Refinement interval",
                         "5",
-                        Integer(),
+                        Patterns::Integer(),
                         "Adaptive refinement: steps between two adaptations.");
       prm.declare_entry("Refine fraction",
                         "0.3",
-                        Double(),
+                        Patterns::Double(),
                         "Adaptive refinement: the fraction of cells with the "
                         "largest indicator that are refined.");
       prm.declare_entry("Coarsen fraction",
                         "0.3",
-                        Double(),
+                        Patterns::Double(),
                         "Adaptive refinement: the fraction of cells with the "
                         "smallest indicator that are coarsened.");
       prm.declare_entry("Minimum refinement level",
                         "0",
-                        Integer(),
+                        Patterns::Integer(),
                         "Adaptive refinement: no cell is coarser than this "
                         "many refinements of the coarse mesh (at most 'Global "
                         "refinements').");
       prm.declare_entry("Maximum refinement level",
                         "8",
-                        Integer(),
+                        Patterns::Integer(),
                         "Adaptive refinement: no cell is finer than this "
                         "many refinements of the coarse mesh (at least "
                         "'Global refinements').");
       prm.declare_entry("Maximum cells",
                         "0",
-                        Integer(),
+                        Patterns::Integer(),
                         "Adaptive refinement: refinement stops at about this "
                         "many cells (0: no limit).");
       prm.declare_entry("Initial refinement cycles",
                         "3",
-                        Integer(),
+                        Patterns::Integer(),
                         "Adaptive refinement: times the mesh is adapted to the "
                         "initial density (interpolated anew each time) before "
                         "the first step.");
@@ -75,30 +70,30 @@ namespace kwfp
   {
     prm.declare_entry("Lower corner",
                       "-8, -8",
-                      Anything(),
+                      Patterns::Anything(),
                       "Lower corner of the box (d numbers). No-flux boundary.");
     prm.declare_entry("Upper corner",
                       "8, 8",
-                      Anything(),
+                      Patterns::Anything(),
                       "Upper corner of the box (d numbers).");
     prm.declare_entry("Subdivisions",
                       "1",
-                      Anything(),
+                      Patterns::Anything(),
                       "Coarse cells per axis: one number for all axes, or d "
                       "numbers.");
     prm.declare_entry("Global refinements",
                       "6",
-                      Integer(),
+                      Patterns::Integer(),
                       "Times the coarse mesh is refined (each halves h).");
     prm.declare_entry("Finite element degree",
                       "2",
-                      Integer(),
+                      Patterns::Integer(),
                       "Degree of the continuous Lagrange elements Q_p "
                       "(1 or 2).");
     prm.declare_entry(
       "Stabilization",
       "flux-corrected",
-      Selection("flux-corrected|low-order|none"),
+      Patterns::Selection("flux-corrected|low-order|none"),
       "flux-corrected: each Galerkin step is corrected by algebraic flux "
       "correction (FEM-FCT) so that the density stays >= 0 at the nodes "
       "and the mass is conserved, whatever the drift and C; where the "
@@ -112,7 +107,7 @@ namespace kwfp
     prm.declare_entry(
       "Skip unlimited steps",
       "true",
-      Bool(),
+      Patterns::Bool(),
       "With 'Stabilization = flux-corrected': true keeps a Galerkin step "
       "that is >= 0 (to -1e-12 of its maximum) and needs no limiting as it "
       "is, without the correction's low-order solve; false solves the "
@@ -123,7 +118,7 @@ namespace kwfp
     prm.declare_entry(
       "Moving box",
       "false",
-      Bool(),
+      Patterns::Bool(),
       "Move and resize the box with the density (for densities that travel "
       "or shrink by orders of magnitude, as in the Kalman-Wasserstein flow "
       "from a wide start). Needs a positive scheme (Stabilization). After "
@@ -139,7 +134,7 @@ namespace kwfp
       "the first box.");
     prm.declare_entry("Box margin",
                       "2",
-                      Double(),
+                      Patterns::Double(),
                       "Moving box: room beyond the tails of the density, in "
                       "standard deviations of the density in that "
                       "coordinate (between 0.5 and 20).");

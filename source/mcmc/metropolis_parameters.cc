@@ -5,12 +5,7 @@
 
 namespace kwfp
 {
-  using dealii::ParameterHandler;
-  using dealii::Patterns::Anything;
-  using dealii::Patterns::Bool;
-  using dealii::Patterns::Double;
-  using dealii::Patterns::Integer;
-  using dealii::Patterns::Selection;
+  using namespace dealii;
 
 
   void
@@ -18,37 +13,40 @@ namespace kwfp
   {
     prm.declare_entry("Samples",
                       "0",
-                      Integer(),
+                      Patterns::Integer(),
                       "Random-walk Metropolis samples of exp(-Phi_R) kept "
                       "after the burn-in (0: no chain). The result (mean, "
                       "covariance, standard errors, effective sample sizes, "
                       "acceptance rate) goes to metropolis.csv.");
     prm.declare_entry("Burn-in",
                       "10000",
-                      Integer(),
+                      Patterns::Integer(),
                       "Steps discarded first; the proposal adapts during "
                       "them and is fixed afterwards.");
     prm.declare_entry("Proposal scale tau",
                       "0",
-                      Double(),
+                      Patterns::Double(),
                       "Proposal N(0, tau Sigma); 0 tunes tau during the "
                       "burn-in for an acceptance rate of 0.25.");
     prm.declare_entry("Proposal covariance",
                       "initial",
-                      Anything(),
+                      Patterns::Anything(),
                       "Sigma: 'initial' (the covariance of the initial "
                       "density: Gaussian or product) or a d x d SPD matrix.");
     prm.declare_entry("Adapt covariance",
                       "true",
-                      Bool(),
+                      Patterns::Bool(),
                       "During the burn-in, replace Sigma by the covariance "
                       "of the burn-in samples so far.");
     prm.declare_entry("Start",
                       "initial",
-                      Anything(),
+                      Patterns::Anything(),
                       "The start point: 'initial' (the mean of the initial "
                       "density) or d numbers.");
-    prm.declare_entry("Seed", "1", Integer(), "Seed of the chain (Philox).");
+    prm.declare_entry("Seed",
+                      "1",
+                      Patterns::Integer(),
+                      "Seed of the chain (Philox).");
   }
 
 

@@ -6,12 +6,7 @@
 
 namespace kwfp
 {
-  using dealii::ParameterHandler;
-  using dealii::Patterns::Anything;
-  using dealii::Patterns::Bool;
-  using dealii::Patterns::Double;
-  using dealii::Patterns::Integer;
-  using dealii::Patterns::Selection;
+  using namespace dealii;
 
 
   void
@@ -19,7 +14,8 @@ namespace kwfp
   {
     prm.declare_entry("Type",
                       "Gaussian",
-                      Selection(initial_density_selection().pattern()),
+                      Patterns::Selection(
+                        initial_density_selection().pattern()),
                       "The initial density rho_0: a Gaussian N(m_0, C_0); "
                       "an expression (normalized numerically to mass 1; "
                       "finite element only); 'product': independent "
@@ -28,26 +24,26 @@ namespace kwfp
                       "(particles only).");
     prm.declare_entry("Mean m_0",
                       "-1.5, 1.5",
-                      Anything(),
+                      Patterns::Anything(),
                       "Mean m_0 of the Gaussian initial density (d numbers).");
     prm.declare_entry("Covariance C_0",
                       "1.0, -0.3; -0.3, 0.6",
-                      Anything(),
+                      Patterns::Anything(),
                       "Covariance C_0 of the Gaussian initial density "
                       "(d x d, SPD).");
     prm.declare_entry("Expression",
                       "exp(-x^2 - y^2)",
-                      Anything(),
+                      Patterns::Anything(),
                       "Unnormalized initial density (non-negative), muparser "
                       "syntax in u1..ud or x, y, z.");
     prm.declare_entry("Constants",
                       "",
-                      Anything(),
+                      Patterns::Anything(),
                       "Constants for the expression: 'a=1, b=2'.");
     prm.declare_entry(
       "Edge smoothing",
       "0",
-      Double(),
+      Patterns::Double(),
       "Finite elements, 'Type = product': each uniform(a, b) factor is "
       "replaced by its convolution with N(0, s^2), s this value, i.e. the law "
       "of U + s Z, (Phi((u - a)/s) - Phi((u - b)/s)) / (b - a), so that the "
@@ -55,14 +51,14 @@ namespace kwfp
       "draw the sharp uniform.");
     prm.declare_entry("Coordinate distributions",
                       "normal(0, 1); uniform(90, 110)",
-                      Anything(),
+                      Patterns::Anything(),
                       "For 'Type = product': one distribution per coordinate "
                       "(or one for all), separated by ';': 'normal(mean, "
                       "standard deviation)' or 'uniform(a, b)'. The paper's "
                       "Section 5 uses 'normal(0, 1); uniform(90, 110)'.");
     prm.declare_entry("Ensemble file",
                       "",
-                      Anything(),
+                      Patterns::Anything(),
                       "For 'Type = file': a CSV file with one particle per "
                       "row (d numbers; a header line is skipped).");
   }

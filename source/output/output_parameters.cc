@@ -5,12 +5,7 @@
 
 namespace kwfp
 {
-  using dealii::ParameterHandler;
-  using dealii::Patterns::Anything;
-  using dealii::Patterns::Bool;
-  using dealii::Patterns::Double;
-  using dealii::Patterns::Integer;
-  using dealii::Patterns::Selection;
+  using namespace dealii;
 
 
   void
@@ -18,17 +13,17 @@ namespace kwfp
   {
     prm.declare_entry("Directory",
                       "output",
-                      Anything(),
+                      Patterns::Anything(),
                       "Where diagnostics.csv, parameters.prm and the ParaView "
                       "files go (created if missing).");
     prm.declare_entry("Interval",
                       "10",
-                      Integer(),
+                      Patterns::Integer(),
                       "Write the fields every this many steps (and at the "
                       "first and last step); 0 writes no fields.");
     prm.declare_entry("Diagnostics interval",
                       "1",
-                      Integer(),
+                      Patterns::Integer(),
                       "Finite-element runs: write a row of diagnostics.csv "
                       "(KL, I_C, the L1 distances and errors, computed by "
                       "quadrature) every this many steps, and at the first "
@@ -39,13 +34,13 @@ namespace kwfp
                       "thinner rows.");
     prm.declare_entry("Plots",
                       "false",
-                      Bool(),
+                      Patterns::Bool(),
                       "At the end of a finite-element run, make the PNG plots "
                       "of scripts/plot_results.py in the output directory "
                       "(needs /usr/bin/python3 with matplotlib).");
     prm.declare_entry("Checkpoint interval",
                       "0",
-                      Integer(),
+                      Patterns::Integer(),
                       "Write the whole state of the run to DIR/checkpoint "
                       "every this many time steps (0: not by steps). A run "
                       "continues from it with 'kwfp --resume DIR', with the "
@@ -54,7 +49,7 @@ namespace kwfp
                       "SIGINT and SIGTERM always write one.");
     prm.declare_entry("Checkpoint minutes",
                       "30",
-                      Double(),
+                      Patterns::Double(),
                       "Also write the checkpoint when this many wall-clock "
                       "minutes have passed since the last one (0: not by "
                       "time). The previous checkpoint is kept until the new "

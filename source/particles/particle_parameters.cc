@@ -6,12 +6,7 @@
 
 namespace kwfp
 {
-  using dealii::ParameterHandler;
-  using dealii::Patterns::Anything;
-  using dealii::Patterns::Bool;
-  using dealii::Patterns::Double;
-  using dealii::Patterns::Integer;
-  using dealii::Patterns::Selection;
+  using namespace dealii;
 
 
   void
@@ -19,7 +14,7 @@ namespace kwfp
   {
     prm.declare_entry("Method",
                       "eks-gradient",
-                      Selection(particle_method_names()),
+                      Patterns::Selection(particle_method_names()),
                       "eks: derivative-free ensemble Kalman sampler (3.1); "
                       "eks-gradient: (3.2), uses grad Phi_R; eki: ensemble "
                       "Kalman inversion (2.4) with perturbed data; eki-opt: "
@@ -31,7 +26,7 @@ namespace kwfp
     prm.declare_entry(
       "Also run methods",
       "",
-      Anything(),
+      Patterns::Anything(),
       "Particle methods (separated by ';') run one after the other after "
       "the main run, each with the other settings of this subsection, the "
       "same initial ensemble and its own output in "
@@ -41,7 +36,7 @@ namespace kwfp
     prm.declare_entry(
       "Initial distributions",
       "",
-      Anything(),
+      Patterns::Anything(),
       "Empty: the particles are drawn from 'Initial density'. Otherwise a "
       "product of coordinate distributions as in 'Initial density/"
       "Coordinate distributions' (e.g. 'normal(0, 1); uniform(90, 110)') "
@@ -51,18 +46,18 @@ namespace kwfp
       "methods').");
     prm.declare_entry("Ensemble size",
                       "1000",
-                      Integer(),
+                      Patterns::Integer(),
                       "Number of particles J (at least 2; J > d + 1 for a "
                       "covariance of full rank).");
     prm.declare_entry("Finite-ensemble correction",
                       "false",
-                      Bool(),
+                      Patterns::Bool(),
                       "Add (d+1)/J (u_j - ubar) to the drift (ALDI, "
                       "Garbuno-Inigo, Nuesken and Reich 2020): then the "
                       "posterior is invariant for every J > d + 1.");
     prm.declare_entry("Noise square root",
                       "symmetric",
-                      Selection("symmetric|Cholesky|ensemble"),
+                      Patterns::Selection("symmetric|Cholesky|ensemble"),
                       "How sqrt(2 C) dW is formed in eks and eks-gradient: "
                       "the symmetric square root of C, its Cholesky factor "
                       "(C must be SPD), or the ensemble square root "
@@ -70,50 +65,50 @@ namespace kwfp
                       "per step).");
     prm.declare_entry("Time integrator",
                       "Euler-Maruyama",
-                      Selection("Euler-Maruyama|split-step"),
+                      Patterns::Selection("Euler-Maruyama|split-step"),
                       "Euler-Maruyama, or the linearly implicit split step "
                       "(5.4): implicit in the prior term (eks, "
                       "herty-visconti; the same as Euler-Maruyama for the "
                       "other methods), then the noise.");
     prm.declare_entry("Time step",
                       "0.001",
-                      Double(),
+                      Patterns::Double(),
                       "The step dt, or dt_0 with 'Adaptive time step'.");
     prm.declare_entry("Adaptive time step",
                       "false",
-                      Bool(),
+                      Patterns::Bool(),
                       "dt_n = dt_0 / (||D_n||_F + delta) (Kovachki and Stuart "
                       "2019), D_n the J x J matrix of (5.4) (never formed). "
                       "Methods with a forward map only.");
     prm.declare_entry("Adaptive delta",
                       "1e-8",
-                      Double(),
+                      Patterns::Double(),
                       "delta in the adaptive step (> 0).");
     prm.declare_entry("Number of steps",
                       "0",
-                      Integer(),
+                      Patterns::Integer(),
                       "Stop after this many steps (iterations, as the paper's "
                       "30); 0: stop at 'Time stepping/Final time'.");
     prm.declare_entry("Seed",
                       "1",
-                      Integer(),
+                      Patterns::Integer(),
                       "Seed of the random streams (Philox; particle j draws "
                       "from the stream (seed, j), the same on any number of "
                       "ranks).");
     prm.declare_entry("On forward failure",
                       "stop",
-                      Selection("stop|drop"),
+                      Patterns::Selection("stop|drop"),
                       "When G(u_j) (or grad Phi_R(u_j)) is not finite: 'stop' "
                       "the run naming the particle, or 'drop' the particle "
                       "and go on (at least d + 2 must remain).");
     prm.declare_entry("Statistics interval",
                       "1",
-                      Integer(),
+                      Patterns::Integer(),
                       "Write a row of particles.csv every this many steps "
                       "(and at the first and last).");
     prm.declare_entry("Output interval",
                       "10",
-                      Integer(),
+                      Patterns::Integer(),
                       "Write the ensemble as particles-NNNNN.pvtu every this "
                       "many steps (and at the first and last); 0: none.");
   }

@@ -8,12 +8,7 @@
 
 namespace kwfp
 {
-  using dealii::ParameterHandler;
-  using dealii::Patterns::Anything;
-  using dealii::Patterns::Bool;
-  using dealii::Patterns::Double;
-  using dealii::Patterns::Integer;
-  using dealii::Patterns::Selection;
+  using namespace dealii;
 
 
   namespace
@@ -29,7 +24,7 @@ namespace kwfp
           models += " '" + m + "'.";
         prm.declare_entry("Forward model",
                           "linear",
-                          Anything(),
+                          Patterns::Anything(),
                           "The forward map G: 'linear' G(u) = A u, "
                           "'expression' (one muparser expression per "
                           "observation), or a registered model:" +
@@ -39,43 +34,43 @@ namespace kwfp
       }
       prm.declare_entry("Observation points",
                         "0.25, 0.75",
-                        Anything(),
+                        Patterns::Anything(),
                         "Where a registered forward model observes (e.g. "
                         "the points x_k in (0, 1) of elliptic-1d): numbers "
                         "separated by ','.");
       prm.declare_entry("Forward matrix A",
                         "1, 0; 0, 1; 1, 1",
-                        Anything(),
+                        Patterns::Anything(),
                         "The forward map G(u) = A u: a K x d matrix, one row "
                         "per observation.");
       prm.declare_entry(
         "Forward map",
         "x; y; x + y",
-        Anything(),
+        Patterns::Anything(),
         "G(u) = (G_1; ..; G_K): K muparser expressions "
         "separated by ';', in u1..ud (and x, y, z for d <= 3).");
       prm.declare_entry("Constants",
                         "",
-                        Anything(),
+                        Patterns::Anything(),
                         "Constants for the forward map expressions: "
                         "'a=1, b=2'.");
       prm.declare_entry("Data y",
                         "1, -0.5, 0.5",
-                        Anything(),
+                        Patterns::Anything(),
                         "The observed data y (K numbers).");
       prm.declare_entry(
         "Noise covariance Gamma",
         "0.25, 0, 0; 0, 0.25, 0; 0, 0, 0.25",
-        Anything(),
+        Patterns::Anything(),
         "The observational noise covariance Gamma (K x K, SPD).");
       prm.declare_entry("Prior covariance Gamma_0",
                         "4, 0; 0, 4",
-                        Anything(),
+                        Patterns::Anything(),
                         "The prior covariance Gamma_0 (d x d, SPD).");
       prm.declare_entry(
         "Prior mean",
         "0, 0",
-        Anything(),
+        Patterns::Anything(),
         "The prior mean m_prior (d numbers; the paper uses 0).");
       prm.leave_subsection();
     }
@@ -88,7 +83,7 @@ namespace kwfp
     prm.declare_entry(
       "Type",
       "quadratic",
-      Selection(potential_selection().pattern()),
+      Patterns::Selection(potential_selection().pattern()),
       "The potential Phi_R whose Gibbs density exp(-Phi_R)/Z is the "
       "stationary density (the posterior (1.6)). 'quadratic': "
       "1/2 |u - u_0|^2_B. 'inverse problem': "
@@ -101,12 +96,12 @@ namespace kwfp
     prm.enter_subsection("Quadratic");
     prm.declare_entry("Minimizer u_0",
                       "1, -0.5",
-                      Anything(),
+                      Patterns::Anything(),
                       "The minimizer u_0 of Phi_R = the posterior mean "
                       "(d numbers).");
     prm.declare_entry("Covariance B",
                       "0.5, 0.2; 0.2, 0.8",
-                      Anything(),
+                      Patterns::Anything(),
                       "The posterior covariance B (d x d, SPD); "
                       "Phi_R = 1/2 (u - u_0)^T B^{-1} (u - u_0).");
     prm.leave_subsection();
@@ -114,47 +109,47 @@ namespace kwfp
     prm.enter_subsection("Logistic regression");
     prm.declare_entry("Data file",
                       "",
-                      Anything(),
+                      Patterns::Anything(),
                       "CSV file, one row per observation: the d features "
                       "x_i, then the label y_i (0 or 1); an optional header "
                       "line. A relative path is relative to the working "
                       "directory.");
     prm.declare_entry("Prior variance",
                       "10",
-                      Double(),
+                      Patterns::Double(),
                       "s^2 of the prior N(0, s^2 I) (> 0).");
     prm.leave_subsection();
     prm.enter_subsection("Gaussian mixture");
     prm.declare_entry("Weights",
                       "0.5, 0.5",
-                      Anything(),
+                      Patterns::Anything(),
                       "The weights w_k > 0 of the components (normalized "
                       "to sum 1).");
     prm.declare_entry("Means",
                       "-1.5, 0; 1.5, 0",
-                      Anything(),
+                      Patterns::Anything(),
                       "The means mu_k, one row of d numbers per component, "
                       "rows separated by ';'.");
     prm.declare_entry("Covariances",
                       "0.5, 0; 0, 0.5 | 0.5, 0; 0, 0.5",
-                      Anything(),
+                      Patterns::Anything(),
                       "The SPD covariances Sigma_k (d x d, rows separated "
                       "by ';'), one per component, separated by '|'.");
     prm.leave_subsection();
     prm.enter_subsection("Expression");
     prm.declare_entry("Phi_R",
                       "0.5*(x^2 + y^2)",
-                      Anything(),
+                      Patterns::Anything(),
                       "Phi_R(u) in muparser syntax. Variables u1..ud, and "
                       "x, y, z when d <= 3. Use 'c ? a : b', not 'if(c,a,b)'.");
     prm.declare_entry("Gradient",
                       "x; y",
-                      Anything(),
+                      Patterns::Anything(),
                       "grad Phi_R: d expressions separated by ';'. Checked "
                       "against central differences of Phi_R at start.");
     prm.declare_entry("Constants",
                       "",
-                      Anything(),
+                      Patterns::Anything(),
                       "Constants for the expressions: 'a=1, b=2'.");
     prm.leave_subsection();
   }
