@@ -1,6 +1,7 @@
 #include "run_helpers.h"
 
 #include <kwfp/app/application.h>
+#include <kwfp/app/parameters.h>
 
 #include <deal.II/base/mpi.h>
 #include <deal.II/base/parameter_handler.h>
@@ -30,19 +31,25 @@ namespace kwfp::testing
     switch (parameters.dimension)
       {
         case 1:
-          summary =
-            FokkerPlanckSolver<1>(parameters, full, MPI_COMM_WORLD, console)
-              .run();
+          summary = FokkerPlanckSolver<1>(fokker_planck_parameters(parameters),
+                                          full,
+                                          MPI_COMM_WORLD,
+                                          console)
+                      .run();
           break;
         case 2:
-          summary =
-            FokkerPlanckSolver<2>(parameters, full, MPI_COMM_WORLD, console)
-              .run();
+          summary = FokkerPlanckSolver<2>(fokker_planck_parameters(parameters),
+                                          full,
+                                          MPI_COMM_WORLD,
+                                          console)
+                      .run();
           break;
         default:
-          summary =
-            FokkerPlanckSolver<3>(parameters, full, MPI_COMM_WORLD, console)
-              .run();
+          summary = FokkerPlanckSolver<3>(fokker_planck_parameters(parameters),
+                                          full,
+                                          MPI_COMM_WORLD,
+                                          console)
+                      .run();
       }
     std::filesystem::remove_all(directory);
     return summary;
@@ -64,7 +71,10 @@ namespace kwfp::testing
     Parameters parameters;
     parameters.read_from_string(prm, full);
     std::ostringstream console;
-    ParticleSolver     solver(parameters, full, MPI_COMM_WORLD, console);
+    ParticleSolver     solver(particle_solver_parameters(parameters),
+                          full,
+                          MPI_COMM_WORLD,
+                          console);
     ParticleResult     result;
     result.summary        = solver.run();
     result.final_ensemble = solver.ensemble().gather();

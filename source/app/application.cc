@@ -15,7 +15,6 @@
 
 #include <cstdlib>
 #include <fstream>
-#include <list>
 #include <optional>
 #include <sstream>
 
@@ -40,10 +39,6 @@ namespace kwfp
       "4 internal error, 5 interrupted (SIGINT/SIGTERM; resume with\n"
       "kwfp --resume DIR).\n";
 
-    /**
-     * The finite-element run, with @p particles (if given) advanced beside
-     * it and compared with it at every output time.
-     */
     /// What the runs of one parameter file estimated (for
     /// posterior_table.csv).
     struct Results
@@ -68,9 +63,11 @@ namespace kwfp
     {
       // Let the solver (and its TimerOutput, which synchronizes over MPI)
       // be destroyed before an exception propagates further.
-      std::exception_ptr failure;
+      std::exception_ptr           failure;
+      const FokkerPlanckParameters fe_parameters =
+        fokker_planck_parameters(parameters);
       {
-        FokkerPlanckSolver<dim> solver(parameters, text, communicator, out);
+        FokkerPlanckSolver<dim> solver(fe_parameters, text, communicator, out);
         // every row is in diagnostics.csv; memory stays flat
         solver.keep_full_history(false);
         std::unique_ptr<ParticleComparison<dim>> comparison;
@@ -79,7 +76,7 @@ namespace kwfp
             if (particles)
               {
                 comparison =
-                  std::make_unique<ParticleComparison<dim>>(parameters,
+                  std::make_unique<ParticleComparison<dim>>(fe_parameters,
                                                             *particles,
                                                             communicator);
                 solver.set_observer([&](FieldObservation<dim> &observation) {
@@ -148,6 +145,159 @@ namespace kwfp
         out << "kwfp: warning: the plots could not be made ('" << command
             << "' failed); the results are complete without them" << std::endl;
     }
+
+
+    /// Read the parameter file @p argument into @p prm (with @p resume:
+    /// DIR/parameters.prm of the run whose output directory is @p argument).
+    Parameters
+    read_parameters(dealii::ParameterHandler &prm,
+                    const std::string        &argument,
+                    const bool                resume)
+    {
+      Parameters parameters;
+      if (resume)
+        {
+          // The parameters the run was started with, in its directory.
+          const std::string file = argument + "/parameters.prm";
+          if (!std::ifstream(file))
+            throw InputError("--resume",
+                             "'" + file + "' does not exist: '" + argument +
+                               "' is not the output directory of a kwfp "
+                               "run");
+          parameters.read(prm, file);
+          parameters.output.directory = argument;
+        }
+      else
+        parameters.read(prm, argument);
+      return parameters;
+    }
+
+
+    /// The runs of 'Particles/Also run methods', made (their input checked)
+    /// before any output; each writes to DIR/particles_METHOD/.
+    std::vector<std::unique_ptr<ParticleSolver>>
+    additional_particle_runs(const Parameters  &parameters,
+                             const std::string &text,
+                             const MPI_Comm     communicator,
+                             std::ostream      &out)
+    {
+      std::vector<std::unique_ptr<ParticleSolver>> runs;
+      for (const ParticleMethod method :
+           parameters.particles.additional_methods)
+        {
+          ParticleSolverParameters p  = particle_solver_parameters(parameters);
+          p.particles.settings.method = method;
+          p.output.directory += "/particles_" + to_string(method);
+          runs.push_back(
+            std::make_unique<ParticleSolver>(p, text, communicator, out));
+        }
+      return runs;
+    }
+
+
+    /// The main run: the finite elements in their dimension (with
+    /// @p particles beside them, if given), or the particles alone.
+    void
+    run_main(const Parameters  &parameters,
+             const std::string &text,
+             const MPI_Comm     communicator,
+             std::ostream      &out,
+             ParticleSolver    *particles,
+             const bool         resume,
+             Results           &results)
+    {
+      if (!parameters.run_finite_element)
+        {
+          results.particles = particles->run(resume);
+          return;
+        }
+      switch (parameters.dimension)
+        {
+          case 1:
+            run_dimension<1>(
+              parameters, text, communicator, out, particles, resume, results);
+            break;
+          case 2:
+            run_dimension<2>(
+              parameters, text, communicator, out, particles, resume, results);
+            break;
+          default:
+            run_dimension<3>(
+              parameters, text, communicator, out, particles, resume, results);
+            break;
+        }
+    }
+
+
+    /// After the main run: the additional particle runs and the Metropolis
+    /// chain, then posterior_table.csv and the plots.
+    void
+    finish_runs(const Parameters                                   &parameters,
+                const Results                                      &results,
+                const std::vector<std::unique_ptr<ParticleSolver>> &extra_runs,
+                const MPI_Comm communicator,
+                std::ostream  &out)
+    {
+      PosteriorTable table;
+      if (results.finite_element)
+        {
+          const RunSummary     &fe   = *results.finite_element;
+          const DiagnosticsRow &last = fe.history.back();
+          std::ostringstream    note;
+          note << "t = " << last.time << ", " << fe.n_steps << " steps, "
+               << fe.n_cells << " cells";
+          table.add("finite elements", last.mean, last.covariance, note.str());
+          table.add("quadrature of exp(-Phi_R)/Z",
+                    fe.posterior_mean,
+                    fe.posterior_covariance,
+                    "on the final mesh");
+        }
+      if (results.particles)
+        add_particle_row(table,
+                         to_string(parameters.particles.settings.method),
+                         *results.particles);
+      for (std::size_t k = 0; k < extra_runs.size(); ++k)
+        {
+          out << "kwfp: particle run " << k + 1 << " of " << extra_runs.size()
+              << ": " << to_string(parameters.particles.additional_methods[k])
+              << std::endl;
+          add_particle_row(table,
+                           to_string(
+                             parameters.particles.additional_methods[k]),
+                           extra_runs[k]->run());
+        }
+      if (parameters.metropolis.n_samples > 0)
+        {
+          const MetropolisResult m =
+            run_metropolis(metropolis_run_parameters(parameters),
+                           communicator,
+                           out);
+          std::ostringstream note;
+          note << m.n_samples << " samples, acceptance " << m.acceptance_rate;
+          table.add("random-walk Metropolis", m.mean, m.covariance, note.str());
+        }
+      if (dealii::Utilities::MPI::this_mpi_process(communicator) == 0)
+        table.write(parameters.output.directory);
+      if (parameters.run_finite_element && parameters.output.plots)
+        make_plots(parameters, communicator, out);
+    }
+
+
+    /// Peak resident memory (VmHWM) of the run, for benchmarks/run.sh.
+    void
+    report_peak_memory(const MPI_Comm communicator, std::ostream &out)
+    {
+      dealii::Utilities::System::MemoryStats memory;
+      dealii::Utilities::System::get_memory_stats(memory);
+      const auto peak =
+        dealii::Utilities::MPI::min_max_avg(memory.VmHWM / 1024.0,
+                                            communicator);
+      if (dealii::Utilities::MPI::this_mpi_process(communicator) == 0)
+        out << "kwfp: peak resident memory " << peak.max
+            << " MB on the largest rank, " << peak.sum << " MB over "
+            << dealii::Utilities::MPI::n_mpi_processes(communicator)
+            << " rank(s)" << std::endl;
+    }
   } // namespace
 
 
@@ -192,79 +342,30 @@ namespace kwfp
 
     try
       {
-        Parameters parameters;
-        if (resume)
-          {
-            // The parameters the run was started with, in its directory.
-            const std::string file = argument + "/parameters.prm";
-            if (!std::ifstream(file))
-              throw InputError("--resume",
-                               "'" + file + "' does not exist: '" + argument +
-                                 "' is not the output directory of a kwfp "
-                                 "run");
-            parameters.read(prm, file);
-            parameters.output.directory = argument;
-          }
-        else
-          parameters.read(prm, argument);
+        const Parameters   parameters = read_parameters(prm, argument, resume);
         std::ostringstream text;
         prm.print_parameters(text, dealii::ParameterHandler::PRM);
         // the particle solvers check their input (and draw the initial
         // ensemble) when they are made, before any output
         std::unique_ptr<ParticleSolver> particles;
         if (parameters.run_particles)
-          particles = std::make_unique<ParticleSolver>(parameters,
-                                                       text.str(),
-                                                       communicator,
-                                                       out);
-        std::list<Parameters>                        extra_parameters;
-        std::vector<std::unique_ptr<ParticleSolver>> extra_runs;
-        for (const ParticleMethod method :
-             parameters.particles.additional_methods)
-          {
-            Parameters &p = extra_parameters.emplace_back(parameters);
-            p.particles.settings.method = method;
-            p.run_finite_element        = false;
-            p.run_particles             = true;
-            p.output.directory += "/particles_" + to_string(method);
-            extra_runs.push_back(std::make_unique<ParticleSolver>(
-              p, text.str(), communicator, out));
-          }
+          particles =
+            std::make_unique<ParticleSolver>(particle_solver_parameters(
+                                               parameters),
+                                             text.str(),
+                                             communicator,
+                                             out);
+        const std::vector<std::unique_ptr<ParticleSolver>> extra_runs =
+          additional_particle_runs(parameters, text.str(), communicator, out);
 
         Results results;
-        if (parameters.run_finite_element)
-          switch (parameters.dimension)
-            {
-              case 1:
-                run_dimension<1>(parameters,
-                                 text.str(),
-                                 communicator,
-                                 out,
-                                 particles.get(),
-                                 resume,
-                                 results);
-                break;
-              case 2:
-                run_dimension<2>(parameters,
-                                 text.str(),
-                                 communicator,
-                                 out,
-                                 particles.get(),
-                                 resume,
-                                 results);
-                break;
-              default:
-                run_dimension<3>(parameters,
-                                 text.str(),
-                                 communicator,
-                                 out,
-                                 particles.get(),
-                                 resume,
-                                 results);
-                break;
-            }
-        else
-          results.particles = particles->run(resume);
+        run_main(parameters,
+                 text.str(),
+                 communicator,
+                 out,
+                 particles.get(),
+                 resume,
+                 results);
 
         // SIGINT/SIGTERM: the runs so far stopped after a complete step and
         // wrote their outputs; the stages after them are skipped.
@@ -276,63 +377,8 @@ namespace kwfp
               "' are those of the last completed step; continue the run "
               "with: kwfp --resume " +
               parameters.output.directory);
-        PosteriorTable table;
-        if (results.finite_element)
-          {
-            const RunSummary     &fe   = *results.finite_element;
-            const DiagnosticsRow &last = fe.history.back();
-            std::ostringstream    note;
-            note << "t = " << last.time << ", " << fe.n_steps << " steps, "
-                 << fe.n_cells << " cells";
-            table.add("finite elements",
-                      last.mean,
-                      last.covariance,
-                      note.str());
-            table.add("quadrature of exp(-Phi_R)/Z",
-                      fe.posterior_mean,
-                      fe.posterior_covariance,
-                      "on the final mesh");
-          }
-        if (results.particles)
-          add_particle_row(table,
-                           to_string(parameters.particles.settings.method),
-                           *results.particles);
-        for (std::size_t k = 0; k < extra_runs.size(); ++k)
-          {
-            out << "kwfp: particle run " << k + 1 << " of " << extra_runs.size()
-                << ": " << to_string(parameters.particles.additional_methods[k])
-                << std::endl;
-            add_particle_row(table,
-                             to_string(
-                               parameters.particles.additional_methods[k]),
-                             extra_runs[k]->run());
-          }
-        if (parameters.metropolis.n_samples > 0)
-          {
-            const MetropolisResult m =
-              run_metropolis(parameters, communicator, out);
-            std::ostringstream note;
-            note << m.n_samples << " samples, acceptance " << m.acceptance_rate;
-            table.add("random-walk Metropolis",
-                      m.mean,
-                      m.covariance,
-                      note.str());
-          }
-        if (is_root)
-          table.write(parameters.output.directory);
-        if (parameters.run_finite_element && parameters.output.plots)
-          make_plots(parameters, communicator, out);
-        // Peak resident memory (VmHWM) of the run, for benchmarks/run.sh.
-        dealii::Utilities::System::MemoryStats memory;
-        dealii::Utilities::System::get_memory_stats(memory);
-        const auto peak =
-          dealii::Utilities::MPI::min_max_avg(memory.VmHWM / 1024.0,
-                                              communicator);
-        if (is_root)
-          out << "kwfp: peak resident memory " << peak.max
-              << " MB on the largest rank, " << peak.sum << " MB over "
-              << dealii::Utilities::MPI::n_mpi_processes(communicator)
-              << " rank(s)" << std::endl;
+        finish_runs(parameters, results, extra_runs, communicator, out);
+        report_peak_memory(communicator, out);
       }
     catch (const InputError &e)
       {

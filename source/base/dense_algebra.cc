@@ -174,6 +174,17 @@ namespace kwfp
 
 
   DenseMatrix
+  parse_spd_matrix(const std::string &text,
+                   const std::string &parameter,
+                   const unsigned int size)
+  {
+    const DenseMatrix A = parse_matrix(text, parameter, size, size);
+    check_symmetric_positive_definite(A, parameter);
+    return A;
+  }
+
+
+  DenseMatrix
   spd_inverse(const DenseMatrix &A)
   {
     const unsigned int n = A.m();

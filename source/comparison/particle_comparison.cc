@@ -30,9 +30,10 @@ namespace kwfp
 
 
   template <int dim>
-  ParticleComparison<dim>::ParticleComparison(const Parameters &parameters,
-                                              ParticleSolver   &particles,
-                                              const MPI_Comm    communicator)
+  ParticleComparison<dim>::ParticleComparison(
+    const FokkerPlanckParameters &parameters,
+    ParticleSolver               &particles,
+    const MPI_Comm                communicator)
     : parameters(parameters)
     , particles(particles)
     , communicator(communicator)
@@ -171,6 +172,21 @@ namespace kwfp
         csv << '\n' << std::flush;
       }
 
+    set_particle_density(observation, kde, U);
+    set_histogram(observation, U);
+    observation.nodal_fields.emplace_back("particle_density",
+                                          &particle_density);
+    observation.cell_fields.emplace_back("particle_histogram", &histogram);
+  }
+
+
+  template <int dim>
+  void
+  ParticleComparison<dim>::set_particle_density(
+    const FieldObservation<dim> &observation,
+    const KernelDensityEstimate &kde,
+    const DenseMatrix           &U)
+  {
     // the particle density at the nodes
     const auto      &dof_handler = *observation.dof_handler;
     const auto       owned       = dof_handler.locally_owned_dofs();
@@ -198,7 +214,16 @@ namespace kwfp
     particle_density = values;
     if (dim == 2)
       write_snapshot(snapshot, U, observation.time);
+  }
 
+
+  template <int dim>
+  void
+  ParticleComparison<dim>::set_histogram(
+    const FieldObservation<dim> &observation,
+    const DenseMatrix           &U)
+  {
+    const auto &dof_handler = *observation.dof_handler;
     // the histogram: particles per cell / (J |cell|) on the uniform box mesh
     const auto         &mesh = parameters.mesh;
     std::vector<long>   n_cells(dim);
@@ -242,9 +267,6 @@ namespace kwfp
           if (c >= 0)
             histogram[cell->active_cell_index()] = counts[c] / (U.m() * volume);
         }
-    observation.nodal_fields.emplace_back("particle_density",
-                                          &particle_density);
-    observation.cell_fields.emplace_back("particle_histogram", &histogram);
   }
 
 

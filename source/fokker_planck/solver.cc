@@ -30,18 +30,18 @@ namespace kwfp
 
   template <int dim>
   FokkerPlanckSolver<dim>::FokkerPlanckSolver(
-    const Parameters  &parameters,
-    const std::string &parameters_text,
-    const MPI_Comm     communicator,
-    std::ostream      &console_stream)
+    const FokkerPlanckParameters &parameters,
+    const std::string            &parameters_text,
+    const MPI_Comm                communicator,
+    std::ostream                 &console_stream)
     : parameters(parameters)
     , parameters_text(parameters_text)
     , communicator(communicator)
     , console(console_stream,
               Utilities::MPI::this_mpi_process(communicator) == 0)
     , timer(communicator, console, TimerOutput::never, TimerOutput::wall_times)
-    , potential(create_potential(parameters))
-    , initial_density(parameters)
+    , potential(create_potential(parameters.potential, parameters.dimension))
+    , initial_density(parameters.initial_density, parameters.dimension)
     , fe(parameters.mesh.degree)
     , linear_solver(parameters.linear_solver,
                     parameters.mesh.degree,

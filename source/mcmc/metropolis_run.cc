@@ -1,8 +1,9 @@
-#include <kwfp/app/problem.h>
 #include <kwfp/mcmc/metropolis_run.h>
+#include <kwfp/model/initial_density.h>
 #include <kwfp/output/atomic_file.h>
 #include <kwfp/output/csv_rows.h>
 #include <kwfp/output/diagnostics_csv.h>
+#include <kwfp/potential/potential_factory.h>
 
 #include <deal.II/base/mpi.h>
 
@@ -12,34 +13,26 @@
 namespace kwfp
 {
   MetropolisResult
-  run_metropolis(const Parameters &parameters,
-                 const MPI_Comm    communicator,
-                 std::ostream     &console)
+  run_metropolis(const MetropolisRunParameters &parameters,
+                 const MPI_Comm                 communicator,
+                 std::ostream                  &console)
   {
     MetropolisSettings settings = parameters.metropolis;
     const unsigned int d        = parameters.dimension;
-    const auto        &initial  = parameters.initial_density;
     DenseVector        mean(d);
     DenseMatrix        covariance(d, d);
-    if (initial.type == InitialDensityType::gaussian)
+    if (const auto moments =
+          InitialDensity(parameters.initial_density, d).moments())
       {
-        mean       = initial.mean;
-        covariance = initial.covariance;
+        mean       = moments->first;
+        covariance = moments->second;
       }
-    else if (initial.type == InitialDensityType::product)
-      for (unsigned int a = 0; a < d; ++a)
-        {
-          const auto &c = initial.coordinates[a];
-          mean[a]       = c.uniform ? (c.a + c.b) / 2 : c.a;
-          covariance(a, a) =
-            c.uniform ? (c.b - c.a) * (c.b - c.a) / 12 : c.b * c.b;
-        }
     if (parameters.metropolis.start_from_initial)
       settings.start = mean;
     if (parameters.metropolis.proposal_from_initial)
       settings.proposal_covariance = covariance;
 
-    const auto             potential = create_potential(parameters);
+    const auto potential     = create_potential(parameters.potential, d);
     const MetropolisResult r = random_walk_metropolis(*potential, settings);
 
     const bool writer =

@@ -66,20 +66,21 @@ namespace kwfp
 
 
   void
-  draw_initial_ensemble(const Parameters &parameters, Ensemble &ensemble)
+  draw_initial_ensemble(const InitialDensityParameters &initial_density,
+                        const ParticleParameters       &particles,
+                        Ensemble                       &ensemble)
   {
     // Either the initial density or the particles' own product law.
-    Parameters::InitialDensity own;
-    if (!parameters.particles.initial_coordinates.empty())
+    InitialDensityParameters own;
+    if (!particles.initial_coordinates.empty())
       {
         own.type        = InitialDensityType::product;
-        own.coordinates = parameters.particles.initial_coordinates;
+        own.coordinates = particles.initial_coordinates;
       }
-    const auto        &p    = parameters.particles.initial_coordinates.empty() ?
-                                parameters.initial_density :
-                                own;
+    const auto &p =
+      particles.initial_coordinates.empty() ? initial_density : own;
     const unsigned int d    = ensemble.dimension();
-    const auto         seed = parameters.particles.settings.seed;
+    const auto         seed = particles.settings.seed;
     DenseMatrix        from_file;
     DenseMatrix        L;
     if (p.type == InitialDensityType::file)

@@ -1,12 +1,13 @@
-#include <kwfp/app/problem.h>
 #include <kwfp/base/errors.h>
 #include <kwfp/base/interruption.h>
 #include <kwfp/base/time_grid.h>
+#include <kwfp/model/initial_density.h>
 #include <kwfp/output/output_directory.h>
 #include <kwfp/output/particle_output.h>
 #include <kwfp/particles/initial_ensemble.h>
 #include <kwfp/particles/particle_solver.h>
 #include <kwfp/potential/expression_potential.h>
+#include <kwfp/potential/potential_factory.h>
 
 #include <deal.II/base/mpi.h>
 #include <deal.II/lac/lapack_full_matrix.h>
@@ -20,7 +21,7 @@
 
 namespace kwfp
 {
-  ParticleSolver::ParticleSolver(const Parameters  &parameters,
+  ParticleSolver::ParticleSolver(const ParticleSolverParameters &parameters,
                                  const std::string &parameters_text,
                                  const MPI_Comm     communicator,
                                  std::ostream      &out)
@@ -28,8 +29,9 @@ namespace kwfp
     , parameters_text(parameters_text)
     , communicator(communicator)
     , console(out, dealii::Utilities::MPI::this_mpi_process(communicator) == 0)
-    , problem(create_inverse_problem(parameters))
-    , potential(create_potential(parameters))
+    , problem(
+        create_inverse_problem(parameters.potential, parameters.dimension))
+    , potential(create_potential(parameters.potential, parameters.dimension))
     , particles(parameters.dimension,
                 parameters.particles.ensemble_size,
                 communicator)
@@ -50,7 +52,9 @@ namespace kwfp
                                            {u0},
                                            "Potential/Expression/Gradient");
       }
-    draw_initial_ensemble(parameters, particles);
+    draw_initial_ensemble(parameters.initial_density,
+                          parameters.particles,
+                          particles);
 
     const auto method     = parameters.particles.settings.method;
     const auto stationary = potential->stationary_gaussian();
@@ -59,8 +63,9 @@ namespace kwfp
         (method == ParticleMethod::eks ||
          method == ParticleMethod::eks_gradient ||
          method == ParticleMethod::langevin))
-      closed_form.emplace(Gaussian(parameters.initial_density.mean,
-                                   parameters.initial_density.covariance),
+      closed_form.emplace(*InitialDensity(parameters.initial_density,
+                                          parameters.dimension)
+                             .gaussian(),
                           *stationary,
                           method == ParticleMethod::langevin ?
                             DiffusionMatrixType::wasserstein :
@@ -231,7 +236,7 @@ namespace kwfp
   ParticleSolver::plan_steps()
   {
     const auto  &p = parameters.particles;
-    const double T = parameters.time_stepping.final_time;
+    const double T = parameters.final_time;
     // the end of the run: a number of steps, or the final time
     n_fixed  = p.n_steps;
     dt_fixed = p.time_step;
@@ -251,7 +256,7 @@ namespace kwfp
   {
     const auto        &p = parameters.particles;
     const unsigned int d = parameters.dimension;
-    const double       T = parameters.time_stepping.final_time;
+    const double       T = parameters.final_time;
     prepare_output_directory(parameters.output.directory,
                              parameters_text,
                              communicator);
@@ -448,7 +453,7 @@ namespace kwfp
     // below T for some pairs, e.g. 3 * 0.3). Only where the time is at T to
     // round-off: advance_to() shortens steps to meet observation times, so
     // step n_fixed can come before T.
-    const double T = parameters.time_stepping.final_time;
+    const double T = parameters.final_time;
     if (p.n_steps == 0 && !p.adaptive_time_step &&
         std::abs(time - T) <= 1e-9 * dt_fixed)
       time = T;
@@ -518,7 +523,7 @@ namespace kwfp
   ParticleSolver::run(const bool resume_run)
   {
     const auto  &p = parameters.particles;
-    const double T = parameters.time_stepping.final_time;
+    const double T = parameters.final_time;
     if (resume_run)
       {
         const CheckpointData data =

@@ -3,8 +3,8 @@
 // random-walk Metropolis against the quadrature of rho_inf.
 
 #include <kwfp/app/parameters.h>
-#include <kwfp/app/problem.h>
 #include <kwfp/mcmc/random_walk_metropolis.h>
+#include <kwfp/potential/potential_factory.h>
 
 #include <gtest/gtest.h>
 
@@ -80,7 +80,8 @@ TEST(Elliptic, EquilibriumAndMetropolisAgreeWithQuadrature)
   dealii::ParameterHandler prm;
   Parameters::declare(prm);
   parameters.read_from_string(prm, elliptic);
-  const auto         potential = create_potential(parameters);
+  const auto potential =
+    create_potential(parameters.potential, parameters.dimension);
   MetropolisSettings settings;
   settings.n_samples           = 100000;
   settings.burn_in             = 20000;

@@ -2,9 +2,9 @@
 // forms, with tolerances from its own Monte Carlo error.
 
 #include <kwfp/app/parameters.h>
-#include <kwfp/app/problem.h>
 #include <kwfp/mcmc/random_walk_metropolis.h>
 #include <kwfp/particles/random_stream.h>
+#include <kwfp/potential/potential_factory.h>
 #include <kwfp/potential/quadratic_potential.h>
 
 #include <gtest/gtest.h>
@@ -100,7 +100,8 @@ TEST(Metropolis, LogisticRegressionParticlesAgreeWithChain)
   dealii::ParameterHandler prm;
   Parameters::declare(prm);
   parameters.read_from_string(prm, text + "set Solver = particles\n");
-  const auto         potential = create_potential(parameters);
+  const auto potential =
+    create_potential(parameters.potential, parameters.dimension);
   MetropolisSettings s;
   s.n_samples              = 200000;
   s.burn_in                = 20000;

@@ -62,7 +62,10 @@ TEST(Soak, HundredThousandStepsStayFlat)
   std::vector<double>   seconds, kilobytes;
   auto                  last = std::chrono::steady_clock::now();
   std::ostringstream    console;
-  FokkerPlanckSolver<1> solver(parameters, text.str(), MPI_COMM_WORLD, console);
+  FokkerPlanckSolver<1> solver(fokker_planck_parameters(parameters),
+                               text.str(),
+                               MPI_COMM_WORLD,
+                               console);
   // as the kwfp application: every row in diagnostics.csv, not in memory
   solver.keep_full_history(false);
   solver.set_observer([&](FieldObservation<1> &) {

@@ -208,7 +208,7 @@ TEST(InitialEnsemble, ProductAndGaussianMoments)
       "  set Coordinate distributions = normal(0, 1); uniform(90, 110)\nend\n"
       "subsection Particles\n  set Ensemble size = 20000\nend\n");
     Ensemble ensemble(2, J, MPI_COMM_WORLD);
-    draw_initial_ensemble(p, ensemble);
+    draw_initial_ensemble(p.initial_density, p.particles, ensemble);
     const EnsembleMoments m = ensemble.moments();
     EXPECT_NEAR(m.mean[0], 0, 4 / std::sqrt(J));
     EXPECT_NEAR(m.mean[1], 100, 4 * std::sqrt(400.0 / 12 / J));
@@ -229,7 +229,7 @@ TEST(InitialEnsemble, ProductAndGaussianMoments)
             "  set Mean m_0 = 1, 2\n  set Covariance C_0 = 2, 0.6; 0.6, 1\n"
             "end\nsubsection Particles\n  set Ensemble size = 20000\nend\n");
     Ensemble ensemble(2, J, MPI_COMM_WORLD);
-    draw_initial_ensemble(p, ensemble);
+    draw_initial_ensemble(p.initial_density, p.particles, ensemble);
     const EnsembleMoments m = ensemble.moments();
     EXPECT_NEAR(m.mean[0], 1, 4 * std::sqrt(2 / J));
     EXPECT_NEAR(m.mean[1], 2, 4 * std::sqrt(1 / J));

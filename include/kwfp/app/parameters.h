@@ -2,22 +2,23 @@
 #define kwfp_app_parameters_h
 
 #include <kwfp/base/dense_algebra.h>
+#include <kwfp/comparison/comparison_parameters.h>
 #include <kwfp/fokker_planck/diffusion_matrix.h>
+#include <kwfp/fokker_planck/fokker_planck_parameters.h>
 #include <kwfp/fokker_planck/linear_solver_parameters.h>
-#include <kwfp/fokker_planck/preconditioner_type.h>
-#include <kwfp/fokker_planck/time_error_estimate.h>
+#include <kwfp/fokker_planck/mesh_parameters.h>
 #include <kwfp/fokker_planck/time_stepping_parameters.h>
-#include <kwfp/mcmc/random_walk_metropolis.h>
-#include <kwfp/model/initial_density_type.h>
-#include <kwfp/particles/particle_method.h>
-#include <kwfp/potential/potential_type.h>
+#include <kwfp/mcmc/metropolis_parameters.h>
+#include <kwfp/mcmc/metropolis_run.h>
+#include <kwfp/model/initial_density_parameters.h>
+#include <kwfp/output/output_parameters.h>
+#include <kwfp/particles/particle_parameters.h>
+#include <kwfp/particles/particle_solver_parameters.h>
+#include <kwfp/potential/potential_parameters.h>
 
 #include <deal.II/base/parameter_handler.h>
 
-#include <cstdint>
-#include <map>
 #include <string>
-#include <vector>
 
 namespace kwfp
 {
@@ -26,7 +27,9 @@ namespace kwfp
    *
    * declare() lists every parameter with its default and documentation (this
    * is what `kwfp --print-parameters` prints); parse() reads and checks them
-   * and throws InputError naming the first parameter that is wrong. Matrices
+   * and throws InputError naming the first parameter that is wrong. Each
+   * subsection is declared and parsed by its module; here are only the
+   * top-level entries and the checks that couple subsections. Matrices
    * are written row by row, rows separated by ';' and entries by ','.
    */
   struct Parameters
@@ -38,156 +41,21 @@ namespace kwfp
     bool run_finite_element = true;  ///< 'Solver': finite element or both
     bool run_particles      = false; ///< 'Solver': particles or both
 
-    /// The matrix C in (4.1).
+    /// The matrix C in (4.1) ('Fokker-Planck equation').
     DiffusionMatrixType diffusion_matrix =
       DiffusionMatrixType::kalman_wasserstein;
     DenseMatrix fixed_diffusion_matrix; ///< C for 'Diffusion matrix = fixed'
 
-    /// The potential Phi_R.
-    struct Potential
-    {
-      PotentialType type = PotentialType::quadratic; ///< kind of Phi_R
-      DenseVector   minimizer;                       ///< u_0 (quadratic)
-      DenseMatrix   covariance;                      ///< B (quadratic)
-      std::string   forward_model; ///< "linear", "expression" or registered
-      std::vector<double> observation_points; ///< registered models
-      DenseMatrix         forward_matrix; ///< A, K x d (linear forward model)
-      std::string         forward_map;    ///< G_1; ..; G_K (expression)
-      std::map<std::string, double> forward_constants; ///< for G (expression)
-      DenseVector                   data;              ///< y, length K
-      DenseMatrix                   noise_covariance;  ///< Gamma, K x K
-      DenseMatrix                   prior_covariance;  ///< Gamma_0, d x d
-      DenseVector                   prior_mean;        ///< m_prior, length d
-      std::string                   data_file;      ///< logistic regression CSV
-      double                   prior_variance = 10; ///< logistic regression s^2
-      std::vector<double>      mixture_weights;     ///< w_k (mixture)
-      DenseMatrix              mixture_means;       ///< mu_k as rows
-      std::vector<DenseMatrix> mixture_covariances; ///< Sigma_k
-      std::string              expression;          ///< Phi_R (expression)
-      std::string              gradient;       ///< grad Phi_R, d expressions
-      std::map<std::string, double> constants; ///< for Phi_R (expression)
-    } potential;                               ///< 'Potential'
+    PotentialParameters      potential;       ///< 'Potential'
+    InitialDensityParameters initial_density; ///< 'Initial density'
+    MeshParameters           mesh;            ///< 'Mesh'
+    TimeSteppingParameters   time_stepping;   ///< 'Time stepping'
+    LinearSolverParameters   linear_solver;   ///< 'Linear solver'
+    ParticleParameters       particles;       ///< 'Particles'
+    ComparisonParameters     comparison;      ///< 'Comparison'
+    MetropolisParameters     metropolis;      ///< 'Metropolis'
+    OutputParameters         output;          ///< 'Output'
 
-    /// One coordinate of a product initial density.
-    struct CoordinateDistribution
-    {
-      bool   uniform = false; ///< uniform(a, b), else normal(mean a, sd b)
-      double a       = 0;     ///< lower end, or mean
-      double b       = 1;     ///< upper end, or standard deviation
-    };
-
-    /// The initial density rho_0 (and the initial ensemble).
-    struct InitialDensity
-    {
-      InitialDensityType type = InitialDensityType::gaussian; ///< kind of rho_0
-      DenseVector        mean;       ///< m_0 (Gaussian)
-      DenseMatrix        covariance; ///< C_0 (Gaussian)
-      std::string        expression; ///< unnormalized rho_0 (expression)
-      std::map<std::string, double>       constants;   ///< for the expression
-      std::vector<CoordinateDistribution> coordinates; ///< product
-      double      edge_smoothing = 0; ///< finite elements: U(a,b) * N(0, s^2)
-      std::string ensemble_file;      ///< CSV of particles (file)
-    } initial_density;                ///< 'Initial density'
-
-    /// The box and its mesh.
-    struct Mesh
-    {
-      std::vector<double>       lower_corner; ///< of the box, d numbers
-      std::vector<double>       upper_corner; ///< of the box, d numbers
-      std::vector<unsigned int> subdivisions; ///< coarse cells per axis
-      unsigned int              global_refinements = 0; ///< of the coarse mesh
-      unsigned int              degree             = 2; ///< Q1 or Q2
-      /// Algebraic flux correction of every step (positivity, mass).
-      bool flux_corrected = true;
-      /// The low-order (first-order, positive, exact at equilibrium)
-      /// scheme alone, without the Galerkin predictor ('Stabilization =
-      /// low-order'); flux_corrected is then true too (same operator).
-      bool low_order_scheme = false;
-      /// Keep a Galerkin step that needs no limiting as it is (true), or
-      /// solve the corrected system every step (false: a check of the
-      /// correction, which then returns rho^H to the solver's tolerance).
-      bool skip_unlimited_steps = true;
-      /// Adaptive refinement and coarsening (d = 2, 3): Kelly indicator of
-      /// the density, fixed fractions, every refinement_interval steps.
-      bool         adaptive            = false;
-      unsigned int refinement_interval = 5;   ///< steps between adaptations
-      double       refine_fraction     = 0.3; ///< of the cells, refined
-      double       coarsen_fraction    = 0.3; ///< of the cells, coarsened
-      unsigned int minimum_level       = 0;   ///< coarsening stops here
-      unsigned int maximum_level       = 8;   ///< refinement stops here
-      unsigned int maximum_cells       = 0;   ///< 0: no limit
-      unsigned int initial_cycles      = 3;   ///< adaptations of rho_0
-      /// Remesh a box that follows the density: its tails (1e-6 of the
-      /// mass) plus box_margin standard deviations on each side.
-      bool   moving_box = false;
-      double box_margin = 2; ///< in standard deviations
-    } mesh;                  ///< 'Mesh'
-
-    /// Time stepping.
-    TimeSteppingParameters time_stepping; ///< 'Time stepping'
-
-    /// The linear solver of each step.
-    LinearSolverParameters linear_solver; ///< 'Linear solver'
-
-    /// The particle systems (Section 3 and 5 of Garbuno-Inigo et al. 2020).
-    struct Particles
-    {
-      ParticleMethodSettings settings;              ///< method and integrator
-      std::uint64_t          ensemble_size = 1000;  ///< J
-      double                 time_step     = 0.001; ///< dt (or dt_0)
-      bool   adaptive_time_step = false;      ///< dt_n = dt_0/(||D_n|| + delta)
-      double adaptive_delta     = 1e-8;       ///< delta of that rule
-      std::uint64_t n_steps     = 0;          ///< 0: run to T
-      bool          drop_failed = false;      ///< drop non-finite G
-      unsigned int  statistics_interval = 1;  ///< steps between CSV rows
-      unsigned int  output_interval     = 10; ///< steps between clouds
-      /// Further particle runs after the main run, one per method, with
-      /// the same settings (output in DIRECTORY/particles_METHOD/).
-      std::vector<ParticleMethod> additional_methods;
-      /// When not empty, the particles are drawn from this product of
-      /// coordinate distributions instead of the initial density.
-      std::vector<CoordinateDistribution> initial_coordinates;
-    } particles; ///< 'Particles'
-
-    /// The comparison of the FE solution, the particles and the exact
-    /// solution, and the KL-decay analysis.
-    struct Comparison
-    {
-      std::string bandwidth_rule  = "Scott"; ///< of the KDE
-      double      decay_fit_begin = 1;       ///< KL-decay fit window start
-      double      decay_fit_end   = 2;       ///< KL-decay fit window end
-    } comparison;                            ///< 'Comparison'
-
-    /// The random-walk Metropolis chain (app: 'initial' resolved from the
-    /// initial density).
-    struct Metropolis : MetropolisSettings
-    {
-      bool proposal_from_initial = true; ///< proposal covariance from rho_0
-      bool start_from_initial    = true; ///< chain starts at rho_0's mean
-    } metropolis;                        ///< 'Metropolis'
-
-    /// Output.
-    struct Output
-    {
-      std::string  directory = "output"; ///< DIR
-      unsigned int interval  = 10;       ///< steps between field outputs
-      /// Steps between the rows of diagnostics.csv (FE runs).
-      unsigned int diagnostics_interval = 1;
-      bool         plots                = false; ///< PNG plots at the end
-      /// Write DIR/checkpoint every this many steps (0: never).
-      unsigned int checkpoint_interval = 0;
-      /// ... and when this many wall-clock minutes have passed since the
-      /// last one (0: never).
-      double checkpoint_minutes = 30;
-    } output; ///< 'Output'
-
-  private:
-    void
-    parse_mesh(dealii::ParameterHandler &prm);
-    void
-    parse_time_stepping_and_output(dealii::ParameterHandler &prm);
-
-  public:
     /// Declare all parameters (with defaults: the benchmark G2).
     static void
     declare(dealii::ParameterHandler &prm);
@@ -207,7 +75,30 @@ namespace kwfp
     /// The same for a parameter file given as a string (used by tests).
     void
     read_from_string(dealii::ParameterHandler &prm, const std::string &text);
+
+  private:
+    /// 'Dimension', checked against the solvers that run.
+    void
+    parse_dimension(const dealii::ParameterHandler &prm);
+    /// The particle methods that run need what they evaluate (Particles).
+    void
+    check_particle_methods() const;
+    /// The subsections after 'Comparison', each with its module.
+    void
+    parse_discretization_and_output(dealii::ParameterHandler &prm);
   };
+
+  /// What the finite-element solver reads of @p parameters.
+  FokkerPlanckParameters
+  fokker_planck_parameters(const Parameters &parameters);
+
+  /// What the particle solver of the main run reads of @p parameters.
+  ParticleSolverParameters
+  particle_solver_parameters(const Parameters &parameters);
+
+  /// What the Metropolis chain reads of @p parameters.
+  MetropolisRunParameters
+  metropolis_run_parameters(const Parameters &parameters);
 } // namespace kwfp
 
 #endif

@@ -50,6 +50,13 @@ namespace kwfp
   check_symmetric_positive_definite(const DenseMatrix &A,
                                     const std::string &parameter);
 
+  /// parse_matrix() of a @p size x @p size matrix, then
+  /// check_symmetric_positive_definite() (a covariance in a parameter file).
+  DenseMatrix
+  parse_spd_matrix(const std::string &text,
+                   const std::string &parameter,
+                   const unsigned int size);
+
   /**
    * Lower triangular Cholesky factor L with A = L L^T; throws
    * std::domain_error if @p A is not positive definite.

@@ -1,12 +1,12 @@
 #ifndef kwfp_comparison_particle_comparison_h
 #define kwfp_comparison_particle_comparison_h
 
-#include <kwfp/app/parameters.h>
 #include <kwfp/base/checkpoint.h>
 #include <kwfp/comparison/density_metrics.h>
 #include <kwfp/comparison/kernel_density_estimate.h>
 #include <kwfp/fokker_planck/density_diagnostics.h>
 #include <kwfp/fokker_planck/field_observation.h>
+#include <kwfp/fokker_planck/fokker_planck_parameters.h>
 #include <kwfp/particles/particle_solver.h>
 
 #include <deal.II/dofs/dof_handler.h>
@@ -41,9 +41,9 @@ namespace kwfp
   {
   public:
     /// Compare the finite-element run of @p parameters with @p particles.
-    ParticleComparison(const Parameters &parameters,
-                       ParticleSolver   &particles,
-                       const MPI_Comm    communicator);
+    ParticleComparison(const FokkerPlanckParameters &parameters,
+                       ParticleSolver               &particles,
+                       const MPI_Comm                communicator);
 
     /// Advance the particles to the observation's time and compare.
     void
@@ -63,6 +63,19 @@ namespace kwfp
     write_header(const bool                          has_exact,
                  const std::optional<std::uint64_t> &resume_rows);
 
+    /// The kernel density estimate @p kde of the particles @p U at the
+    /// nodes (field particle_density), and the snapshot for d = 2.
+    void
+    set_particle_density(const FieldObservation<dim> &observation,
+                         const KernelDensityEstimate &kde,
+                         const DenseMatrix           &U);
+
+    /// The particles @p U per cell / (J |cell|) on the uniform box mesh of
+    /// 'Mesh' (field particle_histogram).
+    void
+    set_histogram(const FieldObservation<dim> &observation,
+                  const DenseMatrix           &U);
+
     /**
      * For d = 2, snapshots/density-NNNNN.csv (x, y, FE and particle density
      * at the nodes) and snapshots/particles-NNNNN.csv (the ensemble), for
@@ -73,15 +86,15 @@ namespace kwfp
                    const DenseMatrix         &ensemble,
                    const double               time);
 
-    const Parameters   &parameters;
-    ParticleSolver     &particles;
-    const MPI_Comm      communicator;
-    const BandwidthRule rule;
-    std::ofstream       csv;
-    bool                header_written   = false;
-    bool                header_has_exact = false;
-    std::uint64_t       n_rows           = 0;
-    unsigned int        n_snapshots      = 0;
+    const FokkerPlanckParameters parameters;
+    ParticleSolver              &particles;
+    const MPI_Comm               communicator;
+    const BandwidthRule          rule;
+    std::ofstream                csv;
+    bool                         header_written   = false;
+    bool                         header_has_exact = false;
+    std::uint64_t                n_rows           = 0;
+    unsigned int                 n_snapshots      = 0;
     /// The fields handed to the output (kept alive until it is written).
     dealii::TrilinosWrappers::MPI::Vector particle_density;
     dealii::Vector<float>                 histogram;

@@ -1,21 +1,22 @@
 #ifndef kwfp_fokker_planck_solver_h
 #define kwfp_fokker_planck_solver_h
 
-#include <kwfp/app/parameters.h>
-#include <kwfp/app/problem.h>
 #include <kwfp/base/checkpoint.h>
 #include <kwfp/fokker_planck/bdf_coefficients.h>
 #include <kwfp/fokker_planck/density_diagnostics.h>
 #include <kwfp/fokker_planck/field_observation.h>
 #include <kwfp/fokker_planck/flux_corrected_transport.h>
+#include <kwfp/fokker_planck/fokker_planck_parameters.h>
 #include <kwfp/fokker_planck/kalman_wasserstein_operator.h>
 #include <kwfp/fokker_planck/kl_decay.h>
 #include <kwfp/fokker_planck/moments.h>
 #include <kwfp/fokker_planck/step_linear_solver.h>
 #include <kwfp/fokker_planck/time_step_control.h>
 #include <kwfp/gaussian/closed_form.h>
+#include <kwfp/model/initial_density.h>
 #include <kwfp/output/diagnostics_csv.h>
 #include <kwfp/output/field_output.h>
+#include <kwfp/potential/potential_factory.h>
 
 #include <deal.II/base/conditional_ostream.h>
 #include <deal.II/base/point.h>
@@ -132,10 +133,10 @@ namespace kwfp
      * @p parameters_text is written to parameters.prm; @p console receives
      * the status lines (only rank 0 prints).
      */
-    FokkerPlanckSolver(const Parameters  &parameters,
-                       const std::string &parameters_text,
-                       const MPI_Comm     communicator,
-                       std::ostream      &console);
+    FokkerPlanckSolver(const FokkerPlanckParameters &parameters,
+                       const std::string            &parameters_text,
+                       const MPI_Comm                communicator,
+                       std::ostream                 &console);
 
     /**
      * Check the input and build everything, then create the output and run
@@ -496,7 +497,7 @@ namespace kwfp
     void
     write_fields(const double time, const FieldObservation<dim> &observation);
 
-    const Parameters                            &parameters;
+    const FokkerPlanckParameters                 parameters;
     const std::string                            parameters_text;
     const MPI_Comm                               communicator;
     dealii::ConditionalOStream                   console;

@@ -15,7 +15,7 @@ namespace kwfp
    *
    * The derivative-free ensemble methods (eks, eki, herty-visconti) only call
    * evaluate(). To add a forward model, derive from this class in one file
-   * and register it in create_forward_model() (app/problem.cc).
+   * and register it (forward_model_registry, forward_model_factory.h).
    */
   class ForwardModel
   {

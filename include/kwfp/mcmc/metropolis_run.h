@@ -1,7 +1,10 @@
 #ifndef kwfp_mcmc_metropolis_run_h
 #define kwfp_mcmc_metropolis_run_h
 
-#include <kwfp/app/parameters.h>
+#include <kwfp/mcmc/metropolis_parameters.h>
+#include <kwfp/model/initial_density_parameters.h>
+#include <kwfp/output/output_parameters.h>
+#include <kwfp/potential/potential_parameters.h>
 
 #include <mpi.h>
 
@@ -9,6 +12,17 @@
 
 namespace kwfp
 {
+  /// What run_metropolis() reads: the chain, Phi_R, the initial density
+  /// (for 'initial') and the output directory.
+  struct MetropolisRunParameters
+  {
+    unsigned int             dimension = 2;   ///< d
+    MetropolisParameters     metropolis;      ///< 'Metropolis'
+    PotentialParameters      potential;       ///< 'Potential'
+    InitialDensityParameters initial_density; ///< 'Initial density'
+    OutputParameters         output;          ///< 'Output'
+  };
+
   /**
    * Run the chain of subsection 'Metropolis' (start and proposal
    * covariance 'initial' taken from the initial density), print a summary
@@ -18,9 +32,9 @@ namespace kwfp
    * spaced along the chain (`u_1,..`). Every rank computes the same chain.
    */
   MetropolisResult
-  run_metropolis(const Parameters &parameters,
-                 const MPI_Comm    communicator,
-                 std::ostream     &console);
+  run_metropolis(const MetropolisRunParameters &parameters,
+                 const MPI_Comm                 communicator,
+                 std::ostream                  &console);
 } // namespace kwfp
 
 #endif

@@ -1,7 +1,6 @@
 #ifndef kwfp_particles_particle_solver_h
 #define kwfp_particles_particle_solver_h
 
-#include <kwfp/app/parameters.h>
 #include <kwfp/base/checkpoint.h>
 #include <kwfp/forward_model/inverse_problem.h>
 #include <kwfp/gaussian/closed_form.h>
@@ -9,6 +8,7 @@
 #include <kwfp/output/particles_csv.h>
 #include <kwfp/particles/ensemble.h>
 #include <kwfp/particles/ensemble_kalman_update.h>
+#include <kwfp/particles/particle_solver_parameters.h>
 #include <kwfp/potential/potential.h>
 
 #include <deal.II/base/conditional_ostream.h>
@@ -52,10 +52,10 @@ namespace kwfp
   public:
     /// Set up the run of @p parameters (@p parameters_text is kept in the
     /// checkpoint), writing progress to @p out.
-    ParticleSolver(const Parameters  &parameters,
-                   const std::string &parameters_text,
-                   const MPI_Comm     communicator,
-                   std::ostream      &out);
+    ParticleSolver(const ParticleSolverParameters &parameters,
+                   const std::string              &parameters_text,
+                   const MPI_Comm                  communicator,
+                   std::ostream                   &out);
 
     /**
      * The whole run: start() (with @p resume: continue from the checkpoint
@@ -132,7 +132,7 @@ namespace kwfp
     void
     check_covariance(const std::uint64_t step, const double time);
 
-    const Parameters                     &parameters;
+    const ParticleSolverParameters        parameters;
     const std::string                     parameters_text;
     const MPI_Comm                        communicator;
     dealii::ConditionalOStream            console;

@@ -1,0 +1,37 @@
+#ifndef kwfp_output_output_parameters_h
+#define kwfp_output_output_parameters_h
+
+#include <deal.II/base/parameter_handler.h>
+
+#include <string>
+
+namespace kwfp
+{
+  /// The parameters of subsection 'Output': where the results go, how often,
+  /// and the checkpoints, declared and parsed by the output module.
+  struct OutputParameters
+  {
+    std::string  directory = "output"; ///< DIR
+    unsigned int interval  = 10;       ///< steps between field outputs
+    /// Steps between the rows of diagnostics.csv (FE runs).
+    unsigned int diagnostics_interval = 1;
+    bool         plots                = false; ///< PNG plots at the end
+    /// Write DIR/checkpoint every this many steps (0: never).
+    unsigned int checkpoint_interval = 0;
+    /// ... and when this many wall-clock minutes have passed since the
+    /// last one (0: never).
+    double checkpoint_minutes = 30;
+
+    /// Declare the entries in the current subsection of @p prm.
+    static void
+    declare_parameters(dealii::ParameterHandler &prm);
+
+    /// Read them from the current subsection of @p prm; a bad value is an
+    /// InputError naming @p path followed by the entry.
+    void
+    parse_parameters(const dealii::ParameterHandler &prm,
+                     const std::string              &path = "Output/");
+  };
+} // namespace kwfp
+
+#endif

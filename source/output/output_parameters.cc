@@ -1,0 +1,87 @@
+#include <kwfp/base/errors.h>
+#include <kwfp/output/output_parameters.h>
+
+#include <cmath>
+
+namespace kwfp
+{
+  using namespace dealii;
+
+
+  void
+  OutputParameters::declare_parameters(ParameterHandler &prm)
+  {
+    prm.declare_entry("Directory",
+                      "output",
+                      Patterns::Anything(),
+                      "Where diagnostics.csv, parameters.prm and the ParaView "
+                      "files go (created if missing).");
+    prm.declare_entry("Interval",
+                      "10",
+                      Patterns::Integer(),
+                      "Write the fields every this many steps (and at the "
+                      "first and last step); 0 writes no fields.");
+    prm.declare_entry("Diagnostics interval",
+                      "1",
+                      Patterns::Integer(),
+                      "Finite-element runs: write a row of diagnostics.csv "
+                      "(KL, I_C, the L1 distances and errors, computed by "
+                      "quadrature) every this many steps, and at the first "
+                      "and last step; the status lines follow these rows. "
+                      "The moments, the checks of C, the mass and the "
+                      "density run at every step regardless. Above 1 the "
+                      "KL decay fit and the dissipation check use the "
+                      "thinner rows.");
+    prm.declare_entry("Plots",
+                      "false",
+                      Patterns::Bool(),
+                      "At the end of a finite-element run, make the PNG plots "
+                      "of scripts/plot_results.py in the output directory "
+                      "(needs /usr/bin/python3 with matplotlib).");
+    prm.declare_entry("Checkpoint interval",
+                      "0",
+                      Patterns::Integer(),
+                      "Write the whole state of the run to DIR/checkpoint "
+                      "every this many time steps (0: not by steps). A run "
+                      "continues from it with 'kwfp --resume DIR', with the "
+                      "same number of MPI ranks, and gives the same results "
+                      "to the last digit as a run that was not stopped. "
+                      "SIGINT and SIGTERM always write one.");
+    prm.declare_entry("Checkpoint minutes",
+                      "30",
+                      Patterns::Double(),
+                      "Also write the checkpoint when this many wall-clock "
+                      "minutes have passed since the last one (0: not by "
+                      "time). The previous checkpoint is kept until the new "
+                      "one is complete.");
+  }
+
+
+  void
+  OutputParameters::parse_parameters(const ParameterHandler &prm,
+                                     const std::string      &path)
+  {
+    directory = prm.get("Directory");
+    if (directory.find_first_not_of(" \t") == std::string::npos)
+      throw InputError(path + "Directory", "must not be empty");
+    const long read_interval = prm.get_integer("Interval");
+    if (read_interval < 0)
+      throw InputError(path + "Interval", "must be 0 or positive");
+    interval = read_interval;
+    const long read_diagnostics_interval =
+      prm.get_integer("Diagnostics interval");
+    if (read_diagnostics_interval < 1)
+      throw InputError(path + "Diagnostics interval", "must be at least 1");
+    diagnostics_interval = read_diagnostics_interval;
+    plots                = prm.get_bool("Plots");
+    const long read_checkpoint_interval =
+      prm.get_integer("Checkpoint interval");
+    if (read_checkpoint_interval < 0)
+      throw InputError(path + "Checkpoint interval", "must be 0 or positive");
+    checkpoint_interval = read_checkpoint_interval;
+    checkpoint_minutes  = prm.get_double("Checkpoint minutes");
+    if (!(checkpoint_minutes >= 0) || !std::isfinite(checkpoint_minutes))
+      throw InputError(path + "Checkpoint minutes",
+                       "must be 0 or a positive number of minutes");
+  }
+} // namespace kwfp
