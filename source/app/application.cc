@@ -79,7 +79,11 @@ namespace kwfp
                   std::make_unique<ParticleComparison<dim>>(fe_parameters,
                                                             *particles,
                                                             communicator);
+                // At each output time of the finite elements: the particles
+                // to that time, then the comparison of the two.
                 solver.set_observer([&](FieldObservation<dim> &observation) {
+                  if (observation.time > particles->current_time())
+                    particles->advance_to(observation.time);
                   comparison->observe(observation);
                 });
                 // The checkpoint holds the particles and the comparison too.

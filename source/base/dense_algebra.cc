@@ -122,6 +122,7 @@ namespace kwfp
   DenseMatrix
   cholesky_factor(const DenseMatrix &A)
   {
+    AssertDimension(A.m(), A.n());
     const unsigned int n = A.m();
     DenseMatrix        L(n, n);
     for (unsigned int j = 0; j < n; ++j)
@@ -231,6 +232,7 @@ namespace kwfp
   DenseMatrix
   symmetric_square_root(const DenseMatrix &A)
   {
+    AssertDimension(A.m(), A.n());
     const unsigned int               d = A.m();
     dealii::LAPACKFullMatrix<double> svd(d, d);
     svd = A;

@@ -32,7 +32,7 @@ namespace kwfp
   template <int dim>
   ParticleComparison<dim>::ParticleComparison(
     const FokkerPlanckParameters &parameters,
-    ParticleSolver               &particles,
+    const ParticleSolver         &particles,
     const MPI_Comm                communicator)
     : parameters(parameters)
     , particles(particles)
@@ -89,8 +89,11 @@ namespace kwfp
   void
   ParticleComparison<dim>::observe(FieldObservation<dim> &observation)
   {
-    if (observation.time > particles.current_time())
-      particles.advance_to(observation.time);
+    // The application advances the particles to the observation's time.
+    Assert(std::abs(particles.current_time() - observation.time) <=
+             1e-9 * std::max(1., observation.time),
+           dealii::ExcMessage(
+             "the particles are not at the time of the observation"));
     const DenseMatrix           U = particles.ensemble().gather();
     const KernelDensityEstimate kde(U, rule);
 

@@ -1,5 +1,6 @@
 #include <kwfp/base/batch_math.h>
 #include <kwfp/base/errors.h>
+#include <kwfp/base/vector_extremes.h>
 #include <kwfp/fokker_planck/density_diagnostics.h>
 
 #include <deal.II/base/mpi.h>
@@ -148,21 +149,13 @@ namespace kwfp
       Utilities::MPI::all_gather(communicator, first_bad_point);
     for (const auto &p : bad_points)
       if (!p.empty())
-        {
-          std::ostringstream where;
-          for (unsigned int a = 0; a < p.size(); ++a)
-            where << (a ? ", " : "") << p[a];
-          throw InputError("Potential",
-                           "Phi_R or its gradient is not finite at u = (" +
-                             where.str() +
-                             "); check the expression (e.g. a division by "
-                             "zero) or the box");
-        }
+        throw InputError("Potential",
+                         "Phi_R or its gradient is not finite at u = " +
+                           format_point(p) +
+                           "; check the expression (e.g. a division by "
+                           "zero) or the box");
 
-    double local_min = std::numeric_limits<double>::max();
-    for (const double v : Phi)
-      local_min = std::min(local_min, v);
-    const double Phi_min = Utilities::MPI::min(local_min, communicator);
+    const double Phi_min = Utilities::MPI::min(local_min(Phi), communicator);
     double       local_Z = 0;
     for (unsigned int k = 0; k < Phi.size(); ++k)
       local_Z += std::exp(-(Phi[k] - Phi_min)) * JxW[k];
@@ -389,6 +382,8 @@ namespace kwfp
     const double                         max_density,
     const std::optional<Gaussian>       &exact) const
   {
+    AssertDimension(C.m(), dim);
+    AssertDimension(C.n(), dim);
     // kl, fisher, l1, l2^2, l1 to rho_inf; the usual Gauss rules of degree
     // + 2 points per direction with the loops over the points unrolled.
     double             local[5];

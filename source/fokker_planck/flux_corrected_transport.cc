@@ -174,7 +174,6 @@ namespace kwfp
     TrilinosWrappers::MPI::Vector       &solution)
   {
     Statistics statistics;
-    const int  n_rows = static_cast<int>(lumped_mass.size());
     Assert(op != nullptr, ExcMessage("reinit() was not called"));
     Assert(dt > 0 && a > 0, ExcMessage("dt and a = alpha/dt must be positive"));
     AssertDimension(solution.locally_owned_size(), lumped_mass.size());
@@ -189,26 +188,86 @@ namespace kwfp
     // nodes: the condensed Galerkin step conserves the mass there too
     // (AdaptiveMesh.StepsConserveMassWithHangingNodes: within 3e-14 over 100
     // Q2 steps).
+    if (skip_unlimited && is_nonnegative(solution))
+      return statistics;
+
+    const FluxSums sums =
+      compute_fluxes(dt, a, b, previous, C, solution, statistics);
+    const SourceLimits limits = limit_sources(dt, previous);
+    compute_flux_limiters();
+
+    const double      *R       = local_values(ratio);
+    const int          n_rows  = static_cast<int>(lumped_mass.size());
+    unsigned long long limited = 0;
+    for (int row = 0; row < n_rows; ++row)
+      limited += (R[row] < 1 || source_factor[row] < 1);
+    const unsigned long long total_limited =
+      Utilities::MPI::sum(limited, communicator);
+    const double min_solution =
+      Utilities::MPI::min(sums.min_solution, communicator);
+    if (skip_unlimited && total_limited == 0 && min_solution >= 0)
+      return statistics;
+    statistics.corrected     = true;
+    statistics.limited_nodes = total_limited;
+
+    // Positive source parts scaled so that the limited source sums to 0.
+    double global[2];
+    {
+      double local[2] = {sums.positive_source, limits.limited_negative};
+      Utilities::MPI::sum(local, communicator, global);
+    }
+    // One factor for all nodes: a conservative choice that keeps rho >= 0
+    // (positive parts only shrink), but a cut anywhere lowers the BDF2
+    // source everywhere (doc/numerics.md, "Stabilization" 4.).
+    const double positive_factor =
+      global[0] > 0 ? std::min(1., -global[1] / global[0]) : 1.;
+    statistics.source_scaling = positive_factor;
+    assemble_limited_rhs(dt, previous, positive_factor);
+
+    statistics.iterations =
+      solve_low_order(dt, relative_tolerance, max_iterations, solution);
+    restore_clipped_mass(limits.clipped, rhs, solution, communicator);
+    return statistics;
+  }
+
+
+  template <int dim>
+  bool
+  FluxCorrectedTransport<dim>::is_nonnegative(
+    const TrilinosWrappers::MPI::Vector &solution) const
+  {
     // Hanging nodes are left out: distribute() sets them after the step
     // (Q2's weights -1/8 can make them negative where every unknown is not).
-    {
-      double        largest = 0, most_negative = 0;
-      const double *values = local_values(solution);
-      for (int row = 0; row < n_rows; ++row)
-        if (!constrained[row])
-          {
-            largest       = std::max(largest, values[row]);
-            most_negative = std::max(most_negative, -values[row]);
-          }
-      const double local[2] = {largest, most_negative};
-      double       global[2];
-      Utilities::MPI::max(make_array_view(local),
-                          communicator,
-                          make_array_view(global));
-      if (skip_unlimited && global[1] <= 1e-12 * global[0])
-        return statistics;
-    }
+    const int     n_rows  = static_cast<int>(lumped_mass.size());
+    double        largest = 0, most_negative = 0;
+    const double *values = local_values(solution);
+    for (int row = 0; row < n_rows; ++row)
+      if (!constrained[row])
+        {
+          largest       = std::max(largest, values[row]);
+          most_negative = std::max(most_negative, -values[row]);
+        }
+    const double local[2] = {largest, most_negative};
+    double       global[2];
+    Utilities::MPI::max(make_array_view(local),
+                        communicator,
+                        make_array_view(global));
+    return global[1] <= 1e-12 * global[0];
+  }
 
+
+  template <int dim>
+  typename FluxCorrectedTransport<dim>::FluxSums
+  FluxCorrectedTransport<dim>::compute_fluxes(
+    const double                         dt,
+    const double                         a,
+    const TrilinosWrappers::MPI::Vector &b,
+    const TrilinosWrappers::MPI::Vector &previous,
+    const DenseMatrix                   &C,
+    const TrilinosWrappers::MPI::Vector &solution,
+    Statistics                          &statistics)
+  {
+    const int n_rows = static_cast<int>(lumped_mass.size());
     // rhodot = a rho^H - b, and both with ghosts.
     ghosted_solution = solution;
     rhs.equ(a, solution);
@@ -224,11 +283,11 @@ namespace kwfp
 
     // Fluxes f_ij and the sum P_i of the negative ones; the source s_i;
     // the residual of the Galerkin step M rhodot + A(C) rho^H.
-    std::vector<double> negative_flux(n_rows, 0.), source(n_rows);
-    double              local_min_previous = 0, local_min_solution = 0;
-    double              sums[2] = {0, 0}; // sum s^+, sum s^- (local)
-    double              residual_and_scale[2] = {0,
-                                                 0}; // max |residual_i|, max a m_i |rho_i|
+    negative_flux.assign(n_rows, 0.);
+    source.resize(n_rows);
+    FluxSums sums;
+    double   local_min_previous = 0, local_min_solution = 0;
+    double   residual_and_scale[2] = {0, 0}; // max |residual_i|, a m_i |rho_i|
     for (int row = 0; row < n_rows; ++row)
       {
         const int    i   = row_in_ghosted[row];
@@ -267,8 +326,10 @@ namespace kwfp
         source[row] = constrained[row] ?
                         0. :
                         m_i * ((rho[i] - rho_old[row]) / dt - rate[i]);
-        (source[row] > 0 ? sums[0] : sums[1]) += source[row];
+        if (source[row] > 0)
+          sums.positive_source += source[row];
       }
+    sums.min_solution = local_min_solution;
     {
       const double local[2] = {residual_and_scale[0], residual_and_scale[1]};
       double       global[2];
@@ -277,41 +338,58 @@ namespace kwfp
                           make_array_view(global));
       statistics.galerkin_residual = global[1] > 0 ? global[0] / global[1] : 0;
     }
-    {
-      const double smallest =
-        Utilities::MPI::min(local_min_previous, communicator);
-      const double largest = previous.linfty_norm();
-      if (smallest < -1e-10 * largest)
-        {
-          std::ostringstream message;
-          message << "flux correction: the density of the previous step has "
-                     "a negative value "
-                  << smallest << " (largest " << largest
-                  << "); the correction needs rho^n >= 0";
-          throw RunFailure(message.str());
-        }
-    }
+    const double smallest =
+      Utilities::MPI::min(local_min_previous, communicator);
+    const double largest = previous.linfty_norm();
+    if (smallest < -1e-10 * largest)
+      {
+        std::ostringstream message;
+        message << "flux correction: the density of the previous step has "
+                   "a negative value "
+                << smallest << " (largest " << largest
+                << "); the correction needs rho^n >= 0";
+        throw RunFailure(message.str());
+      }
+    return sums;
+  }
 
+
+  template <int dim>
+  typename FluxCorrectedTransport<dim>::SourceLimits
+  FluxCorrectedTransport<dim>::limit_sources(
+    const double                         dt,
+    const TrilinosWrappers::MPI::Vector &previous)
+  {
     // Limit the negative source parts by what each node holds, m_i rho^n_i
     // / dt; what is left is the budget Q_i for the outgoing fluxes.
-    std::vector<double> source_factor(n_rows, 1.), budget(n_rows);
-    double              limited_negative = 0, clipped = 0;
+    const int     n_rows  = static_cast<int>(lumped_mass.size());
+    const double *rho_old = local_values(previous);
+    source_factor.assign(n_rows, 1.);
+    budget.resize(n_rows);
+    SourceLimits limits;
     for (int row = 0; row < n_rows; ++row)
       {
         // Round-off negatives of rho^n count as 0 (restore_clipped_mass).
         budget[row] = lumped_mass[row] * std::max(0., rho_old[row]) / dt;
         if (!constrained[row])
-          clipped += lumped_mass[row] * std::min(0., rho_old[row]) / dt;
+          limits.clipped += lumped_mass[row] * std::min(0., rho_old[row]) / dt;
         if (source[row] < 0)
           {
             if (-source[row] > budget[row])
               source_factor[row] = budget[row] / -source[row];
             budget[row] =
               std::max(0., budget[row] + source_factor[row] * source[row]);
-            limited_negative += source_factor[row] * source[row];
+            limits.limited_negative += source_factor[row] * source[row];
           }
       }
+    return limits;
+  }
 
+
+  template <int dim>
+  void
+  FluxCorrectedTransport<dim>::compute_flux_limiters()
+  {
     // Flux limiting: alpha_ij = R_j for f_ij > 0 (it leaves j), R_i for
     // f_ij < 0. Node i keeps a right-hand side >= 0 when
     //   R_i |P_i| <= Q_i + sum_{f_ij > 0} R_j f_ij,   P_i = sum_{f_ij<0} f_ij.
@@ -326,7 +404,8 @@ namespace kwfp
     //    R_i = min(U_i, (Q_i + sum_{f_ij>0} R_j f_ij) / |P_i|) raise it
     //    towards U while staying admissible (what each node receives only
     //    grows).
-    double *R = local_values(ratio);
+    const int n_rows = static_cast<int>(lumped_mass.size());
+    double   *R      = local_values(ratio);
     for (int row = 0; row < n_rows; ++row)
       R[row] = 1.;
     const auto incoming_flux = [&](const int row, const double *Rall) {
@@ -358,64 +437,48 @@ namespace kwfp
           }
         settled = Utilities::MPI::sum(violated, communicator) == 0;
       }
-    if (!settled)
-      {
-        const std::vector<double> upper(R, R + n_rows);
-        for (int row = 0; row < n_rows; ++row)
-          if (negative_flux[row] < 0)
-            R[row] = std::min(upper[row], budget[row] / -negative_flux[row]);
-        for (unsigned int pass = 0; pass < 20; ++pass)
-          {
-            ghosted_ratio        = ratio;
-            const double *Rall   = local_values(ghosted_ratio);
-            double        change = 0;
-            for (int row = 0; row < n_rows; ++row)
-              {
-                if (!(negative_flux[row] < 0) || R[row] >= upper[row])
-                  continue;
-                const double r =
-                  std::min(upper[row],
-                           (budget[row] + incoming_flux(row, Rall)) /
-                             -negative_flux[row]);
-                if (r > R[row])
-                  {
-                    change = std::max(change, r - R[row]);
-                    R[row] = r;
-                  }
-              }
-            if (Utilities::MPI::max(change, communicator) < 1e-3)
-              break;
-          }
-      }
-
-    unsigned long long limited = 0;
+    if (settled)
+      return;
+    const std::vector<double> upper(R, R + n_rows);
     for (int row = 0; row < n_rows; ++row)
-      limited += (R[row] < 1 || source_factor[row] < 1);
-    const unsigned long long total_limited =
-      Utilities::MPI::sum(limited, communicator);
-    const double min_solution =
-      Utilities::MPI::min(local_min_solution, communicator);
-    if (skip_unlimited && total_limited == 0 && min_solution >= 0)
-      return statistics;
-    statistics.corrected     = true;
-    statistics.limited_nodes = total_limited;
+      if (negative_flux[row] < 0)
+        R[row] = std::min(upper[row], budget[row] / -negative_flux[row]);
+    for (unsigned int pass = 0; pass < 20; ++pass)
+      {
+        ghosted_ratio        = ratio;
+        const double *Rall   = local_values(ghosted_ratio);
+        double        change = 0;
+        for (int row = 0; row < n_rows; ++row)
+          {
+            if (!(negative_flux[row] < 0) || R[row] >= upper[row])
+              continue;
+            const double r = std::min(upper[row],
+                                      (budget[row] + incoming_flux(row, Rall)) /
+                                        -negative_flux[row]);
+            if (r > R[row])
+              {
+                change = std::max(change, r - R[row]);
+                R[row] = r;
+              }
+          }
+        if (Utilities::MPI::max(change, communicator) < 1e-3)
+          break;
+      }
+  }
 
-    // Positive source parts scaled so that the limited source sums to 0.
-    double global[2];
-    {
-      double local[2] = {sums[0], limited_negative};
-      Utilities::MPI::sum(local, communicator, global);
-    }
-    // One factor for all nodes: a conservative choice that keeps rho >= 0
-    // (positive parts only shrink), but a cut anywhere lowers the BDF2
-    // source everywhere (doc/numerics.md, "Stabilization" 4.).
-    const double positive_factor =
-      global[0] > 0 ? std::min(1., -global[1] / global[0]) : 1.;
-    statistics.source_scaling = positive_factor;
 
-    ghosted_ratio      = ratio;
-    const double *Rall = local_values(ghosted_ratio);
-    double       *r    = local_values(rhs);
+  template <int dim>
+  void
+  FluxCorrectedTransport<dim>::assemble_limited_rhs(
+    const double                         dt,
+    const TrilinosWrappers::MPI::Vector &previous,
+    const double                         positive_factor)
+  {
+    const int     n_rows  = static_cast<int>(lumped_mass.size());
+    const double *rho_old = local_values(previous);
+    ghosted_ratio         = ratio;
+    const double *Rall    = local_values(ghosted_ratio);
+    double       *r       = local_values(rhs);
     for (int row = 0; row < n_rows; ++row)
       {
         const int i = row_in_ghosted[row];
@@ -432,11 +495,6 @@ namespace kwfp
           }
         r[row] = std::max(0., s); // >= 0 by construction, up to round-off
       }
-
-    statistics.iterations =
-      solve_low_order(dt, relative_tolerance, max_iterations, solution);
-    restore_clipped_mass(clipped, rhs, solution, communicator);
-    return statistics;
   }
 
 

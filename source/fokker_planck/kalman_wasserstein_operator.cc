@@ -38,6 +38,72 @@ namespace kwfp
   }
 
 
+  namespace
+  {
+    /**
+     * Add the integrals over the cell of @p fe_values to the cell matrices:
+     * M_ij = int phi_i phi_j, the pieces of (4.1)'s operator
+     * P_ab,ij = int (grad phi_j + phi_j grad Phi_R)_b d_a phi_i (symmetrized
+     * for a != b), and, when @p local_diffusion is not empty, the diffusion
+     * pieces int d_b phi_j d_a phi_i (symmetrized).
+     */
+    template <int dim>
+    void
+    integrate_cell(const FEValues<dim>             &fe_values,
+                   const Potential                 &potential,
+                   FullMatrix<double>              &local_mass,
+                   std::vector<FullMatrix<double>> &local_pieces,
+                   std::vector<FullMatrix<double>> &local_diffusion)
+    {
+      const unsigned int          n_dofs = fe_values.get_fe().n_dofs_per_cell();
+      std::vector<Tensor<1, dim>> flux(n_dofs);
+      std::vector<double>         grad_phi(dim);
+      for (const unsigned int q : fe_values.quadrature_point_indices())
+        {
+          const Point<dim> &u = fe_values.quadrature_point(q);
+          potential.gradient(make_array_view(u.begin_raw(), u.end_raw()),
+                             make_array_view(grad_phi));
+          Tensor<1, dim> grad_Phi;
+          for (unsigned int a = 0; a < dim; ++a)
+            grad_Phi[a] = grad_phi[a];
+          const double JxW = fe_values.JxW(q);
+          for (unsigned int j = 0; j < n_dofs; ++j)
+            flux[j] = fe_values.shape_grad(j, q) +
+                      fe_values.shape_value(j, q) * grad_Phi;
+          for (unsigned int i = 0; i < n_dofs; ++i)
+            {
+              const Tensor<1, dim> grad_v = fe_values.shape_grad(i, q);
+              const double         v      = fe_values.shape_value(i, q);
+              for (unsigned int j = 0; j < n_dofs; ++j)
+                {
+                  local_mass(i, j) += v * fe_values.shape_value(j, q) * JxW;
+                  unsigned int k = 0;
+                  for (unsigned int a = 0; a < dim; ++a)
+                    for (unsigned int b = a; b < dim; ++b, ++k)
+                      local_pieces[k](i, j) +=
+                        (a == b ?
+                           flux[j][b] * grad_v[a] :
+                           flux[j][b] * grad_v[a] + flux[j][a] * grad_v[b]) *
+                        JxW;
+                  if (!local_diffusion.empty())
+                    {
+                      const Tensor<1, dim> grad_u = fe_values.shape_grad(j, q);
+                      k                           = 0;
+                      for (unsigned int a = 0; a < dim; ++a)
+                        for (unsigned int b = a; b < dim; ++b, ++k)
+                          local_diffusion[k](i, j) +=
+                            (a == b ?
+                               grad_u[b] * grad_v[a] :
+                               grad_u[b] * grad_v[a] + grad_u[a] * grad_v[b]) *
+                            JxW;
+                    }
+                }
+            }
+        }
+    }
+  } // namespace
+
+
   template <int dim>
   void
   KalmanWassersteinOperator<dim>::reinit(
@@ -89,8 +155,6 @@ namespace kwfp
                                                  FullMatrix<double>(n_dofs,
                                                                     n_dofs));
     std::vector<types::global_dof_index> dof_indices(n_dofs);
-    std::vector<Tensor<1, dim>>          flux(n_dofs);
-    std::vector<double>                  grad_phi(dim);
 
     for (const auto &cell : dof_handler.active_cell_iterators())
       if (cell->is_locally_owned())
@@ -101,49 +165,8 @@ namespace kwfp
             p = 0;
           for (auto &p : local_diffusion)
             p = 0;
-          for (const unsigned int q : fe_values.quadrature_point_indices())
-            {
-              const Point<dim> &u = fe_values.quadrature_point(q);
-              potential.gradient(make_array_view(u.begin_raw(), u.end_raw()),
-                                 make_array_view(grad_phi));
-              Tensor<1, dim> grad_Phi;
-              for (unsigned int a = 0; a < dim; ++a)
-                grad_Phi[a] = grad_phi[a];
-              const double JxW = fe_values.JxW(q);
-              for (unsigned int j = 0; j < n_dofs; ++j)
-                flux[j] = fe_values.shape_grad(j, q) +
-                          fe_values.shape_value(j, q) * grad_Phi;
-              for (unsigned int i = 0; i < n_dofs; ++i)
-                {
-                  const Tensor<1, dim> grad_v = fe_values.shape_grad(i, q);
-                  const double         v      = fe_values.shape_value(i, q);
-                  for (unsigned int j = 0; j < n_dofs; ++j)
-                    {
-                      local_mass(i, j) += v * fe_values.shape_value(j, q) * JxW;
-                      unsigned int k = 0;
-                      for (unsigned int a = 0; a < dim; ++a)
-                        for (unsigned int b = a; b < dim; ++b, ++k)
-                          local_pieces[k](i, j) +=
-                            (a == b ? flux[j][b] * grad_v[a] :
-                                      flux[j][b] * grad_v[a] +
-                                        flux[j][a] * grad_v[b]) *
-                            JxW;
-                      if (!local_diffusion.empty())
-                        {
-                          const Tensor<1, dim> grad_u =
-                            fe_values.shape_grad(j, q);
-                          k = 0;
-                          for (unsigned int a = 0; a < dim; ++a)
-                            for (unsigned int b = a; b < dim; ++b, ++k)
-                              local_diffusion[k](i, j) +=
-                                (a == b ? grad_u[b] * grad_v[a] :
-                                          grad_u[b] * grad_v[a] +
-                                            grad_u[a] * grad_v[b]) *
-                                JxW;
-                        }
-                    }
-                }
-            }
+          integrate_cell(
+            fe_values, potential, local_mass, local_pieces, local_diffusion);
           cell->get_dof_indices(dof_indices);
           constraints.distribute_local_to_global(local_mass, dof_indices, mass);
           for (unsigned int k = 0; k < n_pairs; ++k)
@@ -184,6 +207,16 @@ namespace kwfp
       AssertThrow(v.size() == values[0].size(),
                   ExcMessage("operator pieces with different patterns"));
 
+    zero_constrained_rows(constraints);
+    compute_column_sums(communicator);
+  }
+
+
+  template <int dim>
+  void
+  KalmanWassersteinOperator<dim>::zero_constrained_rows(
+    const AffineConstraints<double> &constraints)
+  {
     // Rows of constrained unknowns (hanging nodes): distribute_local_to_
     // global leaves only a diagonal entry in each matrix, of an arbitrary
     // positive size. Keep that of M and zero those of the operator pieces,
@@ -212,7 +245,14 @@ namespace kwfp
     for (const auto &v : transposed_values)
       AssertThrow(v.size() == values[0].size(),
                   ExcMessage("operator pieces with different patterns"));
+  }
 
+
+  template <int dim>
+  void
+  KalmanWassersteinOperator<dim>::compute_column_sums(
+    const MPI_Comm communicator)
+  {
     // The column sums 1^T P_p of every piece as it is stored (constrained
     // rows included), for local_total_of_product(): summed over the local
     // rows into the column map (the pieces share the mass matrix's graph),

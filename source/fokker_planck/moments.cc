@@ -80,6 +80,8 @@ namespace kwfp
     double            local = 0;
     const double     *rho   = density.begin();
     const std::size_t n     = weights[0].size();
+    // the weights belong to the mesh of the density
+    AssertDimension(density.locally_owned_size(), n);
     for (std::size_t i = 0; i < n; ++i)
       local += weights[0][i] * rho[i];
     return Utilities::MPI::sum(local, communicator);
@@ -91,8 +93,9 @@ namespace kwfp
   MomentFunctionals<dim>::compute(
     const TrilinosWrappers::MPI::Vector &density) const
   {
-    const std::size_t   n   = weights[0].size();
-    const double       *rho = density.begin();
+    const std::size_t n   = weights[0].size();
+    const double     *rho = density.begin();
+    AssertDimension(density.locally_owned_size(), n);
     std::vector<double> local(weights.size(), 0.0);
     for (unsigned int k = 0; k < weights.size(); ++k)
       {

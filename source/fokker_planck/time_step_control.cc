@@ -13,9 +13,10 @@ namespace kwfp
     : parameters(parameters)
     , grid(parameters.final_time, parameters.time_step)
   {
-    Assert(parameters.minimum_time_step > 0,
+    // Read by the adaptive step only (and only checked by the parser then).
+    Assert(!parameters.adaptive || parameters.minimum_time_step > 0,
            dealii::ExcMessage("the minimum time step must be positive"));
-    Assert(parameters.error_tolerance > 0,
+    Assert(!parameters.adaptive || parameters.error_tolerance > 0,
            dealii::ExcMessage("the error tolerance must be positive"));
   }
 

@@ -1,6 +1,10 @@
 #include <kwfp/gaussian/closed_form.h>
 
+#include <deal.II/base/exceptions.h>
+
 #include <boost/numeric/odeint.hpp>
+
+#include <cmath>
 
 namespace kwfp
 {
@@ -75,6 +79,8 @@ namespace kwfp
   Gaussian
   GaussianClosedForm::at(const double t)
   {
+    Assert(t >= 0 && std::isfinite(t),
+           dealii::ExcMessage("the closed form starts at t = 0"));
     namespace odeint = boost::numeric::odeint;
     if (t < time)
       {

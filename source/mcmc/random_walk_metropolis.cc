@@ -46,6 +46,59 @@ namespace kwfp
   }
 
 
+  namespace
+  {
+    /**
+     * Mean, covariance (1/(n-1)), about 2000 thinned samples, effective
+     * sample sizes and Monte Carlo standard errors of the chain @p kept
+     * (one vector of n values per coordinate).
+     */
+    MetropolisResult
+    chain_statistics(const std::vector<std::vector<double>> &kept)
+    {
+      const unsigned int  d = kept.size();
+      const std::uint64_t n = kept.empty() ? 0 : kept[0].size();
+      MetropolisResult    r;
+      r.n_samples = n;
+      r.mean.reinit(d);
+      r.covariance.reinit(d, d);
+      r.effective_sample_size.reinit(d);
+      r.standard_error.reinit(d);
+      if (n == 0)
+        return r;
+      for (unsigned int a = 0; a < d; ++a)
+        {
+          for (const double x : kept[a])
+            r.mean[a] += x;
+          r.mean[a] /= n;
+        }
+      for (std::uint64_t i = 0; i < n; ++i)
+        for (unsigned int a = 0; a < d; ++a)
+          for (unsigned int b = a; b < d; ++b)
+            r.covariance(a, b) +=
+              (kept[a][i] - r.mean[a]) * (kept[b][i] - r.mean[b]);
+      for (unsigned int a = 0; a < d; ++a)
+        for (unsigned int b = a; b < d; ++b)
+          r.covariance(b, a) = r.covariance(a, b) /= (n - 1.);
+      const std::uint64_t stride = (n + 1999) / 2000;
+      for (std::uint64_t i = 0; i < n; i += stride)
+        {
+          std::vector<double> sample(d);
+          for (unsigned int a = 0; a < d; ++a)
+            sample[a] = kept[a][i];
+          r.thinned_samples.push_back(sample);
+        }
+      for (unsigned int a = 0; a < d; ++a)
+        {
+          r.effective_sample_size[a] = effective_sample_size(kept[a]);
+          r.standard_error[a] =
+            std::sqrt(r.covariance(a, a) / r.effective_sample_size[a]);
+        }
+      return r;
+    }
+  } // namespace
+
+
   MetropolisResult
   random_walk_metropolis(const Potential          &potential,
                          const MetropolisSettings &s)
@@ -140,44 +193,9 @@ namespace kwfp
           kept[a].push_back(u[a]);
       }
 
-    MetropolisResult r;
-    r.n_samples       = s.n_samples;
-    r.tau             = std::exp(log_tau);
-    r.acceptance_rate = s.n_samples ? double(accepted) / s.n_samples : 0;
-    r.mean.reinit(d);
-    r.covariance.reinit(d, d);
-    r.effective_sample_size.reinit(d);
-    r.standard_error.reinit(d);
-    if (s.n_samples == 0)
-      return r;
-    for (unsigned int a = 0; a < d; ++a)
-      {
-        for (const double x : kept[a])
-          r.mean[a] += x;
-        r.mean[a] /= s.n_samples;
-      }
-    for (std::uint64_t i = 0; i < s.n_samples; ++i)
-      for (unsigned int a = 0; a < d; ++a)
-        for (unsigned int b = a; b < d; ++b)
-          r.covariance(a, b) +=
-            (kept[a][i] - r.mean[a]) * (kept[b][i] - r.mean[b]);
-    for (unsigned int a = 0; a < d; ++a)
-      for (unsigned int b = a; b < d; ++b)
-        r.covariance(b, a) = r.covariance(a, b) /= (s.n_samples - 1.);
-    const std::uint64_t stride = (s.n_samples + 1999) / 2000;
-    for (std::uint64_t i = 0; i < s.n_samples; i += stride)
-      {
-        std::vector<double> sample(d);
-        for (unsigned int a = 0; a < d; ++a)
-          sample[a] = kept[a][i];
-        r.thinned_samples.push_back(sample);
-      }
-    for (unsigned int a = 0; a < d; ++a)
-      {
-        r.effective_sample_size[a] = effective_sample_size(kept[a]);
-        r.standard_error[a] =
-          std::sqrt(r.covariance(a, a) / r.effective_sample_size[a]);
-      }
+    MetropolisResult r = chain_statistics(kept);
+    r.tau              = std::exp(log_tau);
+    r.acceptance_rate  = s.n_samples ? double(accepted) / s.n_samples : 0;
     return r;
   }
 } // namespace kwfp

@@ -3,6 +3,8 @@
 #include <kwfp/particles/normal_batch.h>
 #include <kwfp/particles/random_stream.h>
 
+#include <deal.II/base/exceptions.h>
+
 #include <array>
 #include <cmath>
 #include <cstring>
@@ -312,25 +314,44 @@ namespace kwfp
                                 const double         dt,
                                 const std::uint64_t  step) const
   {
-    auto              &blocks         = ensemble.blocks();
-    const unsigned int d              = ensemble.dimension();
-    const double       J              = state.moments.n_particles;
-    const DenseMatrix &C              = state.moments.covariance;
-    const auto         method         = settings.method;
-    const bool         forward        = uses_forward_model(method);
-    const bool         prior          = has_prior_term(method);
-    const bool         implicit_prior = prior && settings.split_step;
+    const unsigned int d      = ensemble.dimension();
+    const auto         method = settings.method;
+    Assert(dt > 0, dealii::ExcMessage("the time step must be positive"));
+    AssertDimension(state.values.size(), ensemble.blocks().size());
+    AssertDimension(state.moments.covariance.m(), d);
+    const StepFactors factors = step_factors(ensemble, state, dt);
+    const bool        fused   = !matrix_form_only && d <= max_fused_dimension &&
+                       !has_prior_term(method) && factors.has_noise &&
+                       factors.noise_factor.m() == d &&
+                       (method == ParticleMethod::eks_gradient ||
+                        method == ParticleMethod::langevin);
+    if (fused)
+      advance_fused(ensemble, state, factors, dt, step);
+    else
+      advance_blocks(ensemble, state, factors, dt, step);
+  }
 
+
+  EnsembleKalmanUpdate::StepFactors
+  EnsembleKalmanUpdate::step_factors(const Ensemble      &ensemble,
+                                     const EnsembleState &state,
+                                     const double         dt) const
+  {
+    const unsigned int d      = ensemble.dimension();
+    const double       J      = state.moments.n_particles;
+    const DenseMatrix &C      = state.moments.covariance;
+    const auto         method = settings.method;
+    const bool         prior  = has_prior_term(method);
     // d x d and K x d factors shared by all blocks
-    DenseMatrix W; // Gamma^{-1} C^{pu}
-    if (forward)
+    StepFactors  f;
+    DenseMatrix &W = f.W; // Gamma^{-1} C^{pu}
+    if (uses_forward_model(method))
       {
         W.reinit(problem->n_data(), d);
         problem->noise_precision().mmult(W, state.cross_covariance);
       }
-    DenseMatrix
-      prior_factor;          // Gamma_0^{-1} C, or Gamma_0^{-1} (herty-visconti)
-    DenseVector prior_shift; // m^T prior_factor
+    DenseMatrix &prior_factor = f.prior_factor;
+    DenseVector &prior_shift  = f.prior_shift;
     if (prior)
       {
         prior_factor.reinit(d, d);
@@ -342,8 +363,8 @@ namespace kwfp
         prior_factor.Tvmult(prior_shift, problem->prior_mean());
       }
     // (I + dt prior_factor)^{-1}, prior_factor = (C Gamma_0^{-1})^T
-    DenseMatrix implicit_inverse;
-    if (implicit_prior)
+    DenseMatrix &implicit_inverse = f.implicit_inverse;
+    if (prior && settings.split_step)
       {
         implicit_inverse = identity_matrix(d);
         implicit_inverse.add(dt, prior_factor);
@@ -351,10 +372,11 @@ namespace kwfp
       }
 
     // noise: rows z_j^T noise_factor, q normal numbers per particle
-    unsigned int q = d;
-    DenseMatrix  noise_factor;
-    DenseMatrix  ensemble_deviations;
-    bool         has_noise = method != ParticleMethod::eki_opt;
+    unsigned int &q                   = f.q;
+    DenseMatrix  &noise_factor        = f.noise_factor;
+    DenseMatrix  &ensemble_deviations = f.ensemble_deviations;
+    q                                 = d;
+    f.has_noise                       = method != ParticleMethod::eki_opt;
     if (method == ParticleMethod::eks || method == ParticleMethod::eks_gradient)
       {
         if (settings.noise == NoiseSquareRoot::ensemble)
@@ -380,85 +402,118 @@ namespace kwfp
         noise_factor.reinit(q, d);
         L_inverse.mmult(noise_factor, state.cross_covariance);
       }
-    else if (has_noise)
+    else if (f.has_noise)
       {
         noise_factor = identity_matrix(d);
         noise_factor *= std::sqrt(2.0);
       }
 
-    const double aldi  = (d + 1) / J;
-    const bool   fused = !matrix_form_only && d <= max_fused_dimension &&
-                       !prior && has_noise && noise_factor.m() == d &&
-                       (method == ParticleMethod::eks_gradient ||
-                        method == ParticleMethod::langevin);
-    if (fused)
-      {
-        // Per particle: u += dt (-C g + aldi (u - ubar)) + sqrt(dt) S z,
-        // with g = grad Phi_R(u) (C = I for langevin) and z the particle's
-        // normal numbers: the arithmetic of the products below, up to the
-        // order of the sums inside BLAS.
-        const bool   gradient_flow = method == ParticleMethod::eks_gradient;
-        const double sqrt_dt       = std::sqrt(dt);
-        std::array<double, max_fused_dimension * max_fused_dimension> Cv, Sv;
-        std::array<double, max_fused_dimension>                       mean;
-        for (unsigned int k = 0; k < d; ++k)
-          {
-            mean[k] = state.moments.mean[k];
-            for (unsigned int i = 0; i < d; ++i)
-              {
-                Cv[k * d + i] = C(k, i);
-                Sv[k * d + i] = noise_factor(k, i);
-              }
-          }
-        for (unsigned int b = 0; b < blocks.size(); ++b)
-          {
-            ParticleBlock &block = blocks[b];
-            if (block.size() == 0)
-              continue;
-            // the block's normal numbers into reused scratch (no zeroing)
-            noise_scratch.resize(std::size_t(block.size()) * d);
-            standard_normals(settings.seed,
-                             RandomPurpose::dynamics_noise,
-                             step,
-                             block.index.data(),
-                             block.size(),
-                             d,
-                             noise_scratch.data());
-            const FusedStep fused_step{block.size(),
-                                       d,
-                                       &state.values[b](0, 0),
-                                       noise_scratch.data(),
-                                       Cv.data(),
-                                       Sv.data(),
-                                       mean.data(),
-                                       dt,
-                                       sqrt_dt,
-                                       gradient_flow,
-                                       settings.finite_ensemble_correction,
-                                       aldi,
-                                       &block.positions(0, 0)};
-            switch (d)
-              {
-                case 1:
-                  fused_update<1>(fused_step);
-                  break;
-                case 2:
-                  fused_update<2>(fused_step);
-                  break;
-                case 3:
-                  fused_update<3>(fused_step);
-                  break;
-                case 4:
-                  fused_update<4>(fused_step);
-                  break;
-                default:
-                  fused_update<0>(fused_step);
-              }
-          }
-        return;
-      }
+    f.aldi = (d + 1) / J;
+    return f;
+  }
 
-    DenseMatrix F, product;
+
+  void
+  EnsembleKalmanUpdate::advance_fused(Ensemble            &ensemble,
+                                      const EnsembleState &state,
+                                      const StepFactors   &factors,
+                                      const double         dt,
+                                      const std::uint64_t  step) const
+  {
+    auto              &blocks       = ensemble.blocks();
+    const unsigned int d            = ensemble.dimension();
+    const DenseMatrix &C            = state.moments.covariance;
+    const DenseMatrix &noise_factor = factors.noise_factor;
+    const double       aldi         = factors.aldi;
+    const auto         method       = settings.method;
+    // Per particle: u += dt (-C g + aldi (u - ubar)) + sqrt(dt) S z,
+    // with g = grad Phi_R(u) (C = I for langevin) and z the particle's
+    // normal numbers: the arithmetic of the products below, up to the
+    // order of the sums inside BLAS.
+    const bool   gradient_flow = method == ParticleMethod::eks_gradient;
+    const double sqrt_dt       = std::sqrt(dt);
+    std::array<double, max_fused_dimension * max_fused_dimension> Cv, Sv;
+    std::array<double, max_fused_dimension>                       mean;
+    for (unsigned int k = 0; k < d; ++k)
+      {
+        mean[k] = state.moments.mean[k];
+        for (unsigned int i = 0; i < d; ++i)
+          {
+            Cv[k * d + i] = C(k, i);
+            Sv[k * d + i] = noise_factor(k, i);
+          }
+      }
+    for (unsigned int b = 0; b < blocks.size(); ++b)
+      {
+        ParticleBlock &block = blocks[b];
+        if (block.size() == 0)
+          continue;
+        // the block's normal numbers into reused scratch (no zeroing)
+        noise_scratch.resize(std::size_t(block.size()) * d);
+        standard_normals(settings.seed,
+                         RandomPurpose::dynamics_noise,
+                         step,
+                         block.index.data(),
+                         block.size(),
+                         d,
+                         noise_scratch.data());
+        const FusedStep fused_step{block.size(),
+                                   d,
+                                   &state.values[b](0, 0),
+                                   noise_scratch.data(),
+                                   Cv.data(),
+                                   Sv.data(),
+                                   mean.data(),
+                                   dt,
+                                   sqrt_dt,
+                                   gradient_flow,
+                                   settings.finite_ensemble_correction,
+                                   aldi,
+                                   &block.positions(0, 0)};
+        switch (d)
+          {
+            case 1:
+              fused_update<1>(fused_step);
+              break;
+            case 2:
+              fused_update<2>(fused_step);
+              break;
+            case 3:
+              fused_update<3>(fused_step);
+              break;
+            case 4:
+              fused_update<4>(fused_step);
+              break;
+            default:
+              fused_update<0>(fused_step);
+          }
+      }
+  }
+
+
+  void
+  EnsembleKalmanUpdate::advance_blocks(Ensemble            &ensemble,
+                                       const EnsembleState &state,
+                                       const StepFactors   &factors,
+                                       const double         dt,
+                                       const std::uint64_t  step) const
+  {
+    auto              &blocks              = ensemble.blocks();
+    const unsigned int d                   = ensemble.dimension();
+    const DenseMatrix &C                   = state.moments.covariance;
+    const auto         method              = settings.method;
+    const bool         prior               = has_prior_term(method);
+    const bool         implicit_prior      = prior && settings.split_step;
+    const double       aldi                = factors.aldi;
+    const DenseMatrix &W                   = factors.W;
+    const DenseMatrix &prior_factor        = factors.prior_factor;
+    const DenseVector &prior_shift         = factors.prior_shift;
+    const DenseMatrix &implicit_inverse    = factors.implicit_inverse;
+    const DenseMatrix &noise_factor        = factors.noise_factor;
+    const DenseMatrix &ensemble_deviations = factors.ensemble_deviations;
+    const unsigned int q                   = factors.q;
+    const bool         has_noise           = factors.has_noise;
+    DenseMatrix        F, product;
     for (unsigned int b = 0; b < blocks.size(); ++b)
       {
         ParticleBlock     &block = blocks[b];

@@ -23,17 +23,17 @@ namespace kwfp
 {
   /**
    * @brief The particles beside the finite-element solution ('Solver =
-   * both'): at each output time the particles are advanced to it, their
-   * density on the mesh is estimated (Gaussian kernel density estimate,
-   * field `particle_density`; histogram per cell, field
-   * `particle_histogram`), and the distances between the FE density, the
-   * particle density and the exact density (when known) are written to
-   * comparison.csv: for each pair L1, L2, Hellinger, KL both ways and SymKL
-   * by quadrature (DensityMetrics), and KL both ways and W2 between the
-   * Gaussians with the same moments. KL of the particle density to
-   * rho_inf is written as well (KL of the FE density is in diagnostics.csv),
-   * and the expected L1 error of the kernel density estimate for a Gaussian
-   * target with J particles and bandwidth h
+   * both'): at each output time (the application advances the particles to
+   * it first, app/application.cc) their density on the mesh is estimated
+   * (Gaussian kernel density estimate, field `particle_density`; histogram per
+   * cell, field `particle_histogram`), and the distances between the FE
+   * density, the particle density and the exact density (when known) are
+   * written to comparison.csv: for each pair L1, L2, Hellinger, KL both ways
+   * and SymKL by quadrature (DensityMetrics), and KL both ways and W2 between
+   * the Gaussians with the same moments. KL of the particle density to rho_inf
+   * is written as well (KL of the FE density is in diagnostics.csv), and the
+   * expected L1 error of the kernel density estimate for a Gaussian target with
+   * J particles and bandwidth h
    * (KernelDensityEstimate::gaussian_l1_error_bound()).
    */
   template <int dim>
@@ -42,10 +42,11 @@ namespace kwfp
   public:
     /// Compare the finite-element run of @p parameters with @p particles.
     ParticleComparison(const FokkerPlanckParameters &parameters,
-                       ParticleSolver               &particles,
+                       const ParticleSolver         &particles,
                        const MPI_Comm                communicator);
 
-    /// Advance the particles to the observation's time and compare.
+    /// Compare the particles (at the observation's time) with the
+    /// finite-element density of @p observation; adds fields to it.
     void
     observe(FieldObservation<dim> &observation);
 
@@ -87,7 +88,7 @@ namespace kwfp
                    const double               time);
 
     const FokkerPlanckParameters parameters;
-    ParticleSolver              &particles;
+    const ParticleSolver        &particles;
     const MPI_Comm               communicator;
     const BandwidthRule          rule;
     std::ofstream                csv;

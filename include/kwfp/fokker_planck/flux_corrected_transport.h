@@ -129,6 +129,54 @@ namespace kwfp
     set_skip_unlimited_steps(const bool skip);
 
   private:
+    /// Local sums of the flux computation.
+    struct FluxSums
+    {
+      double positive_source = 0; ///< sum of the s_i > 0 (this rank)
+      double min_solution    = 0; ///< min(0, rho^H_i) (this rank)
+    };
+    /// Local sums of the source limiting.
+    struct SourceLimits
+    {
+      double limited_negative = 0; ///< sum of the limited s_i < 0
+      double clipped = 0; ///< m_i min(0, rho^n_i) / dt summed (round-off)
+    };
+
+    /// Is @p solution >= -1e-12 of its maximum at every unknown that is not
+    /// a hanging node?
+    bool
+    is_nonnegative(const dealii::TrilinosWrappers::MPI::Vector &solution) const;
+
+    /**
+     * The fluxes f_ij, their negative sums P_i, the source s_i, and the
+     * relative residual of the Galerkin step (into @p statistics); throws
+     * RunFailure when @p previous = rho^n has a negative value.
+     */
+    FluxSums
+    compute_fluxes(const double                                 dt,
+                   const double                                 a,
+                   const dealii::TrilinosWrappers::MPI::Vector &b,
+                   const dealii::TrilinosWrappers::MPI::Vector &previous,
+                   const DenseMatrix                           &C,
+                   const dealii::TrilinosWrappers::MPI::Vector &solution,
+                   Statistics                                  &statistics);
+
+    /// The factors of the negative sources (each limited by m_i rho^n_i /
+    /// dt) and the budgets Q_i left for the outgoing fluxes.
+    SourceLimits
+    limit_sources(const double                                 dt,
+                  const dealii::TrilinosWrappers::MPI::Vector &previous);
+
+    /// The largest admissible limiters R_i (in ratio), see correct().
+    void
+    compute_flux_limiters();
+
+    /// rhs = M_L rho^n/dt + s' + sum_j alpha_ij f_ij, clipped at 0.
+    void
+    assemble_limited_rhs(const double                                 dt,
+                         const dealii::TrilinosWrappers::MPI::Vector &previous,
+                         const double positive_factor);
+
     /// Set K to the edge matrix of C: W(C) of EdgeDiffusion on Q1 boxes,
     /// else the diffusion part K(C) of the Galerkin operator. Recomputed
     /// only when C changes.
@@ -170,6 +218,9 @@ namespace kwfp
     dealii::TrilinosWrappers::MPI::Vector  rhs, ratio;
     dealii::TrilinosWrappers::SparseMatrix low_order;
     std::vector<double>                    A, A_transposed, K, flux;
+    /// Per row: P_i, s_i, the factor of a negative s_i, Q_i (scratch of
+    /// correct()).
+    std::vector<double> negative_flux, source, source_factor, budget;
     /// Edge weights consistent with C (Q1 on boxes), and the C that K holds.
     EdgeDiffusion<dim> edge_diffusion;
     bool               use_edge_diffusion = false;

@@ -108,6 +108,18 @@ namespace kwfp
     reinit_matrix(dealii::TrilinosWrappers::SparseMatrix &matrix) const;
 
   private:
+    /**
+     * Rows of constrained unknowns (hanging nodes) keep only their entry of
+     * M: the step matrix has the row (alpha/dt) M_ii on them whatever C is;
+     * their values come from AffineConstraints::distribute().
+     */
+    void
+    zero_constrained_rows(const dealii::AffineConstraints<double> &constraints);
+
+    /// The column sums 1^T P_p of every piece as stored, owned entries.
+    void
+    compute_column_sums(const MPI_Comm communicator);
+
     /// M, then P_ab for a <= b.
     static constexpr unsigned int n_pieces = 1 + dim * (dim + 1) / 2;
 

@@ -25,7 +25,8 @@ namespace kwfp
   class TimeStepControl
   {
   public:
-    /// The control of @p parameters (checked by their parse_parameters()).
+    /// The control of @p parameters (checked by their parse_parameters();
+    /// the adaptive entries only when 'Adaptive time step' is on).
     explicit TimeStepControl(const TimeSteppingParameters &parameters);
 
     /// Variable steps ('Adaptive time step')?

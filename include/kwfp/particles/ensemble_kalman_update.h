@@ -102,6 +102,46 @@ namespace kwfp
     use_matrix_form_only(const bool matrix_form_only);
 
   private:
+    /// What one step computes once for all blocks.
+    struct StepFactors
+    {
+      DenseMatrix W; ///< Gamma^{-1} C^{pu} (K x d), forward-model methods
+      /// Gamma_0^{-1} C (eks) or Gamma_0^{-1} (herty-visconti), d x d.
+      DenseMatrix prior_factor;
+      DenseVector prior_shift;      ///< m_prior^T prior_factor
+      DenseMatrix implicit_inverse; ///< (I + dt prior_factor)^{-1}, split step
+      /// Rows z^T noise_factor: the noise of a particle from q normals.
+      DenseMatrix noise_factor;
+      /// sqrt(2/J) (U - ubar) (J x d): the noise square root 'ensemble'.
+      DenseMatrix  ensemble_deviations;
+      unsigned int q         = 0;    ///< normal numbers per particle
+      bool         has_noise = true; ///< all but eki-opt
+      double       aldi      = 0;    ///< (d + 1) / J of the correction
+    };
+
+    /// The factors of this step's update (see StepFactors).
+    StepFactors
+    step_factors(const Ensemble      &ensemble,
+                 const EnsembleState &state,
+                 const double         dt) const;
+
+    /// The per-particle update of eks-gradient and langevin in d <= 4
+    /// without a prior term: the arithmetic of advance_blocks(), fused.
+    void
+    advance_fused(Ensemble            &ensemble,
+                  const EnsembleState &state,
+                  const StepFactors   &factors,
+                  const double         dt,
+                  const std::uint64_t  step) const;
+
+    /// The update block by block with dense matrix products.
+    void
+    advance_blocks(Ensemble            &ensemble,
+                   const EnsembleState &state,
+                   const StepFactors   &factors,
+                   const double         dt,
+                   const std::uint64_t  step) const;
+
     /// The normal numbers of a block in the fused update (scratch).
     mutable std::vector<double> noise_scratch;
     bool                        matrix_form_only = false;
