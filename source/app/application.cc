@@ -3,6 +3,7 @@
 #include <kwfp/base/errors.h>
 #include <kwfp/base/interruption.h>
 #include <kwfp/comparison/particle_comparison.h>
+#include <kwfp/comparison/particle_coupling.h>
 #include <kwfp/fokker_planck/solver.h>
 #include <kwfp/mcmc/metropolis_run.h>
 #include <kwfp/output/posterior_table.h>
@@ -70,32 +71,18 @@ namespace kwfp
         FokkerPlanckSolver<dim> solver(fe_parameters, text, communicator, out);
         // every row is in diagnostics.csv; memory stays flat
         solver.keep_full_history(false);
-        std::unique_ptr<ParticleComparison<dim>> comparison;
         try
           {
             if (particles)
               {
-                comparison =
+                // At each output time: the particles to that time, then the
+                // comparison; the checkpoint holds both, in this order.
+                solver.postprocessors().add(
+                  std::make_unique<ParticleCoupling<dim>>(*particles));
+                solver.postprocessors().add(
                   std::make_unique<ParticleComparison<dim>>(fe_parameters,
                                                             *particles,
-                                                            communicator);
-                // At each output time of the finite elements: the particles
-                // to that time, then the comparison of the two.
-                solver.set_observer([&](FieldObservation<dim> &observation) {
-                  if (observation.time > particles->current_time())
-                    particles->advance_to(observation.time);
-                  comparison->observe(observation);
-                });
-                // The checkpoint holds the particles and the comparison too.
-                solver.set_checkpoint_extension(
-                  [&](CheckpointWriter &out) {
-                    particles->save(out);
-                    comparison->save(out);
-                  },
-                  [&](CheckpointReader &in) {
-                    particles->resume(in);
-                    comparison->resume(in);
-                  });
+                                                            communicator));
                 if (!resume)
                   particles->start();
               }

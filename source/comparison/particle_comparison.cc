@@ -74,7 +74,7 @@ namespace kwfp
 
   template <int dim>
   void
-  ParticleComparison<dim>::resume(CheckpointReader &in)
+  ParticleComparison<dim>::load(CheckpointReader &in)
   {
     in.io(header_written);
     in.io(header_has_exact);
@@ -86,10 +86,18 @@ namespace kwfp
 
 
   template <int dim>
-  void
-  ParticleComparison<dim>::observe(FieldObservation<dim> &observation)
+  std::string
+  ParticleComparison<dim>::name() const
   {
-    // The application advances the particles to the observation's time.
+    return "particle comparison";
+  }
+
+
+  template <int dim>
+  void
+  ParticleComparison<dim>::execute(FieldObservation<dim> &observation)
+  {
+    // ParticleCoupling advanced the particles to the observation's time.
     Assert(std::abs(particles.current_time() - observation.time) <=
              1e-9 * std::max(1., observation.time),
            dealii::ExcMessage(

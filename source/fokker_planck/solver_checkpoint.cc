@@ -104,8 +104,7 @@ namespace kwfp
     shared.io(
       static_cast<std::uint64_t>(triangulation->n_global_active_cells()));
     shared.io(static_cast<std::uint64_t>(dof_handler.n_dofs()));
-    if (save_extension)
-      save_extension(shared);
+    postprocessor_manager.save(shared);
 
     // This rank's cells with the values of rho^n, rho^{n-1}, rho^{n-2} on
     // them: a record that does not depend on the numbering of the unknowns.
@@ -248,8 +247,7 @@ namespace kwfp
     std::uint64_t n_cells = 0, n_dofs = 0;
     shared.io(n_cells);
     shared.io(n_dofs);
-    if (load_extension)
-      load_extension(shared);
+    postprocessor_manager.load(shared);
     shared.expect_end();
     if (n_cells != triangulation->n_global_active_cells() ||
         n_dofs != dof_handler.n_dofs())
@@ -362,33 +360,19 @@ namespace kwfp
   }
 
 
-  template <int dim>
-  void
-  FokkerPlanckSolver<dim>::set_checkpoint_extension(
-    std::function<void(CheckpointWriter &)> save,
-    std::function<void(CheckpointReader &)> load)
-  {
-    save_extension = std::move(save);
-    load_extension = std::move(load);
-  }
-
-
-#define KWFP_INSTANTIATE(dim)                                                  \
-  template void FokkerPlanckSolver<dim>::write_checkpoint_now(                 \
-    const LoopState &, const RunSummary &, const std::size_t);                 \
-  template void FokkerPlanckSolver<dim>::refine_to(                            \
-    parallel::TriangulationBase<dim> &, const std::vector<CellId> &) const;    \
-  template FokkerPlanckSolver<dim>::CellValues                                 \
-  FokkerPlanckSolver<dim>::cell_values(                                        \
-    const std::vector<const TrilinosWrappers::MPI::Vector *> &) const;         \
-  template void FokkerPlanckSolver<dim>::set_from_cell_values(                 \
-    const CellValues &);                                                       \
-  template void FokkerPlanckSolver<dim>::rebuild_mesh(const CellValues &);     \
-  template void FokkerPlanckSolver<dim>::resume_from_checkpoint(LoopState &,   \
-                                                                RunSummary &); \
-  template void FokkerPlanckSolver<dim>::set_checkpoint_extension(             \
-    std::function<void(CheckpointWriter &)>,                                   \
-    std::function<void(CheckpointReader &)>);
+#define KWFP_INSTANTIATE(dim)                                                \
+  template void FokkerPlanckSolver<dim>::write_checkpoint_now(               \
+    const LoopState &, const RunSummary &, const std::size_t);               \
+  template void FokkerPlanckSolver<dim>::refine_to(                          \
+    parallel::TriangulationBase<dim> &, const std::vector<CellId> &) const;  \
+  template FokkerPlanckSolver<dim>::CellValues                               \
+  FokkerPlanckSolver<dim>::cell_values(                                      \
+    const std::vector<const TrilinosWrappers::MPI::Vector *> &) const;       \
+  template void FokkerPlanckSolver<dim>::set_from_cell_values(               \
+    const CellValues &);                                                     \
+  template void FokkerPlanckSolver<dim>::rebuild_mesh(const CellValues &);   \
+  template void FokkerPlanckSolver<dim>::resume_from_checkpoint(LoopState &, \
+                                                                RunSummary &);
 
   KWFP_INSTANTIATE(1)
   KWFP_INSTANTIATE(2)

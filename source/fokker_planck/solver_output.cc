@@ -149,11 +149,10 @@ namespace kwfp
 
 
   template <int dim>
-  void
-  FokkerPlanckSolver<dim>::set_observer(
-    std::function<void(FieldObservation<dim> &)> new_observer)
+  PostprocessorManager<dim> &
+  FokkerPlanckSolver<dim>::postprocessors()
   {
-    observer = std::move(new_observer);
+    return postprocessor_manager;
   }
 
 
@@ -164,7 +163,7 @@ namespace kwfp
                                        const bool     write)
   {
     FieldObservation<dim> observation;
-    if (observer)
+    if (!postprocessor_manager.empty())
       {
         ghosted                 = density;
         observation.time        = time;
@@ -174,8 +173,8 @@ namespace kwfp
         observation.mean        = moments.mean;
         observation.covariance  = moments.covariance;
         observation.exact       = exact_at_current_time;
-        TimerOutput::Scope scope(timer, "comparison with particles");
-        observer(observation);
+        TimerOutput::Scope scope(timer, "postprocessors");
+        postprocessor_manager.execute(observation);
       }
     if (write)
       write_fields(time, observation);
@@ -281,11 +280,7 @@ namespace kwfp
                        [&](std::ostream &out) {
                          out << "mass" << moment_columns(dim) << '\n';
                          write_csv_number(out, mass, false);
-                         for (unsigned int a = 0; a < dim; ++a)
-                           write_csv_number(out, mean[a]);
-                         for (unsigned int a = 0; a < dim; ++a)
-                           for (unsigned int b = a; b < dim; ++b)
-                             write_csv_number(out, covariance(a, b));
+                         write_csv_moments(out, mean, covariance);
                          out << '\n';
                        });
     console << "      posterior by quadrature of exp(-Phi_R)/Z: mean "
@@ -378,8 +373,8 @@ namespace kwfp
                                                     const DiagnosticsRow &) \
     const;                                                                  \
   template void FokkerPlanckSolver<dim>::keep_full_history(const bool);     \
-  template void FokkerPlanckSolver<dim>::set_observer(                      \
-    std::function<void(FieldObservation<dim> &)>);                          \
+  template PostprocessorManager<dim>                                        \
+               &FokkerPlanckSolver<dim>::postprocessors();                  \
   template void FokkerPlanckSolver<dim>::output_step(const double,          \
                                                      const Moments &,       \
                                                      const bool);           \

@@ -62,11 +62,7 @@ namespace kwfp
                            };
                            number(r.tau);
                            number(r.acceptance_rate);
-                           for (unsigned int a = 0; a < d; ++a)
-                             number(r.mean[a]);
-                           for (unsigned int a = 0; a < d; ++a)
-                             for (unsigned int b = a; b < d; ++b)
-                               number(r.covariance(a, b));
+                           write_csv_moments(out, r.mean, r.covariance);
                            for (unsigned int a = 0; a < d; ++a)
                              number(r.standard_error[a]);
                            for (unsigned int a = 0; a < d; ++a)

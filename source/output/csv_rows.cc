@@ -53,4 +53,19 @@ namespace kwfp
     std::snprintf(buffer, sizeof(buffer), separated ? ",%.17g" : "%.17g", x);
     out << buffer;
   }
+
+
+  void
+  write_csv_moments(std::ostream      &out,
+                    const DenseVector &mean,
+                    const DenseMatrix &covariance)
+  {
+    const unsigned int d = mean.size();
+    AssertDimension(covariance.m(), d);
+    for (unsigned int a = 0; a < d; ++a)
+      write_csv_number(out, mean[a]);
+    for (unsigned int a = 0; a < d; ++a)
+      for (unsigned int b = a; b < d; ++b)
+        write_csv_number(out, covariance(a, b));
+  }
 } // namespace kwfp

@@ -60,6 +60,7 @@ namespace kwfp
   void
   DiagnosticsCsv::write(const DiagnosticsRow &row)
   {
+    AssertDimension(row.mean.size(), dimension);
     ++n_rows;
     if (!file.is_open())
       return;
@@ -69,11 +70,7 @@ namespace kwfp
     number(row.dt);
     number(row.mass);
     number(row.min_density);
-    for (unsigned int a = 0; a < dimension; ++a)
-      number(row.mean[a]);
-    for (unsigned int a = 0; a < dimension; ++a)
-      for (unsigned int b = a; b < dimension; ++b)
-        number(row.covariance(a, b));
+    write_csv_moments(file, row.mean, row.covariance);
     number(row.kl);
     number(row.kalman_fisher);
     number(row.l1_stationary);
@@ -84,11 +81,7 @@ namespace kwfp
         number(row.mean_error);
         number(row.cov_error);
         number(row.kl_exact);
-        for (unsigned int a = 0; a < dimension; ++a)
-          number(row.exact_mean[a]);
-        for (unsigned int a = 0; a < dimension; ++a)
-          for (unsigned int b = a; b < dimension; ++b)
-            number(row.exact_covariance(a, b));
+        write_csv_moments(file, row.exact_mean, row.exact_covariance);
       }
     file << '\n' << std::flush;
   }

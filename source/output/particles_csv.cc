@@ -46,6 +46,7 @@ namespace kwfp
   void
   ParticlesCsv::write(const ParticlesRow &row)
   {
+    AssertDimension(row.mean.size(), dimension);
     ++n_rows;
     if (!file.is_open())
       return;
@@ -54,11 +55,7 @@ namespace kwfp
     number(row.time);
     number(row.dt);
     file << ',' << row.n_particles;
-    for (unsigned int a = 0; a < dimension; ++a)
-      number(row.mean[a]);
-    for (unsigned int a = 0; a < dimension; ++a)
-      for (unsigned int b = a; b < dimension; ++b)
-        number(row.covariance(a, b));
+    write_csv_moments(file, row.mean, row.covariance);
     number(row.phi_r_at_mean);
     number(row.mean_phi_r);
     if (has_forward_model)

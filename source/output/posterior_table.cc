@@ -36,11 +36,7 @@ namespace kwfp
                        for (const Row &r : rows)
                          {
                            out << r.method;
-                           for (unsigned int a = 0; a < d; ++a)
-                             write_csv_number(out, r.mean[a]);
-                           for (unsigned int a = 0; a < d; ++a)
-                             for (unsigned int b = a; b < d; ++b)
-                               write_csv_number(out, r.covariance(a, b));
+                           write_csv_moments(out, r.mean, r.covariance);
                            out << ",\"" << r.note << "\"\n";
                          }
                      });

@@ -37,6 +37,42 @@ namespace
   }
 } // namespace
 
+namespace
+{
+  // At every output time: the seconds since the last one and the resident
+  // memory.
+  class Stopwatch : public Postprocessor<1>
+  {
+  public:
+    Stopwatch(std::vector<double>                   &seconds,
+              std::vector<double>                   &kilobytes,
+              std::chrono::steady_clock::time_point &last)
+      : seconds(seconds)
+      , kilobytes(kilobytes)
+      , last(last)
+    {}
+    std::string
+    name() const override
+    {
+      return "stopwatch";
+    }
+    void
+    execute(FieldObservation<1> &) override
+    {
+      const auto now = std::chrono::steady_clock::now();
+      seconds.push_back(std::chrono::duration<double>(now - last).count());
+      kilobytes.push_back(resident_kilobytes());
+      last = now;
+    }
+
+  private:
+    std::vector<double>                   &seconds;
+    std::vector<double>                   &kilobytes;
+    std::chrono::steady_clock::time_point &last;
+  };
+} // namespace
+
+
 TEST(Soak, HundredThousandStepsStayFlat)
 {
   char directory[] = "/tmp/kwfp_soak_XXXXXX";
@@ -68,12 +104,8 @@ TEST(Soak, HundredThousandStepsStayFlat)
                                console);
   // as the kwfp application: every row in diagnostics.csv, not in memory
   solver.keep_full_history(false);
-  solver.set_observer([&](FieldObservation<1> &) {
-    const auto now = std::chrono::steady_clock::now();
-    seconds.push_back(std::chrono::duration<double>(now - last).count());
-    kilobytes.push_back(resident_kilobytes());
-    last = now;
-  });
+  solver.postprocessors().add(
+    std::make_unique<Stopwatch>(seconds, kilobytes, last));
   const RunSummary s = solver.run();
   // Mass: each step conserves it to round-off (about 1e-15); every row of
   // diagnostics.csv (column 4).

@@ -8,6 +8,7 @@
 #include <kwfp/fokker_planck/field_observation.h>
 #include <kwfp/fokker_planck/fokker_planck_parameters.h>
 #include <kwfp/particles/particle_solver.h>
+#include <kwfp/postprocess/postprocessor.h>
 
 #include <deal.II/dofs/dof_handler.h>
 #include <deal.II/lac/trilinos_vector.h>
@@ -23,8 +24,8 @@ namespace kwfp
 {
   /**
    * @brief The particles beside the finite-element solution ('Solver =
-   * both'): at each output time (the application advances the particles to
-   * it first, app/application.cc) their density on the mesh is estimated
+   * both'), a postprocessor: at each output time (ParticleCoupling has
+   * advanced the particles to it) their density on the mesh is estimated
    * (Gaussian kernel density estimate, field `particle_density`; histogram per
    * cell, field `particle_histogram`), and the distances between the FE
    * density, the particle density and the exact density (when known) are
@@ -37,7 +38,7 @@ namespace kwfp
    * (KernelDensityEstimate::gaussian_l1_error_bound()).
    */
   template <int dim>
-  class ParticleComparison
+  class ParticleComparison : public Postprocessor<dim>
   {
   public:
     /// Compare the finite-element run of @p parameters with @p particles.
@@ -45,17 +46,22 @@ namespace kwfp
                        const ParticleSolver         &particles,
                        const MPI_Comm                communicator);
 
-    /// Compare the particles (at the observation's time) with the
-    /// finite-element density of @p observation; adds fields to it.
+    /// "particle comparison"
+    std::string
+    name() const override;
+
+    /// Compare the particles (at the observation's time: ParticleCoupling
+    /// runs before) with the finite-element density of @p observation; adds
+    /// fields to it.
     void
-    observe(FieldObservation<dim> &observation);
+    execute(FieldObservation<dim> &observation) override;
 
     /// Write the rows and snapshots written so far to a checkpoint.
     void
-    save(CheckpointWriter &out) const;
+    save(CheckpointWriter &out) const override;
     /// Continue after a checkpoint (comparison.csv is cut to its rows).
     void
-    resume(CheckpointReader &in);
+    load(CheckpointReader &in) override;
 
   private:
     /// Open comparison.csv (rank 0): anew, or continued after

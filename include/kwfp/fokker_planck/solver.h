@@ -16,6 +16,7 @@
 #include <kwfp/model/initial_density.h>
 #include <kwfp/output/diagnostics_csv.h>
 #include <kwfp/output/field_output.h>
+#include <kwfp/postprocess/postprocessor_manager.h>
 #include <kwfp/potential/potential_factory.h>
 
 #include <deal.II/base/conditional_ostream.h>
@@ -154,13 +155,14 @@ namespace kwfp
     run(const bool resume = false);
 
     /**
-     * More state for the checkpoint (the particles run beside the solver):
-     * @p save writes it after the solver's own state, @p load reads it
-     * back when the run resumes (both collective).
+     * The postprocessors (postprocess/postprocessor.h): executed at every
+     * output time (step 0, every 'Output/Interval' steps and the last step,
+     * also when no fields are written) before the fields are written, and
+     * saved after the solver's own state in its checkpoints (loaded when
+     * the run resumes). Add them before run().
      */
-    void
-    set_checkpoint_extension(std::function<void(CheckpointWriter &)> save,
-                             std::function<void(CheckpointReader &)> load);
+    PostprocessorManager<dim> &
+    postprocessors();
 
     /**
      * With false, RunSummary::history keeps only the last row (every row
@@ -169,14 +171,6 @@ namespace kwfp
      */
     void
     keep_full_history(const bool keep);
-
-    /**
-     * Call @p observer at every output time (step 0, every 'Output/Interval'
-     * steps and the last step, also when no fields are written) before the
-     * fields are written; it may add fields to them.
-     */
-    void
-    set_observer(std::function<void(FieldObservation<dim> &)> observer);
 
   private:
     /// The variables of the time loop that a checkpoint holds.
@@ -491,18 +485,17 @@ namespace kwfp
     record_row(RunSummary &summary, const DiagnosticsRow &row) const;
     KlDecaySummary
     kl_decay_analysis(const std::vector<KlDecaySample> &samples) const;
-    /// Observe (if an observer is set) and write the fields if due.
+    /// Execute the postprocessors and write the fields if due.
     void
     output_step(const double time, const Moments &moments, const bool write);
     void
     write_fields(const double time, const FieldObservation<dim> &observation);
 
-    const FokkerPlanckParameters                 parameters;
-    const std::string                            parameters_text;
-    const MPI_Comm                               communicator;
-    dealii::ConditionalOStream                   console;
-    std::function<void(FieldObservation<dim> &)> observer;
-    dealii::TimerOutput                          timer;
+    const FokkerPlanckParameters parameters;
+    const std::string            parameters_text;
+    const MPI_Comm               communicator;
+    dealii::ConditionalOStream   console;
+    dealii::TimerOutput          timer;
 
     std::unique_ptr<Potential>        potential;
     InitialDensity                    initial_density;
@@ -529,10 +522,9 @@ namespace kwfp
     DensityDiagnostics<dim>        density_diagnostics;
 
     /// The linear solves of the Galerkin step and their strategy.
-    StepLinearSolver<dim>                   linear_solver;
-    std::function<void(CheckpointWriter &)> save_extension;
-    std::function<void(CheckpointReader &)> load_extension;
-    bool                                    full_history = true;
+    StepLinearSolver<dim>     linear_solver;
+    PostprocessorManager<dim> postprocessor_manager;
+    bool                      full_history = true;
 
     dealii::TrilinosWrappers::MPI::Vector density;       // rho^n, owned
     dealii::TrilinosWrappers::MPI::Vector old_density;   // rho^{n-1}, owned

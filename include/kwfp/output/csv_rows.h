@@ -1,6 +1,8 @@
 #ifndef kwfp_output_csv_rows_h
 #define kwfp_output_csv_rows_h
 
+#include <kwfp/base/dense_algebra.h>
+
 #include <cstdint>
 #include <fstream>
 #include <optional>
@@ -35,6 +37,16 @@ namespace kwfp
   write_csv_number(std::ostream &out,
                    const double  x,
                    const bool    separated = true);
+
+  /**
+   * Write the moment columns of moment_columns() (output/diagnostics_csv.h)
+   * for @p mean and @p covariance: ",m_1,..,m_d,C_11,C_12,..,C_dd" (the
+   * upper triangle row by row), each number as write_csv_number() writes it.
+   */
+  void
+  write_csv_moments(std::ostream      &out,
+                    const DenseVector &mean,
+                    const DenseMatrix &covariance);
 } // namespace kwfp
 
 #endif
