@@ -56,6 +56,29 @@ namespace kwfp
         solution *= 1 + global[0] / global[1];
     }
 
+    /**
+     * Throws RunFailure ("flux correction: WHAT m (largest M); REMEDY") when
+     * the smallest entry of @p v, min over the processes of
+     * @p local_smallest, is below -@p relative max |v|.
+     */
+    void
+    require_nonnegative(const double                         local_smallest,
+                        const TrilinosWrappers::MPI::Vector &v,
+                        const double                         relative,
+                        const char                          *what,
+                        const char                          *remedy,
+                        const MPI_Comm                       communicator)
+    {
+      const double smallest = Utilities::MPI::min(local_smallest, communicator);
+      const double largest  = v.linfty_norm();
+      if (smallest >= -relative * largest)
+        return;
+      std::ostringstream message;
+      message << "flux correction: " << what << " " << smallest << " (largest "
+              << largest << "); " << remedy;
+      throw RunFailure(message.str());
+    }
+
     /// B(z) = z / (e^z - 1), B(0) = 1; B(z) -> 0 for z -> +inf, ~ -z for
     /// z -> -inf. expm1 keeps it accurate for small |z|.
     double
@@ -80,8 +103,10 @@ namespace kwfp
     const IndexSet                       &relevant,
     const MPI_Comm                        comm)
   {
-    op           = &o;
-    communicator = comm;
+    low_order_ilu.reset(); // before its matrix gets the new pattern
+    ilu_mass_factor = -1;
+    op              = &o;
+    communicator    = comm;
     op->reinit_matrix(low_order);
     use_edge_diffusion = EdgeDiffusion<dim>::applies_to(dof_handler);
     if (use_edge_diffusion)
@@ -338,18 +363,12 @@ namespace kwfp
                           make_array_view(global));
       statistics.galerkin_residual = global[1] > 0 ? global[0] / global[1] : 0;
     }
-    const double smallest =
-      Utilities::MPI::min(local_min_previous, communicator);
-    const double largest = previous.linfty_norm();
-    if (smallest < -1e-10 * largest)
-      {
-        std::ostringstream message;
-        message << "flux correction: the density of the previous step has "
-                   "a negative value "
-                << smallest << " (largest " << largest
-                << "); the correction needs rho^n >= 0";
-        throw RunFailure(message.str());
-      }
+    require_nonnegative(local_min_previous,
+                        previous,
+                        1e-10,
+                        "the density of the previous step has a negative value",
+                        "the correction needs rho^n >= 0",
+                        communicator);
     return sums;
   }
 
@@ -506,14 +525,23 @@ namespace kwfp
     const unsigned int             max_iterations,
     TrilinosWrappers::MPI::Vector &solution)
   {
-    fill_low_order_matrix(1 / dt);
+    const double mass_factor = 1 / dt;
+    fill_low_order_matrix(mass_factor);
 
     // rho^H is an excellent initial guess (the two systems differ only
     // where fluxes were limited), and ILU(0) of an M-matrix exists and is
     // stable; ML's non-symmetric AMG was tried and gave a preconditioner
     // under which GMRES's residual estimate drifted from the true residual.
-    TrilinosWrappers::PreconditionILU ilu;
-    ilu.initialize(low_order);
+    const bool rebuild = !low_order_ilu.is_for(low_order) || ilu_schedule.due();
+    if (rebuild)
+      {
+        if (low_order_ilu.is_for(low_order))
+          low_order_ilu.refactor();
+        else
+          low_order_ilu.initialize(low_order);
+        ilu_mass_factor = mass_factor;
+        ilu_C           = K_for_C;
+      }
     SolverControl control(max_iterations, relative_tolerance * rhs.l2_norm());
     SolverGMRES<TrilinosWrappers::MPI::Vector> gmres(
       control,
@@ -521,7 +549,7 @@ namespace kwfp
     unsigned int iterations = 0;
     try
       {
-        gmres.solve(low_order, solution, rhs, ilu);
+        gmres.solve(low_order, solution, rhs, low_order_ilu);
         iterations = control.last_step();
       }
     catch (const SolverControl::NoConvergence &e)
@@ -552,23 +580,20 @@ namespace kwfp
           }
       }
 
+    ilu_schedule.record(iterations, rebuild);
+
     // The exact solution is >= 0; GMRES leaves errors of the order of its
     // tolerance, which are set to 0 here (their mass is restored below).
     {
       double local_min = 0;
       for (const double v : solution)
         local_min = std::min(local_min, v);
-      const double smallest = Utilities::MPI::min(local_min, communicator);
-      const double largest  = solution.linfty_norm();
-      if (smallest < -1e-6 * largest)
-        {
-          std::ostringstream message;
-          message << "flux correction: the low-order solve left a negative "
-                     "density "
-                  << smallest << " (largest " << largest
-                  << "); lower 'Linear solver/Relative tolerance'";
-          throw RunFailure(message.str());
-        }
+      require_nonnegative(local_min,
+                          solution,
+                          1e-6,
+                          "the low-order solve left a negative density",
+                          "lower 'Linear solver/Relative tolerance'",
+                          communicator);
       for (auto &v : solution)
         v = std::max(v, 0.);
     }
@@ -618,6 +643,18 @@ namespace kwfp
       solve_low_order(dt, relative_tolerance, max_iterations, solution);
     restore_clipped_mass(clipped, rhs, solution, communicator);
     return iterations;
+  }
+
+
+  template <int dim>
+  void
+  FluxCorrectedTransport<dim>::restore()
+  {
+    if (ilu_mass_factor < 0)
+      return;
+    update_edge_matrix(ilu_C);
+    fill_low_order_matrix(ilu_mass_factor);
+    low_order_ilu.initialize(low_order);
   }
 
 

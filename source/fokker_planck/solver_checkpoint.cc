@@ -48,6 +48,8 @@ namespace kwfp
     // The linear solver: which preconditioner, from which matrix, and when
     // it is rebuilt.
     linear_solver.transfer(s);
+    if (parameters.mesh.flux_corrected)
+      flux_correction.transfer(s);
     // The counters of the summary and of the mesh adaptation.
     s.io(summary.n_steps);
     s.io(summary.rejected_steps);
@@ -259,6 +261,8 @@ namespace kwfp
     // The linear solver as it was: the preconditioner built from the same
     // matrix, and the system matrix of the last step.
     linear_solver.restore(has_preconditioner);
+    if (parameters.mesh.flux_corrected)
+      flux_correction.restore();
 
     // The outputs: the rows and files written after the checkpoint go.
     const bool is_writer = Utilities::MPI::this_mpi_process(communicator) == 0;

@@ -44,10 +44,12 @@ namespace kwfp
     , relative_tolerance(parameters.relative_tolerance)
     , max_iterations(parameters.max_iterations)
     , fe_degree(fe_degree)
+    , ilu_fill_level(parameters.ilu_fill_level)
     , console(console)
     , timer(timer)
   {
     Assert(relative_tolerance > 0, ExcMessage("the tolerance must be > 0"));
+    schedule.set_price(rebuild_price());
     Assert(max_iterations > 0, ExcMessage("GMRES needs iterations"));
   }
 
@@ -58,12 +60,14 @@ namespace kwfp
                                 FluxCorrectedTransport<dim> *low_order_step,
                                 const MPI_Comm               comm)
   {
+    // A new matrix needs a new preconditioner.
+    preconditioner.reset();
+    step_ilu = nullptr;
+    low_order_ilu.reset();
     op           = &o;
     low_order    = low_order_step;
     communicator = comm;
     op->reinit_matrix(system_matrix);
-    // A new matrix needs a new preconditioner.
-    preconditioner.reset();
     system_mass_factor = -1;
     system_C           = DenseMatrix();
   }
@@ -188,11 +192,12 @@ namespace kwfp
         op->step_matrix(mass_factor, C, system_matrix);
       }
     // The preconditioner of an earlier matrix stays good while C changes
-    // slowly; it is rebuilt when the matrix's mass factor changes or when
-    // GMRES needs clearly more iterations than right after the last rebuild.
-    // Either way GMRES solves the current matrix to the same tolerance.
-    bool rebuild = !preconditioner || mass_factor != system_mass_factor ||
-                   iterations_last_solve > 1.5 * iterations_after_rebuild + 2;
+    // slowly, at the price of more iterations; it is rebuilt when the mass
+    // factor changes, or when the iterations it has cost beyond those right
+    // after its last rebuild add up to the price of a rebuild. Either way
+    // GMRES solves the current matrix to the same tolerance.
+    bool rebuild =
+      !preconditioner || mass_factor != system_mass_factor || schedule.due();
     system_mass_factor = mass_factor;
     system_C           = C;
     if (rebuild)
@@ -200,46 +205,51 @@ namespace kwfp
 
     TimerOutput::Scope scope(timer, "linear solve");
     const double       tolerance = relative_tolerance * rhs.l2_norm();
-    // 'auto' tries point Jacobi with a short budget and moves to AMG for the
-    // rest of the run when that budget is not enough (steps long against
-    // h^2, where Jacobi stalls).
-    const bool trial = automatic && active == PreconditionerType::jacobi;
-    const unsigned int budget =
-      trial ? std::min(60u, max_iterations) : max_iterations;
-    SolverControl control(budget, tolerance);
-    unsigned int  used = 0;
-    try
+    // 'auto' climbs Jacobi -> ILU -> AMG, each for the rest of the run, when
+    // a solve with a fresh preconditioner needs more than its budget:
+    // Jacobi's is 20 iterations (an ILU(1) iteration costs about 3.4 Jacobi
+    // iterations and a step with it takes 2 to 6: beyond 20, Jacobi costs
+    // more), ILU's 60 (long steps on fine meshes, where AMG's iterations
+    // stay few).
+    const TrilinosWrappers::MPI::Vector guess = x;
+    unsigned int                        used  = 0;
+    unsigned int                        last  = 0;
+    for (;;)
       {
-        gmres_solve(system_matrix, x, rhs, *preconditioner, control);
-        used = control.last_step();
-      }
-    catch (const SolverControl::NoConvergence &e)
-      {
-        if (trial)
+        const unsigned int budget = trial_budget();
+        SolverControl      control(budget, tolerance);
+        try
           {
-            console << "kwfp: point Jacobi needs more than " << budget
-                    << " GMRES iterations; switching to AMG" << std::endl;
-            active = PreconditionerType::amg;
-            build_preconditioner();
-            rebuild = true;
-            SolverControl full(max_iterations, tolerance);
-            try
-              {
-                gmres_solve(system_matrix, x, rhs, *preconditioner, full);
-                used = budget + full.last_step();
-              }
-            catch (const SolverControl::NoConvergence &e2)
-              {
-                throw_no_convergence(e2.last_step, e2.last_residual, tolerance);
-              }
+            gmres_solve(system_matrix, x, rhs, *preconditioner, control);
+            last = control.last_step();
+            used += last;
+            break;
           }
-        else
-          throw_no_convergence(e.last_step, e.last_residual, tolerance);
+        catch (const SolverControl::NoConvergence &e)
+          {
+            used += e.last_step;
+            if (budget == max_iterations)
+              throw_no_convergence(e.last_step, e.last_residual, tolerance);
+            x = guess;
+            if (!rebuild)
+              {
+                build_preconditioner(); // a fresh one first
+                rebuild = true;
+                continue;
+              }
+            const PreconditionerType next =
+              active == PreconditionerType::jacobi ? PreconditionerType::ilu :
+                                                     PreconditionerType::amg;
+            console << "kwfp: " << preconditioner_selection().name(active)
+                    << " needs more than " << budget
+                    << " GMRES iterations; switching to "
+                    << preconditioner_selection().name(next) << std::endl;
+            active = next;
+            build_preconditioner();
+          }
       }
     remove_mass_defect(mass_factor, C, rhs, x);
-    iterations_last_solve = used;
-    if (rebuild)
-      iterations_after_rebuild = used;
+    schedule.record(last, rebuild);
     return used;
   }
 
@@ -280,11 +290,16 @@ namespace kwfp
   {
     Assert(low_order != nullptr, ExcMessage("no low-order operator"));
     TimerOutput::Scope scope(timer, "linear solve");
-    // system_matrix holds mass_factor M + A(C).
-    TrilinosWrappers::PreconditionILU ilu;
-    ilu.initialize(low_order->low_order_matrix(mass_factor, C));
+    // system_matrix holds mass_factor M + A(C). The low-order matrix keeps
+    // its pattern on a mesh: the ordering and fill are analysed once.
+    const TrilinosWrappers::SparseMatrix &L =
+      low_order->low_order_matrix(mass_factor, C);
+    if (low_order_ilu.is_for(L))
+      low_order_ilu.refactor();
+    else
+      low_order_ilu.initialize(L, ilu_fill_level);
     SolverControl control(max_iterations, relative_tolerance * rhs.l2_norm());
-    gmres_solve(system_matrix, x, rhs, ilu, control);
+    gmres_solve(system_matrix, x, rhs, low_order_ilu, control);
     remove_mass_defect(mass_factor, C, rhs, x);
     return control.last_step();
   }
@@ -332,6 +347,9 @@ namespace kwfp
     TimerOutput::Scope scope(timer, "preconditioner");
     preconditioner_mass_factor = system_mass_factor;
     preconditioner_C           = system_C;
+    schedule.set_price(rebuild_price());
+    if (active != PreconditionerType::ilu)
+      step_ilu = nullptr;
     if (active == PreconditionerType::amg)
       {
         auto amg = std::make_unique<TrilinosWrappers::PreconditionAMG>();
@@ -345,15 +363,52 @@ namespace kwfp
       }
     else if (active == PreconditionerType::ilu)
       {
-        auto ilu = std::make_unique<TrilinosWrappers::PreconditionILU>();
-        ilu->initialize(system_matrix);
+        // The pattern of system_matrix is that of the mesh: its ordering and
+        // fill are analysed once, the factors computed anew.
+        if (step_ilu != nullptr)
+          {
+            step_ilu->refactor();
+            return;
+          }
+        auto ilu = std::make_unique<ReorderedIlu>();
+        ilu->initialize(system_matrix, ilu_fill_level);
+        step_ilu       = ilu.get();
         preconditioner = std::move(ilu);
+        return;
       }
     else
       {
         auto jacobi = std::make_unique<TrilinosWrappers::PreconditionJacobi>();
         jacobi->initialize(system_matrix);
         preconditioner = std::move(jacobi);
+      }
+  }
+
+
+  template <int dim>
+  unsigned int
+  StepLinearSolver<dim>::trial_budget() const
+  {
+    if (automatic && active == PreconditionerType::jacobi)
+      return std::min(20u, max_iterations);
+    if (automatic && active == PreconditionerType::ilu)
+      return std::min(60u, max_iterations);
+    return max_iterations;
+  }
+
+
+  template <int dim>
+  double
+  StepLinearSolver<dim>::rebuild_price() const
+  {
+    switch (active)
+      {
+        case PreconditionerType::amg:
+          return 15;
+        case PreconditionerType::ilu:
+          return 15;
+        default:
+          return 0.5; // Jacobi: any iteration more pays for a rebuild
       }
   }
 

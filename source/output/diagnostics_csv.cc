@@ -14,13 +14,8 @@ namespace kwfp
     const std::optional<std::uint64_t> &resume_rows)
     : dimension(dimension)
     , has_exact(has_exact)
-  {
-    if (resume_rows)
-      n_rows = *resume_rows;
-    if (!is_writer)
-      return;
-    open_csv(file, filename, header(dimension, has_exact), resume_rows);
-  }
+    , log(filename, header(dimension, has_exact), is_writer, resume_rows)
+  {}
 
 
   std::string
@@ -61,16 +56,16 @@ namespace kwfp
   DiagnosticsCsv::write(const DiagnosticsRow &row)
   {
     AssertDimension(row.mean.size(), dimension);
-    ++n_rows;
-    if (!file.is_open())
+    std::ostream *const file = log.begin_row();
+    if (!file)
       return;
-    const auto number = [&](const double x) { write_csv_number(file, x); };
-    file << row.step;
+    const auto number = [&](const double x) { write_csv_number(*file, x); };
+    *file << row.step;
     number(row.time);
     number(row.dt);
     number(row.mass);
     number(row.min_density);
-    write_csv_moments(file, row.mean, row.covariance);
+    write_csv_moments(*file, row.mean, row.covariance);
     number(row.kl);
     number(row.kalman_fisher);
     number(row.l1_stationary);
@@ -81,8 +76,8 @@ namespace kwfp
         number(row.mean_error);
         number(row.cov_error);
         number(row.kl_exact);
-        write_csv_moments(file, row.exact_mean, row.exact_covariance);
+        write_csv_moments(*file, row.exact_mean, row.exact_covariance);
       }
-    file << '\n' << std::flush;
+    log.end_row();
   }
 } // namespace kwfp

@@ -6,32 +6,19 @@
 #include <deal.II/base/mpi.h>
 #include <deal.II/numerics/data_out.h>
 
-#include <cstdio>
 #include <fstream>
-#include <iomanip>
-#include <sstream>
 
 namespace kwfp
 {
   using namespace dealii;
 
-  namespace
-  {
-    std::string
-    padded(const unsigned int n, const unsigned int digits)
-    {
-      std::ostringstream s;
-      s << std::setw(digits) << std::setfill('0') << n;
-      return s.str();
-    }
-  } // namespace
 
 
   template <int dim>
   FieldOutput<dim>::FieldOutput(const std::string &directory,
                                 const MPI_Comm     communicator)
-    : directory(directory)
-    , communicator(communicator)
+    : communicator(communicator)
+    , series(directory, "solution", communicator)
   {}
 
 
@@ -47,7 +34,7 @@ namespace kwfp
   {
     const unsigned int rank    = Utilities::MPI::this_mpi_process(communicator);
     const unsigned int n_ranks = Utilities::MPI::n_mpi_processes(communicator);
-    const unsigned int counter = records.size();
+    const unsigned int counter = series.written().size();
 
     DataOut<dim> data_out;
     data_out.attach_dof_handler(dof_handler);
@@ -69,16 +56,13 @@ namespace kwfp
     flags.write_higher_order_cells = degree > 1;
     data_out.set_flags(flags);
 
-    const std::string base  = "solution-" + padded(counter, 5);
-    const auto        piece = [&](const unsigned int r) {
-      return base + "." + padded(r, 4) + ".vtu";
-    };
+    const std::string base = series.next_base();
     {
-      std::ofstream out(directory + "/" + piece(rank));
+      const std::string file = series.path(PvdSeries::piece(base, rank));
+      std::ofstream     out(file);
       data_out.write_vtu(out);
       if (!out)
-        throw RunFailure("cannot write '" + directory + "/" + piece(rank) +
-                         "'");
+        throw RunFailure("cannot write '" + file + "'");
     }
     // All pieces exist before the record that lists them.
     MPI_Barrier(communicator);
@@ -86,17 +70,12 @@ namespace kwfp
       {
         std::vector<std::string> pieces;
         for (unsigned int r = 0; r < n_ranks; ++r)
-          pieces.push_back(piece(r));
-        write_atomically(directory + "/" + base + ".pvtu",
-                         [&](std::ostream &out) {
-                           data_out.write_pvtu_record(out, pieces);
-                         });
+          pieces.push_back(PvdSeries::piece(base, r));
+        write_atomically(series.path(base + ".pvtu"), [&](std::ostream &out) {
+          data_out.write_pvtu_record(out, pieces);
+        });
       }
-    records.emplace_back(time, base + ".pvtu");
-    if (rank == 0)
-      write_atomically(directory + "/solution.pvd", [&](std::ostream &out) {
-        DataOutBase::write_pvd_record(out, records);
-      });
+    series.add(time);
   }
 
 
@@ -105,11 +84,7 @@ namespace kwfp
   FieldOutput<dim>::resume(
     const std::vector<std::pair<double, std::string>> &written)
   {
-    records = written;
-    if (Utilities::MPI::this_mpi_process(communicator) == 0)
-      write_atomically(directory + "/solution.pvd", [&](std::ostream &out) {
-        DataOutBase::write_pvd_record(out, records);
-      });
+    series.resume(written);
   }
 
 

@@ -16,16 +16,11 @@ namespace kwfp
     : dimension(dimension)
     , has_forward_model(has_forward_model)
     , has_exact(has_exact)
-  {
-    if (resume_rows)
-      n_rows = *resume_rows;
-    if (!is_writer)
-      return;
-    open_csv(file,
-             filename,
-             header(dimension, has_forward_model, has_exact),
-             resume_rows);
-  }
+    , log(filename,
+          header(dimension, has_forward_model, has_exact),
+          is_writer,
+          resume_rows)
+  {}
 
 
   std::string
@@ -47,15 +42,15 @@ namespace kwfp
   ParticlesCsv::write(const ParticlesRow &row)
   {
     AssertDimension(row.mean.size(), dimension);
-    ++n_rows;
-    if (!file.is_open())
+    std::ostream *const file = log.begin_row();
+    if (!file)
       return;
-    const auto number = [&](const double x) { write_csv_number(file, x); };
-    file << row.step;
+    const auto number = [&](const double x) { write_csv_number(*file, x); };
+    *file << row.step;
     number(row.time);
     number(row.dt);
-    file << ',' << row.n_particles;
-    write_csv_moments(file, row.mean, row.covariance);
+    *file << ',' << row.n_particles;
+    write_csv_moments(*file, row.mean, row.covariance);
     number(row.phi_r_at_mean);
     number(row.mean_phi_r);
     if (has_forward_model)
@@ -69,6 +64,6 @@ namespace kwfp
         number(row.mean_error);
         number(row.cov_error);
       }
-    file << '\n' << std::flush;
+    log.end_row();
   }
 } // namespace kwfp

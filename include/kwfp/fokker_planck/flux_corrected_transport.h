@@ -4,6 +4,8 @@
 #include <kwfp/base/dense_algebra.h>
 #include <kwfp/fokker_planck/edge_diffusion.h>
 #include <kwfp/fokker_planck/kalman_wasserstein_operator.h>
+#include <kwfp/fokker_planck/rebuild_schedule.h>
+#include <kwfp/fokker_planck/reordered_ilu.h>
 
 #include <deal.II/base/index_set.h>
 #include <deal.II/lac/trilinos_precondition.h>
@@ -122,6 +124,25 @@ namespace kwfp
     const dealii::TrilinosWrappers::SparseMatrix &
     low_order_matrix(const double mass_factor, const DenseMatrix &C);
 
+    /**
+     * Write to or read from a checkpoint (CheckpointWriter/Reader) from
+     * which low-order matrix the preconditioner of the low-order solve was
+     * factored, and its rebuild schedule; after reading, restore() factors
+     * it again, so that a resumed run solves as the uninterrupted one.
+     */
+    template <class Stream>
+    void
+    transfer(Stream &s)
+    {
+      s.io(ilu_mass_factor);
+      s.io(ilu_C);
+      ilu_schedule.transfer(s);
+    }
+
+    /// After transfer() from a checkpoint on the rebuilt mesh.
+    void
+    restore();
+
     /// true (default): correct() keeps a step that needs no limiting
     /// unchanged; false: correct() solves the corrected system every step
     /// (with nothing limited it returns rho^H to the solver's tolerance).
@@ -198,6 +219,14 @@ namespace kwfp
 
     const KalmanWassersteinOperator<dim> *op = nullptr;
     MPI_Comm                              communicator;
+    /// ILU(0) of the low-order matrix in RCM order: ordering and pattern
+    /// analysed once per mesh, factored again when ilu_schedule says so
+    /// (a factorization costs about 15 GMRES iterations), from the matrix
+    /// ilu_mass_factor M_L + L(ilu_C) (-1: none yet).
+    ReorderedIlu    low_order_ilu;
+    RebuildSchedule ilu_schedule{15};
+    double          ilu_mass_factor = -1;
+    DenseMatrix     ilu_C;
     /// First storage index of each local row, and one past the last.
     std::vector<std::size_t> row_start;
     /// Per stored entry: the column's local index in the ghosted vectors.

@@ -17,6 +17,8 @@ namespace kwfp
     unsigned int max_iterations     = 1000;  ///< of GMRES
     /// The preconditioner of the step matrix (or 'auto').
     PreconditionerType preconditioner = PreconditionerType::automatic;
+    /// Fill level k of ILU(k) (the ILU preconditioner and 'auto').
+    unsigned int ilu_fill_level = 1;
 
     /// Declare the entries in the current subsection of @p prm.
     static void

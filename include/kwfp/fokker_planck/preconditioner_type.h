@@ -9,11 +9,11 @@ namespace kwfp
   /// ('Linear solver/Preconditioner').
   enum class PreconditionerType
   {
-    /// Jacobi first, ML AMG for the rest of the run once a step needs more
-    /// than 60 GMRES iterations.
+    /// ILU first, ML AMG for the rest of the run once a step needs more
+    /// than 60 GMRES iterations with a fresh ILU.
     automatic,
     amg,   ///< ML algebraic multigrid
-    ilu,   ///< incomplete LU, ILU(0)
+    ilu,   ///< incomplete LU, ILU(k) in reverse Cuthill-McKee order
     jacobi ///< point Jacobi
   };
 

@@ -7,6 +7,8 @@
 #include <kwfp/fokker_planck/kalman_wasserstein_operator.h>
 #include <kwfp/fokker_planck/linear_solver_parameters.h>
 #include <kwfp/fokker_planck/preconditioner_type.h>
+#include <kwfp/fokker_planck/rebuild_schedule.h>
+#include <kwfp/fokker_planck/reordered_ilu.h>
 
 #include <deal.II/base/conditional_ostream.h>
 #include <deal.II/base/timer.h>
@@ -34,14 +36,18 @@ namespace kwfp
    * solver").
    *
    * GMRES with the preconditioner of 'Linear solver/Preconditioner' ('auto':
-   * point Jacobi with a budget of 60 iterations, then ML AMG for the rest
-   * of the run), rebuilt only when the mass factor changes or GMRES needs
-   * 1.5 times the iterations after the last rebuild. With the flux
-   * correction (whose low-order operator is an M-matrix) a step that fails,
-   * or needs more than 150 iterations, moves the run to GMRES with ILU(0)
-   * of the low-order matrix, and if that fails to the sparse direct solver
-   * (Amesos KLU). After every solve the GMRES residual's mass defect 1^T
-   * (rhs - S x) is removed by a scaling of x.
+   * point Jacobi, then ILU(k) of the step matrix in reverse Cuthill-McKee
+   * order once a step needs more than 20 iterations with Jacobi, then ML
+   * AMG once a step needs more than 60 with a fresh ILU). The matrix changes
+   * every step (C does); its preconditioner is rebuilt when the mass factor
+   * changes, or when the iterations it has cost beyond those right after its
+   * last rebuild, summed over the steps since, reach the price of a rebuild
+   * counted in iterations (RebuildSchedule, rebuild_price()). With the flux
+   * correction (whose low-order operator is an M-matrix) a step that fails, or
+   * needs more than 150 iterations, moves the run to GMRES with ILU of the
+   * low-order matrix, and if that fails to the sparse direct solver (Amesos
+   * KLU). After every solve the GMRES residual's mass defect 1^T (rhs - S x) is
+   * removed by a scaling of x.
    */
   template <int dim>
   class StepLinearSolver
@@ -149,8 +155,24 @@ namespace kwfp
                        const dealii::TrilinosWrappers::MPI::Vector &rhs,
                        dealii::TrilinosWrappers::MPI::Vector       &x) const;
 
+    /// Build the preconditioner of the active type from system_matrix (an
+    /// ILU of the same pattern is only factored again).
     void
     build_preconditioner();
+
+    /**
+     * What a rebuild of the active preconditioner costs, in GMRES
+     * iterations with it (measured on the 2-D Q2 step matrices of
+     * doc/performance.md): Jacobi nearly nothing, Ifpack's numerical ILU
+     * factorization and ML's AMG setup many iterations.
+     */
+    double
+    rebuild_price() const;
+
+    /// GMRES iterations allowed to the active preconditioner before 'auto'
+    /// moves on (max_iterations when it does not).
+    unsigned int
+    trial_budget() const;
 
     [[noreturn]] void
     throw_no_convergence(const unsigned int steps,
@@ -162,6 +184,7 @@ namespace kwfp
     const double                          relative_tolerance;
     const unsigned int                    max_iterations;
     const unsigned int                    fe_degree;
+    const unsigned int                    ilu_fill_level;
     dealii::ConditionalOStream           &console;
     dealii::TimerOutput                  &timer;
     const KalmanWassersteinOperator<dim> *op        = nullptr;
@@ -173,11 +196,16 @@ namespace kwfp
     double      system_mass_factor = -1;
     DenseMatrix system_C;
     std::unique_ptr<dealii::TrilinosWrappers::PreconditionBase> preconditioner;
+    /// The preconditioner when it is an ILU of system_matrix (else nullptr).
+    ReorderedIlu *step_ilu = nullptr;
+    /// ILU of the low-order matrix (flux correction's fallback), for the
+    /// pattern of the current mesh.
+    ReorderedIlu low_order_ilu;
     /// The step matrix the preconditioner was built from.
-    double       preconditioner_mass_factor = -1;
-    DenseMatrix  preconditioner_C;
-    unsigned int iterations_after_rebuild = 0;
-    unsigned int iterations_last_solve    = 0;
+    double      preconditioner_mass_factor = -1;
+    DenseMatrix preconditioner_C;
+    /// When to rebuild the preconditioner.
+    RebuildSchedule schedule;
     /// Set once AMG/Jacobi failed or needed > 150 GMRES iterations (flux
     /// correction only): later steps use ILU(0) of the low-order matrix.
     bool use_low_order_preconditioner = false;
@@ -197,8 +225,8 @@ namespace kwfp
     s.io(name);
     active =
       preconditioner_selection().parse(name, "checkpoint/preconditioner");
-    s.io(iterations_after_rebuild);
-    s.io(iterations_last_solve);
+    schedule.transfer(s);
+    schedule.set_price(rebuild_price());
     s.io(use_low_order_preconditioner);
     s.io(use_direct_solver);
     s.io(system_mass_factor);

@@ -2,9 +2,9 @@
 #define kwfp_output_diagnostics_csv_h
 
 #include <kwfp/base/dense_algebra.h>
+#include <kwfp/output/csv_log.h>
 
 #include <cstdint>
-#include <fstream>
 #include <optional>
 #include <string>
 
@@ -90,7 +90,7 @@ namespace kwfp
     std::uint64_t
     rows() const
     {
-      return n_rows;
+      return log.rows();
     }
 
     /// Append @p row and flush.
@@ -104,8 +104,7 @@ namespace kwfp
   private:
     const unsigned int dimension;
     const bool         has_exact;
-    std::ofstream      file;
-    std::uint64_t      n_rows = 0;
+    CsvLog             log;
   };
 } // namespace kwfp
 

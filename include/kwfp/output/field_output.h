@@ -1,6 +1,8 @@
 #ifndef kwfp_output_field_output_h
 #define kwfp_output_field_output_h
 
+#include <kwfp/output/pvd_series.h>
+
 #include <deal.II/dofs/dof_handler.h>
 #include <deal.II/lac/trilinos_vector.h>
 #include <deal.II/lac/vector.h>
@@ -44,7 +46,7 @@ namespace kwfp
     const std::vector<std::pair<double, std::string>> &
     written() const
     {
-      return records;
+      return series.written();
     }
 
     /// Continue after the outputs @p written of a checkpoint: rewrite
@@ -53,9 +55,8 @@ namespace kwfp
     resume(const std::vector<std::pair<double, std::string>> &written);
 
   private:
-    const std::string                           directory;
-    const MPI_Comm                              communicator;
-    std::vector<std::pair<double, std::string>> records;
+    const MPI_Comm communicator;
+    PvdSeries      series;
   };
 } // namespace kwfp
 

@@ -1,6 +1,7 @@
 #ifndef kwfp_output_particle_output_h
 #define kwfp_output_particle_output_h
 
+#include <kwfp/output/pvd_series.h>
 #include <kwfp/particles/ensemble.h>
 
 #include <string>
@@ -40,7 +41,7 @@ namespace kwfp
     const std::vector<std::pair<double, std::string>> &
     written() const
     {
-      return records;
+      return series.written();
     }
 
     /// Continue after the outputs @p written of a checkpoint: rewrite
@@ -49,9 +50,8 @@ namespace kwfp
     resume(const std::vector<std::pair<double, std::string>> &written);
 
   private:
-    const std::string                           directory;
-    const MPI_Comm                              communicator;
-    std::vector<std::pair<double, std::string>> records;
+    const MPI_Comm communicator;
+    PvdSeries      series;
   };
 } // namespace kwfp
 

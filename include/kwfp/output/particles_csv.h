@@ -2,9 +2,9 @@
 #define kwfp_output_particles_csv_h
 
 #include <kwfp/base/dense_algebra.h>
+#include <kwfp/output/csv_log.h>
 
 #include <cstdint>
-#include <fstream>
 #include <optional>
 #include <string>
 
@@ -75,7 +75,7 @@ namespace kwfp
     std::uint64_t
     rows() const
     {
-      return n_rows;
+      return log.rows();
     }
 
     /// Append @p row and flush.
@@ -92,8 +92,7 @@ namespace kwfp
     const unsigned int dimension;
     const bool         has_forward_model;
     const bool         has_exact;
-    std::ofstream      file;
-    std::uint64_t      n_rows = 0;
+    CsvLog             log;
   };
 } // namespace kwfp
 

@@ -1,0 +1,54 @@
+#ifndef kwfp_output_csv_log_h
+#define kwfp_output_csv_log_h
+
+#include <cstdint>
+#include <fstream>
+#include <optional>
+#include <ostream>
+#include <string>
+
+namespace kwfp
+{
+  /**
+   * @brief A CSV file to which a run appends one row at a time: held by one
+   * process (the others only count the rows), created with its header or,
+   * for a resumed run, continued after the rows its checkpoint recorded
+   * (open_csv()); every row is flushed at once, so that the file is
+   * complete up to the last step whatever stops the run.
+   */
+  class CsvLog
+  {
+  public:
+    /// Open @p filename with @p header on the writing process (@p is_writer);
+    /// @p resume_rows keeps that many rows of an existing file.
+    CsvLog(const std::string                  &filename,
+           const std::string                  &header,
+           const bool                          is_writer,
+           const std::optional<std::uint64_t> &resume_rows = {});
+
+    /// The rows written (on every process, also those that hold no file).
+    std::uint64_t
+    rows() const
+    {
+      return n_rows;
+    }
+
+    /**
+     * Count a new row and return the stream to write it to, or nullptr on
+     * the processes that hold no file. A row begun with a stream must be
+     * ended with end_row().
+     */
+    std::ostream *
+    begin_row();
+
+    /// End the row begun last: a newline, and flush.
+    void
+    end_row();
+
+  private:
+    std::ofstream file;
+    std::uint64_t n_rows = 0;
+  };
+} // namespace kwfp
+
+#endif
