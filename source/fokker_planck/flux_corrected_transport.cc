@@ -183,6 +183,25 @@ namespace kwfp
         row_start.push_back(row_start.back() + n);
       }
     flux.resize(row_start.back());
+
+    // The transpose of the pattern (which rows see a column), for the
+    // limiter's passes over the rows next to a change only.
+    const std::size_t n_ghosted = ghosted_ratio.trilinos_vector().MyLength();
+    column_start.assign(n_ghosted + 1, 0);
+    for (const int c : column_in_ghosted)
+      ++column_start[c + 1];
+    for (std::size_t c = 0; c < n_ghosted; ++c)
+      column_start[c + 1] += column_start[c];
+    rows_of_column.resize(column_in_ghosted.size());
+    {
+      std::vector<std::size_t> next(column_start.begin(),
+                                    column_start.end() - 1);
+      for (int row = 0; row < n_rows; ++row)
+        for (std::size_t k = row_start[row]; k < row_start[row + 1]; ++k)
+          rows_of_column[next[column_in_ghosted[k]]++] = row;
+    }
+    last_ratio.resize(n_ghosted);
+    listed.assign(n_rows, 0);
   }
 
 
@@ -434,16 +453,25 @@ namespace kwfp
           incoming += Rall[column_in_ghosted[k]] * flux[k];
       return incoming;
     };
+    // The first pass checks every node with outgoing fluxes; a later one
+    // only those next to a node whose R the pass before changed (on this
+    // process or another): for the others nothing in their condition
+    // changed. Same result as checking all, in a fraction of the work.
+    rows_to_check.clear();
+    for (int row = 0; row < n_rows; ++row)
+      if (negative_flux[row] < 0)
+        rows_to_check.push_back(row);
+    std::fill(last_ratio.begin(), last_ratio.end(), 1.);
     bool settled = false;
     for (unsigned int pass = 0; pass < 10 && !settled; ++pass)
       {
-        ghosted_ratio               = ratio;
-        const double      *Rall     = local_values(ghosted_ratio);
+        ghosted_ratio      = ratio;
+        const double *Rall = local_values(ghosted_ratio);
+        if (pass > 0)
+          list_rows_next_to_changes(Rall);
         unsigned long long violated = 0;
-        for (int row = 0; row < n_rows; ++row)
+        for (const int row : rows_to_check)
           {
-            if (!(negative_flux[row] < 0))
-              continue;
             const double incoming = incoming_flux(row, Rall);
             if (budget[row] + incoming + R[row] * negative_flux[row] < 0)
               {
@@ -483,6 +511,30 @@ namespace kwfp
         if (Utilities::MPI::max(change, communicator) < 1e-3)
           break;
       }
+  }
+
+
+  template <int dim>
+  void
+  FluxCorrectedTransport<dim>::list_rows_next_to_changes(const double *Rall)
+  {
+    rows_to_check.clear();
+    for (std::size_t c = 0; c < last_ratio.size(); ++c)
+      if (Rall[c] != last_ratio[c])
+        {
+          last_ratio[c] = Rall[c];
+          for (std::size_t k = column_start[c]; k < column_start[c + 1]; ++k)
+            {
+              const int row = rows_of_column[k];
+              if (!listed[row] && negative_flux[row] < 0)
+                {
+                  listed[row] = 1;
+                  rows_to_check.push_back(row);
+                }
+            }
+        }
+    for (const int row : rows_to_check)
+      listed[row] = 0;
   }
 
 

@@ -2,7 +2,8 @@
 
 #include <deal.II/base/exceptions.h>
 
-#include <Ifpack.h>
+#include <Ifpack_AdditiveSchwarz.h>
+#include <Ifpack_ILU.h>
 #include <Ifpack_Preconditioner.h>
 #include <Teuchos_ParameterList.hpp>
 #include <Teuchos_RCP.hpp>
@@ -15,11 +16,11 @@ namespace kwfp
     const unsigned int                            fill_level)
   {
     reset();
-    Ifpack                              factory;
-    Teuchos::RCP<Ifpack_Preconditioner> p = Teuchos::rcp(factory.Create(
-      "ILU", const_cast<Epetra_CrsMatrix *>(&new_matrix.trilinos_matrix()), 0));
-    AssertThrow(!p.is_null(),
-                dealii::ExcMessage("Ifpack could not create ILU"));
+    // Additive Schwarz also on one process, without overlap (Ifpack's
+    // factory gives the bare ILU there, which does not reorder).
+    Teuchos::RCP<Ifpack_Preconditioner> p =
+      Teuchos::rcp(new Ifpack_AdditiveSchwarz<Ifpack_ILU>(
+        const_cast<Epetra_CrsMatrix *>(&new_matrix.trilinos_matrix()), 0));
     Teuchos::ParameterList list;
     list.set("fact: level-of-fill", static_cast<int>(fill_level));
     list.set("fact: absolute threshold", 0.);

@@ -207,7 +207,7 @@ namespace kwfp
     const double       tolerance = relative_tolerance * rhs.l2_norm();
     // 'auto' climbs Jacobi -> ILU -> AMG, each for the rest of the run, when
     // a solve with a fresh preconditioner needs more than its budget:
-    // Jacobi's is 20 iterations (an ILU(1) iteration costs about 3.4 Jacobi
+    // Jacobi's is 20 iterations (an ILU iteration costs a few Jacobi
     // iterations and a step with it takes 2 to 6: beyond 20, Jacobi costs
     // more), ILU's 60 (long steps on fine meshes, where AMG's iterations
     // stay few).

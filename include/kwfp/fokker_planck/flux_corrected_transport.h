@@ -192,6 +192,12 @@ namespace kwfp
     void
     compute_flux_limiters();
 
+    /// Set rows_to_check to the rows (with outgoing fluxes) that have a
+    /// column whose R in @p Rall (with ghosts) differs from last_ratio, and
+    /// update last_ratio.
+    void
+    list_rows_next_to_changes(const double *Rall);
+
     /// rhs = M_L rho^n/dt + s' + sum_j alpha_ij f_ij, clipped at 0.
     void
     assemble_limited_rhs(const double                                 dt,
@@ -241,6 +247,16 @@ namespace kwfp
     std::vector<bool> constrained;
     /// Per stored entry (i, j): B(Phi_j - Phi_i) and B(Phi_i - Phi_j).
     std::vector<double> bernoulli_out, bernoulli_in;
+    /// The transpose of the pattern: per entry c of the ghosted vectors,
+    /// the local rows with a stored entry in column c are
+    /// rows_of_column[column_start[c] .. column_start[c + 1]).
+    std::vector<std::size_t> column_start;
+    std::vector<int>         rows_of_column;
+    /// Scratch of compute_flux_limiters(): R with ghosts as of the last
+    /// pass, the rows to check in a pass, and which rows are listed.
+    std::vector<double> last_ratio;
+    std::vector<int>    rows_to_check;
+    std::vector<char>   listed;
 
     dealii::TrilinosWrappers::MPI::Vector  ghosted_solution, ghosted_rate;
     dealii::TrilinosWrappers::MPI::Vector  ghosted_ratio;

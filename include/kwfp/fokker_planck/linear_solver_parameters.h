@@ -18,7 +18,7 @@ namespace kwfp
     /// The preconditioner of the step matrix (or 'auto').
     PreconditionerType preconditioner = PreconditionerType::automatic;
     /// Fill level k of ILU(k) (the ILU preconditioner and 'auto').
-    unsigned int ilu_fill_level = 1;
+    unsigned int ilu_fill_level = 0;
 
     /// Declare the entries in the current subsection of @p prm.
     static void
