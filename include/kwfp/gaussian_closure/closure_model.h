@@ -12,12 +12,12 @@ namespace kwfp
    * @brief The right-hand side of a closure of K Gaussian components
    * N(m_k, C_k) in the form the integrator (rosenbrock_step()) advances:
    *   dm_k/dt = -C_k g_k,   dP_k/dt = -2 P_k + 2 H_k,
-   * with g_k and H_k what evaluate() returns for component k (in
-   * GaussianExpectations::gradient and ::hessian; ::phi is its share of the
-   * free energy). For one Gaussian g = E[grad Phi_R], H = E[Hess Phi_R]
-   * (GaussianClosureModel); for a mixture, the expectations of the
-   * gradient and Hessian of Phi_R + ln p under each component, H shifted by
-   * P_k (MixtureClosureModel).
+   * with g_k and H_k what evaluate() returns for component k (the members
+   * gradient and hessian of GaussianExpectations; its member phi is the
+   * component's share of the free energy). For one Gaussian g = E[grad Phi_R],
+   * H = E[Hess Phi_R] (GaussianClosureModel); for a mixture, the expectations
+   * of the gradient and Hessian of Phi_R + ln p under each component, H shifted
+   * by P_k (MixtureClosureModel).
    */
   class ClosureModel
   {
