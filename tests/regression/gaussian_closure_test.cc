@@ -83,8 +83,10 @@ TEST(GaussianClosureRun, AloneInTenDimensionsFollowsTheClosedForm)
       worst =
         std::max({worst, csv.at("mean_error")[k], csv.at("cov_error")[k]});
       if (k > 0) // the free energy decreases
-        EXPECT_LE(csv.at("free_energy")[k],
-                  csv.at("free_energy")[k - 1] + 1e-12);
+        {
+          EXPECT_LE(csv.at("free_energy")[k],
+                    csv.at("free_energy")[k - 1] + 1e-12);
+        }
     }
   std::cout << "    " << steps << " steps, largest error " << worst
             << std::endl;
