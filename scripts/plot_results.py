@@ -14,6 +14,12 @@ comparison.csv and snapshots/ from the output directory and writes there
 - contours.png:    (d = 2, with snapshots) contours of the finite-element
                    density with the particles on top, at the snapshot times
                    nearest to TIMES (default: first, middle, last);
+- closure.png:     (with the Gaussian closure, gaussian.csv and
+                   closure_comparison.csv) KL(FE || closure) and the
+                   differences of the moments against time, the closure's
+                   free energy, and for d = 2 the final finite-element
+                   density (contours) with the closure's Gaussians (1 and 2
+                   sigma ellipses) along its path;
 - posterior_comparison.png: (d = 2, with particles_<method>/ runs, the
                    paper's Figure 1) final ensembles and Metropolis samples,
                    an ensemble over the final finite-element density, and
@@ -136,8 +142,64 @@ def main():
         fig.tight_layout()
         fig.savefig(os.path.join(out, "contours.png"), dpi=120)
         written.append("contours.png")
+    written += closure_plot(out)
     written += posterior_comparison(out)
     print("kwfp plots: " + ", ".join(os.path.join(out, w) for w in written))
+
+
+def closure_plot(out):
+    """closure.png: the Gaussian closure against the finite elements."""
+    comparison = os.path.join(out, "closure_comparison.csv")
+    gaussian = os.path.join(out, "gaussian.csv")
+    if not (os.path.exists(comparison) and os.path.exists(gaussian)):
+        return []
+    c = read_csv(comparison)
+    g = read_csv(gaussian)
+    density = os.path.join(out, "density_final.csv")
+    two_d = "mean_2" in g and "mean_3" not in g and os.path.exists(density)
+    fig, axes = plt.subplots(1, 3 if two_d else 2,
+                             figsize=(15 if two_d else 10, 4.2))
+    for key, label in (("kl_fe_closure", "KL(FE || closure)"),
+                       ("mean_difference", "|m_FE - m_closure|"),
+                       ("cov_difference", "||C_FE - C_closure||_F")):
+        axes[0].semilogy(c["time"], [max(v, 1e-16) for v in c[key]], label=label)
+    axes[0].set_xlabel("t")
+    axes[0].set_title("finite elements against the Gaussian closure")
+    axes[0].legend(fontsize=7)
+    axes[1].plot(g["time"], g["free_energy"])
+    axes[1].set_xlabel("t")
+    axes[1].set_title("closure free energy E[Phi_R] - 1/2 ln det(2 pi e C)")
+    if two_d:
+        import math
+        d = read_csv(density)
+        tri = mtri.Triangulation(d["u_1"], d["u_2"])
+        top = max(d["density"])
+        axes[2].tricontour(tri, d["density"],
+                           levels=[top * f for f in (0.01, 0.1, 0.3, 0.5, 0.7, 0.9)],
+                           colors="k", linewidths=0.8)
+        n = len(g["time"])
+        for j, i in enumerate(sorted({0, n // 8, n // 4, n // 2, n - 1})):
+            m1, m2 = g["mean_1"][i], g["mean_2"][i]
+            a, b, cc = g["cov_1_1"][i], g["cov_1_2"][i], g["cov_2_2"][i]
+            # the ellipse m + r L (cos, sin), C = L L^T
+            l11 = math.sqrt(a)
+            l21 = b / l11
+            l22 = math.sqrt(max(cc - l21 * l21, 0.0))
+            for r in (1, 2):
+                xs, ys = [], []
+                for k in range(101):
+                    t = 2 * math.pi * k / 100
+                    xs.append(m1 + r * l11 * math.cos(t))
+                    ys.append(m2 + r * (l21 * math.cos(t) + l22 * math.sin(t)))
+                axes[2].plot(xs, ys, color=plt.cm.viridis(j / 4), lw=1,
+                             label=("closure t = %.3g" % g["time"][i]) if r == 1 else None)
+            axes[2].plot([m1], [m2], "o", color=plt.cm.viridis(j / 4), ms=3)
+        axes[2].set_aspect("equal")
+        axes[2].set_title("final FE density (contours), closure N(m, C)")
+        axes[2].legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(os.path.join(out, "closure.png"), dpi=120)
+    return ["closure.png"]
 
 
 COLOURS = {"eks": "tab:green", "eki-opt": "tab:red",

@@ -2,9 +2,11 @@
 #include <kwfp/app/parameters.h>
 #include <kwfp/base/errors.h>
 #include <kwfp/base/interruption.h>
+#include <kwfp/comparison/closure_comparison.h>
 #include <kwfp/comparison/particle_comparison.h>
 #include <kwfp/comparison/particle_coupling.h>
 #include <kwfp/fokker_planck/solver.h>
+#include <kwfp/gaussian_closure/gaussian_closure_solver.h>
 #include <kwfp/mcmc/metropolis_run.h>
 #include <kwfp/output/posterior_table.h>
 #include <kwfp/particles/particle_solver.h>
@@ -44,8 +46,9 @@ namespace kwfp
     /// posterior_table.csv).
     struct Results
     {
-      std::optional<RunSummary>         finite_element;
-      std::optional<ParticleRunSummary> particles;
+      std::optional<RunSummary>                finite_element;
+      std::optional<ParticleRunSummary>        particles;
+      std::optional<GaussianClosureRunSummary> gaussian_closure;
     };
 
     /**
@@ -54,13 +57,14 @@ namespace kwfp
      */
     template <int dim>
     void
-    run_dimension(const Parameters  &parameters,
-                  const std::string &text,
-                  const MPI_Comm     communicator,
-                  std::ostream      &out,
-                  ParticleSolver    *particles,
-                  const bool         resume,
-                  Results           &results)
+    run_dimension(const Parameters      &parameters,
+                  const std::string     &text,
+                  const MPI_Comm         communicator,
+                  std::ostream          &out,
+                  ParticleSolver        *particles,
+                  GaussianClosureSolver *closure,
+                  const bool             resume,
+                  Results               &results)
     {
       // Let the solver (and its TimerOutput, which synchronizes over MPI)
       // be destroyed before an exception propagates further.
@@ -86,7 +90,23 @@ namespace kwfp
                 if (!resume)
                   particles->start();
               }
+            if (closure)
+              {
+                // advances the closure to each output time and compares
+                solver.postprocessors().add(
+                  std::make_unique<ClosureComparison<dim>>(fe_parameters,
+                                                           *closure,
+                                                           communicator));
+                if (!resume)
+                  closure->start();
+              }
             results.finite_element = solver.run(resume);
+            if (closure)
+              {
+                if (!results.finite_element->interrupted)
+                  closure->advance_to(parameters.time_stepping.final_time);
+                results.gaussian_closure = closure->finish();
+              }
             if (particles)
               {
                 if (!results.finite_element->interrupted)
@@ -189,32 +209,56 @@ namespace kwfp
     /// The main run: the finite elements in their dimension (with
     /// @p particles beside them, if given), or the particles alone.
     void
-    run_main(const Parameters  &parameters,
-             const std::string &text,
-             const MPI_Comm     communicator,
-             std::ostream      &out,
-             ParticleSolver    *particles,
-             const bool         resume,
-             Results           &results)
+    run_main(const Parameters      &parameters,
+             const std::string     &text,
+             const MPI_Comm         communicator,
+             std::ostream          &out,
+             ParticleSolver        *particles,
+             GaussianClosureSolver *closure,
+             const bool             resume,
+             Results               &results)
     {
       if (!parameters.run_finite_element)
         {
-          results.particles = particles->run(resume);
+          if (particles)
+            results.particles = particles->run(resume);
+          // the closure alone has no checkpoint: a resumed run computes it
+          // again from t = 0 (deterministic, seconds), the same rows
+          if (closure && !interruption_signal(communicator))
+            results.gaussian_closure = closure->run();
           return;
         }
       switch (parameters.dimension)
         {
           case 1:
-            run_dimension<1>(
-              parameters, text, communicator, out, particles, resume, results);
+            run_dimension<1>(parameters,
+                             text,
+                             communicator,
+                             out,
+                             particles,
+                             closure,
+                             resume,
+                             results);
             break;
           case 2:
-            run_dimension<2>(
-              parameters, text, communicator, out, particles, resume, results);
+            run_dimension<2>(parameters,
+                             text,
+                             communicator,
+                             out,
+                             particles,
+                             closure,
+                             resume,
+                             results);
             break;
           default:
-            run_dimension<3>(
-              parameters, text, communicator, out, particles, resume, results);
+            run_dimension<3>(parameters,
+                             text,
+                             communicator,
+                             out,
+                             particles,
+                             closure,
+                             resume,
+                             results);
             break;
         }
     }
@@ -242,6 +286,16 @@ namespace kwfp
                     fe.posterior_mean,
                     fe.posterior_covariance,
                     "on the final mesh");
+        }
+      if (results.gaussian_closure)
+        {
+          const GaussianClosureRunSummary &g = *results.gaussian_closure;
+          std::ostringstream               note;
+          note << "t = " << g.final_time << ", " << g.n_steps << " steps, "
+               << cubature_selection().name(
+                    parameters.gaussian_closure.cubature)
+               << ", free energy " << g.free_energy;
+          table.add("Gaussian closure", g.mean, g.covariance, note.str());
         }
       if (results.particles)
         add_particle_row(table,
@@ -348,6 +402,13 @@ namespace kwfp
                                              out);
         const std::vector<std::unique_ptr<ParticleSolver>> extra_runs =
           additional_particle_runs(parameters, text.str(), communicator, out);
+        std::unique_ptr<GaussianClosureSolver> closure;
+        if (parameters.run_gaussian_closure)
+          closure = std::make_unique<GaussianClosureSolver>(
+            gaussian_closure_solver_parameters(parameters),
+            text.str(),
+            communicator,
+            out);
 
         Results results;
         run_main(parameters,
@@ -355,6 +416,7 @@ namespace kwfp
                  communicator,
                  out,
                  particles.get(),
+                 closure.get(),
                  resume,
                  results);
 

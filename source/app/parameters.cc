@@ -3,6 +3,7 @@
 #include <kwfp/fokker_planck/diffusion_parameters.h>
 
 #include <deal.II/base/exceptions.h>
+#include <deal.II/base/utilities.h>
 
 #include <cstdlib>
 #include <fstream>
@@ -24,10 +25,15 @@ namespace kwfp
     prm.declare_entry(
       "Solver",
       "finite element",
-      Patterns::Selection("finite element|particles|both"),
-      "'finite element': the Fokker-Planck equation (4.1) on a mesh (d <= 3). "
-      "'particles': the interacting particle system of 'Particles/Method' "
-      "(any d). 'both': the two from the same initial density.");
+      Patterns::MultipleSelection("finite element|particles|both|Gaussian"),
+      "The solvers that run, from the same initial density, as a "
+      "comma-separated list: 'finite element': the Fokker-Planck equation "
+      "(4.1) on a mesh (d <= 3). 'particles': the interacting particle "
+      "system of 'Particles/Method' (any d). 'both': the two. 'Gaussian': "
+      "the Gaussian closure dm/dt = -C E[grad Phi_R], dC/dt = 2C - 2C "
+      "E[Hess Phi_R] C (any d; subsection 'Gaussian closure'); with the "
+      "finite elements it is compared with their density at every output "
+      "time (closure_comparison.csv). E.g. 'finite element, Gaussian'.");
 
     prm.enter_subsection("Fokker-Planck equation");
     DiffusionParameters::declare_parameters(prm);
@@ -65,6 +71,10 @@ namespace kwfp
     MetropolisParameters::declare_parameters(prm);
     prm.leave_subsection();
 
+    prm.enter_subsection("Gaussian closure");
+    GaussianClosureParameters::declare_parameters(prm);
+    prm.leave_subsection();
+
     prm.enter_subsection("Output");
     OutputParameters::declare_parameters(prm);
     prm.leave_subsection();
@@ -74,9 +84,7 @@ namespace kwfp
   void
   Parameters::parse(ParameterHandler &prm)
   {
-    const std::string solver = prm.get("Solver");
-    run_finite_element       = solver != "particles";
-    run_particles            = solver != "finite element";
+    parse_solvers(prm);
     prm.enter_subsection("Particles");
     particles.parse_additional_methods(prm);
     prm.leave_subsection();
@@ -105,6 +113,13 @@ namespace kwfp
                                      any_particles);
     prm.leave_subsection();
 
+    if (run_gaussian_closure)
+      {
+        prm.enter_subsection("Gaussian closure");
+        gaussian_closure.parse_parameters(prm, dimension);
+        prm.leave_subsection();
+      }
+
     prm.enter_subsection("Particles");
     particles.parse_parameters(prm, dimension);
     prm.leave_subsection();
@@ -124,6 +139,31 @@ namespace kwfp
 
 
   void
+  Parameters::parse_solvers(const ParameterHandler &prm)
+  {
+    run_finite_element     = false;
+    run_particles          = false;
+    run_gaussian_closure   = false;
+    const std::string list = prm.get("Solver");
+    bool              any  = false;
+    for (std::string item : Utilities::split_string_list(list, ','))
+      {
+        any = true;
+        if (item == "finite element" || item == "both")
+          run_finite_element = true;
+        if (item == "particles" || item == "both")
+          run_particles = true;
+        if (item == "Gaussian")
+          run_gaussian_closure = true;
+      }
+    if (!any)
+      throw InputError("Solver",
+                       "names no solver; list one or more of 'finite "
+                       "element', 'particles', 'both', 'Gaussian'");
+  }
+
+
+  void
   Parameters::parse_dimension(const ParameterHandler &prm)
   {
     const long d_read = prm.get_integer("Dimension");
@@ -135,7 +175,7 @@ namespace kwfp
       throw InputError("Dimension",
                        "the finite-element solver needs d = 1, 2 or 3, got " +
                          std::to_string(d_read) +
-                         "; set 'Solver = particles' for d > 3");
+                         "; set 'Solver = particles' or 'Gaussian' for d > 3");
     dimension = d_read;
   }
 
@@ -234,6 +274,18 @@ namespace kwfp
             p.potential,
             p.initial_density,
             p.particles,
+            p.time_stepping.final_time,
+            p.output};
+  }
+
+
+  GaussianClosureSolverParameters
+  gaussian_closure_solver_parameters(const Parameters &p)
+  {
+    return {p.dimension,
+            p.potential,
+            p.initial_density,
+            p.gaussian_closure,
             p.time_stepping.final_time,
             p.output};
   }

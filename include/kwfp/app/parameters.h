@@ -8,6 +8,8 @@
 #include <kwfp/fokker_planck/linear_solver_parameters.h>
 #include <kwfp/fokker_planck/mesh_parameters.h>
 #include <kwfp/fokker_planck/time_stepping_parameters.h>
+#include <kwfp/gaussian_closure/gaussian_closure_parameters.h>
+#include <kwfp/gaussian_closure/gaussian_closure_solver_parameters.h>
 #include <kwfp/mcmc/metropolis_parameters.h>
 #include <kwfp/mcmc/metropolis_run.h>
 #include <kwfp/model/initial_density_parameters.h>
@@ -40,6 +42,8 @@ namespace kwfp
     /// Which solvers run: the finite-element PDE, the particles, or both.
     bool run_finite_element = true;  ///< 'Solver': finite element or both
     bool run_particles      = false; ///< 'Solver': particles or both
+    /// 'Solver' lists Gaussian: the Gaussian closure (issue 24).
+    bool run_gaussian_closure = false;
 
     /// The matrix C in (4.1) ('Fokker-Planck equation').
     DiffusionMatrixType diffusion_matrix =
@@ -55,6 +59,9 @@ namespace kwfp
     ComparisonParameters     comparison;      ///< 'Comparison'
     MetropolisParameters     metropolis;      ///< 'Metropolis'
     OutputParameters         output;          ///< 'Output'
+
+    /// 'Gaussian closure'
+    GaussianClosureParameters gaussian_closure;
 
     /// Declare all parameters (with defaults: the benchmark G2).
     static void
@@ -77,6 +84,9 @@ namespace kwfp
     read_from_string(dealii::ParameterHandler &prm, const std::string &text);
 
   private:
+    /// 'Solver': the comma-separated list of solvers that run.
+    void
+    parse_solvers(const dealii::ParameterHandler &prm);
     /// 'Dimension', checked against the solvers that run.
     void
     parse_dimension(const dealii::ParameterHandler &prm);
@@ -95,6 +105,10 @@ namespace kwfp
   /// What the particle solver of the main run reads of @p parameters.
   ParticleSolverParameters
   particle_solver_parameters(const Parameters &parameters);
+
+  /// What the Gaussian closure reads of @p parameters.
+  GaussianClosureSolverParameters
+  gaussian_closure_solver_parameters(const Parameters &parameters);
 
   /// What the Metropolis chain reads of @p parameters.
   MetropolisRunParameters

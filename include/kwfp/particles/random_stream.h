@@ -16,7 +16,8 @@ namespace kwfp
   {
     initial_ensemble = 1,
     dynamics_noise   = 2,
-    metropolis       = 3
+    metropolis       = 3,
+    gaussian_closure = 4 ///< Monte Carlo nodes of the Gaussian closure
   };
 
   /**

@@ -1,0 +1,213 @@
+#include <kwfp/base/errors.h>
+#include <kwfp/gaussian_closure/gaussian_closure_parameters.h>
+
+#include <cmath>
+
+namespace kwfp
+{
+  using namespace dealii;
+
+  namespace
+  {
+    /// The largest tensor Gauss-Hermite rule accepted.
+    constexpr double max_tensor_nodes = 1e6;
+  } // namespace
+
+
+  void
+  GaussianClosureParameters::declare_parameters(ParameterHandler &prm)
+  {
+    prm.declare_entry(
+      "Cubature",
+      "Gauss-Hermite",
+      Patterns::Selection(cubature_selection().pattern()),
+      "How the expectations under N(m, C) are computed: 'Gauss-Hermite' "
+      "(tensor rule, n^d nodes, exact for degree 2n - 1; small d), "
+      "'unscented' (2d + 1 sigma points, exact for degree 3; any d), "
+      "'Monte Carlo' (antithetic samples with a fixed seed; the same nodes "
+      "at every step).");
+    prm.declare_entry("Gauss-Hermite points",
+                      "3",
+                      Patterns::Integer(),
+                      "n, the Gauss-Hermite nodes per coordinate (1 to 40; "
+                      "n^d at most 1e6).");
+    prm.declare_entry("Monte Carlo samples",
+                      "1000",
+                      Patterns::Integer(),
+                      "N, the Monte Carlo nodes (even: N/2 antithetic pairs).");
+    prm.declare_entry("Seed",
+                      "1",
+                      Patterns::Integer(),
+                      "Seed of the Monte Carlo nodes (below 2^32).");
+    prm.declare_entry(
+      "Expectation form",
+      "gradient",
+      Patterns::Selection(expectation_form_selection().pattern()),
+      "'gradient': E[grad Phi_R] and E[Hess Phi_R] = C^{-1} E[(u - m) grad "
+      "Phi_R^T] (Stein); 'Hessian': E[grad Phi_R] and E[Hess Phi_R] "
+      "(potentials with a Hessian); 'derivative-free': only Phi_R, "
+      "E[grad Phi_R] = C^{-1} E[(u - m) Phi_R], E[Hess Phi_R] = C^{-1} "
+      "E[((u - m)(u - m)^T - C) Phi_R] C^{-1} (needs a rule exact for "
+      "degree q + 2 for a polynomial Phi_R of degree q).");
+    prm.declare_entry("Adaptive time step",
+                      "true",
+                      Patterns::Bool(),
+                      "Adaptive steps controlled by the embedded error "
+                      "estimate of the Rosenbrock method ROS2; else fixed "
+                      "steps of 'Time step'.");
+    prm.declare_entry("Time step",
+                      "0.01",
+                      Patterns::Double(),
+                      "The fixed step, or the first adaptive one (> 0).");
+    prm.declare_entry("Tolerance",
+                      "1e-6",
+                      Patterns::Double(),
+                      "Adaptive steps: the largest error estimate per step "
+                      "(in the norm of N(m, C): |dm|_C and "
+                      "||L^T dP L||_F, C = L L^T).");
+    prm.declare_entry("Maximum time step",
+                      "1",
+                      Patterns::Double(),
+                      "Adaptive steps: the largest step.");
+    prm.declare_entry(
+      "Mixture weights",
+      "",
+      Patterns::Anything(),
+      "Empty: the Gaussian closure from 'Initial density'. Otherwise the "
+      "weights w_k > 0 (normalized, fixed in time) of a Gaussian-mixture "
+      "closure p = sum_k w_k N(m_k, C_k) with K components, each moved by "
+      "dm_k/dt = -C_k E_k[grad ln(p / pi)], dC_k/dt = -2 C_k E_k[Hess "
+      "ln(p / pi)] C_k (Lambert et al. 2022, preconditioned by C_k), from "
+      "'Mixture means' and 'Mixture covariances'.");
+    prm.declare_entry("Mixture means",
+                      "",
+                      Patterns::Anything(),
+                      "The initial means m_k of the mixture, one row of d "
+                      "numbers per component, rows separated by ';'.");
+    prm.declare_entry("Mixture covariances",
+                      "",
+                      Patterns::Anything(),
+                      "The initial SPD covariances C_k (d x d, rows "
+                      "separated by ';'), one per component, separated by "
+                      "'|'.");
+    prm.declare_entry("Output interval",
+                      "1",
+                      Patterns::Integer(),
+                      "Write a row of gaussian.csv every this many steps (and "
+                      "at the first and the last).");
+  }
+
+
+  void
+  GaussianClosureParameters::parse_parameters(const ParameterHandler &prm,
+                                              const unsigned int      d,
+                                              const std::string      &path)
+  {
+    cubature =
+      cubature_selection().parse(prm.get("Cubature"), path + "Cubature");
+    const long n = prm.get_integer("Gauss-Hermite points");
+    if (n < 1 || n > 40)
+      throw InputError(path + "Gauss-Hermite points",
+                       "must be between 1 and 40, got " + std::to_string(n));
+    gauss_hermite_points = n;
+    if (cubature == CubatureType::gauss_hermite &&
+        std::pow(static_cast<double>(n), d) > max_tensor_nodes)
+      throw InputError(path + "Gauss-Hermite points",
+                       std::to_string(n) + "^" + std::to_string(d) +
+                         " nodes exceed 1e6; use fewer points, 'Cubature = "
+                         "unscented' or 'Monte Carlo'");
+    const long N = prm.get_integer("Monte Carlo samples");
+    if (N < 2 || N % 2 != 0 || N > 100000000)
+      throw InputError(path + "Monte Carlo samples",
+                       "must be even, between 2 and 1e8, got " +
+                         std::to_string(N));
+    monte_carlo_samples = N;
+    const long s        = prm.get_integer("Seed");
+    if (s < 0 || s > 4294967295L)
+      throw InputError(path + "Seed", "must be between 0 and 2^32 - 1");
+    seed = s;
+    form = expectation_form_selection().parse(prm.get("Expectation form"),
+                                              path + "Expectation form");
+    step_control.adaptive  = prm.get_bool("Adaptive time step");
+    step_control.time_step = prm.get_double("Time step");
+    if (!(step_control.time_step > 0) || !std::isfinite(step_control.time_step))
+      throw InputError(path + "Time step",
+                       "must be positive, got " + prm.get("Time step"));
+    step_control.tolerance = prm.get_double("Tolerance");
+    if (!(step_control.tolerance > 0) || !(step_control.tolerance < 1))
+      throw InputError(path + "Tolerance",
+                       "must be in (0, 1), got " + prm.get("Tolerance"));
+    step_control.maximum_time_step = prm.get_double("Maximum time step");
+    if (!(step_control.maximum_time_step >= step_control.time_step) ||
+        !std::isfinite(step_control.maximum_time_step))
+      throw InputError(path + "Maximum time step",
+                       "must be finite and at least 'Time step', got " +
+                         prm.get("Maximum time step"));
+    step_control.minimum_time_step =
+      std::min(1e-12, 1e-6 * step_control.time_step);
+    const long interval = prm.get_integer("Output interval");
+    if (interval < 1)
+      throw InputError(path + "Output interval", "must be at least 1");
+    output_interval = interval;
+    parse_mixture(prm, d, path);
+  }
+
+
+  void
+  GaussianClosureParameters::parse_mixture(const ParameterHandler &prm,
+                                           const unsigned int      d,
+                                           const std::string      &path)
+  {
+    mixture_weights.clear();
+    mixture_covariances.clear();
+    mixture_means.reinit(0, 0);
+    if (prm.get("Mixture weights").find_first_not_of(" \t") ==
+        std::string::npos)
+      return;
+    mixture_weights =
+      parse_vector(prm.get("Mixture weights"), path + "Mixture weights");
+    const unsigned int K = mixture_weights.size();
+    for (const double w : mixture_weights)
+      if (!(w > 0))
+        throw InputError(path + "Mixture weights",
+                         "every weight must be > 0, got " + std::to_string(w));
+    mixture_means =
+      parse_matrix(prm.get("Mixture means"), path + "Mixture means", K, d);
+    const std::string text  = prm.get("Mixture covariances");
+    std::size_t       start = 0;
+    while (true)
+      {
+        const std::size_t bar = text.find('|', start);
+        mixture_covariances.push_back(
+          parse_spd_matrix(text.substr(start, bar - start),
+                           path + "Mixture covariances (component " +
+                             std::to_string(mixture_covariances.size() + 1) +
+                             ")",
+                           d));
+        if (bar == std::string::npos)
+          break;
+        start = bar + 1;
+      }
+    if (mixture_covariances.size() != K)
+      throw InputError(path + "Mixture covariances",
+                       "has " + std::to_string(mixture_covariances.size()) +
+                         " matrices separated by '|' but 'Mixture weights' "
+                         "has " +
+                         std::to_string(K) + " entries");
+  }
+
+
+  StandardCubature
+  make_cubature(const GaussianClosureParameters &p, const unsigned int d)
+  {
+    switch (p.cubature)
+      {
+        case CubatureType::gauss_hermite:
+          return tensor_gauss_hermite_rule(d, p.gauss_hermite_points);
+        case CubatureType::unscented:
+          return unscented_rule(d);
+        default:
+          return monte_carlo_rule(d, p.monte_carlo_samples, p.seed);
+      }
+  }
+} // namespace kwfp

@@ -1,0 +1,217 @@
+#include <kwfp/base/errors.h>
+#include <kwfp/gaussian_closure/gaussian_expectations.h>
+
+#include <cmath>
+#include <stdexcept>
+#include <vector>
+
+namespace kwfp
+{
+  const NamedSelection<ExpectationForm> &
+  expectation_form_selection()
+  {
+    static const NamedSelection<ExpectationForm> selection{
+      {"gradient", ExpectationForm::gradient},
+      {"Hessian", ExpectationForm::hessian},
+      {"derivative-free", ExpectationForm::derivative_free}};
+    return selection;
+  }
+
+
+  void
+  solve_lower_transpose(const DenseMatrix &L, DenseVector &x)
+  {
+    const unsigned int d = L.m();
+    for (unsigned int i = d; i-- > 0;)
+      {
+        double s = x[i];
+        for (unsigned int j = i + 1; j < d; ++j)
+          s -= L(j, i) * x[j];
+        x[i] = s / L(i, i);
+      }
+  }
+
+
+  void
+  solve_lower_transpose(const DenseMatrix &L, DenseMatrix &X)
+  {
+    const unsigned int d = L.m();
+    for (unsigned int c = 0; c < X.n(); ++c)
+      for (unsigned int i = d; i-- > 0;)
+        {
+          double s = X(i, c);
+          for (unsigned int j = i + 1; j < d; ++j)
+            s -= L(j, i) * X(j, c);
+          X(i, c) = s / L(i, i);
+        }
+  }
+
+
+  GaussianExpectation::GaussianExpectation(const Potential      &potential,
+                                           StandardCubature      rule,
+                                           const ExpectationForm form)
+    : potential(potential)
+    , cubature(std::move(rule))
+    , expectation_form(form)
+  {
+    if (cubature.dimension() != potential.dimension())
+      throw std::invalid_argument(
+        "GaussianExpectation: the rule's dimension is not the potential's");
+    if (form == ExpectationForm::hessian && !potential.has_hessian())
+      throw std::invalid_argument(
+        "GaussianExpectation: the potential has no Hessian");
+  }
+
+
+  namespace
+  {
+    void
+    check_finite(const double       value,
+                 const char        *what,
+                 const DenseMatrix &points,
+                 const unsigned int k)
+    {
+      if (std::isfinite(value))
+        return;
+      std::vector<double> u(points.n());
+      for (unsigned int a = 0; a < points.n(); ++a)
+        u[a] = points(k, a);
+      throw RunFailure(std::string(what) + " is not finite (" +
+                       std::to_string(value) +
+                       ") at the cubature node u = " + format_point(u));
+    }
+  } // namespace
+
+
+  GaussianExpectations
+  GaussianExpectation::evaluate(const DenseVector &m,
+                                const DenseMatrix &C) const
+  {
+    const unsigned int d = potential.dimension();
+    const unsigned int n = cubature.size();
+    AssertDimension(m.size(), d);
+    const DenseMatrix L = cholesky_factor(C); // throws if not SPD
+
+    // the nodes u_k = m + L xi_k
+    DenseMatrix points(n, d);
+    for (unsigned int k = 0; k < n; ++k)
+      for (unsigned int a = 0; a < d; ++a)
+        {
+          double s = m[a];
+          for (unsigned int b = 0; b <= a; ++b)
+            s += L(a, b) * cubature.nodes(k, b);
+          points(k, a) = s;
+        }
+
+    GaussianExpectations e;
+    e.gradient.reinit(d);
+    e.hessian.reinit(d, d);
+    std::vector<double> phi(n);
+    for (unsigned int k = 0; k < n; ++k)
+      {
+        phi[k] = potential.value(
+          dealii::make_array_view(&points(k, 0), &points(k, 0) + d));
+        check_finite(phi[k], "Phi_R", points, k);
+        e.phi += cubature.weights[k] * phi[k];
+      }
+
+    if (expectation_form == ExpectationForm::derivative_free)
+      {
+        const double phi_m =
+          potential.value(dealii::make_array_view(m.begin(), m.end()));
+        if (!std::isfinite(phi_m))
+          throw RunFailure(
+            "Phi_R is not finite at the mean " +
+            format_point(std::vector<double>(m.begin(), m.end())));
+        DenseMatrix Q(d, d);
+        for (unsigned int k = 0; k < n; ++k)
+          {
+            const double f = cubature.weights[k] * (phi[k] - phi_m);
+            for (unsigned int a = 0; a < d; ++a)
+              {
+                const double xa = cubature.nodes(k, a);
+                e.gradient[a] += f * xa;
+                for (unsigned int b = 0; b <= a; ++b)
+                  Q(a, b) += f * (xa * cubature.nodes(k, b) - (a == b));
+              }
+          }
+        for (unsigned int a = 0; a < d; ++a)
+          for (unsigned int b = 0; b < a; ++b)
+            Q(b, a) = Q(a, b);
+        solve_lower_transpose(L, e.gradient);
+        // L^{-T} Q L^{-1} = (L^{-T} (L^{-T} Q)^T)^T, Q symmetric
+        solve_lower_transpose(L, Q);
+        DenseMatrix X;
+        X.copy_transposed(Q);
+        solve_lower_transpose(L, X);
+        for (unsigned int a = 0; a < d; ++a)
+          for (unsigned int b = 0; b < d; ++b)
+            e.hessian(a, b) = 0.5 * (X(a, b) + X(b, a));
+        return e;
+      }
+
+    DenseMatrix gradients(n, d);
+    potential.gradients(points, gradients);
+    for (unsigned int k = 0; k < n; ++k)
+      for (unsigned int a = 0; a < d; ++a)
+        {
+          check_finite(gradients(k, a), "grad Phi_R", points, k);
+          e.gradient[a] += cubature.weights[k] * gradients(k, a);
+        }
+
+    if (expectation_form == ExpectationForm::hessian)
+      {
+        for (unsigned int k = 0; k < n; ++k)
+          {
+            const DenseMatrix H = potential.hessian(
+              dealii::make_array_view(&points(k, 0), &points(k, 0) + d));
+            for (unsigned int a = 0; a < d; ++a)
+              for (unsigned int b = 0; b < d; ++b)
+                {
+                  check_finite(H(a, b), "Hess Phi_R", points, k);
+                  e.hessian(a, b) +=
+                    cubature.weights[k] * 0.5 * (H(a, b) + H(b, a));
+                }
+          }
+        return e;
+      }
+
+    // gradient form: E[Hess] = L^{-T} E[xi grad^T], symmetrized
+    DenseMatrix S(d, d);
+    for (unsigned int k = 0; k < n; ++k)
+      for (unsigned int a = 0; a < d; ++a)
+        {
+          const double wx = cubature.weights[k] * cubature.nodes(k, a);
+          if (wx != 0)
+            for (unsigned int b = 0; b < d; ++b)
+              S(a, b) += wx * gradients(k, b);
+        }
+    solve_lower_transpose(L, S);
+    for (unsigned int a = 0; a < d; ++a)
+      for (unsigned int b = 0; b < d; ++b)
+        e.hessian(a, b) = 0.5 * (S(a, b) + S(b, a));
+    return e;
+  }
+
+
+  unsigned int
+  GaussianExpectation::evaluations_per_call() const
+  {
+    return cubature.size() +
+           (expectation_form == ExpectationForm::derivative_free ? 1 : 0);
+  }
+
+
+  const StandardCubature &
+  GaussianExpectation::rule() const
+  {
+    return cubature;
+  }
+
+
+  ExpectationForm
+  GaussianExpectation::form() const
+  {
+    return expectation_form;
+  }
+} // namespace kwfp
