@@ -36,8 +36,8 @@ namespace kwfp
                       Patterns::Integer(0, 5),
                       "k of ILU(k) of the step matrix: 0 keeps its pattern; "
                       "each level costs more memory and setup and saves "
-                      "iterations (in RCM order ILU(0) already needs only "
-                      "about 4 GMRES iterations a step on the banana target "
+                      "iterations (in RCM order ILU(0) already needs about 5 "
+                      "GMRES iterations a step on the banana target "
                       "at 64^2 Q2).");
   }
 
