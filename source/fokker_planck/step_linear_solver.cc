@@ -211,9 +211,10 @@ namespace kwfp
     // iterations and a step with it takes 2 to 6: beyond 20, Jacobi costs
     // more), ILU's 60 (long steps on fine meshes, where AMG's iterations
     // stay few).
-    const TrilinosWrappers::MPI::Vector guess = x;
-    unsigned int                        used  = 0;
-    unsigned int                        last  = 0;
+    if (trial_budget() < max_iterations)
+      trial_guess = x; // to start again from (storage kept between steps)
+    unsigned int used = 0;
+    unsigned int last = 0;
     for (;;)
       {
         const unsigned int budget = trial_budget();
@@ -230,7 +231,7 @@ namespace kwfp
             used += e.last_step;
             if (budget == max_iterations)
               throw_no_convergence(e.last_step, e.last_residual, tolerance);
-            x = guess;
+            x = trial_guess;
             if (!rebuild)
               {
                 build_preconditioner(); // a fresh one first

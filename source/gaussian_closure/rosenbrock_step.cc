@@ -6,6 +6,7 @@
 #include <cmath>
 #include <exception>
 #include <memory>
+#include <string>
 
 namespace kwfp
 {
@@ -39,6 +40,117 @@ namespace kwfp
       DenseVector                                       k1_m, k2_m;
       DenseMatrix                                       k1_P, k2_P;
     };
+
+
+    /// Stage 1 of one component (W factored, k1, the stage state);
+    /// returns why it failed, empty if it did not.
+    std::string
+    first_stage(const ClosureState         &y,
+                const GaussianExpectations &e_n,
+                const double                h,
+                const double                gamma,
+                const double                a,
+                Stages                     &s,
+                ClosureState               &stage)
+    {
+      const unsigned int d = y.mean.size();
+      // W = P_n + gamma h H_n: (I + gamma h C_n H_n) = C_n W
+      s.W = std::make_unique<dealii::LAPACKFullMatrix<double>>(d, d);
+      for (unsigned int i = 0; i < d; ++i)
+        for (unsigned int j = 0; j < d; ++j)
+          (*s.W)(i, j) = y.precision(i, j) + gamma * h * e_n.hessian(i, j);
+      try
+        {
+          s.W->compute_lu_factorization();
+        }
+      catch (const std::exception &)
+        {
+          return "P + gamma h H is singular";
+        }
+      // stage 1: k1_m = -W^{-1} g_n, k1_P = a F_P(y_n)
+      const ClosureDerivative f_n = ClosureDerivative::at(y, e_n);
+      s.k1_m                      = e_n.gradient;
+      s.k1_m *= -1;
+      s.W->solve(s.k1_m);
+      s.k1_P = f_n.precision;
+      s.k1_P *= a;
+      if (!all_finite(s.k1_m) || !all_finite(s.k1_P))
+        {
+          return "the first stage is not finite";
+        }
+      DenseVector m_s(y.mean);
+      m_s.add(h, s.k1_m);
+      DenseMatrix P_s(y.precision);
+      P_s.add(h, s.k1_P);
+      try
+        {
+          stage = ClosureState::from_precision(m_s, P_s);
+        }
+      catch (const std::domain_error &)
+        {
+          return "the stage's covariance is not SPD";
+        }
+      return {};
+    }
+
+
+    /// Stage 2 of one component, its new state and the largest of
+    /// @p error and its error estimates; returns why it failed, empty if
+    /// it did not.
+    std::string
+    second_stage(const ClosureState         &y,
+                 const ClosureState         &stage,
+                 const GaussianExpectations &e_s,
+                 const double                h,
+                 const double                a,
+                 Stages                     &s,
+                 ClosureState               &new_state,
+                 double                     &error)
+    {
+      const unsigned int d = y.mean.size();
+      // stage 2: C_n W k2_m = F_m(s) - 2 k1_m, k2_P = a (F_P(s) - 2 k1_P)
+      const ClosureDerivative f_s = ClosureDerivative::at(stage, e_s);
+      DenseVector             rhs(f_s.mean);
+      rhs.add(-2, s.k1_m);
+      s.k2_m.reinit(d);
+      y.precision.vmult(s.k2_m, rhs);
+      s.W->solve(s.k2_m);
+      s.k2_P = f_s.precision;
+      s.k2_P.add(-2, s.k1_P);
+      s.k2_P *= a;
+
+      DenseVector m_new(y.mean);
+      m_new.add(1.5 * h, s.k1_m, 0.5 * h, s.k2_m);
+      DenseMatrix P_new(y.precision);
+      P_new.add(1.5 * h, s.k1_P);
+      P_new.add(0.5 * h, s.k2_P);
+      if (!all_finite(m_new) || !all_finite(P_new))
+        {
+          return "the new state is not finite";
+        }
+      try
+        {
+          new_state = ClosureState::from_precision(m_new, P_new);
+        }
+      catch (const std::domain_error &)
+        {
+          return "the new covariance is not SPD";
+        }
+
+      // the error estimate h/2 (k1 + k2) in the norm of y_n
+      DenseVector E_m(s.k1_m);
+      E_m += s.k2_m;
+      E_m *= 0.5 * h;
+      DenseMatrix E_P(s.k1_P);
+      E_P.add(1.0, s.k2_P);
+      E_P *= 0.5 * h;
+      const double mean_error = std::sqrt(y.precision.matrix_norm_square(E_m));
+      DenseMatrix  LtE(d, d), LtEL(d, d);
+      y.cholesky.Tmmult(LtE, E_P);
+      LtE.mmult(LtEL, y.cholesky);
+      error = std::max({error, mean_error, LtEL.frobenius_norm()});
+      return {};
+    }
   } // namespace
 
 
@@ -57,47 +169,9 @@ namespace kwfp
 
     for (unsigned int k = 0; k < K; ++k)
       {
-        const unsigned int d = y[k].mean.size();
-        // W = P_n + gamma h H_n: (I + gamma h C_n H_n) = C_n W
-        s[k].W = std::make_unique<dealii::LAPACKFullMatrix<double>>(d, d);
-        for (unsigned int i = 0; i < d; ++i)
-          for (unsigned int j = 0; j < d; ++j)
-            (*s[k].W)(i, j) =
-              y[k].precision(i, j) + gamma * h * e_n[k].hessian(i, j);
-        try
-          {
-            s[k].W->compute_lu_factorization();
-          }
-        catch (const std::exception &)
-          {
-            result.reason = "P + gamma h H is singular";
-            return result;
-          }
-        // stage 1: k1_m = -W^{-1} g_n, k1_P = a F_P(y_n)
-        const ClosureDerivative f_n = ClosureDerivative::at(y[k], e_n[k]);
-        s[k].k1_m                   = e_n[k].gradient;
-        s[k].k1_m *= -1;
-        s[k].W->solve(s[k].k1_m);
-        s[k].k1_P = f_n.precision;
-        s[k].k1_P *= a;
-        if (!all_finite(s[k].k1_m) || !all_finite(s[k].k1_P))
-          {
-            result.reason = "the first stage is not finite";
-            return result;
-          }
-        DenseVector m_s(y[k].mean);
-        m_s.add(h, s[k].k1_m);
-        DenseMatrix P_s(y[k].precision);
-        P_s.add(h, s[k].k1_P);
-        try
-          {
-            stage[k] = ClosureState::from_precision(m_s, P_s);
-          }
-        catch (const std::domain_error &)
-          {
-            result.reason = "the stage's covariance is not SPD";
-            return result;
-          }
+        result.reason = first_stage(y[k], e_n[k], h, gamma, a, s[k], stage[k]);
+        if (!result.reason.empty())
+          return result;
       }
 
     std::vector<GaussianExpectations> e_s;
@@ -119,52 +193,10 @@ namespace kwfp
     result.states.resize(K);
     for (unsigned int k = 0; k < K; ++k)
       {
-        const unsigned int d = y[k].mean.size();
-        // stage 2: C_n W k2_m = F_m(s) - 2 k1_m, k2_P = a (F_P(s) - 2 k1_P)
-        const ClosureDerivative f_s = ClosureDerivative::at(stage[k], e_s[k]);
-        DenseVector             rhs(f_s.mean);
-        rhs.add(-2, s[k].k1_m);
-        s[k].k2_m.reinit(d);
-        y[k].precision.vmult(s[k].k2_m, rhs);
-        s[k].W->solve(s[k].k2_m);
-        s[k].k2_P = f_s.precision;
-        s[k].k2_P.add(-2, s[k].k1_P);
-        s[k].k2_P *= a;
-
-        DenseVector m_new(y[k].mean);
-        m_new.add(1.5 * h, s[k].k1_m, 0.5 * h, s[k].k2_m);
-        DenseMatrix P_new(y[k].precision);
-        P_new.add(1.5 * h, s[k].k1_P);
-        P_new.add(0.5 * h, s[k].k2_P);
-        if (!all_finite(m_new) || !all_finite(P_new))
-          {
-            result.reason = "the new state is not finite";
-            return result;
-          }
-        try
-          {
-            result.states[k] = ClosureState::from_precision(m_new, P_new);
-          }
-        catch (const std::domain_error &)
-          {
-            result.reason = "the new covariance is not SPD";
-            return result;
-          }
-
-        // the error estimate h/2 (k1 + k2) in the norm of y_n
-        DenseVector E_m(s[k].k1_m);
-        E_m += s[k].k2_m;
-        E_m *= 0.5 * h;
-        DenseMatrix E_P(s[k].k1_P);
-        E_P.add(1.0, s[k].k2_P);
-        E_P *= 0.5 * h;
-        const double mean_error =
-          std::sqrt(y[k].precision.matrix_norm_square(E_m));
-        DenseMatrix LtE(d, d), LtEL(d, d);
-        y[k].cholesky.Tmmult(LtE, E_P);
-        LtE.mmult(LtEL, y[k].cholesky);
-        result.error =
-          std::max({result.error, mean_error, LtEL.frobenius_norm()});
+        result.reason = second_stage(
+          y[k], stage[k], e_s[k], h, a, s[k], result.states[k], result.error);
+        if (!result.reason.empty())
+          return result;
       }
     result.valid = std::isfinite(result.error);
     if (!result.valid)

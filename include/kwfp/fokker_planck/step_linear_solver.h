@@ -206,6 +206,8 @@ namespace kwfp
     DenseMatrix preconditioner_C;
     /// When to rebuild the preconditioner.
     RebuildSchedule schedule;
+    /// The initial guess of a solve that 'auto' may repeat.
+    dealii::TrilinosWrappers::MPI::Vector trial_guess;
     /// Set once AMG/Jacobi failed or needed > 150 GMRES iterations (flux
     /// correction only): later steps use ILU(0) of the low-order matrix.
     bool use_low_order_preconditioner = false;
