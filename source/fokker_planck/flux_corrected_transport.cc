@@ -490,27 +490,14 @@ namespace kwfp
     for (int row = 0; row < n_rows; ++row)
       if (negative_flux[row] < 0)
         R[row] = std::min(upper[row], budget[row] / -negative_flux[row]);
-    // As in 1., a pass after the first checks only the rows next to a node
-    // whose R the pass before raised: for the others the same data give the
-    // same, already taken, value.
     for (unsigned int pass = 0; pass < 20; ++pass)
       {
-        ghosted_ratio      = ratio;
-        const double *Rall = local_values(ghosted_ratio);
-        if (pass == 0)
+        ghosted_ratio        = ratio;
+        const double *Rall   = local_values(ghosted_ratio);
+        double        change = 0;
+        for (int row = 0; row < n_rows; ++row)
           {
-            std::copy(Rall, Rall + last_ratio.size(), last_ratio.begin());
-            rows_to_check.clear();
-            for (int row = 0; row < n_rows; ++row)
-              if (negative_flux[row] < 0)
-                rows_to_check.push_back(row);
-          }
-        else
-          list_rows_next_to_changes(Rall);
-        double change = 0;
-        for (const int row : rows_to_check)
-          {
-            if (R[row] >= upper[row])
+            if (!(negative_flux[row] < 0) || R[row] >= upper[row])
               continue;
             const double r = std::min(upper[row],
                                       (budget[row] + incoming_flux(row, Rall)) /
