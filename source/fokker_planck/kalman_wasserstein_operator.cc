@@ -286,6 +286,54 @@ namespace kwfp
   }
 
 
+  namespace
+  {
+    /**
+     * out[k] = sum_{a <= b} C_ab piece_p[k], p counting the pairs (a, b)
+     * row by row, for the pieces pieces[first], pieces[first + 1], ...: one
+     * pass over the values (each piece read once, @p out written once).
+     */
+    void
+    combine_pieces(const DenseMatrix                      &C,
+                   const std::vector<std::vector<double>> &pieces,
+                   const unsigned int                      first,
+                   std::vector<double>                    &out)
+    {
+      const unsigned int  dim = C.m();
+      std::vector<double> factors;
+      for (unsigned int a = 0; a < dim; ++a)
+        for (unsigned int b = a; b < dim; ++b)
+          factors.push_back(C(a, b));
+      std::vector<const double *> p;
+      for (unsigned int q = 0; q < factors.size(); ++q)
+        p.push_back(pieces[first + q].data());
+      const std::size_t n = pieces[first].size();
+      out.resize(n);
+      double *o = out.data();
+      switch (factors.size())
+        {
+          case 1:
+            for (std::size_t k = 0; k < n; ++k)
+              o[k] = factors[0] * p[0][k];
+            break;
+          case 3:
+            for (std::size_t k = 0; k < n; ++k)
+              o[k] = factors[0] * p[0][k] + factors[1] * p[1][k] +
+                     factors[2] * p[2][k];
+            break;
+          default:
+            for (std::size_t k = 0; k < n; ++k)
+              {
+                double s = factors[0] * p[0][k];
+                for (unsigned int q = 1; q < factors.size(); ++q)
+                  s += factors[q] * p[q][k];
+                o[k] = s;
+              }
+        }
+    }
+  } // namespace
+
+
   template <int dim>
   void
   KalmanWassersteinOperator<dim>::operator_values(
@@ -295,29 +343,13 @@ namespace kwfp
   {
     AssertDimension(C.m(), dim);
     AssertDimension(C.n(), dim);
-    const std::size_t n = values[0].size();
-    values_of_A.assign(n, 0.);
+    combine_pieces(C, values, 1, values_of_A);
     if (transposed)
       {
         AssertThrow(!transposed_values.empty(),
                     ExcMessage("the transpose of A(C) was not kept"));
-        transposed->assign(n, 0.);
+        combine_pieces(C, transposed_values, 0, *transposed);
       }
-    unsigned int p = 0;
-    for (unsigned int a = 0; a < dim; ++a)
-      for (unsigned int b = a; b < dim; ++b, ++p)
-        {
-          const double  c     = C(a, b);
-          const double *piece = values[p + 1].data();
-          for (std::size_t k = 0; k < n; ++k)
-            values_of_A[k] += c * piece[k];
-          if (transposed)
-            {
-              const double *t = transposed_values[p].data();
-              for (std::size_t k = 0; k < n; ++k)
-                (*transposed)[k] += c * t[k];
-            }
-        }
   }
 
 
@@ -331,17 +363,7 @@ namespace kwfp
     AssertDimension(C.n(), dim);
     AssertThrow(!diffusion_piece_values.empty(),
                 ExcMessage("the diffusion matrices were not kept"));
-    const std::size_t n = values[0].size();
-    values_of_K.assign(n, 0.);
-    unsigned int p = 0;
-    for (unsigned int a = 0; a < dim; ++a)
-      for (unsigned int b = a; b < dim; ++b, ++p)
-        {
-          const double  c     = C(a, b);
-          const double *piece = diffusion_piece_values[p].data();
-          for (std::size_t k = 0; k < n; ++k)
-            values_of_K[k] += c * piece[k];
-        }
+    combine_pieces(C, diffusion_piece_values, 0, values_of_K);
   }
 
 
