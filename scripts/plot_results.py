@@ -12,7 +12,9 @@ comparison.csv and snapshots/ from the output directory and writes there
 - moments.png:     mean and covariance entries against time: finite
                    elements, particles, exact;
 - contours.png:    (d = 2, with snapshots) contours of the finite-element
-                   density with the particles on top, at the snapshot times
+                   density with the particles and (with gaussian.csv) the
+                   Gaussian closure's 1 and 2 sigma ellipses on top, at the
+                   snapshot times
                    nearest to TIMES (default: first, middle, last);
 - closure.png:     (with the Gaussian closure, gaussian.csv and
                    closure_comparison.csv) KL(FE || closure) and the
@@ -124,27 +126,65 @@ def main():
                          for w in wanted})
         fig, axes = plt.subplots(1, len(chosen), figsize=(4.5 * len(chosen), 4.2),
                                  squeeze=False)
+        gaussian_csv = os.path.join(out, "gaussian.csv")
+        g = read_csv(gaussian_csv) if os.path.exists(gaussian_csv) else None
+        if g is not None and ("mean_2" not in g or "mean_3" in g):
+            g = None  # the ellipses need d = 2 and one component
         for ax, i in zip(axes[0], chosen):
             d = read_csv(densities[i])
-            p = read_csv(densities[i].replace("density-", "particles-"))
+            particles_csv = densities[i].replace("density-", "particles-")
+            p = read_csv(particles_csv) if os.path.exists(particles_csv) else None
             tri = mtri.Triangulation(d["x"], d["y"])
-            ax.scatter(p["u_1"], p["u_2"], s=0.3, c="tab:red", alpha=0.3,
-                       label="particles")
+            if p:
+                ax.scatter(p["u_1"], p["u_2"], s=0.3, c="tab:red", alpha=0.3,
+                           label="particles")
             top = max(d["fe_density"])
             ax.tricontour(tri, d["fe_density"],
                           levels=[top * f for f in (0.01, 0.1, 0.3, 0.5, 0.7, 0.9)],
                           colors="k", linewidths=0.8)
+            if g is not None:
+                # the closure's N(m, C) at the row nearest the snapshot time
+                k = min(range(len(g["time"])),
+                        key=lambda r: abs(g["time"][r] - times[i]))
+                closure_ellipses(ax, g, k, "tab:blue", "Gaussian closure")
+                ax.legend(fontsize=7, loc="upper left")
             ax.set_title("t = %.3g" % times[i])
             ax.set_aspect("equal")
-            ax.set_xlim(min(p["u_1"]) - 1, max(p["u_1"]) + 1)
-            ax.set_ylim(min(p["u_2"]) - 1, max(p["u_2"]) + 1)
-        fig.suptitle("finite-element density (contours) and particles")
+            if p:
+                ax.set_xlim(min(p["u_1"]) - 1, max(p["u_1"]) + 1)
+                ax.set_ylim(min(p["u_2"]) - 1, max(p["u_2"]) + 1)
+        parts = ["finite-element density (contours)"]
+        if os.path.exists(densities[0].replace("density-", "particles-")):
+            parts.append("particles")
+        if g is not None:
+            parts.append("the Gaussian closure's N(m, C) (1 and 2 sigma)")
+        fig.suptitle(", ".join(parts[:-1]) + " and " + parts[-1]
+                     if len(parts) > 1 else parts[0])
         fig.tight_layout()
         fig.savefig(os.path.join(out, "contours.png"), dpi=120)
         written.append("contours.png")
     written += closure_plot(out)
     written += posterior_comparison(out)
     print("kwfp plots: " + ", ".join(os.path.join(out, w) for w in written))
+
+
+def closure_ellipses(ax, g, i, colour, label):
+    """The 1 and 2 sigma ellipses m + r L (cos t, sin t), C = L L^T, of the
+    closure's N(m, C) in row i of gaussian.csv (d = 2), and its mean."""
+    import math
+    m1, m2 = g["mean_1"][i], g["mean_2"][i]
+    a, b, cc = g["cov_1_1"][i], g["cov_1_2"][i], g["cov_2_2"][i]
+    l11 = math.sqrt(a)
+    l21 = b / l11
+    l22 = math.sqrt(max(cc - l21 * l21, 0.0))
+    for r in (1, 2):
+        xs, ys = [], []
+        for k in range(101):
+            t = 2 * math.pi * k / 100
+            xs.append(m1 + r * l11 * math.cos(t))
+            ys.append(m2 + r * (l21 * math.cos(t) + l22 * math.sin(t)))
+        ax.plot(xs, ys, color=colour, lw=1, label=label if r == 1 else None)
+    ax.plot([m1], [m2], "o", color=colour, ms=3)
 
 
 def closure_plot(out):
@@ -170,7 +210,6 @@ def closure_plot(out):
     axes[1].set_xlabel("t")
     axes[1].set_title("closure free energy E[Phi_R] - 1/2 ln det(2 pi e C)")
     if two_d:
-        import math
         d = read_csv(density)
         tri = mtri.Triangulation(d["u_1"], d["u_2"])
         top = max(d["density"])
@@ -179,21 +218,8 @@ def closure_plot(out):
                            colors="k", linewidths=0.8)
         n = len(g["time"])
         for j, i in enumerate(sorted({0, n // 8, n // 4, n // 2, n - 1})):
-            m1, m2 = g["mean_1"][i], g["mean_2"][i]
-            a, b, cc = g["cov_1_1"][i], g["cov_1_2"][i], g["cov_2_2"][i]
-            # the ellipse m + r L (cos, sin), C = L L^T
-            l11 = math.sqrt(a)
-            l21 = b / l11
-            l22 = math.sqrt(max(cc - l21 * l21, 0.0))
-            for r in (1, 2):
-                xs, ys = [], []
-                for k in range(101):
-                    t = 2 * math.pi * k / 100
-                    xs.append(m1 + r * l11 * math.cos(t))
-                    ys.append(m2 + r * (l21 * math.cos(t) + l22 * math.sin(t)))
-                axes[2].plot(xs, ys, color=plt.cm.viridis(j / 4), lw=1,
-                             label=("closure t = %.3g" % g["time"][i]) if r == 1 else None)
-            axes[2].plot([m1], [m2], "o", color=plt.cm.viridis(j / 4), ms=3)
+            closure_ellipses(axes[2], g, i, plt.cm.viridis(j / 4),
+                             "closure t = %.3g" % g["time"][i])
         axes[2].set_aspect("equal")
         axes[2].set_title("final FE density (contours), closure N(m, C)")
         axes[2].legend(fontsize=7)

@@ -74,3 +74,51 @@ foreach(png ${pngs})
   endif()
   message(STATUS "${png}: grey-level standard deviation ${out}")
 endforeach()
+
+# The shipped three-solver example (finite elements, particles and the
+# Gaussian closure on the banana), shortened, with its plots: each solver's
+# output exists, posterior_table.md has a row for each, and contours.png
+# (FE density, particles, closure ellipses) and closure.png are not blank.
+file(READ ${EXAMPLES}/gaussian_closure_banana_2d.prm text)
+file(WRITE ${WORK}/three.prm "${text}
+subsection Mesh
+  set Global refinements = 4
+end
+subsection Time stepping
+  set Final time = 0.3
+end
+subsection Particles
+  set Ensemble size = 500
+end
+subsection Output
+  set Directory = ${WORK}/three
+  set Interval = 10
+  set Plots = true
+end
+")
+execute_process(COMMAND ${KWFP} ${WORK}/three.prm RESULT_VARIABLE rc
+  OUTPUT_VARIABLE out ERROR_VARIABLE err TIMEOUT 300)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "three solvers: kwfp failed (${rc}):\n${out}\n${err}")
+endif()
+foreach(f diagnostics.csv particles.csv gaussian.csv closure_comparison.csv
+          contours.png closure.png)
+  if(NOT EXISTS ${WORK}/three/${f})
+    message(FATAL_ERROR "three solvers: ${f} was not written\n${out}\n${err}")
+  endif()
+endforeach()
+file(READ ${WORK}/three/posterior_table.md table)
+foreach(row "finite elements" "Gaussian closure" "particles eks-gradient")
+  if(NOT table MATCHES "\\| ${row} \\|")
+    message(FATAL_ERROR "three solvers: no row '${row}' in posterior_table.md:\n${table}")
+  endif()
+endforeach()
+foreach(png contours.png closure.png)
+  execute_process(COMMAND /usr/bin/python3 -c
+    "import matplotlib.image as m; a = m.imread('${WORK}/three/${png}'); g = a[..., :3].mean(axis=2); print(g.std()); raise SystemExit(0 if g.std() > 0.02 else 1)"
+    RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "three solvers: ${png} looks blank (grey-level standard deviation ${out}) ${err}")
+  endif()
+  message(STATUS "three solvers: ${png}: grey-level standard deviation ${out}")
+endforeach()
