@@ -274,6 +274,7 @@ namespace kwfp
                                            n_rows);
     field_output =
       std::make_unique<FieldOutput<dim>>(parameters.output.directory,
+                                         parameters.output.compression,
                                          communicator);
     field_output->resume(written);
   }

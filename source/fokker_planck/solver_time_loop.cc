@@ -66,6 +66,7 @@ namespace kwfp
           Utilities::MPI::this_mpi_process(communicator) == 0);
         field_output =
           std::make_unique<FieldOutput<dim>>(parameters.output.directory,
+                                             parameters.output.compression,
                                              communicator);
       }
     summary.n_dofs  = dof_handler.n_dofs();

@@ -14,10 +14,28 @@ namespace kwfp
 
 
 
+  namespace
+  {
+    DataOutBase::VtkFlags::ZlibCompressionLevel
+    zlib_level(const std::string &compression)
+    {
+      if (compression == "best speed")
+        return DataOutBase::VtkFlags::best_speed;
+      if (compression == "best compression")
+        return DataOutBase::VtkFlags::best_compression;
+      AssertThrow(compression == "none",
+                  ExcMessage("unknown VTU compression '" + compression + "'"));
+      return DataOutBase::VtkFlags::no_compression;
+    }
+  } // namespace
+
+
   template <int dim>
   FieldOutput<dim>::FieldOutput(const std::string &directory,
+                                const std::string &compression,
                                 const MPI_Comm     communicator)
     : communicator(communicator)
+    , compression(zlib_level(compression))
     , series(directory, "solution", communicator)
   {}
 
@@ -54,6 +72,7 @@ namespace kwfp
     flags.time                     = time;
     flags.cycle                    = counter;
     flags.write_higher_order_cells = degree > 1;
+    flags.compression_level        = compression;
     data_out.set_flags(flags);
 
     const std::string base = series.next_base();

@@ -3,6 +3,7 @@
 
 #include <kwfp/output/pvd_series.h>
 
+#include <deal.II/base/data_out_base.h>
 #include <deal.II/dofs/dof_handler.h>
 #include <deal.II/lac/trilinos_vector.h>
 #include <deal.II/lac/vector.h>
@@ -23,8 +24,12 @@ namespace kwfp
   class FieldOutput
   {
   public:
-    /// Write into @p directory (the .pvd file and the VTU pieces).
-    FieldOutput(const std::string &directory, const MPI_Comm communicator);
+    /// Write into @p directory (the .pvd file and the VTU pieces), with the
+    /// zlib level @p compression ("best speed", "best compression" or
+    /// "none", 'Output/Compression').
+    FieldOutput(const std::string &directory,
+                const std::string &compression,
+                const MPI_Comm     communicator);
 
     /**
      * Write the nodal fields @p fields (name, vector with ghost entries) on
@@ -55,8 +60,9 @@ namespace kwfp
     resume(const std::vector<std::pair<double, std::string>> &written);
 
   private:
-    const MPI_Comm communicator;
-    PvdSeries      series;
+    const MPI_Comm                                            communicator;
+    const dealii::DataOutBase::VtkFlags::ZlibCompressionLevel compression;
+    PvdSeries                                                 series;
   };
 } // namespace kwfp
 

@@ -16,6 +16,9 @@ namespace kwfp
     /// Steps between the rows of diagnostics.csv (FE runs).
     unsigned int diagnostics_interval = 1;
     bool         plots                = false; ///< PNG plots at the end
+    /// zlib level of the VTU files: "best speed", "best compression" or
+    /// "none".
+    std::string compression = "best speed";
     /// Write DIR/checkpoint every this many steps (0: never).
     unsigned int checkpoint_interval = 0;
     /// ... and when this many wall-clock minutes have passed since the
