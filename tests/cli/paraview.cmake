@@ -62,17 +62,21 @@ endif()
 message(STATUS "${out}")
 set(pngs paraview-00000.png paraview-00001.png paraview-00002.png kl.png
     dissipation.png moments.png contours.png)
-foreach(png ${pngs})
-  if(NOT EXISTS ${WORK}/out/${png})
-    message(FATAL_ERROR "${png} was not written")
+# Fails unless the PNG @p file exists and is not blank.
+function(require_picture file)
+  if(NOT EXISTS ${file})
+    message(FATAL_ERROR "${file} was not written")
   endif()
   execute_process(COMMAND /usr/bin/python3 -c
-    "import matplotlib.image as m; a = m.imread('${WORK}/out/${png}'); g = a[..., :3].mean(axis=2); print(g.std()); raise SystemExit(0 if g.std() > 0.02 else 1)"
+    "import matplotlib.image as m; a = m.imread('${file}'); g = a[..., :3].mean(axis=2); print(g.std()); raise SystemExit(0 if g.std() > 0.02 else 1)"
     RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
   if(NOT rc EQUAL 0)
-    message(FATAL_ERROR "${png} looks blank (grey-level standard deviation ${out}) ${err}")
+    message(FATAL_ERROR "${file} looks blank (grey-level standard deviation ${out}) ${err}")
   endif()
-  message(STATUS "${png}: grey-level standard deviation ${out}")
+  message(STATUS "${file}: grey-level standard deviation ${out}")
+endfunction()
+foreach(png ${pngs})
+  require_picture(${WORK}/out/${png})
 endforeach()
 
 # The shipped three-solver example (finite elements, particles and the
@@ -101,8 +105,7 @@ execute_process(COMMAND ${KWFP} ${WORK}/three.prm RESULT_VARIABLE rc
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "three solvers: kwfp failed (${rc}):\n${out}\n${err}")
 endif()
-foreach(f diagnostics.csv particles.csv gaussian.csv closure_comparison.csv
-          contours.png closure.png)
+foreach(f diagnostics.csv particles.csv gaussian.csv closure_comparison.csv)
   if(NOT EXISTS ${WORK}/three/${f})
     message(FATAL_ERROR "three solvers: ${f} was not written\n${out}\n${err}")
   endif()
@@ -114,11 +117,5 @@ foreach(row "finite elements" "Gaussian closure" "particles eks-gradient")
   endif()
 endforeach()
 foreach(png contours.png closure.png)
-  execute_process(COMMAND /usr/bin/python3 -c
-    "import matplotlib.image as m; a = m.imread('${WORK}/three/${png}'); g = a[..., :3].mean(axis=2); print(g.std()); raise SystemExit(0 if g.std() > 0.02 else 1)"
-    RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
-  if(NOT rc EQUAL 0)
-    message(FATAL_ERROR "three solvers: ${png} looks blank (grey-level standard deviation ${out}) ${err}")
-  endif()
-  message(STATUS "three solvers: ${png}: grey-level standard deviation ${out}")
+  require_picture(${WORK}/three/${png})
 endforeach()
