@@ -5,11 +5,15 @@
 # derivative-free EKS side by side) against the same run with the built-in
 # 'elliptic-1d'; a command that fails at its third call (exit 3, the call
 # and the command named); the temporary files removed.
-# usage: external_forward_model.sh KWFP WORK SOURCE_DIR
+# With MPIRUN: the particles on 1 and 2 ranks give the same ensemble, byte
+# for byte (each rank calls the command for its own particles), and a
+# failing command on 2 ranks ends the run with exit 3.
+# usage: external_forward_model.sh KWFP WORK SOURCE_DIR [MPIRUN]
 set -u
 kwfp=$1
 work=$2
 source_dir=$3
+mpirun=${4:-}
 source "$(cd "$(dirname "$0")" && pwd)/common.sh"
 new_work_dir "$work"
 mkdir tmp
@@ -121,5 +125,26 @@ cat false.err
 [ $rc -eq 2 ] || fail "/bin/false: exit code $rc, expected 2"
 grep -q "External command" false.err || fail "the message does not name 'External command'"
 [ -e false_out ] && fail "/bin/false left an output directory"
+
+# 4. MPI: each rank calls the command for its own particles.
+if [ -n "$mpirun" ]; then
+  export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+  for ranks in 1 2; do
+    sed "s|= both|= particles|; s|Final time = 2|Final time = 0.4|;
+         s|external_out|ranks${ranks}_out|" external.prm > ranks$ranks.prm
+    "$mpirun" -np $ranks "$kwfp" ranks$ranks.prm > ranks$ranks.out 2>&1 ||
+      fail "particles on $ranks rank(s): exit code $?: $(tail -5 ranks$ranks.out)"
+    grep "external forward model:" ranks$ranks.out
+  done
+  cmp ranks1_out/ensemble_final.csv ranks2_out/ensemble_final.csv ||
+    fail "the ensemble on 2 ranks differs from that on 1 rank"
+  rm -f calls
+  sed "s|= finite element|= particles|; s|flaky_out|flaky2_out|" flaky.prm > flaky2.prm
+  "$mpirun" -np 2 "$kwfp" flaky2.prm > flaky2.out 2> flaky2.err
+  rc=$?
+  [ $rc -eq 3 ] || fail "flaky command on 2 ranks: exit code $rc, expected 3"
+  grep -q "flaky.sh', call 2 .*exit status 4" flaky2.err ||
+    fail "flaky command on 2 ranks: no message naming the call: $(cat flaky2.err)"
+fi
 
 finish
