@@ -3,6 +3,7 @@
 // every failure naming the command, the call and the row.
 
 #include <kwfp/base/external_command.h>
+#include <kwfp/forward_model/elliptic_forward_model.h>
 #include <kwfp/forward_model/external_forward_model.h>
 #include <kwfp/forward_model/inverse_problem.h>
 #include <kwfp/potential/inverse_problem_potential.h>
@@ -321,4 +322,42 @@ TEST(ExternalCommand, ShellQuote)
 {
   EXPECT_EQ(shell_quote("a b"), "'a b'");
   EXPECT_EQ(shell_quote("it's"), "'it'\\''s'");
+}
+
+
+TEST(ExternalForwardModel, BatchedPotentialPathsEqualPointwiseForBuiltIns)
+{
+  // The batched paths the solvers now take (values(), gradients(),
+  // values_and_gradients()) give, for a built-in G (elliptic-1d, its own
+  // Jacobian), the same numbers as value() and gradient() point by point.
+  auto model =
+    std::make_shared<EllipticForwardModel>(2, std::vector<double>{0.25, 0.75});
+  DenseMatrix Gamma(2, 2), Gamma_0(2, 2);
+  Gamma(0, 0) = Gamma(1, 1) = 0.01;
+  Gamma_0(0, 0) = Gamma_0(1, 1) = 100;
+  DenseVector y(2), m(2);
+  y[0] = 27.5, y[1] = 79.7;
+  const InverseProblemPotential potential(
+    std::make_shared<InverseProblem>(model, y, Gamma, Gamma_0, m));
+  DenseMatrix points(4, 2);
+  for (unsigned int j = 0; j < 4; ++j)
+    points(j, 0) = -2.7 + 0.1 * j, points(j, 1) = 104 + 0.3 * j;
+  std::vector<double> values, values2;
+  DenseMatrix         gradients, gradients2;
+  potential.values(points, values);
+  potential.gradients(points, gradients);
+  potential.values_and_gradients(points, values2, gradients2);
+  for (unsigned int j = 0; j < 4; ++j)
+    {
+      const dealii::ArrayView<const double> u(&points(j, 0), 2);
+      std::vector<double>                   g(2);
+      potential.gradient(u, dealii::make_array_view(g));
+      EXPECT_EQ(values[j], potential.value(u));
+      EXPECT_EQ(values2[j], values[j]);
+      for (unsigned int a = 0; a < 2; ++a)
+        {
+          EXPECT_EQ(gradients(j, a), g[a]);
+          EXPECT_EQ(gradients2(j, a), g[a]);
+        }
+    }
 }
