@@ -6,6 +6,7 @@
 #include <kwfp/base/errors.h>
 #include <kwfp/fokker_planck/nodal_interpolation.h>
 #include <kwfp/fokker_planck/solver.h>
+#include <kwfp/potential/batch_cached_potential.h>
 #include <kwfp/potential/expression_potential.h>
 
 #include <deal.II/base/mpi.h>
@@ -203,13 +204,21 @@ namespace kwfp
 
     // Exact for the moments; the drift term sees grad Phi_R of any form.
     const QGauss<dim> quadrature(fe.degree + 2);
+    // With an external forward model, Phi_R and grad Phi_R at the
+    // quadrature points are one call for the diagnostics and the operator
+    // (the same points): the second is answered from the first.
+    const BatchCachedPotential cached_potential(*potential);
+    const Potential           &quadrature_potential =
+      potential->prefers_one_batch() ?
+                  static_cast<const Potential &>(cached_potential) :
+                  *potential;
     density_diagnostics.reinit(dof_handler,
                                quadrature,
-                               *potential,
+                               quadrature_potential,
                                communicator);
     kw_operator.reinit(dof_handler,
                        constraints,
-                       *potential,
+                       quadrature_potential,
                        quadrature,
                        communicator,
                        parameters.mesh.flux_corrected);

@@ -6,6 +6,7 @@
 #include <kwfp/forward_model/elliptic_forward_model.h>
 #include <kwfp/forward_model/external_forward_model.h>
 #include <kwfp/forward_model/inverse_problem.h>
+#include <kwfp/potential/batch_cached_potential.h>
 #include <kwfp/potential/inverse_problem_potential.h>
 
 #include <dirent.h>
@@ -360,4 +361,47 @@ TEST(ExternalForwardModel, BatchedPotentialPathsEqualPointwiseForBuiltIns)
           EXPECT_EQ(gradients2(j, a), g[a]);
         }
     }
+}
+
+
+TEST(ExternalForwardModel, BatchCacheAnswersTheSamePointsOnce)
+{
+  // the finite-element set-up's pattern: values_and_gradients() at the
+  // quadrature points (diagnostics), gradients() at the same points
+  // (operator), values() at other points (nodes)
+  ScratchTmp        tmp;
+  const std::string script =
+    write_script(tmp.directory + "/..",
+                 "kwfp_test_model3_" + std::to_string(getpid()) + ".sh",
+                 good_awk());
+  auto        model = std::make_shared<ExternalForwardModel>(script, 2, 2, 10);
+  DenseMatrix Gamma(2, 2), Gamma_0(2, 2);
+  Gamma(0, 0) = Gamma(1, 1) = 0.5;
+  Gamma_0(0, 0) = Gamma_0(1, 1) = 4;
+  DenseVector                   y(2), m(2);
+  const InverseProblemPotential potential(
+    std::make_shared<InverseProblem>(model, y, Gamma, Gamma_0, m));
+  const BatchCachedPotential cached(potential);
+  const DenseMatrix          points = three_points();
+  std::vector<double>        values, direct_values;
+  DenseMatrix                gradients, again, direct;
+  cached.values_and_gradients(points, values, gradients);
+  cached.gradients(points, again);
+  EXPECT_EQ(model->usage().calls, 1u);
+  potential.gradients(points, direct);
+  potential.values(points, direct_values);
+  for (unsigned int j = 0; j < 3; ++j)
+    {
+      EXPECT_EQ(values[j], direct_values[j]);
+      for (unsigned int a = 0; a < 2; ++a)
+        {
+          EXPECT_EQ(again(j, a), gradients(j, a));
+          EXPECT_EQ(direct(j, a), gradients(j, a));
+        }
+    }
+  DenseMatrix other(points);
+  other(1, 1) += 1e-15; // not the same points: a call
+  cached.gradients(other, again);
+  EXPECT_EQ(model->usage().calls, 4u);
+  unlink(script.c_str());
 }
