@@ -11,7 +11,8 @@ packages=(
   librandom123-dev    # Philox counter-based random numbers (particles)
   libopenblas0-serial # fast single-threaded BLAS for the ensemble updates
   python3-matplotlib  # scripts/plot_results.py, scripts/verification.py
-  python3-numpy       # benchmarks/numpy_eks.py (the particle baseline)
+  python3-numpy       # benchmarks/numpy_eks.py (the particle baseline),
+                      # examples/external_forward_model/elliptic.py
   paraview python3-paraview xvfb xauth # scripts/render_paraview.py, headless
   doxygen             # API documentation (cmake --build build --target doc)
 )

@@ -6,6 +6,7 @@
 #include <kwfp/comparison/particle_comparison.h>
 #include <kwfp/comparison/particle_coupling.h>
 #include <kwfp/fokker_planck/solver.h>
+#include <kwfp/forward_model/external_forward_model.h>
 #include <kwfp/gaussian_closure/gaussian_closure_solver.h>
 #include <kwfp/mcmc/metropolis_run.h>
 #include <kwfp/output/posterior_table.h>
@@ -328,6 +329,28 @@ namespace kwfp
     }
 
 
+    /// The calls of an external forward model ('Forward model = external')
+    /// over all ranks, the first call (when the parameters were read)
+    /// included.
+    void
+    report_external_calls(const MPI_Comm communicator, std::ostream &out)
+    {
+      const ExternalForwardModel::Usage usage =
+        ExternalForwardModel::total_usage();
+      const double calls =
+        dealii::Utilities::MPI::sum(double(usage.calls), communicator);
+      if (calls == 0)
+        return;
+      const double points =
+        dealii::Utilities::MPI::sum(double(usage.points), communicator);
+      const double seconds =
+        dealii::Utilities::MPI::max(usage.seconds, communicator);
+      if (dealii::Utilities::MPI::this_mpi_process(communicator) == 0)
+        out << "kwfp: external forward model: " << calls << " calls, " << points
+            << " points (all ranks); " << seconds
+            << " s in the command on the busiest rank" << std::endl;
+    }
+
     /// Peak resident memory (VmHWM) of the run, for benchmarks/run.sh.
     void
     report_peak_memory(const MPI_Comm communicator, std::ostream &out)
@@ -431,11 +454,21 @@ namespace kwfp
               "with: kwfp --resume " +
               parameters.output.directory);
         finish_runs(parameters, results, extra_runs, communicator, out);
+        report_external_calls(communicator, out);
         report_peak_memory(communicator, out);
       }
     catch (const InputError &e)
       {
         return fail(input_error, e.what());
+      }
+    catch (const ExternalCommandFailure &e)
+      {
+        // only this rank called the command: the others may wait for it in
+        // a collective operation, so with several ranks all end here
+        err << "kwfp: error: " << e.what() << std::endl;
+        if (dealii::Utilities::MPI::n_mpi_processes(communicator) > 1)
+          MPI_Abort(communicator, run_failure);
+        return run_failure;
       }
     catch (const RunFailure &e)
       {

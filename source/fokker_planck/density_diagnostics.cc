@@ -89,8 +89,31 @@ namespace kwfp
                             update_quadrature_points | update_JxW_values |
                               update_inverse_jacobians);
     std::vector<types::global_dof_index> dofs(n_dofs);
-    std::vector<double>                  g(dim);
     std::vector<double>                  first_bad_point;
+    // Phi_R and grad Phi_R at all the quadrature points of the rank's
+    // cells in one batch (one call of an external forward model per mesh)
+    unsigned int n_cells = 0;
+    for (const auto &cell : dof_handler.active_cell_iterators())
+      n_cells += cell->is_locally_owned();
+    DenseMatrix all_points(n_cells * n_q, dim), all_gradients;
+    {
+      FEValues<dim> point_values(fe, quadrature, update_quadrature_points);
+      unsigned int  row = 0;
+      for (const auto &cell : dof_handler.active_cell_iterators())
+        if (cell->is_locally_owned())
+          {
+            point_values.reinit(cell);
+            for (const unsigned int q : point_values.quadrature_point_indices())
+              {
+                for (unsigned int a = 0; a < dim; ++a)
+                  all_points(row, a) = point_values.quadrature_point(q)[a];
+                ++row;
+              }
+          }
+    }
+    std::vector<double> all_values;
+    potential.values_and_gradients(all_points, all_values, all_gradients);
+    unsigned int point_row = 0;
     for (const auto &cell : dof_handler.active_cell_iterators())
       if (cell->is_locally_owned())
         {
@@ -121,17 +144,16 @@ namespace kwfp
           std::vector<double> cell_points(dim * n_q), cell_gradients(dim * n_q);
           for (const unsigned int q : fe_values.quadrature_point_indices())
             {
-              const Point<dim> &u = fe_values.quadrature_point(q);
-              const auto   view   = make_array_view(u.begin_raw(), u.end_raw());
-              const double value  = potential.value(view);
-              potential.gradient(view, make_array_view(g));
-              bool finite = std::isfinite(value);
+              const Point<dim> &u      = fe_values.quadrature_point(q);
+              const double      value  = all_values[point_row];
+              bool              finite = std::isfinite(value);
               for (unsigned int a = 0; a < dim; ++a)
                 {
                   cell_points[a * n_q + q]    = u[a];
-                  cell_gradients[a * n_q + q] = g[a];
-                  finite                      = finite && std::isfinite(g[a]);
+                  cell_gradients[a * n_q + q] = all_gradients(point_row, a);
+                  finite = finite && std::isfinite(all_gradients(point_row, a));
                 }
+              ++point_row;
               if (!finite && first_bad_point.empty())
                 first_bad_point.assign(u.begin_raw(), u.end_raw());
               JxW.push_back(fe_values.JxW(q));

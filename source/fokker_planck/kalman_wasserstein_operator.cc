@@ -41,7 +41,9 @@ namespace kwfp
   namespace
   {
     /**
-     * Add the integrals over the cell of @p fe_values to the cell matrices:
+     * Add the integrals over the cell of @p fe_values to the cell matrices
+     * (grad Phi_R at its quadrature points: the rows from @p first_point of
+     * @p potential_gradients):
      * M_ij = int phi_i phi_j, the pieces of (4.1)'s operator
      * P_ab,ij = int (grad phi_j + phi_j grad Phi_R)_b d_a phi_i (symmetrized
      * for a != b), and, when @p local_diffusion is not empty, the diffusion
@@ -50,22 +52,19 @@ namespace kwfp
     template <int dim>
     void
     integrate_cell(const FEValues<dim>             &fe_values,
-                   const Potential                 &potential,
+                   const DenseMatrix               &potential_gradients,
+                   const unsigned int               first_point,
                    FullMatrix<double>              &local_mass,
                    std::vector<FullMatrix<double>> &local_pieces,
                    std::vector<FullMatrix<double>> &local_diffusion)
     {
       const unsigned int          n_dofs = fe_values.get_fe().n_dofs_per_cell();
       std::vector<Tensor<1, dim>> flux(n_dofs);
-      std::vector<double>         grad_phi(dim);
       for (const unsigned int q : fe_values.quadrature_point_indices())
         {
-          const Point<dim> &u = fe_values.quadrature_point(q);
-          potential.gradient(make_array_view(u.begin_raw(), u.end_raw()),
-                             make_array_view(grad_phi));
           Tensor<1, dim> grad_Phi;
           for (unsigned int a = 0; a < dim; ++a)
-            grad_Phi[a] = grad_phi[a];
+            grad_Phi[a] = potential_gradients(first_point + q, a);
           const double JxW = fe_values.JxW(q);
           for (unsigned int j = 0; j < n_dofs; ++j)
             flux[j] = fe_values.shape_grad(j, q) +
@@ -156,6 +155,32 @@ namespace kwfp
                                                                     n_dofs));
     std::vector<types::global_dof_index> dof_indices(n_dofs);
 
+    // grad Phi_R at all the quadrature points of the rank's cells in one
+    // batch (one call of an external forward model per mesh)
+    DenseMatrix potential_gradients;
+    {
+      FEValues<dim>      point_values(fe, quadrature, update_quadrature_points);
+      const unsigned int n_q     = quadrature.size();
+      unsigned int       n_cells = 0;
+      for (const auto &cell : dof_handler.active_cell_iterators())
+        n_cells += cell->is_locally_owned();
+      DenseMatrix  points(n_cells * n_q, dim);
+      unsigned int row = 0;
+      for (const auto &cell : dof_handler.active_cell_iterators())
+        if (cell->is_locally_owned())
+          {
+            point_values.reinit(cell);
+            for (const unsigned int q : point_values.quadrature_point_indices())
+              {
+                for (unsigned int a = 0; a < dim; ++a)
+                  points(row, a) = point_values.quadrature_point(q)[a];
+                ++row;
+              }
+          }
+      potential.gradients(points, potential_gradients);
+    }
+
+    unsigned int first_point = 0;
     for (const auto &cell : dof_handler.active_cell_iterators())
       if (cell->is_locally_owned())
         {
@@ -165,8 +190,13 @@ namespace kwfp
             p = 0;
           for (auto &p : local_diffusion)
             p = 0;
-          integrate_cell(
-            fe_values, potential, local_mass, local_pieces, local_diffusion);
+          integrate_cell(fe_values,
+                         potential_gradients,
+                         first_point,
+                         local_mass,
+                         local_pieces,
+                         local_diffusion);
+          first_point += quadrature.size();
           cell->get_dof_indices(dof_indices);
           constraints.distribute_local_to_global(local_mass, dof_indices, mass);
           for (unsigned int k = 0; k < n_pairs; ++k)

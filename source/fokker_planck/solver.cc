@@ -6,6 +6,7 @@
 #include <kwfp/base/errors.h>
 #include <kwfp/fokker_planck/nodal_interpolation.h>
 #include <kwfp/fokker_planck/solver.h>
+#include <kwfp/potential/batch_cached_potential.h>
 #include <kwfp/potential/expression_potential.h>
 
 #include <deal.II/base/mpi.h>
@@ -203,24 +204,38 @@ namespace kwfp
 
     // Exact for the moments; the drift term sees grad Phi_R of any form.
     const QGauss<dim> quadrature(fe.degree + 2);
+    // With an external forward model, Phi_R and grad Phi_R at the
+    // quadrature points are one call for the diagnostics and the operator
+    // (the same points): the second is answered from the first.
+    const BatchCachedPotential cached_potential(*potential);
+    const Potential           &quadrature_potential =
+      potential->prefers_one_batch() ?
+                  static_cast<const Potential &>(cached_potential) :
+                  *potential;
     density_diagnostics.reinit(dof_handler,
                                quadrature,
-                               *potential,
+                               quadrature_potential,
                                communicator);
     kw_operator.reinit(dof_handler,
                        constraints,
-                       *potential,
+                       quadrature_potential,
                        quadrature,
                        communicator,
                        parameters.mesh.flux_corrected);
+    // Phi_R at the nodes, in one batch (one call of an external forward
+    // model per mesh), for the flux correction and the stationary density
+    TrilinosWrappers::MPI::Vector nodal_Phi(owned_dofs, communicator);
+    {
+      const Potential &Phi = *potential;
+      interpolate_scalar_batch(
+        dof_handler,
+        [&Phi](const DenseMatrix &points, std::vector<double> &values) {
+          Phi.values(points, values);
+        },
+        nodal_Phi);
+    }
     if (parameters.mesh.flux_corrected)
       {
-        TrilinosWrappers::MPI::Vector nodal_Phi(owned_dofs, communicator);
-        const Potential              &Phi = *potential;
-        interpolate_scalar(
-          dof_handler,
-          [&Phi](const ArrayView<const double> &u) { return Phi.value(u); },
-          nodal_Phi);
         flux_correction.set_skip_unlimited_steps(
           parameters.mesh.skip_unlimited_steps);
         flux_correction.reinit(dof_handler,
@@ -261,14 +276,10 @@ namespace kwfp
     stationary.reinit(owned_dofs, relevant_dofs, communicator);
     {
       TrilinosWrappers::MPI::Vector owned(owned_dofs, communicator);
-      const double     log_Z = density_diagnostics.log_normalization();
-      const Potential &Phi   = *potential;
-      interpolate_scalar(
-        dof_handler,
-        [&Phi, log_Z](const ArrayView<const double> &u) {
-          return std::exp(-Phi.value(u) - log_Z);
-        },
-        owned);
+      const double log_Z = density_diagnostics.log_normalization();
+      for (const auto i : owned_dofs)
+        owned[i] = std::exp(-nodal_Phi[i] - log_Z);
+      owned.compress(VectorOperation::insert);
       constraints.distribute(owned);
       stationary = owned;
     }

@@ -7,6 +7,7 @@
 #include <kwfp/base/interruption.h>
 #include <kwfp/base/vector_extremes.h>
 #include <kwfp/fokker_planck/solver.h>
+#include <kwfp/forward_model/external_forward_model.h>
 #include <kwfp/output/output_directory.h>
 
 #include <deal.II/base/mpi.h>
@@ -201,6 +202,11 @@ namespace kwfp
             if (finish_step(step, dt, last, loop, summary, context, schedule))
               break;
           }
+      }
+    catch (const ExternalCommandFailure &)
+      {
+        // on the ranks whose command failed only: no collective output
+        throw;
       }
     catch (const RunFailure &failure)
       {

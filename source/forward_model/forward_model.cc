@@ -38,4 +38,18 @@ namespace kwfp
       }
     return J;
   }
+
+
+  void
+  ForwardModel::evaluate_with_jacobians(
+    const DenseMatrix        &points,
+    DenseMatrix              &values,
+    std::vector<DenseMatrix> &jacobians) const
+  {
+    evaluate_rows(points, values);
+    jacobians.resize(points.m());
+    for (unsigned int j = 0; j < points.m(); ++j)
+      jacobians[j] =
+        jacobian(dealii::ArrayView<const double>(&points(j, 0), dimension()));
+  }
 } // namespace kwfp

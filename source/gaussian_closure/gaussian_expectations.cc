@@ -107,10 +107,26 @@ namespace kwfp
     e.gradient.reinit(d);
     e.hessian.reinit(d, d);
     std::vector<double> phi(n);
-    for (unsigned int k = 0; k < n; ++k)
+    DenseMatrix         gradients;
+    bool                have_gradients = false;
+    if (potential.prefers_one_batch())
       {
+        // one batch (one call of an external forward model) for Phi_R and,
+        // unless derivative-free, grad Phi_R at all the nodes
+        if (expectation_form == ExpectationForm::derivative_free)
+          potential.values(points, phi);
+        else
+          {
+            potential.values_and_gradients(points, phi, gradients);
+            have_gradients = true;
+          }
+      }
+    else
+      for (unsigned int k = 0; k < n; ++k)
         phi[k] = potential.value(
           dealii::make_array_view(&points(k, 0), &points(k, 0) + d));
+    for (unsigned int k = 0; k < n; ++k)
+      {
         check_finite(phi[k], "Phi_R", points, k);
         e.phi += cubature.weights[k] * phi[k];
       }
@@ -150,8 +166,11 @@ namespace kwfp
         return e;
       }
 
-    DenseMatrix gradients(n, d);
-    potential.gradients(points, gradients);
+    if (!have_gradients)
+      {
+        gradients.reinit(n, d);
+        potential.gradients(points, gradients);
+      }
     for (unsigned int k = 0; k < n; ++k)
       for (unsigned int a = 0; a < d; ++a)
         {

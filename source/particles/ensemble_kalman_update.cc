@@ -190,13 +190,48 @@ namespace kwfp
     const unsigned int           q       = forward ? problem->n_data() : d;
     std::vector<ParticleFailure> failures;
     state.values.resize(blocks.size());
+    // All the rank's particles in one batch when calls are expensive (one
+    // call of an external forward model per step); G and grad Phi_R are
+    // pointwise, so this is the same as block by block.
+    const bool one_batch = forward ?
+                             problem->forward_model().prefers_one_batch() :
+                             potential->prefers_one_batch();
+    if (one_batch && blocks.size() > 1)
+      {
+        std::size_t n = 0;
+        for (const auto &block : blocks)
+          n += block.size();
+        DenseMatrix all(n, d), all_values;
+        std::size_t row = 0;
+        for (const auto &block : blocks)
+          for (unsigned int j = 0; j < block.size(); ++j, ++row)
+            for (unsigned int a = 0; a < d; ++a)
+              all(row, a) = block.positions(j, a);
+        if (forward)
+          problem->forward_model().evaluate_rows(all, all_values);
+        else
+          potential->gradients(all, all_values);
+        row = 0;
+        for (unsigned int b = 0; b < blocks.size(); ++b)
+          {
+            state.values[b].reinit(blocks[b].size(), q);
+            for (unsigned int j = 0; j < blocks[b].size(); ++j, ++row)
+              for (unsigned int k = 0; k < q; ++k)
+                state.values[b](j, k) = all_values(row, k);
+          }
+      }
+    else
+      for (unsigned int b = 0; b < blocks.size(); ++b)
+        {
+          if (forward)
+            problem->forward_model().evaluate_rows(blocks[b].positions,
+                                                   state.values[b]);
+          else
+            potential->gradients(blocks[b].positions, state.values[b]);
+        }
     for (unsigned int b = 0; b < blocks.size(); ++b)
       {
-        DenseMatrix &values = state.values[b];
-        if (forward)
-          problem->forward_model().evaluate_rows(blocks[b].positions, values);
-        else
-          potential->gradients(blocks[b].positions, values);
+        const DenseMatrix &values = state.values[b];
         if (all_finite(values))
           continue;
         for (unsigned int j = 0; j < blocks[b].size(); ++j)
@@ -588,6 +623,13 @@ namespace kwfp
     std::vector<std::vector<double>> phi(blocks.size());
     for (unsigned int b = 0; b < blocks.size(); ++b)
       {
+        if (!uses_forward_model(settings.method) &&
+            potential->prefers_one_batch())
+          {
+            // one batch per block (Potential::values())
+            potential->values(blocks[b].positions, phi[b]);
+            continue;
+          }
         phi[b].resize(blocks[b].size());
         for (unsigned int j = 0; j < blocks[b].size(); ++j)
           {

@@ -187,7 +187,19 @@ namespace kwfp
     row.mean        = state.moments.mean;
     row.covariance  = state.moments.covariance;
     const dealii::ArrayView<const double> mean(state.moments.mean.begin(), d);
-    row.phi_r_at_mean = potential->value(mean);
+    // G at the mean once (one call of an external forward model per row)
+    std::vector<double> G_at_mean;
+    if (problem)
+      {
+        G_at_mean.resize(problem->n_data());
+        problem->forward_model().evaluate(mean,
+                                          dealii::make_array_view(G_at_mean));
+        row.phi_r_at_mean =
+          problem->misfit(dealii::make_array_view(G_at_mean)) +
+          problem->prior_term(mean);
+      }
+    else
+      row.phi_r_at_mean = potential->value(mean);
 
     phi_r = update->potential_values(particles, state);
     const bool forward =
@@ -212,11 +224,10 @@ namespace kwfp
     row.mean_phi_r                 = sums[0] / row.n_particles;
     if (forward)
       {
-        std::vector<double> G(problem->n_data());
-        problem->forward_model().evaluate(mean, dealii::make_array_view(G));
-        row.misfit_at_mean = problem->misfit(dealii::make_array_view(G));
-        row.mean_misfit    = sums[1] / row.n_particles;
-        row.d_norm         = state.D_norm;
+        row.misfit_at_mean =
+          problem->misfit(dealii::make_array_view(G_at_mean));
+        row.mean_misfit = sums[1] / row.n_particles;
+        row.d_norm      = state.D_norm;
       }
     if (closed_form)
       {

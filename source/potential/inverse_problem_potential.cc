@@ -27,28 +27,43 @@ namespace kwfp
 
 
   void
-  InverseProblemPotential::gradient(const dealii::ArrayView<const double> &u,
-                                    const dealii::ArrayView<double> &g) const
+  InverseProblemPotential::gradient_from(const DenseMatrix &points,
+                                         const unsigned int j,
+                                         const DenseMatrix &G,
+                                         const DenseMatrix &DG,
+                                         DenseMatrix       &gradients) const
   {
-    const unsigned int  d = dimension(), K = problem->n_data();
-    std::vector<double> G(K);
-    problem->forward_model().evaluate(u, dealii::make_array_view(G));
-    const DenseMatrix DG = problem->forward_model().jacobian(u);
+    const unsigned int d = dimension(), K = problem->n_data();
     // w = Gamma^{-1} (G(u) - y)
     std::vector<double> w(K, 0.0);
     for (unsigned int k = 0; k < K; ++k)
       for (unsigned int l = 0; l < K; ++l)
-        w[k] += problem->noise_precision()(k, l) * (G[l] - problem->data()[l]);
+        w[k] +=
+          problem->noise_precision()(k, l) * (G(j, l) - problem->data()[l]);
     for (unsigned int i = 0; i < d; ++i)
       {
         double s = 0;
         for (unsigned int k = 0; k < K; ++k)
           s += DG(k, i) * w[k];
-        for (unsigned int j = 0; j < d; ++j)
-          s += problem->prior_precision()(i, j) *
-               (u[j] - problem->prior_mean()[j]);
-        g[i] = s;
+        for (unsigned int b = 0; b < d; ++b)
+          s += problem->prior_precision()(i, b) *
+               (points(j, b) - problem->prior_mean()[b]);
+        gradients(j, i) = s;
       }
+  }
+
+
+  void
+  InverseProblemPotential::gradient(const dealii::ArrayView<const double> &u,
+                                    const dealii::ArrayView<double> &g) const
+  {
+    const unsigned int d = dimension();
+    DenseMatrix        point(1, d), gradients;
+    for (unsigned int i = 0; i < d; ++i)
+      point(0, i) = u[i];
+    this->gradients(point, gradients);
+    for (unsigned int i = 0; i < d; ++i)
+      g[i] = gradients(0, i);
   }
 
 
@@ -56,9 +71,10 @@ namespace kwfp
   InverseProblemPotential::gradients(const DenseMatrix &points,
                                      DenseMatrix       &gradients) const
   {
-    const DenseMatrix *A = problem->forward_model().linear_matrix();
+    std::vector<double> values;
+    const DenseMatrix  *A = problem->forward_model().linear_matrix();
     if (A == nullptr)
-      return Potential::gradients(points, gradients);
+      return values_and_gradients(points, values, gradients);
     const unsigned int n = points.m(), d = dimension(), K = problem->n_data();
     gradients.reinit(n, d);
     if (n == 0)
@@ -75,6 +91,56 @@ namespace kwfp
     problem->noise_precision().mmult(weighted, *A);
     residuals.mmult(gradients, weighted);
     deviations.mmult(gradients, problem->prior_precision(), true);
+  }
+
+
+  void
+  InverseProblemPotential::values(const DenseMatrix   &points,
+                                  std::vector<double> &values) const
+  {
+    const unsigned int n = points.m(), d = dimension(), K = problem->n_data();
+    DenseMatrix        G;
+    problem->forward_model().evaluate_rows(points, G);
+    values.resize(n);
+    for (unsigned int j = 0; j < n; ++j)
+      values[j] =
+        problem->misfit(dealii::ArrayView<const double>(&G(j, 0), K)) +
+        problem->prior_term(dealii::ArrayView<const double>(&points(j, 0), d));
+  }
+
+
+  void
+  InverseProblemPotential::values_and_gradients(const DenseMatrix   &points,
+                                                std::vector<double> &values,
+                                                DenseMatrix &gradients) const
+  {
+    if (problem->forward_model().linear_matrix() != nullptr)
+      {
+        this->values(points, values);
+        this->gradients(points, gradients);
+        return;
+      }
+    const unsigned int n = points.m(), d = dimension(), K = problem->n_data();
+    DenseMatrix        G;
+    std::vector<DenseMatrix> DG;
+    problem->forward_model().evaluate_with_jacobians(points, G, DG);
+    values.resize(n);
+    gradients.reinit(n, d);
+    for (unsigned int j = 0; j < n; ++j)
+      {
+        values[j] =
+          problem->misfit(dealii::ArrayView<const double>(&G(j, 0), K)) +
+          problem->prior_term(
+            dealii::ArrayView<const double>(&points(j, 0), d));
+        gradient_from(points, j, G, DG[j], gradients);
+      }
+  }
+
+
+  bool
+  InverseProblemPotential::prefers_one_batch() const
+  {
+    return problem->forward_model().prefers_one_batch();
   }
 
 

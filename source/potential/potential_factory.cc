@@ -1,4 +1,5 @@
 #include <kwfp/forward_model/expression_forward_model.h>
+#include <kwfp/forward_model/external_forward_model.h>
 #include <kwfp/forward_model/forward_model_factory.h>
 #include <kwfp/forward_model/linear_forward_model.h>
 #include <kwfp/potential/expression_potential.h>
@@ -19,6 +20,13 @@ namespace kwfp
     std::shared_ptr<const ForwardModel> model;
     if (p.forward_model == "linear")
       model = std::make_shared<LinearForwardModel>(p.forward_matrix);
+    else if (p.forward_model == "external")
+      {
+        model = std::make_shared<ExternalForwardModel>(p.external_command,
+                                                       dimension,
+                                                       p.data.size(),
+                                                       p.external_timeout);
+      }
     else if (p.forward_model != "expression")
       model = forward_model_registry::create(p.forward_model,
                                              {dimension,

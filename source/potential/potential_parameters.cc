@@ -1,5 +1,6 @@
 #include <kwfp/base/errors.h>
 #include <kwfp/base/expression.h>
+#include <kwfp/forward_model/external_forward_model.h>
 #include <kwfp/forward_model/forward_model_factory.h>
 #include <kwfp/potential/logistic_regression_potential.h>
 #include <kwfp/potential/potential_parameters.h>
@@ -27,11 +28,36 @@ namespace kwfp
                           Patterns::Anything(),
                           "The forward map G: 'linear' G(u) = A u, "
                           "'expression' (one muparser expression per "
-                          "observation), or a registered model:" +
+                          "observation), 'external' (a program of yours, "
+                          "'External command'), or a registered model:" +
                             models +
                             " grad Phi_R uses the Jacobian of G: A, the "
                             "model's own, or central differences.");
       }
+      prm.declare_entry(
+        "External command",
+        "",
+        Patterns::Anything(),
+        "With 'Forward model = external': the command line of the program "
+        "that computes G (run by /bin/sh -c, in the working directory). "
+        "kwfp appends two file names, INPUT and OUTPUT: INPUT is a CSV file "
+        "with the header u1,..,ud and one row per point (17 digits); the "
+        "command writes OUTPUT, a CSV file with one row per point of K "
+        "numbers G_1..G_K (K = the length of 'Data y'; a header line is "
+        "optional). All the points kwfp needs at once go into one call; "
+        "the Jacobian is by central differences of 2d more rows per point "
+        "in the same call. A non-zero exit status, a missing or short "
+        "OUTPUT, a row of another width or a number that is not finite "
+        "stops the run (exit 3; exit 2 when the first call, on the prior "
+        "mean before any output, fails). See "
+        "doc/external_forward_model.md.");
+      prm.declare_entry("External timeout",
+                        "600",
+                        Patterns::Double(),
+                        "With 'Forward model = external': seconds one call "
+                        "of 'External command' may take; then the command "
+                        "(its process group) is killed and the run stops "
+                        "(> 0).");
       prm.declare_entry("Observation points",
                         "0.25, 0.75",
                         Patterns::Anything(),
@@ -175,11 +201,31 @@ namespace kwfp
                                           dimension);
           K                = p.forward_matrix.m();
         }
+      else if (p.forward_model == "external")
+        {
+          p.external_command = prm.get("External command");
+          if (p.external_command.find_first_not_of(" \t") == std::string::npos)
+            throw InputError(path + "External command",
+                             "is empty; 'Forward model = external' runs "
+                             "this command line with two file names "
+                             "appended (INPUT and OUTPUT)");
+          p.external_timeout = prm.get_double("External timeout");
+          if (!(p.external_timeout > 0) || !std::isfinite(p.external_timeout))
+            throw InputError(path + "External timeout",
+                             "must be a number of seconds > 0");
+          // K is the number of data
+          K = parse_vector(prm.get("Data y"), path + "Data y").size();
+          if (K == 0)
+            throw InputError(path + "Data y",
+                             "needs at least one number: with 'Forward "
+                             "model = external' its length is K, the "
+                             "number of columns the command writes");
+        }
       else if (p.forward_model != "expression")
         {
           if (!forward_model_registry::has(p.forward_model))
             {
-              std::string known = "linear, expression";
+              std::string known = "linear, expression, external";
               for (const std::string &m : forward_model_registry::list())
                 known += ", " + m.substr(0, m.find(':'));
               throw InputError(path + "Forward model",
@@ -220,6 +266,29 @@ namespace kwfp
                                             dimension);
       p.prior_mean       = to_dense_vector(
         parse_vector(prm.get("Prior mean"), path + "Prior mean", dimension));
+      if (p.forward_model == "external")
+        {
+          // The first call, at the prior mean, before any output: a
+          // command that cannot run as given is bad input (exit 2).
+          const ExternalForwardModel model(p.external_command,
+                                           dimension,
+                                           K,
+                                           p.external_timeout);
+          std::vector<double>        G(K);
+          try
+            {
+              model.evaluate(dealii::make_array_view(p.prior_mean.begin(),
+                                                     p.prior_mean.end()),
+                             dealii::make_array_view(G));
+            }
+          catch (const std::exception &e)
+            {
+              throw InputError(path + "External command",
+                               std::string("the first call (at the 'Prior "
+                                           "mean') failed: ") +
+                                 e.what());
+            }
+        }
     }
 
 

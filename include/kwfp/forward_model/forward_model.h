@@ -6,6 +6,7 @@
 #include <deal.II/base/array_view.h>
 
 #include <string>
+#include <vector>
 
 namespace kwfp
 {
@@ -51,6 +52,30 @@ namespace kwfp
      */
     virtual DenseMatrix
     jacobian(const dealii::ArrayView<const double> &u) const;
+
+    /**
+     * G and DG at many points: row j of @p values (n x K) is G at row j of
+     * @p points (n x d), @p jacobians[j] (K x d) is DG there. The default
+     * calls evaluate_rows() and jacobian() row by row; a model whose calls
+     * are expensive one by one (an external command) does it in one batch.
+     */
+    virtual void
+    evaluate_with_jacobians(const DenseMatrix        &points,
+                            DenseMatrix              &values,
+                            std::vector<DenseMatrix> &jacobians) const;
+
+    /**
+     * Whether each call has a high fixed cost (an external command), so
+     * that callers should put all the points they have into one
+     * evaluate_rows() rather than one per block (the particles' blocks keep
+     * the arithmetic of matrix products independent of the rank count;
+     * for a pointwise G the batch does not change a number).
+     */
+    virtual bool
+    prefers_one_batch() const
+    {
+      return false;
+    }
 
     /// The matrix A when G(u) = A u; nullptr otherwise.
     virtual const DenseMatrix *

@@ -30,9 +30,23 @@ namespace kwfp
     gradient(const dealii::ArrayView<const double> &u,
              const dealii::ArrayView<double>       &gradient) const override;
     /// For a linear G: (U A^T - 1 y^T) Gamma^{-1} A + (U - 1 m^T) Gamma_0^{-1},
-    /// by matrix products; otherwise row by row.
+    /// by matrix products; otherwise by one
+    /// ForwardModel::evaluate_with_jacobians() for all the points.
     void
     gradients(const DenseMatrix &points, DenseMatrix &gradients) const override;
+    /// By one ForwardModel::evaluate_rows() for all the points.
+    void
+    values(const DenseMatrix   &points,
+           std::vector<double> &values) const override;
+    /// By one ForwardModel::evaluate_with_jacobians() for all the points
+    /// (values() and gradients() for a linear G).
+    void
+    values_and_gradients(const DenseMatrix   &points,
+                         std::vector<double> &values,
+                         DenseMatrix         &gradients) const override;
+    /// That of the forward model.
+    bool
+    prefers_one_batch() const override;
     bool
     has_hessian() const override;
     DenseMatrix
@@ -47,6 +61,16 @@ namespace kwfp
     inverse_problem() const;
 
   private:
+    /// grad Phi_R = DG^T Gamma^{-1} (G - y) + Gamma_0^{-1} (u - m) at
+    /// row @p j of @p points from G and DG there, into row @p j of
+    /// @p gradients.
+    void
+    gradient_from(const DenseMatrix &points,
+                  const unsigned int j,
+                  const DenseMatrix &G,
+                  const DenseMatrix &DG,
+                  DenseMatrix       &gradients) const;
+
     std::shared_ptr<const InverseProblem> problem;
   };
 } // namespace kwfp

@@ -8,6 +8,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace kwfp
 {
@@ -44,6 +45,32 @@ namespace kwfp
      */
     virtual void
     gradients(const DenseMatrix &points, DenseMatrix &gradients) const;
+
+    /**
+     * Phi_R at many points: @p values[j] is Phi_R at row j of @p points.
+     * The default calls value() row by row; a potential whose evaluations
+     * are expensive one by one (an external forward model) does them in
+     * one batch.
+     */
+    virtual void
+    values(const DenseMatrix &points, std::vector<double> &values) const;
+
+    /**
+     * values() and gradients() together (one batch for an external forward
+     * model, whose Jacobian by central differences gives G too).
+     */
+    virtual void
+    values_and_gradients(const DenseMatrix   &points,
+                         std::vector<double> &values,
+                         DenseMatrix         &gradients) const;
+
+    /// Whether evaluations should come in one batch rather than block by
+    /// block (ForwardModel::prefers_one_batch()).
+    virtual bool
+    prefers_one_batch() const
+    {
+      return false;
+    }
 
     /// Whether hessian() is available.
     virtual bool

@@ -21,9 +21,11 @@ namespace kwfp
     DenseVector         minimizer;                       ///< u_0 (quadratic)
     DenseMatrix         covariance;                      ///< B (quadratic)
     std::string         forward_model; ///< "linear", "expression" or registered
-    std::vector<double> observation_points; ///< registered models
-    DenseMatrix         forward_matrix;     ///< A, K x d (linear model)
-    std::string         forward_map;        ///< G_1; ..; G_K (expression)
+    std::vector<double> observation_points;     ///< registered models
+    DenseMatrix         forward_matrix;         ///< A, K x d (linear model)
+    std::string         forward_map;            ///< G_1; ..; G_K (expression)
+    std::string         external_command;       ///< the command (external)
+    double              external_timeout = 600; ///< seconds (external)
     std::map<std::string, double> forward_constants; ///< for G (expression)
     DenseVector                   data;              ///< y, length K
     DenseMatrix                   noise_covariance;  ///< Gamma, K x K

@@ -1,0 +1,119 @@
+#ifndef kwfp_forward_model_external_forward_model_h
+#define kwfp_forward_model_external_forward_model_h
+
+#include <kwfp/base/errors.h>
+#include <kwfp/forward_model/forward_model.h>
+
+#include <atomic>
+#include <string>
+
+namespace kwfp
+{
+  /**
+   * @brief A failure of the external forward model's command at run time
+   * (exit 3). It happens on the rank that called the command only, so the
+   * application ends all ranks (MPI_Abort) when there are several.
+   */
+  class ExternalCommandFailure : public RunFailure
+  {
+  public:
+    /// @p what names the command, the call and the row.
+    explicit ExternalCommandFailure(const std::string &what)
+      : RunFailure(what)
+    {}
+  };
+
+  /**
+   * @brief A forward map G : R^d -> R^K of (1.1) computed by a program of
+   * the user's ('Potential/Inverse problem/Forward model = external').
+   *
+   * The protocol: kwfp runs `<command> INPUT OUTPUT` with /bin/sh -c (two
+   * file names appended, in a temporary directory removed afterwards).
+   * INPUT is a CSV file with the header `u1,..,ud` and one row per point
+   * (numbers printed with %.17g, so that they read back exactly); the
+   * command writes OUTPUT, a CSV file with one row per point, in the same
+   * order, of K numbers G_1..G_K (an optional header line, which is any
+   * first line that does not start with a number). Its standard output and
+   * error are kept and shown (the last lines) when it fails.
+   *
+   * Every point kwfp needs at once goes into one call: evaluate_rows() is
+   * one call for all its rows, evaluate() one call of one row, and
+   * evaluate_with_jacobians() one call of n (1 + 2d) rows, the points and
+   * their central-difference neighbours u +- h_i e_i with
+   * h_i = cbrt(eps) max(1, |u_i|) (error O(h^2) ~ 1e-11 relative).
+   *
+   * A call fails with an ExternalCommandFailure (exit 3) naming the
+   * command, the call number and the row when the command exits with a
+   * non-zero status or is killed, runs longer than the timeout (then its
+   * process group is killed), writes no OUTPUT, fewer or more rows than
+   * points, a row of another width than K, or a number that is not finite.
+   */
+  class ExternalForwardModel : public ForwardModel
+  {
+  public:
+    /**
+     * G of @p dimension unknowns and @p n_data values by @p command, each
+     * call stopped after @p timeout seconds.
+     */
+    ExternalForwardModel(const std::string &command,
+                         const unsigned int dimension,
+                         const unsigned int n_data,
+                         const double       timeout);
+
+    unsigned int
+    dimension() const override;
+    unsigned int
+    n_data() const override;
+    /// One call with one row.
+    void
+    evaluate(const dealii::ArrayView<const double> &u,
+             const dealii::ArrayView<double>       &G) const override;
+    /// One call with all the rows of @p points.
+    void
+    evaluate_rows(const DenseMatrix &points,
+                  DenseMatrix       &values) const override;
+    /// One call of 2d rows (central differences).
+    DenseMatrix
+    jacobian(const dealii::ArrayView<const double> &u) const override;
+    /// One call of n (1 + 2d) rows.
+    void
+    evaluate_with_jacobians(const DenseMatrix        &points,
+                            DenseMatrix              &values,
+                            std::vector<DenseMatrix> &jacobians) const override;
+    std::string
+    description() const override;
+    /// true: every call starts a process.
+    bool
+    prefers_one_batch() const override
+    {
+      return true;
+    }
+
+    /// What the external commands cost on this process.
+    struct Usage
+    {
+      unsigned long calls   = 0; ///< calls (processes started)
+      unsigned long points  = 0; ///< rows sent
+      double        seconds = 0; ///< wall-clock seconds in the commands
+    };
+
+    /// The calls of this object so far.
+    Usage
+    usage() const;
+
+    /// The calls of all external forward models of this process so far.
+    static Usage
+    total_usage();
+
+  private:
+    const std::string                  command;
+    const unsigned int                 d;
+    const unsigned int                 K;
+    const double                       timeout;
+    mutable std::atomic<unsigned long> calls{0};
+    mutable std::atomic<unsigned long> points_sent{0};
+    mutable std::atomic<long long>     microseconds{0};
+  };
+} // namespace kwfp
+
+#endif
