@@ -2,6 +2,7 @@
 #include <kwfp/base/errors.h>
 #include <kwfp/base/vector_extremes.h>
 #include <kwfp/fokker_planck/density_diagnostics.h>
+#include <kwfp/fokker_planck/owned_quadrature_points.h>
 
 #include <deal.II/base/mpi.h>
 #include <deal.II/fe/fe_values.h>
@@ -92,25 +93,9 @@ namespace kwfp
     std::vector<double>                  first_bad_point;
     // Phi_R and grad Phi_R at all the quadrature points of the rank's
     // cells in one batch (one call of an external forward model per mesh)
-    unsigned int n_cells = 0;
-    for (const auto &cell : dof_handler.active_cell_iterators())
-      n_cells += cell->is_locally_owned();
-    DenseMatrix all_points(n_cells * n_q, dim), all_gradients;
-    {
-      FEValues<dim> point_values(fe, quadrature, update_quadrature_points);
-      unsigned int  row = 0;
-      for (const auto &cell : dof_handler.active_cell_iterators())
-        if (cell->is_locally_owned())
-          {
-            point_values.reinit(cell);
-            for (const unsigned int q : point_values.quadrature_point_indices())
-              {
-                for (unsigned int a = 0; a < dim; ++a)
-                  all_points(row, a) = point_values.quadrature_point(q)[a];
-                ++row;
-              }
-          }
-    }
+    const DenseMatrix all_points =
+      owned_quadrature_points(dof_handler, quadrature);
+    DenseMatrix         all_gradients;
     std::vector<double> all_values;
     potential.values_and_gradients(all_points, all_values, all_gradients);
     unsigned int point_row = 0;

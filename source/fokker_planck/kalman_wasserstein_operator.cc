@@ -1,5 +1,6 @@
 #include <kwfp/base/compensated_sum.h>
 #include <kwfp/fokker_planck/kalman_wasserstein_operator.h>
+#include <kwfp/fokker_planck/owned_quadrature_points.h>
 
 #ifdef __SSE2__
 #  include <emmintrin.h>
@@ -158,27 +159,8 @@ namespace kwfp
     // grad Phi_R at all the quadrature points of the rank's cells in one
     // batch (one call of an external forward model per mesh)
     DenseMatrix potential_gradients;
-    {
-      FEValues<dim>      point_values(fe, quadrature, update_quadrature_points);
-      const unsigned int n_q     = quadrature.size();
-      unsigned int       n_cells = 0;
-      for (const auto &cell : dof_handler.active_cell_iterators())
-        n_cells += cell->is_locally_owned();
-      DenseMatrix  points(n_cells * n_q, dim);
-      unsigned int row = 0;
-      for (const auto &cell : dof_handler.active_cell_iterators())
-        if (cell->is_locally_owned())
-          {
-            point_values.reinit(cell);
-            for (const unsigned int q : point_values.quadrature_point_indices())
-              {
-                for (unsigned int a = 0; a < dim; ++a)
-                  points(row, a) = point_values.quadrature_point(q)[a];
-                ++row;
-              }
-          }
-      potential.gradients(points, potential_gradients);
-    }
+    potential.gradients(owned_quadrature_points(dof_handler, quadrature),
+                        potential_gradients);
 
     unsigned int first_point = 0;
     for (const auto &cell : dof_handler.active_cell_iterators())
