@@ -50,7 +50,8 @@ namespace kwfp
 
   void
   ClosureIntegrator::advance_to(const double                 target,
-                                const std::function<void()> &on_step)
+                                const std::function<void()> &on_step,
+                                const std::function<bool()> &stop)
   {
     // a step that ends within this of the target lands on it
     const double landing = 1e-12 * std::max(1.0, std::abs(target));
@@ -115,6 +116,8 @@ namespace kwfp
                           5.0));
         if (on_step)
           on_step();
+        if (stop && stop())
+          return;
       }
   }
 

@@ -1,4 +1,5 @@
 #include <kwfp/base/errors.h>
+#include <kwfp/base/interruption.h>
 #include <kwfp/gaussian_closure/gaussian_closure_solver.h>
 #include <kwfp/gaussian_closure/mixture_closure_model.h>
 #include <kwfp/model/initial_density.h>
@@ -202,16 +203,23 @@ namespace kwfp
 
 
   void
-  GaussianClosureSolver::advance_to(const double time)
+  GaussianClosureSolver::advance_to(const double time,
+                                    const bool   stop_on_signal)
   {
     if (!started)
       throw std::logic_error("GaussianClosureSolver: advance_to before start");
-    const auto begin = std::chrono::steady_clock::now();
-    integration->advance_to(time, [this]() {
+    const auto begin      = std::chrono::steady_clock::now();
+    const auto write_rows = [this]() {
       if (integration->n_steps() - last_row_step >=
           parameters.closure.output_interval)
         write_row();
-    });
+    };
+    if (stop_on_signal)
+      integration->advance_to(time, write_rows, [this]() {
+        return interruption_signal(communicator) != 0;
+      });
+    else
+      integration->advance_to(time, write_rows);
     loop_seconds +=
       std::chrono::duration<double>(std::chrono::steady_clock::now() - begin)
         .count();
@@ -252,7 +260,9 @@ namespace kwfp
   GaussianClosureSolver::run()
   {
     start();
-    advance_to(parameters.final_time);
+    // alone, it stops on SIGINT/SIGTERM (beside the finite elements, their
+    // time loop does)
+    advance_to(parameters.final_time, true);
     return finish();
   }
 

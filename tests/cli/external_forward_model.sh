@@ -143,7 +143,9 @@ if [ -n "$mpirun" ]; then
   "$mpirun" -np 2 "$kwfp" flaky2.prm > flaky2.out 2> flaky2.err
   rc=$?
   [ $rc -eq 3 ] || fail "flaky command on 2 ranks: exit code $rc, expected 3"
-  grep -q "flaky.sh', call 2 .*exit status 4" flaky2.err ||
+  # the third call overall fails; which rank makes it, and which of its own
+  # calls (counted per process) that is, depends on the ranks' timing
+  grep -q "flaky.sh', call [1-9][0-9]* (.*exit status 4" flaky2.err ||
     fail "flaky command on 2 ranks: no message naming the call: $(cat flaky2.err)"
 fi
 

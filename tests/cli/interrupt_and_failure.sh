@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# SIGTERM during a finite-element and a particle run: exit code 5, a
+# SIGTERM during a finite-element, a particle and a Gaussian-closure run:
+# exit code 5, a
 # message, and complete outputs (every diagnostics row whole and the steps
 # consecutive, solution.pvd closed and naming only files that exist, the
 # final files written). A run that breaks down (plain Galerkin on a
@@ -83,6 +84,32 @@ interrupt_run particles.prm particles_out/particles.csv 20
 check_csv_complete particles_out/particles.csv
 [ -s particles_out/ensemble_final.csv ] || fail "particles: ensemble_final.csv missing"
 echo "particles: interrupted, $(($(wc -l < particles_out/particles.csv) - 1)) rows, exit code $rc"
+
+# 2b. The Gaussian closure alone: 1e10 fixed steps (far more than run in
+# time); it stops after the step in which the signal came, gaussian.csv
+# whole.
+cat > closure.prm << 'PRM'
+set Solver = Gaussian
+subsection Time stepping
+  set Final time = 1e6
+end
+subsection Gaussian closure
+  set Adaptive time step = false
+  set Time step = 1e-4
+  set Output interval = 100
+end
+subsection Output
+  set Directory = closure_out
+end
+PRM
+interrupt_run closure.prm closure_out/gaussian.csv 20
+[ "$rc" -eq 5 ] || fail "closure: exit code $rc, expected 5: $(cat closure.prm.err)"
+grep -q "interrupted by signal 15" closure.prm.err || fail "closure: no interruption message: $(cat closure.prm.err)"
+check_csv_complete closure_out/gaussian.csv
+closure_time=$(tail -n 1 closure_out/gaussian.csv | cut -d, -f2)
+awk -v t="$closure_time" 'BEGIN { exit !(t > 0 && t < 1e6) }' ||
+  fail "closure: last row at t = $closure_time, expected 0 < t < 1e6"
+echo "closure: interrupted at t = $closure_time, exit code $rc"
 
 # 3. A breakdown: the last good state is written.
 cat > failure.prm << 'PRM'

@@ -65,9 +65,13 @@ namespace kwfp
                       const std::vector<ClosureState> &initial);
 
     /// Step until the time is @p t (exactly), calling @p on_step after each
-    /// accepted step. Throws RunFailure (with the time) on a breakdown.
+    /// accepted step; if @p stop is given and returns true after an accepted
+    /// step, return there (before @p t). Throws RunFailure (with the time)
+    /// on a breakdown.
     void
-    advance_to(const double t, const std::function<void()> &on_step = {});
+    advance_to(const double                 t,
+               const std::function<void()> &on_step = {},
+               const std::function<bool()> &stop    = {});
 
     /// t.
     double

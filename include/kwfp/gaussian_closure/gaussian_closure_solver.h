@@ -82,9 +82,11 @@ namespace kwfp
     void
     start();
 
-    /// Step to @p time exactly (rows every 'Output interval' steps).
+    /// Step to @p time exactly (rows every 'Output interval' steps); with
+    /// @p stop_on_signal, stop after the step in which SIGINT or SIGTERM
+    /// arrived (interruption_signal(), asked after every step).
     void
-    advance_to(const double time);
+    advance_to(const double time, const bool stop_on_signal = false);
 
     /// Write the last row; the summary.
     GaussianClosureRunSummary
