@@ -1,12 +1,15 @@
 #include <kwfp/base/external_command.h>
 #include <kwfp/forward_model/external_forward_model.h>
 
+#include <mpi.h>
+
 #include <atomic>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <iostream>
 #include <limits>
 #include <sstream>
 
@@ -130,8 +133,52 @@ namespace kwfp
 
 
   void
+  ExternalForwardModel::set_parallel_failure(const int          exit_code,
+                                             const std::string &prefix)
+  {
+    parallel_exit_code = exit_code;
+    parallel_prefix    = prefix;
+  }
+
+
+  void
   ExternalForwardModel::evaluate_rows(const DenseMatrix &points,
                                       DenseMatrix       &values) const
+  {
+    std::string message;
+    try
+      {
+        call(points, values);
+        return;
+      }
+    catch (const ExternalCommandFailure &e)
+      {
+        message = e.what();
+      }
+    catch (const std::exception &e)
+      {
+        // the temporary directory, INPUT, starting or waiting for the
+        // process
+        message = "the external forward model '" + command + "', call " +
+                  std::to_string(total_calls.load()) + ": " + e.what();
+      }
+    int initialized = 0, finalized = 0, n_ranks = 1;
+    MPI_Initialized(&initialized);
+    MPI_Finalized(&finalized);
+    if (initialized && !finalized)
+      MPI_Comm_size(MPI_COMM_WORLD, &n_ranks);
+    if (n_ranks > 1)
+      {
+        std::cerr << "kwfp: error: " << parallel_prefix << message << std::endl;
+        MPI_Abort(MPI_COMM_WORLD, parallel_exit_code);
+      }
+    throw ExternalCommandFailure(message);
+  }
+
+
+  void
+  ExternalForwardModel::call(const DenseMatrix &points,
+                             DenseMatrix       &values) const
   {
     const unsigned int n = points.m();
     values.reinit(n, K);
@@ -139,14 +186,15 @@ namespace kwfp
       return;
     // numbered over all the external models of this process, as the
     // command sees its runs
-    const unsigned long call = ++total_calls;
+    const unsigned long call_number = ++total_calls;
     ++calls;
     points_sent += n;
     total_points += n;
 
     std::ostringstream where;
-    where << "the external forward model '" << command << "', call " << call
-          << " (" << n << (n == 1 ? " point" : " points") << "): ";
+    where << "the external forward model '" << command << "', call "
+          << call_number << " (" << n << (n == 1 ? " point" : " points")
+          << "): ";
     const auto fail = [&](const std::string &what, const std::string &log) {
       std::string       message = where.str() + what;
       const std::string tail    = file_tail(log, 10);

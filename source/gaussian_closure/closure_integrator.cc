@@ -1,4 +1,5 @@
 #include <kwfp/base/errors.h>
+#include <kwfp/forward_model/external_forward_model.h>
 #include <kwfp/gaussian_closure/closure_integrator.h>
 
 #include <algorithm>
@@ -38,6 +39,10 @@ namespace kwfp
     try
       {
         e = model.evaluate(y);
+      }
+    catch (const ExternalCommandFailure &)
+      {
+        throw; // names the command, the call and the row
       }
     catch (const RunFailure &failure)
       {
@@ -92,6 +97,10 @@ namespace kwfp
         try
           {
             e = model.evaluate(r.states);
+          }
+        catch (const ExternalCommandFailure &)
+          {
+            throw; // names the command, the call and the row
           }
         catch (const RunFailure &failure)
           {

@@ -1,4 +1,5 @@
 #include <kwfp/base/errors.h>
+#include <kwfp/forward_model/external_forward_model.h>
 #include <kwfp/gaussian_closure/rosenbrock_step.h>
 
 #include <deal.II/lac/lapack_full_matrix.h>
@@ -183,6 +184,10 @@ namespace kwfp
       {
         result.reason = "a covariance at the stage is not SPD";
         return result;
+      }
+    catch (const ExternalCommandFailure &)
+      {
+        throw; // the command failed: not a reason to shorten the step
       }
     catch (const RunFailure &e)
       {

@@ -270,11 +270,17 @@ namespace kwfp
         {
           // The first call, at the prior mean, before any output: a
           // command that cannot run as given is bad input (exit 2).
-          const ExternalForwardModel model(p.external_command,
-                                           dimension,
-                                           K,
-                                           p.external_timeout);
-          std::vector<double>        G(K);
+          ExternalForwardModel model(p.external_command,
+                                     dimension,
+                                     K,
+                                     p.external_timeout);
+          // on several ranks a failure ends all of them from the rank that
+          // saw it, with the exit code of bad input
+          model.set_parallel_failure(2,
+                                     "parameter '" + path +
+                                       "External command': the first call "
+                                       "(at the 'Prior mean') failed: ");
+          std::vector<double> G(K);
           try
             {
               model.evaluate(dealii::make_array_view(p.prior_mean.begin(),

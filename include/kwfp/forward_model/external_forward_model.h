@@ -42,7 +42,11 @@ namespace kwfp
    * their central-difference neighbours u +- h_i e_i with
    * h_i = cbrt(eps) max(1, |u_i|) (error O(h^2) ~ 1e-11 relative).
    *
-   * A call fails with an ExternalCommandFailure (exit 3) naming the
+   * A failed call stops the run: on one process with an
+   * ExternalCommandFailure, on several by MPI_Abort from the rank that made
+   * the call (it alone knows, and any collective operation the others wait
+   * in would hang), after printing the message. A call fails (exit 3)
+   * naming the
    * command, the call number and the row when the command exits with a
    * non-zero status or is killed, runs longer than the timeout (then its
    * process group is killed), writes no OUTPUT, fewer or more rows than
@@ -105,7 +109,20 @@ namespace kwfp
     static Usage
     total_usage();
 
+    /// When there are several ranks, a failed call prints @p prefix and the
+    /// message and ends all ranks with @p exit_code (default: no prefix, 3;
+    /// the first call, made while the parameters are read, gives 2 and
+    /// names the parameter).
+    void
+    set_parallel_failure(const int exit_code, const std::string &prefix);
+
   private:
+    /// One call of the command for the rows of @p points: the protocol and
+    /// its checks. Throws ExternalCommandFailure, or another exception when
+    /// the temporary files or the process cannot be made.
+    void
+    call(const DenseMatrix &points, DenseMatrix &values) const;
+
     const std::string                  command;
     const unsigned int                 d;
     const unsigned int                 K;
@@ -113,6 +130,8 @@ namespace kwfp
     mutable std::atomic<unsigned long> calls{0};
     mutable std::atomic<unsigned long> points_sent{0};
     mutable std::atomic<long long>     microseconds{0};
+    int                                parallel_exit_code = 3;
+    std::string                        parallel_prefix;
   };
 } // namespace kwfp
 
