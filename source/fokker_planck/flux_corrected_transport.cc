@@ -440,13 +440,19 @@ namespace kwfp
     //    R. More passes settled in none of the corrected steps measured
     //    (banana 2-D and 3-D, G2), where fluxes cycle through nodes without
     //    budget and R decreases only geometrically, and cost a pass each
-    //    (28 ms of a 3-D step); the result of 2. does not depend on them.
-    // 2. Otherwise the passes of 1 are an upper bound U of R*, and every
-    //    admissible R is <= R* <= U; Zalesak's R_i = min(U_i,
-    //    Q_i / |P_i|) is admissible whatever the neighbours do, and passes
-    //    R_i = min(U_i, (Q_i + sum_{f_ij>0} R_j f_ij) / |P_i|) raise it
-    //    towards U while staying admissible (what each node receives only
-    //    grows).
+    //    (28 ms of a 3-D step); the result of 2. does not depend on them
+    //    (below). Where 1. would have settled in a third to tenth pass (a
+    //    short chain), the result is now that of 2., which limits a little
+    //    more than R*.
+    // 2. Otherwise the passes of 1 are an upper bound U of R*. With T(R)_i
+    //    = min(1, (Q_i + sum_{f_ij>0} R_j f_ij) / |P_i|), monotone in R,
+    //    R* is the greatest fixed point of T, the raising iterates S stay
+    //    below it (T(S) <= T(R*) = R*), so the cap U never binds (up to
+    //    round-off) and 2. gives the same R for any U >= R*. Zalesak's
+    //    R_i = min(U_i, Q_i / |P_i|) is admissible whatever the neighbours
+    //    do, and passes R_i = min(U_i, (Q_i + sum_{f_ij>0} R_j f_ij) /
+    //    |P_i|) raise it towards R* while staying admissible (what each
+    //    node receives only grows).
     const int n_rows = static_cast<int>(lumped_mass.size());
     double   *R      = local_values(ratio);
     for (int row = 0; row < n_rows; ++row)
