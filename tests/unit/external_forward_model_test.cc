@@ -360,6 +360,32 @@ TEST(ExternalForwardModel, BatchedPotentialPathsEqualPointwiseForBuiltIns)
           EXPECT_EQ(gradients(j, a), g[a]);
           EXPECT_EQ(gradients2(j, a), g[a]);
         }
+      // and both equal (1.2)-(1.4) computed here from G and its own
+      // Jacobian: Phi_R = |y - G|^2_Gamma / 2 + |u|^2_Gamma_0 / 2,
+      // grad Phi_R = DG^T Gamma^{-1} (G - y) + Gamma_0^{-1} u (Gamma =
+      // 0.01 I, Gamma_0 = 100 I); the sums run in another order, so to a
+      // few ulps of the sum of the magnitudes of their terms
+      std::vector<double> G(2);
+      model->evaluate(u, dealii::make_array_view(G));
+      const DenseMatrix J   = model->jacobian(u);
+      double            phi = 0, phi_scale = 0;
+      for (unsigned int k = 0; k < 2; ++k)
+        phi += 0.5 * (G[k] - y[k]) * (G[k] - y[k]) / 0.01;
+      for (unsigned int a = 0; a < 2; ++a)
+        phi += 0.5 * u[a] * u[a] / 100;
+      phi_scale = phi;
+      EXPECT_NEAR(values[j], phi, 1e-13 * phi_scale);
+      for (unsigned int a = 0; a < 2; ++a)
+        {
+          double grad = u[a] / 100, scale = std::abs(u[a] / 100);
+          for (unsigned int k = 0; k < 2; ++k)
+            {
+              const double term = J(k, a) * (G[k] - y[k]) / 0.01;
+              grad += term;
+              scale += std::abs(term);
+            }
+          EXPECT_NEAR(gradients(j, a), grad, 1e-13 * scale);
+        }
     }
 }
 
