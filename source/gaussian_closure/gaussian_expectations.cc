@@ -80,6 +80,53 @@ namespace kwfp
                        std::to_string(value) +
                        ") at the cubature node u = " + format_point(u));
     }
+
+    /**
+     * The derivative-free (Stein) form with nodes u_k = m + L xi_k and
+     * @p phi = Phi_R(u_k): E[grad Phi_R] = L^{-T} E[(Phi_R - Phi_R(m)) xi],
+     * E[Hess Phi_R] = L^{-T} E[(Phi_R - Phi_R(m)) (xi xi^T - I)] L^{-1}
+     * (symmetrized), added to @p e. Subtracting Phi_R(m) leaves both exact
+     * and removes the constant's round-off.
+     */
+    void
+    add_stein_form(const Potential           &potential,
+                   const StandardCubature    &cubature,
+                   const DenseVector         &m,
+                   const DenseMatrix         &L,
+                   const std::vector<double> &phi,
+                   GaussianExpectations      &e)
+    {
+      const unsigned int d = L.m();
+      const double       phi_m =
+        potential.value(dealii::make_array_view(m.begin(), m.end()));
+      if (!std::isfinite(phi_m))
+        throw RunFailure("Phi_R is not finite at the mean " +
+                         format_point(std::vector<double>(m.begin(), m.end())));
+      DenseMatrix Q(d, d);
+      for (unsigned int k = 0; k < cubature.size(); ++k)
+        {
+          const double f = cubature.weights[k] * (phi[k] - phi_m);
+          for (unsigned int a = 0; a < d; ++a)
+            {
+              const double xa = cubature.nodes(k, a);
+              e.gradient[a] += f * xa;
+              for (unsigned int b = 0; b <= a; ++b)
+                Q(a, b) += f * (xa * cubature.nodes(k, b) - (a == b));
+            }
+        }
+      for (unsigned int a = 0; a < d; ++a)
+        for (unsigned int b = 0; b < a; ++b)
+          Q(b, a) = Q(a, b);
+      solve_lower_transpose(L, e.gradient);
+      // L^{-T} Q L^{-1} = (L^{-T} (L^{-T} Q)^T)^T, Q symmetric
+      solve_lower_transpose(L, Q);
+      DenseMatrix X;
+      X.copy_transposed(Q);
+      solve_lower_transpose(L, X);
+      for (unsigned int a = 0; a < d; ++a)
+        for (unsigned int b = 0; b < d; ++b)
+          e.hessian(a, b) = 0.5 * (X(a, b) + X(b, a));
+    }
   } // namespace
 
 
@@ -133,36 +180,7 @@ namespace kwfp
 
     if (expectation_form == ExpectationForm::derivative_free)
       {
-        const double phi_m =
-          potential.value(dealii::make_array_view(m.begin(), m.end()));
-        if (!std::isfinite(phi_m))
-          throw RunFailure(
-            "Phi_R is not finite at the mean " +
-            format_point(std::vector<double>(m.begin(), m.end())));
-        DenseMatrix Q(d, d);
-        for (unsigned int k = 0; k < n; ++k)
-          {
-            const double f = cubature.weights[k] * (phi[k] - phi_m);
-            for (unsigned int a = 0; a < d; ++a)
-              {
-                const double xa = cubature.nodes(k, a);
-                e.gradient[a] += f * xa;
-                for (unsigned int b = 0; b <= a; ++b)
-                  Q(a, b) += f * (xa * cubature.nodes(k, b) - (a == b));
-              }
-          }
-        for (unsigned int a = 0; a < d; ++a)
-          for (unsigned int b = 0; b < a; ++b)
-            Q(b, a) = Q(a, b);
-        solve_lower_transpose(L, e.gradient);
-        // L^{-T} Q L^{-1} = (L^{-T} (L^{-T} Q)^T)^T, Q symmetric
-        solve_lower_transpose(L, Q);
-        DenseMatrix X;
-        X.copy_transposed(Q);
-        solve_lower_transpose(L, X);
-        for (unsigned int a = 0; a < d; ++a)
-          for (unsigned int b = 0; b < d; ++b)
-            e.hessian(a, b) = 0.5 * (X(a, b) + X(b, a));
+        add_stein_form(potential, cubature, m, L, phi, e);
         return e;
       }
 
