@@ -48,6 +48,14 @@ namespace kwfp
                     parameters.mesh.degree,
                     console,
                     timer)
+    , time_integrator(this->parameters,
+                      kw_operator,
+                      flux_correction,
+                      linear_solver,
+                      moment_functionals,
+                      constraints,
+                      timer,
+                      console)
   {
     AssertThrow(parameters.dimension == dim,
                 ExcMessage("solver instantiated for the wrong dimension"));
@@ -271,8 +279,7 @@ namespace kwfp
     ghost_import =
       std::make_unique<Epetra_Import>(ghosted.trilinos_vector().Map(),
                                       density.trilinos_vector().Map());
-    step_history.reinit(owned_dofs, communicator);
-    step_rhs.reinit(owned_dofs, communicator);
+    time_integrator.reinit(owned_dofs, communicator);
     stationary.reinit(owned_dofs, relevant_dofs, communicator);
     {
       TrilinosWrappers::MPI::Vector owned(owned_dofs, communicator);
@@ -401,12 +408,12 @@ namespace kwfp
     if (system_matrix.m() == 0 || system_matrix.n_nonzero_elements() == 0)
       return 0;
     constexpr unsigned int n_products = 20;
-    // density has the matrix's row layout; step_rhs is the step's scratch
-    // vector, free after the loop.
+    // density has the matrix's row layout
+    TrilinosWrappers::MPI::Vector product(density);
     MPI_Barrier(communicator);
     const auto start = std::chrono::steady_clock::now();
     for (unsigned int i = 0; i < n_products; ++i)
-      system_matrix.vmult(step_rhs, density);
+      system_matrix.vmult(product, density);
     MPI_Barrier(communicator);
     const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)

@@ -271,14 +271,11 @@ namespace kwfp
               omega > 0 && step > 2 && loop.dt_before > 0 ?
                 loop.dt_previous / loop.dt_before :
                 0;
-            compute_step(step,
-                         dt,
-                         omega,
-                         omega_before,
-                         loop.C_now,
-                         loop.C_old,
-                         summary,
-                         context.next);
+            time_integrator.step(
+              {step, dt, omega, omega_before, loop.C_now, loop.C_old},
+              {density, old_density, older_density},
+              summary,
+              context.next);
           }
         catch (const StepSolveFailure &failure)
           {

@@ -2,7 +2,7 @@
 #define kwfp_fokker_planck_solver_h
 
 #include <kwfp/base/checkpoint.h>
-#include <kwfp/fokker_planck/bdf_coefficients.h>
+#include <kwfp/fokker_planck/bdf_time_integrator.h>
 #include <kwfp/fokker_planck/density_diagnostics.h>
 #include <kwfp/fokker_planck/field_observation.h>
 #include <kwfp/fokker_planck/flux_corrected_transport.h>
@@ -10,6 +10,7 @@
 #include <kwfp/fokker_planck/kalman_wasserstein_operator.h>
 #include <kwfp/fokker_planck/kl_decay.h>
 #include <kwfp/fokker_planck/moments.h>
+#include <kwfp/fokker_planck/run_summary.h>
 #include <kwfp/fokker_planck/step_linear_solver.h>
 #include <kwfp/fokker_planck/time_step_control.h>
 #include <kwfp/gaussian/closed_form.h>
@@ -44,76 +45,6 @@
 
 namespace kwfp
 {
-  /// What a finite-element run reports when it ends.
-  struct RunSummary
-  {
-    unsigned long long n_dofs  = 0; ///< unknowns at the end
-    unsigned int       n_cells = 0; ///< active cells at the end
-    unsigned int       n_steps = 0; ///< time steps taken
-    /// The run stopped early on SIGINT/SIGTERM (outputs as at the end).
-    bool interrupted = false;
-    /// Adaptive time step: steps rejected and repeated, smallest and
-    /// largest dt taken.
-    unsigned int rejected_steps = 0;
-    /// Of these, rejected by the error estimate in the three steps after a
-    /// transfer to a new mesh (adaptation or box move), whose estimates
-    /// difference transferred solutions.
-    unsigned int rejected_after_transfer = 0;
-    double       min_dt                  = 0; ///< smallest dt taken
-    double       max_dt                  = 0; ///< largest dt taken
-    /// Wall seconds of the time loop (without setup).
-    double loop_seconds = 0;
-    /// Wall seconds of one product of the final system matrix with a
-    /// vector (mean of 20, measured after the loop; 0 if there was none):
-    /// the unit of cost benchmarks/run.sh divides a step by.
-    double matvec_seconds = 0;
-    /// Sum of GMRES iterations over the run.
-    unsigned long long linear_iterations = 0;
-    /// Steps whose Galerkin solution the flux correction changed, and the
-    /// largest number of limited unknowns in one step.
-    unsigned int corrected_steps = 0;
-    /// The most limited unknowns in one step.
-    unsigned long long max_limited_nodes = 0;
-    /// Largest relative residual of a Galerkin step evaluated with the C
-    /// that its flux correction used (FluxCorrectedTransport::Statistics::
-    /// galerkin_residual): the solver's tolerance when both use one C.
-    double max_correction_residual = 0;
-    /// Smallest factor of the positive BDF2 source parts in a correction
-    /// (FluxCorrectedTransport::Statistics::source_scaling).
-    double min_source_scaling = 1;
-    /// Steps whose Galerkin solve needed the low-order preconditioner.
-    unsigned int low_order_preconditioned_steps = 0;
-    /// Steps solved by the sparse direct solver (GMRES failed).
-    unsigned int direct_steps = 0;
-    /// Steps whose Galerkin solve failed and that used the low-order
-    /// scheme alone (flux correction only).
-    unsigned int low_order_steps = 0;
-    /// Adaptive mesh: adaptations, the most cells, the largest relative
-    /// mass change of a transfer before its rescaling, and the largest
-    /// negative value (relative) set to zero after a transfer.
-    unsigned int       n_adaptations = 0;
-    unsigned long long max_cells     = 0; ///< most active cells
-    /// Unknowns constrained as hanging nodes on the last mesh (all ranks).
-    unsigned long long n_hanging_nodes = 0;
-    /// Largest relative mass change of a transfer.
-    double max_remesh_mass_defect = 0;
-    double max_remesh_clipped     = 0; ///< largest negative value set to zero
-    /// Moving box: how often the box moved.
-    unsigned int n_box_moves = 0;
-    /// The smallest nodal density over all steps, relative to the largest.
-    double min_relative_density = 0;
-    /// The diagnostics rows, step 0 first: all of them, or only the last
-    /// one after FokkerPlanckSolver::keep_full_history(false).
-    std::vector<DiagnosticsRow> history;
-    /// What the KL-decay analysis needs of every step (48 bytes a step).
-    std::vector<KlDecaySample> kl_samples;
-    /// Mean and covariance of rho_inf by quadrature (posterior.csv).
-    DenseVector posterior_mean;
-    DenseMatrix posterior_covariance; ///< C of rho_inf
-    /// The KL-decay analysis (kl_decay.csv).
-    KlDecaySummary kl_decay;
-  };
-
   /**
    * @brief The finite-element solver of the Kalman-Wasserstein
    * Fokker-Planck equation (4.1) on a box, with C = C(rho), I or a fixed
@@ -408,73 +339,6 @@ namespace kwfp
     void
     print_run_report(const RunSummary &summary);
 
-    /**
-     * One step of size @p dt from rho^n (density) to @p next: variable-step
-     * BDF2 with ratio @p omega = dt / dt_previous (BDF1 for omega = 0), C
-     * extrapolated from @p C_now and @p C_old (or iterated), then flux
-     * corrected. GMRES starts from rho^{n+1} extrapolated quadratically
-     * when @p omega_before = dt_previous / dt_before > 0 (rho^{n-2} exists),
-     * else linearly. Changes no state but the solver's counters in
-     * @p summary.
-     */
-    void
-    compute_step(const unsigned int                     step,
-                 const double                           dt,
-                 const double                           omega,
-                 const double                           omega_before,
-                 const DenseMatrix                     &C_now,
-                 const DenseMatrix                     &C_old,
-                 RunSummary                            &summary,
-                 dealii::TrilinosWrappers::MPI::Vector &next);
-    /// The right-hand side M (beta_0 rho^n + beta_1 rho^{n-1}) / dt of the
-    /// step (in step_rhs, the history in step_history) and the initial
-    /// guess of the solve in @p next.
-    void
-    step_right_hand_side(const BdfCoefficients                 &bdf,
-                         const double                           dt,
-                         dealii::TrilinosWrappers::MPI::Vector &next);
-    /// C at t_{n+1}: C^n for BDF1, (1 + omega) C^n - omega C^{n-1} for
-    /// BDF2 with C = C(rho) when that is SPD, else C^n.
-    DenseMatrix
-    step_diffusion_matrix(const BdfCoefficients &bdf,
-                          const DenseMatrix     &C_now,
-                          const DenseMatrix     &C_old) const;
-    /**
-     * Solve (alpha/dt M + A(C)) next = step_rhs (or take the low-order
-     * step), iterating C to C(next) with 'Implicit covariance'; @p C ends
-     * as the C of the last solve. Returns true when the low-order scheme
-     * gave @p next (nothing to correct).
-     */
-    bool
-    solve_step(const unsigned int                     step,
-               const double                           dt,
-               const double                           alpha,
-               DenseMatrix                           &C,
-               RunSummary                            &summary,
-               dealii::TrilinosWrappers::MPI::Vector &next);
-    /// The Galerkin solve of solve_step(), with the fallbacks of the
-    /// linear solver; returns false when the low-order step replaced it.
-    bool
-    solve_galerkin(const unsigned int                     step,
-                   const double                           dt,
-                   const double                           alpha,
-                   const DenseMatrix                     &C,
-                   RunSummary                            &summary,
-                   dealii::TrilinosWrappers::MPI::Vector &next);
-    /// The positive low-order step (FluxCorrectedTransport::low_order_step).
-    void
-    take_low_order_step(const double                           dt,
-                        const DenseMatrix                     &C,
-                        RunSummary                            &summary,
-                        dealii::TrilinosWrappers::MPI::Vector &next);
-    /// The flux correction of the Galerkin solution @p next (Mesh/
-    /// Stabilization), with the C of its solve.
-    void
-    correct_step(const double                           dt,
-                 const double                           alpha,
-                 const DenseMatrix                     &C,
-                 RunSummary                            &summary,
-                 dealii::TrilinosWrappers::MPI::Vector &next);
     DiagnosticsRow
     diagnostics(const unsigned int step,
                 const double       time,
@@ -522,7 +386,9 @@ namespace kwfp
     DensityDiagnostics<dim>        density_diagnostics;
 
     /// The linear solves of the Galerkin step and their strategy.
-    StepLinearSolver<dim>     linear_solver;
+    StepLinearSolver<dim> linear_solver;
+    /// One step from rho^n, rho^{n-1}, rho^{n-2} to rho^{n+1}.
+    BdfTimeIntegrator<dim>    time_integrator;
     PostprocessorManager<dim> postprocessor_manager;
     bool                      full_history = true;
 
@@ -535,9 +401,7 @@ namespace kwfp
     dealii::TrilinosWrappers::MPI::Vector ghosted; // with ghosts
     /// The exchange plan from density to ghosted (setup_system()).
     std::unique_ptr<Epetra_Import>        ghost_import;
-    dealii::TrilinosWrappers::MPI::Vector stationary;   // rho_inf, ghosted
-    dealii::TrilinosWrappers::MPI::Vector step_history; // BDF history
-    dealii::TrilinosWrappers::MPI::Vector step_rhs;     // M history / dt
+    dealii::TrilinosWrappers::MPI::Vector stationary; // rho_inf, ghosted
 
     struct
     {

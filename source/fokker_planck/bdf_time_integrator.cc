@@ -2,8 +2,9 @@
 // with C extrapolated or iterated, the linear solve, the flux correction.
 
 #include <kwfp/base/errors.h>
-#include <kwfp/fokker_planck/solver.h>
+#include <kwfp/fokker_planck/bdf_time_integrator.h>
 
+#include <algorithm>
 #include <cmath>
 #include <sstream>
 #include <stdexcept>
@@ -13,65 +14,95 @@ namespace kwfp
   using namespace dealii;
 
   template <int dim>
+  BdfTimeIntegrator<dim>::BdfTimeIntegrator(
+    const FokkerPlanckParameters            &parameters,
+    const KalmanWassersteinOperator<dim>    &kw_operator,
+    FluxCorrectedTransport<dim>             &flux_correction,
+    StepLinearSolver<dim>                   &linear_solver,
+    const MomentFunctionals<dim>            &moments,
+    const dealii::AffineConstraints<double> &constraints,
+    dealii::TimerOutput                     &timer,
+    dealii::ConditionalOStream              &console)
+    : parameters(parameters)
+    , kw_operator(kw_operator)
+    , flux_correction(flux_correction)
+    , linear_solver(linear_solver)
+    , moment_functionals(moments)
+    , constraints(constraints)
+    , timer(timer)
+    , console(console)
+  {}
+
+
+  template <int dim>
   void
-  FokkerPlanckSolver<dim>::compute_step(const unsigned int step,
-                                        const double       dt,
-                                        const double       omega,
-                                        const double       omega_before,
-                                        const DenseMatrix &C_now,
-                                        const DenseMatrix &C_old,
-                                        RunSummary        &summary,
-                                        TrilinosWrappers::MPI::Vector &next)
+  BdfTimeIntegrator<dim>::reinit(const IndexSet &owned_dofs,
+                                 const MPI_Comm  communicator)
   {
-    Assert(dt > 0 && std::isfinite(dt), ExcMessage("dt must be positive"));
-    AssertDimension(C_now.m(), dim);
-    AssertDimension(C_old.m(), dim);
-    const BdfCoefficients bdf(omega, omega_before);
-    step_right_hand_side(bdf, dt, next);
-    DenseMatrix C = step_diffusion_matrix(bdf, C_now, C_old);
-    const bool  low_order_only =
-      solve_step(step, dt, bdf.alpha, C, summary, next);
-    // Hanging nodes take the values their constraints give them.
-    constraints.distribute(next);
-    if (parameters.mesh.flux_corrected && !low_order_only)
-      correct_step(dt, bdf.alpha, C, summary, next);
+    bdf_history.reinit(owned_dofs, communicator);
+    rhs.reinit(owned_dofs, communicator);
   }
 
 
   template <int dim>
   void
-  FokkerPlanckSolver<dim>::step_right_hand_side(
+  BdfTimeIntegrator<dim>::step(const StepRequest             &request,
+                               const DensityHistory          &history,
+                               RunSummary                    &summary,
+                               TrilinosWrappers::MPI::Vector &next)
+  {
+    Assert(request.dt > 0 && std::isfinite(request.dt),
+           ExcMessage("dt must be positive"));
+    AssertDimension(request.C_now.m(), dim);
+    AssertDimension(request.C_old.m(), dim);
+    Assert(rhs.size() == history.now.size(),
+           ExcMessage("BdfTimeIntegrator::reinit() was not called for this "
+                      "mesh"));
+    const BdfCoefficients bdf(request.omega, request.omega_before);
+    assemble_right_hand_side(bdf, request.dt, history, next);
+    DenseMatrix C = diffusion_matrix(bdf, request.C_now, request.C_old);
+    const bool  low_order_only =
+      solve(request.step, request.dt, bdf.alpha, history.now, C, summary, next);
+    // Hanging nodes take the values their constraints give them.
+    constraints.distribute(next);
+    if (parameters.mesh.flux_corrected && !low_order_only)
+      correct(request.dt, bdf.alpha, history.now, C, summary, next);
+  }
+
+
+  template <int dim>
+  void
+  BdfTimeIntegrator<dim>::assemble_right_hand_side(
     const BdfCoefficients         &bdf,
     const double                   dt,
+    const DensityHistory          &history,
     TrilinosWrappers::MPI::Vector &next)
   {
     TimerOutput::Scope scope(timer, "right-hand side");
-    // allocated once per mesh (setup_system), not per step
-    TrilinosWrappers::MPI::Vector &history = step_history;
     if (bdf.bdf2)
       {
-        history.equ(bdf.beta_0, density);
-        history.add(bdf.beta_1, old_density);
-        next.equ(bdf.guess[0], density);
-        next.add(bdf.guess[1], old_density);
+        bdf_history.equ(bdf.beta_0, history.now);
+        bdf_history.add(bdf.beta_1, history.old);
+        next.equ(bdf.guess[0], history.now);
+        next.add(bdf.guess[1], history.old);
         if (bdf.quadratic_guess)
-          next.add(bdf.guess[2], older_density);
+          next.add(bdf.guess[2], history.older);
       }
     else
       {
-        history = density;
-        next    = density;
+        bdf_history = history.now;
+        next        = history.now;
       }
-    kw_operator.mass_matrix().vmult(step_rhs, history);
-    step_rhs /= dt;
+    kw_operator.mass_matrix().vmult(rhs, bdf_history);
+    rhs /= dt;
   }
 
 
   template <int dim>
   DenseMatrix
-  FokkerPlanckSolver<dim>::step_diffusion_matrix(const BdfCoefficients &bdf,
-                                                 const DenseMatrix     &C_now,
-                                                 const DenseMatrix &C_old) const
+  BdfTimeIntegrator<dim>::diffusion_matrix(const BdfCoefficients &bdf,
+                                           const DenseMatrix     &C_now,
+                                           const DenseMatrix     &C_old) const
   {
     if (!bdf.bdf2 ||
         parameters.diffusion_matrix != DiffusionMatrixType::kalman_wasserstein)
@@ -90,16 +121,15 @@ namespace kwfp
         return C_now;
       }
   }
-
-
   template <int dim>
   bool
-  FokkerPlanckSolver<dim>::solve_step(const unsigned int             step,
-                                      const double                   dt,
-                                      const double                   alpha,
-                                      DenseMatrix                   &C,
-                                      RunSummary                    &summary,
-                                      TrilinosWrappers::MPI::Vector &next)
+  BdfTimeIntegrator<dim>::solve(const unsigned int                   step,
+                                const double                         dt,
+                                const double                         alpha,
+                                const TrilinosWrappers::MPI::Vector &now,
+                                DenseMatrix                         &C,
+                                RunSummary                          &summary,
+                                TrilinosWrappers::MPI::Vector       &next)
   {
     const auto &ts = parameters.time_stepping;
     const bool  iterate_C =
@@ -110,10 +140,10 @@ namespace kwfp
       {
         if (parameters.mesh.low_order_scheme)
           {
-            take_low_order_step(dt, C, summary, next);
+            take_low_order_step(dt, now, C, summary, next);
             low_order_only = true;
           }
-        else if (!solve_galerkin(step, dt, alpha, C, summary, next))
+        else if (!solve_galerkin(step, dt, alpha, now, C, summary, next))
           low_order_only = true;
         if (!iterate_C)
           break;
@@ -154,16 +184,18 @@ namespace kwfp
 
   template <int dim>
   bool
-  FokkerPlanckSolver<dim>::solve_galerkin(const unsigned int step,
-                                          const double       dt,
-                                          const double       alpha,
-                                          const DenseMatrix &C,
-                                          RunSummary        &summary,
-                                          TrilinosWrappers::MPI::Vector &next)
+  BdfTimeIntegrator<dim>::solve_galerkin(
+    const unsigned int                   step,
+    const double                         dt,
+    const double                         alpha,
+    const TrilinosWrappers::MPI::Vector &now,
+    const DenseMatrix                   &C,
+    RunSummary                          &summary,
+    TrilinosWrappers::MPI::Vector       &next)
   {
     typename StepLinearSolver<dim>::Statistics solve;
     const bool                                 solved =
-      linear_solver.solve(alpha / dt, C, step_rhs, next, density, step, solve);
+      linear_solver.solve(alpha / dt, C, rhs, next, now, step, solve);
     summary.linear_iterations += solve.iterations;
     summary.low_order_preconditioned_steps += solve.low_order_preconditioned;
     summary.direct_steps += solve.direct;
@@ -180,7 +212,7 @@ namespace kwfp
     const auto &ts = parameters.time_stepping;
     if (ts.adaptive && dt > ts.minimum_time_step * (1 + 1e-12))
       throw StepSolveFailure(solve.failure);
-    take_low_order_step(dt, C, summary, next);
+    take_low_order_step(dt, now, C, summary, next);
     if (summary.low_order_steps == 1)
       console << "kwfp: step " << step << ": " << solve.failure
               << "; this and such later steps use the low-order "
@@ -192,16 +224,17 @@ namespace kwfp
 
   template <int dim>
   void
-  FokkerPlanckSolver<dim>::take_low_order_step(
-    const double                   dt,
-    const DenseMatrix             &C,
-    RunSummary                    &summary,
-    TrilinosWrappers::MPI::Vector &next)
+  BdfTimeIntegrator<dim>::take_low_order_step(
+    const double                         dt,
+    const TrilinosWrappers::MPI::Vector &now,
+    const DenseMatrix                   &C,
+    RunSummary                          &summary,
+    TrilinosWrappers::MPI::Vector       &next)
   {
     TimerOutput::Scope scope(timer, "flux correction");
     summary.linear_iterations += flux_correction.low_order_step(
       dt,
-      density,
+      now,
       C,
       parameters.linear_solver.relative_tolerance,
       parameters.linear_solver.max_iterations,
@@ -212,20 +245,20 @@ namespace kwfp
 
   template <int dim>
   void
-  FokkerPlanckSolver<dim>::correct_step(const double                   dt,
-                                        const double                   alpha,
-                                        const DenseMatrix             &C,
-                                        RunSummary                    &summary,
-                                        TrilinosWrappers::MPI::Vector &next)
+  BdfTimeIntegrator<dim>::correct(const double                         dt,
+                                  const double                         alpha,
+                                  const TrilinosWrappers::MPI::Vector &now,
+                                  const DenseMatrix                   &C,
+                                  RunSummary                          &summary,
+                                  TrilinosWrappers::MPI::Vector       &next)
   {
-    TimerOutput::Scope             scope(timer, "flux correction");
-    TrilinosWrappers::MPI::Vector &history = step_history;
-    history /= dt; // b in rhodot = a rho - b
+    TimerOutput::Scope scope(timer, "flux correction");
+    bdf_history /= dt; // b in rhodot = a rho - b
     const auto statistics =
       flux_correction.correct(dt,
                               alpha / dt,
-                              history,
-                              density,
+                              bdf_history,
+                              now,
                               C,
                               parameters.linear_solver.relative_tolerance,
                               parameters.linear_solver.max_iterations,
@@ -242,19 +275,8 @@ namespace kwfp
   }
 
 
-#define KWFP_INSTANTIATE(dim)                          \
-  template void FokkerPlanckSolver<dim>::compute_step( \
-    const unsigned int,                                \
-    const double,                                      \
-    const double,                                      \
-    const double,                                      \
-    const DenseMatrix &,                               \
-    const DenseMatrix &,                               \
-    RunSummary &,                                      \
-    TrilinosWrappers::MPI::Vector &);
 
-  KWFP_INSTANTIATE(1)
-  KWFP_INSTANTIATE(2)
-  KWFP_INSTANTIATE(3)
-#undef KWFP_INSTANTIATE
+  template class BdfTimeIntegrator<1>;
+  template class BdfTimeIntegrator<2>;
+  template class BdfTimeIntegrator<3>;
 } // namespace kwfp
