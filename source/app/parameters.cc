@@ -1,5 +1,6 @@
 #include <kwfp/app/parameters.h>
 #include <kwfp/base/errors.h>
+#include <kwfp/base/shared_libraries.h>
 #include <kwfp/fokker_planck/diffusion_parameters.h>
 
 #include <deal.II/base/exceptions.h>
@@ -34,6 +35,19 @@ namespace kwfp
       "E[Hess Phi_R] C (any d; subsection 'Gaussian closure'); with the "
       "finite elements it is compared with their density at every output "
       "time (closure_comparison.csv). E.g. 'finite element, Gaussian'.");
+
+    prm.declare_entry(
+      "Additional shared libraries",
+      "",
+      Patterns::List(Patterns::FileName()),
+      "Plugin libraries to load before the rest of the file is read, "
+      "separated by ',': each registers forward models "
+      "(KWFP_REGISTER_FORWARD_MODEL) that 'Potential/Inverse problem/"
+      "Forward model' can then name. Build one out of tree against the "
+      "installed kwfp (find_package(kwfp), kwfp_add_plugin(); see "
+      "examples/plugin/ and doc/external_forward_model.md). A name with a "
+      "'/' is a path, relative ones from the working directory; one "
+      "without is searched as dlopen() does (LD_LIBRARY_PATH).");
 
     prm.enter_subsection("Fokker-Planck equation");
     DiffusionParameters::declare_parameters(prm);
@@ -84,6 +98,10 @@ namespace kwfp
   void
   Parameters::parse(ParameterHandler &prm)
   {
+    // first: the plugins' forward models are checked by name below
+    additional_shared_libraries =
+      Utilities::split_string_list(prm.get("Additional shared libraries"), ',');
+    load_shared_libraries(additional_shared_libraries);
     parse_solvers(prm);
     prm.enter_subsection("Particles");
     particles.parse_additional_methods(prm);

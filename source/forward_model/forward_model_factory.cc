@@ -32,6 +32,14 @@ namespace kwfp
             }}}};
         return registry;
       }
+
+      /// The clashes of add() not yet taken.
+      std::vector<std::string> &
+      errors()
+      {
+        static std::vector<std::string> list;
+        return list;
+      }
     } // namespace
 
 
@@ -40,9 +48,13 @@ namespace kwfp
         const std::string        &description,
         const ForwardModelCreator creator)
     {
-      if (name == "linear" || name == "expression" || entries().count(name))
-        throw std::logic_error("forward model '" + name +
-                               "' is registered twice");
+      if (name.empty() || name == "linear" || name == "expression" ||
+          name == "external" || entries().count(name))
+        {
+          errors().push_back("the forward model name '" + name +
+                             "' is empty or taken");
+          return false;
+        }
       entries()[name] = Entry{description, creator};
       return true;
     }
@@ -73,6 +85,15 @@ namespace kwfp
       for (const auto &[name, entry] : entries())
         names.push_back(name + ": " + entry.description);
       return names;
+    }
+
+
+    std::vector<std::string>
+    take_errors()
+    {
+      std::vector<std::string> taken;
+      taken.swap(errors());
+      return taken;
     }
   } // namespace forward_model_registry
 } // namespace kwfp

@@ -21,6 +21,7 @@
 #include <deal.II/base/parameter_handler.h>
 
 #include <string>
+#include <vector>
 
 namespace kwfp
 {
@@ -36,6 +37,9 @@ namespace kwfp
    */
   struct Parameters
   {
+    /// 'Additional shared libraries': plugins, loaded first.
+    std::vector<std::string> additional_shared_libraries;
+
     /// Problem dimension d (1, 2 or 3 for the finite-element solver).
     unsigned int dimension = 2;
 

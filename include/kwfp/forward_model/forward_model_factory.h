@@ -32,15 +32,18 @@ namespace kwfp
    * @brief The forward models that 'Potential/Inverse problem/Forward model'
    * can name besides 'linear' and 'expression'.
    *
-   * To add one: write a ForwardModel in one file under
-   * source/forward_model/user/ (compiled into the kwfp executable) and end it
-   * with KWFP_REGISTER_FORWARD_MODEL("name", "what it is", creator);
-   * source/forward_model/user/exponential_decay.cc is a complete example.
+   * To add one: write a ForwardModel in one file and end it with
+   * KWFP_REGISTER_FORWARD_MODEL("name", "what it is", creator). Put the
+   * file under source/forward_model/user/ (compiled into the kwfp
+   * executable; source/forward_model/user/exponential_decay.cc is a
+   * complete example) or build it out of tree as a plugin library that
+   * 'Additional shared libraries' loads (examples/plugin/).
    */
   namespace forward_model_registry
   {
-    /// Register @p creator under @p name; returns true. Throws
-    /// std::logic_error when the name is taken.
+    /// Register @p creator under @p name; returns true. When the name is
+    /// taken, records the clash for take_errors() and returns false (it
+    /// never throws: it runs in static initializers, also inside dlopen()).
     bool
     add(const std::string        &name,
         const std::string        &description,
@@ -57,6 +60,10 @@ namespace kwfp
     /// "name: description" of every registered model, sorted by name.
     std::vector<std::string>
     list();
+
+    /// The clashes add() recorded since the last call, and forget them.
+    std::vector<std::string>
+    take_errors();
   } // namespace forward_model_registry
 } // namespace kwfp
 
