@@ -97,12 +97,31 @@ namespace kwfp
   ExternalForwardModel::ExternalForwardModel(const std::string &command,
                                              const unsigned int dimension,
                                              const unsigned int n_data,
-                                             const double       timeout)
+                                             const double       timeout,
+                                             const bool jacobian_from_command)
     : command(command)
     , d(dimension)
     , K(n_data)
     , timeout(timeout)
+    , jacobian_from_command(jacobian_from_command)
   {}
+
+
+  unsigned int
+  ExternalForwardModel::width() const
+  {
+    return jacobian_from_command ? K * (1 + d) : K;
+  }
+
+
+  std::string
+  ExternalForwardModel::column_name(const unsigned int c) const
+  {
+    if (c < K)
+      return "G_" + std::to_string(c + 1);
+    return "dG_" + std::to_string((c - K) / d + 1) + "/du_" +
+           std::to_string((c - K) % d + 1);
+  }
 
 
   unsigned int
@@ -145,6 +164,24 @@ namespace kwfp
   ExternalForwardModel::evaluate_rows(const DenseMatrix &points,
                                       DenseMatrix       &values) const
   {
+    if (!jacobian_from_command)
+      {
+        call_or_stop(points, values);
+        return;
+      }
+    DenseMatrix all; // G and DG
+    call_or_stop(points, all);
+    values.reinit(points.m(), K);
+    for (unsigned int j = 0; j < points.m(); ++j)
+      for (unsigned int k = 0; k < K; ++k)
+        values(j, k) = all(j, k);
+  }
+
+
+  void
+  ExternalForwardModel::call_or_stop(const DenseMatrix &points,
+                                     DenseMatrix       &values) const
+  {
     std::string message;
     try
       {
@@ -180,8 +217,8 @@ namespace kwfp
   ExternalForwardModel::call(const DenseMatrix &points,
                              DenseMatrix       &values) const
   {
-    const unsigned int n = points.m();
-    values.reinit(n, K);
+    const unsigned int n = points.m(), W = width();
+    values.reinit(n, W);
     if (n == 0)
       return;
     // numbered over all the external models of this process, as the
@@ -243,24 +280,28 @@ namespace kwfp
         std::ostringstream which;
         which << "row " << row + 1 << " of OUTPUT (line " << line_number
               << ", the point u = " << format_row(points, row) << ")";
-        if (fields.size() != K)
+        if (fields.size() != W)
           fail(which.str() + " has " + std::to_string(fields.size()) +
                  (fields.size() == 1 ? " column" : " columns") +
-                 ", expected K = " + std::to_string(K) +
-                 " (the number of data 'Data y')",
+                 (jacobian_from_command ?
+                    ", expected K (1 + d) = " + std::to_string(W) +
+                      ": G_1..G_K, then dG_k/du_i for k = 1..K, i = 1..d "
+                      "('External Jacobian = command'; K = the number of "
+                      "data 'Data y')" :
+                    ", expected K = " + std::to_string(K) +
+                      " (the number of data 'Data y')"),
                log);
-        for (unsigned int k = 0; k < K; ++k)
+        for (unsigned int c = 0; c < W; ++c)
           {
-            if (!parse_number(fields[k], x))
-              fail(which.str() + ", column " + std::to_string(k + 1) + ": '" +
-                     fields[k] + "' is not a number",
+            if (!parse_number(fields[c], x))
+              fail(which.str() + ", column " + std::to_string(c + 1) + ": '" +
+                     fields[c] + "' is not a number",
                    log);
             if (!std::isfinite(x))
-              fail(which.str() + ", column " + std::to_string(k + 1) + ": G_" +
-                     std::to_string(k + 1) + " = " + fields[k] +
-                     " is not finite",
+              fail(which.str() + ", column " + std::to_string(c + 1) + ": " +
+                     column_name(c) + " = " + fields[c] + " is not finite",
                    log);
-            values(row, k) = x;
+            values(row, c) = x;
           }
         ++row;
       }
@@ -294,10 +335,26 @@ namespace kwfp
     DenseMatrix              &values,
     std::vector<DenseMatrix> &jacobians) const
   {
+    const unsigned int n = points.m();
+    if (jacobian_from_command)
+      {
+        // one row per point: G, then DG row by row
+        DenseMatrix all;
+        call_or_stop(points, all);
+        values.reinit(n, K);
+        jacobians.assign(n, DenseMatrix(K, d));
+        for (unsigned int j = 0; j < n; ++j)
+          for (unsigned int k = 0; k < K; ++k)
+            {
+              values(j, k) = all(j, k);
+              for (unsigned int i = 0; i < d; ++i)
+                jacobians[j](k, i) = all(j, K + k * d + i);
+            }
+        return;
+      }
     // rows: the n points, then for each point u_j the 2d neighbours
     // u_j + h_i e_i, u_j - h_i e_i (i = 1..d), h_i = cbrt(eps) max(1, |u_i|)
-    const unsigned int n = points.m();
-    const double scale   = std::cbrt(std::numeric_limits<double>::epsilon());
+    const double scale = std::cbrt(std::numeric_limits<double>::epsilon());
     DenseMatrix  all(n * (1 + 2 * d), d);
     for (unsigned int j = 0; j < n; ++j)
       for (unsigned int a = 0; a < d; ++a)
@@ -338,7 +395,9 @@ namespace kwfp
   ExternalForwardModel::description() const
   {
     return "external command '" + command + "' (d = " + std::to_string(d) +
-           ", K = " + std::to_string(K) + ")";
+           ", K = " + std::to_string(K) +
+           (jacobian_from_command ? ", its own Jacobian)" :
+                                    ", Jacobian by central differences)");
   }
 
 

@@ -22,10 +22,12 @@ namespace kwfp
       model = std::make_shared<LinearForwardModel>(p.forward_matrix);
     else if (p.forward_model == "external")
       {
-        model = std::make_shared<ExternalForwardModel>(p.external_command,
-                                                       dimension,
-                                                       p.data.size(),
-                                                       p.external_timeout);
+        model = std::make_shared<ExternalForwardModel>(
+          p.external_command,
+          dimension,
+          p.data.size(),
+          p.external_timeout,
+          p.external_jacobian_from_command);
       }
     else if (p.forward_model != "expression")
       model = forward_model_registry::create(p.forward_model,

@@ -58,6 +58,17 @@ namespace kwfp
                         "of 'External command' may take; then the command "
                         "(its process group) is killed and the run stops "
                         "(> 0).");
+      prm.declare_entry(
+        "External Jacobian",
+        "central differences",
+        Patterns::Selection("central differences|command"),
+        "With 'Forward model = external': where the Jacobian DG (for grad "
+        "Phi_R: the finite elements, the Gaussian closure's Hessian and "
+        "gradient forms, the gradient-based particle methods) comes from. "
+        "'central differences': 2d more rows per point in the same call. "
+        "'command': the command writes it, every OUTPUT row then has K "
+        "(1 + d) numbers: G_1..G_K, then dG_1/du_1..dG_1/du_d, .., "
+        "dG_K/du_1..dG_K/du_d.");
       prm.declare_entry("Observation points",
                         "0.25, 0.75",
                         Patterns::Anything(),
@@ -209,6 +220,8 @@ namespace kwfp
                              "is empty; 'Forward model = external' runs "
                              "this command line with two file names "
                              "appended (INPUT and OUTPUT)");
+          p.external_jacobian_from_command =
+            prm.get("External Jacobian") == "command";
           p.external_timeout = prm.get_double("External timeout");
           if (!(p.external_timeout > 0) || !std::isfinite(p.external_timeout))
             throw InputError(path + "External timeout",
@@ -273,7 +286,8 @@ namespace kwfp
           ExternalForwardModel model(p.external_command,
                                      dimension,
                                      K,
-                                     p.external_timeout);
+                                     p.external_timeout,
+                                     p.external_jacobian_from_command);
           // on several ranks a failure ends all of them from the rank that
           // saw it, with the exit code of bad input
           model.set_parallel_failure(2,

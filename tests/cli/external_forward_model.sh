@@ -91,6 +91,46 @@ PY
 [ -z "$(ls -d tmp/kwfp-* 2> /dev/null)" ] ||
   fail "temporary files left in \$TMPDIR: $(ls tmp)"
 
+# 1b. The Jacobian from the command ('External Jacobian = command',
+# elliptic.py --jacobian: OUTPUT rows G_1, G_2, dG_1/du_1, dG_1/du_2,
+# dG_2/du_1, dG_2/du_2), finite elements only. Both this run and the
+# built-in elliptic-1d use the exact Jacobian, so only G's round-off (a few
+# ulp, as above) separates them: 1e-9 absolute on the moments at T. One
+# row per quadrature point is sent, in place of 1 + 2d = 5.
+sed "s|elliptic.py 0.25,0.75|elliptic.py --jacobian 0.25,0.75|;
+     s|^\(    set External timeout *=.*\)|\1\n    set External Jacobian = command|;
+     s|external_out|jacobian_out|; s|= both|= finite element|" \
+  external.prm > jacobian.prm
+grep -q "External Jacobian = command" jacobian.prm ||
+  fail "jacobian.prm does not set 'External Jacobian'"
+"$kwfp" jacobian.prm > jacobian.out 2> jacobian.err
+rc=$?
+[ $rc -eq 0 ] || fail "Jacobian run: exit code $rc: $(cat jacobian.err)"
+grep "external forward model:" jacobian.out
+/usr/bin/python3 - << 'PY' || fail "the command's Jacobian (above)"
+import csv, re, sys
+def last(path):
+    rows = list(csv.DictReader(open(path)))
+    return {k: float(v) for k, v in rows[-1].items()
+            if k.startswith(("mean_", "cov_"))}
+a, b = last("jacobian_out/diagnostics.csv"), last("builtin_out/diagnostics.csv")
+diff = max(abs(a[k] - b[k]) for k in a)
+print("finite elements, command's Jacobian: max |external - built-in| = "
+      "%.3g (tolerance 1e-9)" % diff)
+def points(path):
+    m = re.search(r"external forward model: (\S+) calls, (\S+) points",
+                  open(path).read())
+    return float(m.group(2))
+# the prior mean (1), G and DG at the quadrature points of the Q2 mesh
+# (32^2 cells, 4^2 Gauss points: one row each; with central differences
+# 5 rows each) and Phi_R at its 65^2 nodes
+p_jac = points("jacobian.out")
+expected = 1 + 32 * 32 * 16 + 65 * 65
+print("points sent with the command's Jacobian: %g (expected %d; with "
+      "central differences %d)" % (p_jac, expected, expected + 4 * 32 * 32 * 16))
+sys.exit(0 if diff <= 1e-9 and p_jac == expected else 1)
+PY
+
 # 2. A command that fails at its third call (a counter in a file): exit 3,
 # the message names the command, the call and the exit status.
 cat > flaky.sh << 'SH'

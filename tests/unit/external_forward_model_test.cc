@@ -431,3 +431,101 @@ TEST(ExternalForwardModel, BatchCacheAnswersTheSamePointsOnce)
   EXPECT_EQ(model->usage().calls, 4u);
   unlink(script.c_str());
 }
+
+
+namespace
+{
+  /// G(u) = (u1 + 2 u2, u1 u2) and its Jacobian (1, 2; u2, u1), row by row
+  /// after G ('External Jacobian = command'), @p jacobian_21 as dG_2/du_1.
+  std::string
+  awk_with_jacobian(const std::string &jacobian_21 = "$2")
+  {
+    return "awk -F, 'NR == 1 { next } "
+           "{ printf \"%.17g,%.17g,1,2,%.17g,%.17g\\n\", $1 + 2 * $2, $1 * $2, " +
+           jacobian_21 + ", $1 }' \"$1\" > \"$2\"\n";
+  }
+} // namespace
+
+
+TEST(ExternalForwardModel, JacobianFromTheCommandIsOneRowPerPoint)
+{
+  ScratchTmp        tmp;
+  const std::string script =
+    write_script(tmp.directory + "/..",
+                 "kwfp_test_jacobian_" + std::to_string(getpid()) + ".sh",
+                 awk_with_jacobian());
+  ExternalForwardModel     model(script, 2, 2, 10, true);
+  const DenseMatrix        points = three_points();
+  DenseMatrix              G;
+  std::vector<DenseMatrix> DG;
+  model.evaluate_with_jacobians(points, G, DG);
+  // one call of the 3 points (not 3 (1 + 2d) = 15 rows), and the numbers
+  // exactly as written: no central difference is involved (it would be
+  // off by ~1e-10)
+  EXPECT_EQ(model.usage().calls, 1u);
+  EXPECT_EQ(model.usage().points, 3u);
+  ASSERT_EQ(DG.size(), 3u);
+  for (unsigned int j = 0; j < 3; ++j)
+    {
+      EXPECT_EQ(G(j, 0), points(j, 0) + 2 * points(j, 1));
+      EXPECT_EQ(G(j, 1), points(j, 0) * points(j, 1));
+      EXPECT_EQ(DG[j](0, 0), 1);
+      EXPECT_EQ(DG[j](0, 1), 2);
+      EXPECT_EQ(DG[j](1, 0), points(j, 1));
+      EXPECT_EQ(DG[j](1, 1), points(j, 0));
+    }
+  // G alone: the first K numbers of each row
+  DenseMatrix G_only;
+  model.evaluate_rows(points, G_only);
+  ASSERT_EQ(G_only.n(), 2u);
+  for (unsigned int j = 0; j < 3; ++j)
+    EXPECT_EQ(G_only(j, 1), points(j, 0) * points(j, 1));
+  // the pointwise Jacobian: one call of one row
+  std::vector<double> u = {0.5, -3};
+  const DenseMatrix   J = model.jacobian(dealii::make_array_view(u));
+  EXPECT_EQ(J(1, 0), -3);
+  EXPECT_EQ(J(1, 1), 0.5);
+  EXPECT_EQ(model.usage().calls, 3u);
+  EXPECT_EQ(model.usage().points, 7u);
+  EXPECT_NE(model.description().find("its own Jacobian"), std::string::npos);
+  EXPECT_EQ(tmp.n_entries(), 0u);
+  unlink(script.c_str());
+}
+
+
+TEST(ExternalForwardModel, JacobianFromTheCommandMustBeThere)
+{
+  ScratchTmp tmp;
+  // G only, but the Jacobian is expected: K (1 + d) = 6 columns
+  {
+    const std::string script =
+      write_script(tmp.directory + "/..",
+                   "kwfp_test_no_jacobian_" + std::to_string(getpid()) + ".sh",
+                   good_awk());
+    ExternalForwardModel model(script, 2, 2, 10, true);
+    DenseMatrix          G;
+    const std::string    message =
+      failure_message([&]() { model.evaluate_rows(three_points(), G); });
+    EXPECT_NE(message.find("2 columns, expected K (1 + d) = 6"),
+              std::string::npos)
+      << message;
+    unlink(script.c_str());
+  }
+  // a Jacobian entry that is not finite is named as such
+  {
+    const std::string script =
+      write_script(tmp.directory + "/..",
+                   "kwfp_test_nan_jacobian_" + std::to_string(getpid()) + ".sh",
+                   awk_with_jacobian("\"nan\""));
+    ExternalForwardModel     model(script, 2, 2, 10, true);
+    DenseMatrix              G;
+    std::vector<DenseMatrix> DG;
+    const std::string        message = failure_message(
+      [&]() { model.evaluate_with_jacobians(three_points(), G, DG); });
+    EXPECT_NE(message.find("column 5: dG_2/du_1 = nan is not finite"),
+              std::string::npos)
+      << message;
+    unlink(script.c_str());
+  }
+  EXPECT_EQ(tmp.n_entries(), 0u);
+}

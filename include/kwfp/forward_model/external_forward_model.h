@@ -42,6 +42,12 @@ namespace kwfp
    * their central-difference neighbours u +- h_i e_i with
    * h_i = cbrt(eps) max(1, |u_i|) (error O(h^2) ~ 1e-11 relative).
    *
+   * With the Jacobian from the command ('External Jacobian = command')
+   * every OUTPUT row has K (1 + d) numbers: G_1..G_K, then DG row by row,
+   * dG_1/du_1..dG_1/du_d, .., dG_K/du_1..dG_K/du_d; evaluate_with_jacobians()
+   * is then one call of n rows, and evaluate_rows() uses the first K
+   * numbers of each row.
+   *
    * A failed call stops the run: on one process with an
    * ExternalCommandFailure, on several by MPI_Abort from the rank that made
    * the call (it alone knows, and any collective operation the others wait
@@ -57,12 +63,14 @@ namespace kwfp
   public:
     /**
      * G of @p dimension unknowns and @p n_data values by @p command, each
-     * call stopped after @p timeout seconds.
+     * call stopped after @p timeout seconds; with @p jacobian_from_command
+     * the command writes DG after G in every row.
      */
     ExternalForwardModel(const std::string &command,
                          const unsigned int dimension,
                          const unsigned int n_data,
-                         const double       timeout);
+                         const double       timeout,
+                         const bool         jacobian_from_command = false);
 
     unsigned int
     dimension() const override;
@@ -76,10 +84,11 @@ namespace kwfp
     void
     evaluate_rows(const DenseMatrix &points,
                   DenseMatrix       &values) const override;
-    /// One call of 2d rows (central differences).
+    /// One call of 1 + 2d rows (central differences) or of 1 row (the
+    /// command's Jacobian).
     DenseMatrix
     jacobian(const dealii::ArrayView<const double> &u) const override;
-    /// One call of n (1 + 2d) rows.
+    /// One call of n (1 + 2d) rows, or of n rows (the command's Jacobian).
     void
     evaluate_with_jacobians(const DenseMatrix        &points,
                             DenseMatrix              &values,
@@ -117,16 +126,32 @@ namespace kwfp
     set_parallel_failure(const int exit_code, const std::string &prefix);
 
   private:
+    /**
+     * One call for the rows of @p points, @p values (n x width(): G, and DG
+     * after it with the command's Jacobian) from OUTPUT. A failure throws
+     * ExternalCommandFailure on one process and ends all of them on
+     * several (set_parallel_failure()).
+     */
+    void
+    call_or_stop(const DenseMatrix &points, DenseMatrix &values) const;
     /// One call of the command for the rows of @p points: the protocol and
     /// its checks. Throws ExternalCommandFailure, or another exception when
     /// the temporary files or the process cannot be made.
     void
     call(const DenseMatrix &points, DenseMatrix &values) const;
+    /// The numbers in a row of OUTPUT: K, or K (1 + d) with the Jacobian.
+    unsigned int
+    width() const;
+    /// The name of column @p c of OUTPUT: G_k or dG_k/du_i.
+    std::string
+    column_name(const unsigned int c) const;
 
-    const std::string                  command;
-    const unsigned int                 d;
-    const unsigned int                 K;
-    const double                       timeout;
+    const std::string  command;
+    const unsigned int d;
+    const unsigned int K;
+    const double       timeout;
+    /// 'External Jacobian = command': OUTPUT rows carry DG after G.
+    const bool                         jacobian_from_command;
     mutable std::atomic<unsigned long> calls{0};
     mutable std::atomic<unsigned long> points_sent{0};
     mutable std::atomic<long long>     microseconds{0};

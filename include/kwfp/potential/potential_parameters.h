@@ -26,6 +26,8 @@ namespace kwfp
     std::string         forward_map;            ///< G_1; ..; G_K (expression)
     std::string         external_command;       ///< the command (external)
     double              external_timeout = 600; ///< seconds (external)
+    /// 'External Jacobian = command': OUTPUT rows carry DG after G.
+    bool                          external_jacobian_from_command = false;
     std::map<std::string, double> forward_constants; ///< for G (expression)
     DenseVector                   data;              ///< y, length K
     DenseMatrix                   noise_covariance;  ///< Gamma, K x K
