@@ -43,6 +43,19 @@ namespace kwfp
                       Patterns::Anything(),
                       "The start point: 'initial' (the mean of the initial "
                       "density) or d numbers.");
+    prm.declare_entry("Proposals per call",
+                      "0",
+                      Patterns::Integer(0),
+                      "Where the proposal is fixed (after the burn-in, or "
+                      "all along with 'Proposal scale tau' > 0 and 'Adapt "
+                      "covariance = false'), Phi_R is evaluated at the "
+                      "proposals of this many steps in one call, made from "
+                      "the current state as if all were rejected "
+                      "(prefetching); the steps use them until one is "
+                      "accepted. The chain is the same for every value; an "
+                      "external forward model is called about 1/(acceptance "
+                      "rate) times less often. 0: 32 with 'Forward model = "
+                      "external', else 1.");
     prm.declare_entry("Seed",
                       "1",
                       Patterns::Integer(),
@@ -69,6 +82,7 @@ namespace kwfp
       throw InputError(path + "Proposal scale tau",
                        "must be 0 (tune) or positive");
     adapt_covariance     = prm.get_bool("Adapt covariance");
+    proposals_per_call   = prm.get_integer("Proposals per call");
     const long read_seed = prm.get_integer("Seed");
     if (read_seed < 0)
       throw InputError(path + "Seed", "must be 0 or positive");

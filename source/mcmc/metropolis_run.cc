@@ -41,7 +41,9 @@ namespace kwfp
       {
         console << "kwfp: Metropolis: " << r.n_samples << " samples after "
                 << settings.burn_in << " burn-in, acceptance "
-                << r.acceptance_rate << ", tau " << r.tau << "\n      mean";
+                << r.acceptance_rate << ", tau " << r.tau << "; "
+                << r.potential_calls << " calls of Phi_R for " << r.evaluated
+                << " proposals\n      mean";
         for (unsigned int a = 0; a < d; ++a)
           console << " " << r.mean[a] << " (+- " << r.standard_error[a]
                   << ", ESS " << r.effective_sample_size[a] << ")";

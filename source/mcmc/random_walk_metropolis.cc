@@ -122,26 +122,72 @@ namespace kwfp
     DenseMatrix   burn_outer(d, d);
     std::uint64_t burn_count = 0, accepted = 0;
 
-    const std::uint64_t total = s.burn_in + s.n_samples;
-    for (std::uint64_t i = 0; i < total; ++i)
-      {
-        RandomStream random(s.seed, 0, RandomPurpose::metropolis, i);
+    const std::uint64_t total    = s.burn_in + s.n_samples;
+    const unsigned int  per_call = s.proposals_per_call > 0 ?
+                                     s.proposals_per_call :
+                                     (potential.prefers_one_batch() ? 32 : 1);
+    // the proposal N(0, tau Sigma) is fixed from step i on
+    const bool fixed_from_start  = !tune && !s.adapt_covariance;
+    const auto proposal_is_fixed = [&](const std::uint64_t i) {
+      return fixed_from_start || i >= s.burn_in;
+    };
+    // A proposal from the state @p from with the numbers of @p random (the
+    // stream of its step).
+    const auto make_proposal =
+      [&](const DenseVector &from, RandomStream &random, DenseVector &result) {
         for (unsigned int a = 0; a < d; ++a)
           z[a] = random.normal();
         L.vmult(xi, z);
         const double scale = std::exp(0.5 * log_tau);
         for (unsigned int a = 0; a < d; ++a)
-          proposal[a] = u[a] + scale * xi[a];
-        const double phi_new =
-          potential.value(dealii::make_array_view(proposal));
+          result[a] = from[a] + scale * xi[a];
+      };
+    // Prefetched Phi_R of the proposals of steps [batch_begin, batch_end),
+    // made from the current state u (valid until a step accepts).
+    std::vector<double> batch_phi;
+    std::uint64_t       batch_begin = 0, batch_end = 0;
+    MetropolisResult    counts;
+
+    for (std::uint64_t i = 0; i < total; ++i)
+      {
+        RandomStream random(s.seed, 0, RandomPurpose::metropolis, i);
+        make_proposal(u, random, proposal);
+        double phi_new;
+        if (i >= batch_begin && i < batch_end)
+          phi_new = batch_phi[i - batch_begin];
+        else if (per_call > 1 && proposal_is_fixed(i))
+          {
+            batch_begin = i;
+            batch_end   = std::min<std::uint64_t>(total, i + per_call);
+            DenseMatrix points(batch_end - batch_begin, d);
+            DenseVector ahead(d);
+            for (std::uint64_t k = batch_begin; k < batch_end; ++k)
+              {
+                RandomStream stream(s.seed, 0, RandomPurpose::metropolis, k);
+                make_proposal(u, stream, ahead);
+                for (unsigned int a = 0; a < d; ++a)
+                  points(k - batch_begin, a) = ahead[a];
+              }
+            potential.values(points, batch_phi);
+            ++counts.potential_calls;
+            counts.evaluated += batch_end - batch_begin;
+            phi_new = batch_phi[0];
+          }
+        else
+          {
+            phi_new = potential.value(dealii::make_array_view(proposal));
+            ++counts.potential_calls;
+            ++counts.evaluated;
+          }
         const double log_ratio = std::isfinite(phi_new) ?
                                    phi - phi_new :
                                    -std::numeric_limits<double>::infinity();
         const bool   accept    = std::log(random.uniform()) < log_ratio;
         if (accept)
           {
-            u   = proposal;
-            phi = phi_new;
+            u         = proposal;
+            phi       = phi_new;
+            batch_end = 0; // made from the old state
           }
         if (i < s.burn_in)
           {
@@ -194,6 +240,8 @@ namespace kwfp
       }
 
     MetropolisResult r = chain_statistics(kept);
+    r.potential_calls  = counts.potential_calls;
+    r.evaluated        = counts.evaluated;
     r.tau              = std::exp(log_tau);
     r.acceptance_rate  = s.n_samples ? double(accepted) / s.n_samples : 0;
     return r;

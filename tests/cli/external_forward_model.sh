@@ -131,6 +131,60 @@ print("points sent with the command's Jacobian: %g (expected %d; with "
 sys.exit(0 if diff <= 1e-9 and p_jac == expected else 1)
 PY
 
+# 1c. The Metropolis chain with an external model: prefetched proposals
+# ('Proposals per call' 0 = 32 for an external model) give the chain of one
+# proposal per call, row for row in metropolis.csv, with fewer calls. The
+# model is elliptic-1d as a one-line awk command (fast to start); the
+# proposal is fixed (tau given, no adaptation), so every step is
+# prefetched; a step calls at least once per acceptance.
+cat > elliptic.awk.sh << 'SH'
+#!/bin/sh
+awk -F, 'NR > 1 { for (k = 0; k < 2; ++k) { x = 0.25 + 0.5 * k;
+  printf "%s%.17g", (k ? "," : ""), $2 * x + exp(-$1) * (x - x * x) / 2 }
+  printf "\n" }' "$1" > "$2"
+SH
+chmod +x elliptic.awk.sh
+for per_call in 1 0; do
+  sed "s|^\(    set External command *=\).*|\1 $work/elliptic.awk.sh|;
+       s|external_out|chain_out_$per_call|; s|= both|= particles|;
+       s|^\(  set Ensemble size *=\).*|\1 50|;
+       s|^\(  set Output interval *=\).*|\1 0|" external.prm > "chain_$per_call.prm"
+  cat >> "chain_$per_call.prm" << PRM
+subsection Particles
+  set Number of steps = 1
+end
+subsection Metropolis
+  set Samples = 1000
+  set Burn-in = 0
+  set Proposal scale tau = 1
+  set Proposal covariance = 0.04, 0; 0, 0.02
+  set Start = -2.7, 104.4
+  set Adapt covariance = false
+  set Proposals per call = $per_call
+end
+PRM
+  "$kwfp" "chain_$per_call.prm" > "chain_$per_call.out" 2> "chain_$per_call.err"
+  rc=$?
+  [ $rc -eq 0 ] || fail "chain ($per_call per call): exit $rc: $(cat "chain_$per_call.err")"
+done
+cmp -s chain_out_1/metropolis.csv chain_out_0/metropolis.csv ||
+  fail "prefetching changed the chain (metropolis.csv differs)"
+grep "calls of Phi_R" chain_out_1/../chain_1.out chain_out_0/../chain_0.out
+/usr/bin/python3 - << 'PY' || fail "Metropolis calls (above)"
+import re, sys
+def calls(path):
+    m = re.search(r"acceptance (\S+), tau \S+; (\d+) calls of Phi_R for (\d+)",
+                  open(path).read())
+    return float(m.group(1)), int(m.group(2)), int(m.group(3))
+a, one, _ = calls("chain_1.out")
+_, batched, evaluated = calls("chain_0.out")
+accepted = round(a * 1000)
+print("acceptance %.3f: %d calls one at a time, %d prefetched (%d proposals)"
+      % (a, one, batched, evaluated))
+sys.exit(0 if one == 1000 and accepted <= batched <= accepted + 1000 // 32 + 1
+         else 1)
+PY
+
 # 2. A command that fails at its third call (a counter in a file): exit 3,
 # the message names the command, the call and the exit status.
 cat > flaky.sh << 'SH'

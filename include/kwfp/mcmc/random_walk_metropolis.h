@@ -24,8 +24,13 @@ namespace kwfp
     /// first 2000); tau is tuned again over the last quarter.
     bool          adapt_covariance = true;
     std::uint64_t seed = 1; ///< seed of the counter-based random stream
-    DenseVector   start;    ///< the first state of the chain
-    DenseMatrix proposal_covariance; ///< Sigma of the proposal N(0, tau Sigma)
+    /// Proposals evaluated in one call of Phi_R (one batch) where the
+    /// proposal is fixed (after the burn-in, or all along when it does not
+    /// adapt); 0: 32 when Phi_R prefers one batch (an external forward
+    /// model), else 1. The chain is the same for every value.
+    unsigned int proposals_per_call = 0;
+    DenseVector  start;               ///< the first state of the chain
+    DenseMatrix  proposal_covariance; ///< Sigma of the proposal N(0, tau Sigma)
   };
 
   /// What the chain gives.
@@ -41,6 +46,10 @@ namespace kwfp
     double        acceptance_rate = 0; ///< after the burn-in
     double        tau             = 0; ///< the scale used after the burn-in
     std::uint64_t n_samples       = 0; ///< samples kept after the burn-in
+    /// Calls of Phi_R (batches of proposals) and proposals evaluated in
+    /// them (including those a batch evaluated past an acceptance).
+    std::uint64_t potential_calls = 0;
+    std::uint64_t evaluated       = 0; ///< proposals evaluated
     /// At most 2000 of the kept samples, evenly spaced along the chain
     /// (for plots): thinned_samples[i] is the i-th one.
     std::vector<std::vector<double>> thinned_samples;
@@ -53,7 +62,16 @@ namespace kwfp
    * Phi_R(u'))); a proposal where Phi_R is not finite is rejected. The
    * adaptation stops at the end of the burn-in, so the kept samples are a
    * Markov chain with exp(-Phi_R) as invariant density. Random numbers come
-   * from Philox keyed by the seed: the same on every MPI rank.
+   * from Philox keyed by the seed and the step: the same on every MPI rank.
+   *
+   * Prefetching (Brockwell 2006, along the rejection branch): where the
+   * proposal distribution is fixed, the proposals of the next B =
+   * 'Proposals per call' steps are made from the current state, as if they
+   * were all rejected, and Phi_R is evaluated at all of them in one batch;
+   * the steps then use them in turn until one is accepted, and the next
+   * batch starts from there. Step i draws its own random numbers (stream i)
+   * whatever B is, so the chain is the same for every B; an external
+   * forward model is called about 1/(acceptance rate) times less often.
    */
   MetropolisResult
   random_walk_metropolis(const Potential          &potential,
