@@ -1,6 +1,5 @@
 #include <kwfp/base/external_command.h>
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
@@ -14,6 +13,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <deque>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -40,18 +40,9 @@ namespace kwfp
 
   TemporaryDirectory::~TemporaryDirectory()
   {
-    // the files the command wrote, whatever their names
-    if (DIR *dir = opendir(directory.c_str()))
-      {
-        while (const dirent *entry = readdir(dir))
-          {
-            const std::string name = entry->d_name;
-            if (name != "." && name != "..")
-              unlink(file(name).c_str());
-          }
-        closedir(dir);
-      }
-    rmdir(directory.c_str());
+    // what the command wrote, whatever its names, subdirectories too
+    std::error_code ignored;
+    std::filesystem::remove_all(directory, ignored);
   }
 
 
@@ -174,6 +165,10 @@ namespace kwfp
         // poll often for quick commands, every 20 ms for slow ones
         pause = std::min(2 * pause, std::chrono::microseconds(20000));
       }
+    // Background children of the command left in its group: the group
+    // lives on (its id cannot be reused) while any member does.
+    if (!outcome.timed_out)
+      kill(-pid, SIGKILL);
     outcome.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
         .count();

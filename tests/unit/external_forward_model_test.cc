@@ -11,6 +11,7 @@
 
 #include <dirent.h>
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -528,4 +529,47 @@ TEST(ExternalForwardModel, JacobianFromTheCommandMustBeThere)
     unlink(script.c_str());
   }
   EXPECT_EQ(tmp.n_entries(), 0u);
+}
+
+
+TEST(ExternalForwardModel, LeftoversOfTheCommandAreRemoved)
+{
+  // The command makes a subdirectory next to OUTPUT and starts a
+  // background child that outlives it (its pid in a file outside).
+  ScratchTmp        tmp;
+  const std::string pid_file =
+    tmp.directory + "/../kwfp_test_child_" + std::to_string(getpid());
+  const std::string script = write_script(
+    tmp.directory + "/..",
+    "kwfp_test_leftovers_" + std::to_string(getpid()) + ".sh",
+    "mkdir \"$(dirname \"$2\")/sub\" && echo x > \"$(dirname \"$2\")/sub/f\"\n"
+    "sleep 60 > /dev/null 2>&1 &\n"
+    "echo $! > '" +
+      pid_file + "'\n" + good_awk());
+  ExternalForwardModel model(script, 2, 2, 10);
+  DenseMatrix          G;
+  model.evaluate_rows(three_points(), G);
+  EXPECT_EQ(G(0, 0), 1 + 2 * 2.);
+  // the temporary directory is gone with its subdirectory
+  EXPECT_EQ(tmp.n_entries(), 0u);
+  // the background child is gone (or a zombie waiting for init)
+  std::ifstream in(pid_file);
+  pid_t         child = 0;
+  ASSERT_TRUE(static_cast<bool>(in >> child));
+  bool alive = false;
+  for (int i = 0; i < 100; ++i) // SIGKILL is asynchronous: up to 1 s
+    {
+      std::ifstream stat("/proc/" + std::to_string(child) + "/stat");
+      std::string   line;
+      alive = static_cast<bool>(std::getline(stat, line)) &&
+              line.find(") Z") == std::string::npos;
+      if (!alive)
+        break;
+      usleep(10000);
+    }
+  EXPECT_FALSE(alive) << "background child " << child << " still runs";
+  if (alive)
+    kill(child, SIGKILL);
+  unlink(pid_file.c_str());
+  unlink(script.c_str());
 }

@@ -16,7 +16,8 @@ namespace kwfp
     /// Creates "<TMPDIR>/kwfp-<@p tag>-XXXXXX"; throws std::runtime_error
     /// when it cannot.
     explicit TemporaryDirectory(const std::string &tag);
-    /// Removes the files in the directory and the directory.
+    /// Removes the directory and all in it (also subdirectories the
+    /// command made); never throws.
     ~TemporaryDirectory();
     TemporaryDirectory(const TemporaryDirectory &) = delete;
     TemporaryDirectory &
@@ -66,8 +67,9 @@ namespace kwfp
    * standard input from /dev/null and its standard output and error into
    * the file @p log_file. Waits for it, polling; after @p timeout seconds
    * (> 0) the whole process group gets SIGTERM, then, half a second later,
-   * SIGKILL. Throws std::runtime_error only when the shell cannot be
-   * started.
+   * SIGKILL. When the shell has ended, what it left running in its process
+   * group (background children) gets SIGKILL. Throws std::runtime_error
+   * only when the shell cannot be started.
    */
   CommandOutcome
   run_command(const std::string &command_line,
