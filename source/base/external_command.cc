@@ -146,11 +146,21 @@ namespace kwfp
     auto           pause  = std::chrono::microseconds(200);
     while (true)
       {
-        const pid_t done = waitpid(pid, &status, WNOHANG);
-        if (done == pid)
-          break;
+        // Has it ended? Not reaped yet (WNOWAIT): while the shell is a
+        // zombie its process group id stays reserved, so that what it left
+        // running in the group can be killed without hitting another group.
+        siginfo_t info;
+        info.si_pid    = 0;
+        const int done = waitid(P_PID, pid, &info, WEXITED | WNOHANG | WNOWAIT);
+        if (done == 0 && info.si_pid == pid)
+          {
+            kill(-pid, SIGKILL); // background children left in the group
+            while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+              {}
+            break;
+          }
         if (done < 0 && errno != EINTR)
-          throw std::runtime_error("waitpid failed: " +
+          throw std::runtime_error("waitid failed: " +
                                    std::string(std::strerror(errno)));
         const double elapsed = std::chrono::duration<double>(
                                  std::chrono::steady_clock::now() - start)
@@ -165,10 +175,6 @@ namespace kwfp
         // poll often for quick commands, every 20 ms for slow ones
         pause = std::min(2 * pause, std::chrono::microseconds(20000));
       }
-    // Background children of the command left in its group: the group
-    // lives on (its id cannot be reused) while any member does.
-    if (!outcome.timed_out)
-      kill(-pid, SIGKILL);
     outcome.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
         .count();

@@ -52,10 +52,16 @@ namespace kwfp
                       "proposals of this many steps in one call, made from "
                       "the current state as if all were rejected "
                       "(prefetching); the steps use them until one is "
-                      "accepted. The chain is the same for every value; an "
-                      "external forward model is called about 1/(acceptance "
-                      "rate) times less often. 0: 32 with 'Forward model = "
-                      "external', else 1.");
+                      "accepted. An external forward model is then called "
+                      "about 1/(acceptance rate) times less often, with up "
+                      "to this many points a call (about B times the "
+                      "acceptance rate times as many points in all): it "
+                      "pays when a call's start-up costs more than its "
+                      "points. The chain is the same for every value when "
+                      "Phi_R at a point does not depend on the batch it is "
+                      "computed in (a linear forward model computes a batch "
+                      "as one matrix product, which may round differently). "
+                      "0: 32 with 'Forward model = external', else 1.");
     prm.declare_entry("Seed",
                       "1",
                       Patterns::Integer(),

@@ -12,12 +12,16 @@
 #   200 fixed steps of the contracting dynamics (observed: 9e-12);
 # - a missing library, and a plugin loaded twice under two names that
 #   registers a taken name: exit 2 naming 'Additional shared libraries',
-#   nothing written.
-# usage: plugin_out_of_tree.sh BUILD_DIR WORK SOURCE_DIR
+#   nothing written;
+# - with MPIRUN, a library that loads on rank 0 but not on rank 1 (found
+#   through LD_LIBRARY_PATH on one only): exit 2 on both, the rank named,
+#   no hang (before, rank 1 stopped silently and rank 0 waited for it).
+# usage: plugin_out_of_tree.sh BUILD_DIR WORK SOURCE_DIR [MPIRUN]
 set -u
 build=$1
 work=$2
 source_dir=$3
+mpirun=${4:-}
 source "$(cd "$(dirname "$0")" && pwd)/common.sh"
 new_work_dir "$work"
 
@@ -110,4 +114,22 @@ bad() { # NAME LIBRARY-LINE
 bad missing "set Additional shared libraries = $work/no_such_plugin.so"
 cp "$plugin" second_copy.so
 bad clash "set Additional shared libraries = $plugin, $work/second_copy.so"
+
+if [ -n "$mpirun" ]; then
+  export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+  { echo "set Additional shared libraries = tutorial_map.so"
+    sed "s|set Forward model  *= expression|set Forward model = tutorial-map|;
+         s|output/eks_nonlinear_2d|out_ranks|" \
+      "$source_dir/prm/eks_nonlinear_2d.prm"; } > ranks.prm
+  timeout 120 "$mpirun" -np 1 -x LD_LIBRARY_PATH="$work/plugin-build" \
+    "$kwfp" ranks.prm : -np 1 -x LD_LIBRARY_PATH=/nonexistent \
+    "$kwfp" ranks.prm > ranks.out 2> ranks.err
+  rc=$?
+  [ $rc -eq 124 ] && fail "2 ranks, library on one: hangs (killed after 120 s)"
+  [ $rc -eq 2 ] || fail "2 ranks, library on one: exit $rc, expected 2"
+  grep -q "Additional shared libraries.*on MPI rank 1 of 2" ranks.err ||
+    fail "2 ranks: the rank is not named: $(cat ranks.err)"
+  [ -e out_ranks ] && fail "2 ranks: wrote out_ranks"
+  echo "2 ranks: $(grep error ranks.err | head -1)"
+fi
 finish

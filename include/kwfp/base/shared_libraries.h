@@ -20,6 +20,11 @@ namespace kwfp
    * or when what it registers clashes with a name already taken.
    * Before loading, a clash among the compiled-in models is reported as a
    * std::logic_error (a fault of the build, not of the input).
+   *
+   * Under MPI every rank loads the libraries and, per library, learns
+   * whether it failed on any rank (collective over MPI_COMM_WORLD when
+   * @p libraries is not empty): all ranks then throw the same InputError,
+   * which names the rank.
    */
   void
   load_shared_libraries(const std::vector<std::string> &libraries);
