@@ -223,10 +223,12 @@ namespace kwfp
         {
           if (particles)
             results.particles = particles->run(resume);
-          // the closure alone has no checkpoint: a resumed run computes it
-          // again from t = 0 (deterministic, seconds), the same rows
+          // Alone, the closure checkpoints on SIGINT/SIGTERM and resumes;
+          // after the particles (whose checkpoint DIR/checkpoint is) it
+          // runs again from t = 0 on a resume (deterministic, seconds).
           if (closure && !interruption_signal(communicator))
-            results.gaussian_closure = closure->run();
+            results.gaussian_closure =
+              closure->run(resume && !particles, !particles);
           return;
         }
       switch (parameters.dimension)

@@ -257,13 +257,57 @@ namespace kwfp
 
 
   GaussianClosureRunSummary
-  GaussianClosureSolver::run()
+  GaussianClosureSolver::run(const bool resume_run,
+                             const bool checkpoint_on_signal)
   {
-    start();
+    if (resume_run)
+      {
+        const CheckpointData data =
+          read_checkpoint(parameters.output.directory,
+                          make_checkpoint_header("Gaussian closure",
+                                                 parameters.dimension,
+                                                 parameters_text,
+                                                 communicator),
+                          communicator);
+        CheckpointReader in(data.shared,
+                            parameters.output.directory +
+                              "/checkpoint/state.bin");
+        resume(in);
+        in.expect_end();
+        console << "kwfp: Gaussian closure resumed from the checkpoint at "
+                   "step "
+                << integration->n_steps() << ", t = " << integration->time()
+                << std::endl;
+      }
+    else
+      start();
     // alone, it stops on SIGINT/SIGTERM (beside the finite elements, their
     // time loop does)
     advance_to(parameters.final_time, true);
-    return finish();
+    const bool interrupted = integration->time() < parameters.final_time;
+    // the checkpoint before the last row that finish() writes, which a
+    // resumed run cuts off (the rows as if there was no interruption)
+    if (interrupted && checkpoint_on_signal)
+      write_checkpoint_now();
+    GaussianClosureRunSummary summary = finish();
+    summary.interrupted               = interrupted;
+    return summary;
+  }
+
+
+  void
+  GaussianClosureSolver::write_checkpoint_now() const
+  {
+    CheckpointWriter out;
+    save(out);
+    write_checkpoint(parameters.output.directory,
+                     make_checkpoint_header("Gaussian closure",
+                                            parameters.dimension,
+                                            parameters_text,
+                                            communicator),
+                     out.bytes,
+                     std::string(),
+                     communicator);
   }
 
 

@@ -111,6 +111,29 @@ awk -v t="$closure_time" 'BEGIN { exit !(t > 0 && t < 1e6) }' ||
   fail "closure: last row at t = $closure_time, expected 0 < t < 1e6"
 echo "closure: interrupted at t = $closure_time, exit code $rc"
 
+# 2c. The closure alone, resumed: 2e5 fixed steps to T = 20 (about 2 s),
+# stopped by SIGTERM after 20 rows, then kwfp --resume: gaussian.csv the
+# same, byte for byte, as a run that was not interrupted.
+sed "s|Final time = 1e6|Final time = 20|; s|closure_out|closure_ref|" \
+  closure.prm > closure_ref.prm
+"$kwfp" closure_ref.prm > closure_ref.out 2> closure_ref.err ||
+  fail "closure reference run: $(cat closure_ref.err)"
+sed "s|closure_ref|closure_resumed|" closure_ref.prm > closure_resumed.prm
+interrupt_run closure_resumed.prm closure_resumed/gaussian.csv 20
+[ "$rc" -eq 5 ] || fail "closure (resumed case): exit code $rc, expected 5"
+[ -d closure_resumed/checkpoint ] || fail "closure: no checkpoint written"
+stopped=$(($(wc -l < closure_resumed/gaussian.csv) - 1))
+"$kwfp" --resume closure_resumed > closure_resume.out 2> closure_resume.err
+rc=$?
+[ $rc -eq 0 ] || fail "closure resume: exit code $rc: $(cat closure_resume.err)"
+grep -q "resumed from the checkpoint" closure_resume.out ||
+  fail "closure resume: no 'resumed' line"
+[ "$stopped" -lt "$(($(wc -l < closure_ref/gaussian.csv) - 1))" ] ||
+  fail "closure: the run was not interrupted before its end"
+cmp -s closure_ref/gaussian.csv closure_resumed/gaussian.csv ||
+  fail "closure: the resumed gaussian.csv differs from the uninterrupted one"
+echo "closure: stopped after $stopped rows, resumed: gaussian.csv identical"
+
 # 3. A breakdown: the last good state is written.
 cat > failure.prm << 'PRM'
 subsection Potential

@@ -37,6 +37,8 @@ namespace kwfp
     DenseVector   mean;              ///< m(T)
     DenseMatrix   covariance;        ///< C(T)
     double        free_energy = 0;   ///< F(m(T), C(T))
+    /// Stopped by SIGINT/SIGTERM before the final time.
+    bool interrupted = false;
   };
 
   /**
@@ -74,9 +76,16 @@ namespace kwfp
                           const MPI_Comm     communicator,
                           std::ostream      &out);
 
-    /// start(), advance_to(final time), finish().
+    /**
+     * start() (or, with @p resume_run, continue from DIR/checkpoint),
+     * advance_to(final time) stopping on SIGINT/SIGTERM, finish(). With
+     * @p checkpoint_on_signal (the closure runs alone, so DIR/checkpoint is
+     * its own) an interrupted run first writes DIR/checkpoint, from which
+     * `kwfp --resume DIR` continues to the same rows as a run that was not
+     * interrupted.
+     */
     GaussianClosureRunSummary
-    run();
+    run(const bool resume_run = false, const bool checkpoint_on_signal = false);
 
     /// Create the output directory and gaussian.csv; the row of t = 0.
     void
@@ -121,6 +130,9 @@ namespace kwfp
     resume(CheckpointReader &in);
 
   private:
+    /// DIR/checkpoint with save() (collective).
+    void
+    write_checkpoint_now() const;
     /// Write the row of the current state.
     void
     write_row();
