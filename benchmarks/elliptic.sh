@@ -25,7 +25,7 @@ for i in $(seq 1 "$n"); do
     start=$(date +%s.%N)
     "$kwfp" "$work/$q.prm" > "$work/$q.$i.log" 2>&1
     end=$(date +%s.%N)
-    echo "$q $(echo "$end - $start" | bc)" >> "$work/times"
+    awk -v q="$q" -v a="$start" -v b="$end" 'BEGIN { print q, b - a }' >> "$work/times"
   done
 done
 /usr/bin/python3 - "$work" << 'PY'
