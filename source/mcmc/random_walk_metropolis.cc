@@ -99,6 +99,52 @@ namespace kwfp
   } // namespace
 
 
+  namespace
+  {
+    /// @p sum += @p u, @p outer += u u^T.
+    void
+    add_outer(const DenseVector &u, DenseVector &sum, DenseMatrix &outer)
+    {
+      for (unsigned int a = 0; a < u.size(); ++a)
+        {
+          sum[a] += u[a];
+          for (unsigned int b = 0; b < u.size(); ++b)
+            outer(a, b) += u[a] * u[b];
+        }
+    }
+
+
+    /**
+     * The covariance of the burn-in samples from their sum @p sum and sum of
+     * outer products @p outer over @p count samples; when it is SPD, its
+     * Cholesky factor goes into @p L and the result is true (degenerate so
+     * far: @p L is kept, false).
+     */
+    bool
+    adapted_factor(const DenseVector  &sum,
+                   const DenseMatrix  &outer,
+                   const std::uint64_t count,
+                   DenseMatrix        &L)
+    {
+      const unsigned int d = sum.size();
+      DenseMatrix        C(d, d);
+      for (unsigned int a = 0; a < d; ++a)
+        for (unsigned int b = 0; b < d; ++b)
+          C(a, b) =
+            outer(a, b) / count - sum[a] * sum[b] / (double(count) * count);
+      try
+        {
+          L = cholesky_factor(C);
+          return true;
+        }
+      catch (const std::domain_error &)
+        {
+          return false;
+        }
+    }
+  } // namespace
+
+
   MetropolisResult
   random_walk_metropolis(const Potential          &potential,
                          const MetropolisSettings &s)
@@ -118,18 +164,16 @@ namespace kwfp
     for (auto &k : kept)
       k.reserve(s.n_samples);
     // running sums of the burn-in samples (second half) for the adaptation
-    DenseVector   burn_sum(d);
-    DenseMatrix   burn_outer(d, d);
-    std::uint64_t burn_count = 0, accepted = 0;
-
+    DenseVector         burn_sum(d);
+    DenseMatrix         burn_outer(d, d);
+    std::uint64_t       burn_count = 0, accepted = 0;
     const std::uint64_t total    = s.burn_in + s.n_samples;
     const unsigned int  per_call = s.proposals_per_call > 0 ?
                                      s.proposals_per_call :
                                      (potential.prefers_one_batch() ? 32 : 1);
     // the proposal N(0, tau Sigma) is fixed from step i on
-    const bool fixed_from_start  = !tune && !s.adapt_covariance;
     const auto proposal_is_fixed = [&](const std::uint64_t i) {
-      return fixed_from_start || i >= s.burn_in;
+      return (!tune && !s.adapt_covariance) || i >= s.burn_in;
     };
     // A proposal from the state @p from with the numbers of @p random (the
     // stream of its step).
@@ -147,7 +191,6 @@ namespace kwfp
     std::vector<double> batch_phi;
     std::uint64_t       batch_begin = 0, batch_end = 0;
     MetropolisResult    counts;
-
     for (std::uint64_t i = 0; i < total; ++i)
       {
         RandomStream random(s.seed, 0, RandomPurpose::metropolis, i);
@@ -203,34 +246,12 @@ namespace kwfp
                 i < 3 * s.burn_in / 4)
               {
                 ++burn_count;
-                for (unsigned int a = 0; a < d; ++a)
-                  {
-                    burn_sum[a] += u[a];
-                    for (unsigned int b = 0; b < d; ++b)
-                      burn_outer(a, b) += u[a] * u[b];
-                  }
-                if (burn_count >= 2000 && burn_count % 1000 == 0)
-                  {
-                    DenseMatrix C(d, d);
-                    for (unsigned int a = 0; a < d; ++a)
-                      for (unsigned int b = 0; b < d; ++b)
-                        C(a, b) = burn_outer(a, b) / burn_count -
-                                  burn_sum[a] * burn_sum[b] /
-                                    (double(burn_count) * burn_count);
-                    try
-                      {
-                        const DenseMatrix L_new = cholesky_factor(C);
-                        // tau was tuned for the old Sigma: start again
-                        // from the optimal scale for a Gaussian target.
-                        L = L_new;
-                        if (tune)
-                          log_tau = std::log(2.38 * 2.38 / d);
-                      }
-                    catch (const std::domain_error &)
-                      {
-                        // degenerate so far: keep the old proposal
-                      }
-                  }
+                add_outer(u, burn_sum, burn_outer);
+                if (burn_count >= 2000 && burn_count % 1000 == 0 &&
+                    adapted_factor(burn_sum, burn_outer, burn_count, L) && tune)
+                  // tau was tuned for the old Sigma: start again from the
+                  // optimal scale for a Gaussian target.
+                  log_tau = std::log(2.38 * 2.38 / d);
               }
             continue;
           }
