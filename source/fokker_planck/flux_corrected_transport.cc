@@ -127,8 +127,9 @@ namespace kwfp
     ghosted_ratio.reinit(owned, ghosts, communicator);
     rhs.reinit(owned, communicator);
     ratio.reinit(owned, communicator);
+    ghost_exchange.reinit(ratio, ghosted_ratio);
 
-    ghosted_ratio     = nodal_potential;
+    ghost_exchange.update(nodal_potential, ghosted_ratio);
     const double *Phi = local_values(ghosted_ratio);
     bernoulli_out.clear();
     bernoulli_in.clear();
@@ -238,7 +239,7 @@ namespace kwfp
     const FluxSums sums =
       compute_fluxes(dt, a, b, previous, C, solution, statistics);
     const SourceLimits limits = limit_sources(dt, previous);
-    compute_flux_limiters();
+    compute_flux_limiters(relative_tolerance);
 
     const double      *R       = local_values(ratio);
     const int          n_rows  = static_cast<int>(lumped_mass.size());
@@ -313,10 +314,10 @@ namespace kwfp
   {
     const int n_rows = static_cast<int>(lumped_mass.size());
     // rhodot = a rho^H - b, and both with ghosts.
-    ghosted_solution = solution;
+    ghost_exchange.update(solution, ghosted_solution);
     rhs.equ(a, solution);
     rhs.add(-1., b);
-    ghosted_rate          = rhs;
+    ghost_exchange.update(rhs, ghosted_rate);
     const double *rho     = local_values(ghosted_solution);
     const double *rate    = local_values(ghosted_rate);
     const double *rho_old = local_values(previous);
@@ -426,7 +427,8 @@ namespace kwfp
 
   template <int dim>
   void
-  FluxCorrectedTransport<dim>::compute_flux_limiters()
+  FluxCorrectedTransport<dim>::compute_flux_limiters(
+    const double relative_tolerance)
   {
     // Flux limiting: alpha_ij = R_j for f_ij > 0 (it leaves j), R_i for
     // f_ij < 0. Node i keeps a right-hand side >= 0 when
@@ -452,7 +454,15 @@ namespace kwfp
     //    R_i = min(U_i, Q_i / |P_i|) is admissible whatever the neighbours
     //    do, and passes R_i = min(U_i, (Q_i + sum_{f_ij>0} R_j f_ij) /
     //    |P_i|) raise it towards R* while staying admissible (what each
-    //    node receives only grows).
+    //    node receives only grows). The passes stop when no R rises by
+    //    1e-3, or when no right-hand side entry would change by more than
+    //    relative_tolerance times the largest budget (the pass's largest
+    //    (R_new - R_old) |P_i|): the low-order solve resolves its right-hand
+    //    side only to that tolerance (relative to |rhs|_2 >= the largest
+    //    entry), so further passes would move rho by less than the solve's
+    //    own error. Far from the mass, where budgets are ~0, R rises by
+    //    large factors on tiny fluxes; the rule ends those passes early
+    //    (banana 64^2: 8.2 passes per corrected step, was 19).
     const int n_rows = static_cast<int>(lumped_mass.size());
     double   *R      = local_values(ratio);
     for (int row = 0; row < n_rows; ++row)
@@ -476,7 +486,7 @@ namespace kwfp
     bool settled = false;
     for (unsigned int pass = 0; pass < 2 && !settled; ++pass)
       {
-        ghosted_ratio      = ratio;
+        ghost_exchange.update(ratio, ghosted_ratio);
         const double *Rall = local_values(ghosted_ratio);
         if (pass > 0)
           list_rows_next_to_changes(Rall);
@@ -501,11 +511,16 @@ namespace kwfp
     for (int row = 0; row < n_rows; ++row)
       if (negative_flux[row] < 0)
         R[row] = std::min(upper[row], budget[row] / -negative_flux[row]);
+    double largest_budget = 0;
+    for (int row = 0; row < n_rows; ++row)
+      largest_budget = std::max(largest_budget, budget[row]);
+    largest_budget = Utilities::MPI::max(largest_budget, communicator);
     for (unsigned int pass = 0; pass < 20; ++pass)
       {
-        ghosted_ratio        = ratio;
-        const double *Rall   = local_values(ghosted_ratio);
-        double        change = 0;
+        ghost_exchange.update(ratio, ghosted_ratio);
+        const double *Rall = local_values(ghosted_ratio);
+        // the largest rise of an R and of an admitted outflow R_i |P_i|
+        double change[2] = {0, 0};
         for (int row = 0; row < n_rows; ++row)
           {
             if (!(negative_flux[row] < 0) || R[row] >= upper[row])
@@ -515,11 +530,19 @@ namespace kwfp
                                         -negative_flux[row]);
             if (r > R[row])
               {
-                change = std::max(change, r - R[row]);
+                change[0] = std::max(change[0], r - R[row]);
+                change[1] =
+                  std::max(change[1], (r - R[row]) * -negative_flux[row]);
                 R[row] = r;
               }
           }
-        if (Utilities::MPI::max(change, communicator) < 1e-3)
+        const double local[2] = {change[0], change[1]};
+        double       global[2];
+        Utilities::MPI::max(make_array_view(local),
+                            communicator,
+                            make_array_view(global));
+        if (global[0] < 1e-3 ||
+            global[1] <= relative_tolerance * largest_budget)
           break;
       }
   }
@@ -558,9 +581,9 @@ namespace kwfp
   {
     const int     n_rows  = static_cast<int>(lumped_mass.size());
     const double *rho_old = local_values(previous);
-    ghosted_ratio         = ratio;
-    const double *Rall    = local_values(ghosted_ratio);
-    double       *r       = local_values(rhs);
+    ghost_exchange.update(ratio, ghosted_ratio);
+    const double *Rall = local_values(ghosted_ratio);
+    double       *r    = local_values(rhs);
     for (int row = 0; row < n_rows; ++row)
       {
         const int i = row_in_ghosted[row];

@@ -17,8 +17,6 @@
 #include <deal.II/fe/mapping_q1.h>
 #include <deal.II/grid/grid_generator.h>
 
-#include <Epetra_Import.h>
-
 #include <chrono>
 #include <cmath>
 #include <limits>
@@ -276,9 +274,7 @@ namespace kwfp
       lumped_mass.compress(VectorOperation::insert);
     }
     ghosted.reinit(owned_dofs, relevant_dofs, communicator);
-    ghost_import =
-      std::make_unique<Epetra_Import>(ghosted.trilinos_vector().Map(),
-                                      density.trilinos_vector().Map());
+    ghost_exchange.reinit(density, ghosted);
     time_integrator.reinit(owned_dofs, communicator);
     stationary.reinit(owned_dofs, relevant_dofs, communicator);
     {

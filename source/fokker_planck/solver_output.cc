@@ -47,10 +47,7 @@ namespace kwfp
       exact_at_current_time = closed_form->at(time);
     // the ghost values with the exchange plan of setup_system() (the
     // assignment ghosted = density would build a new one every time)
-    AssertThrow(ghosted.trilinos_vector().Import(density.trilinos_vector(),
-                                                 *ghost_import,
-                                                 Insert) == 0,
-                ExcMessage("ghost exchange of the density failed"));
+    ghost_exchange.update(density, ghosted);
     const DensityFunctionals f = density_diagnostics.evaluate(
       ghosted, diffusion_matrix(moments), max_density, exact_at_current_time);
     row.kl            = f.kl;

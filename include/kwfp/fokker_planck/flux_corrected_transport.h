@@ -2,6 +2,7 @@
 #define kwfp_fokker_planck_flux_corrected_transport_h
 
 #include <kwfp/base/dense_algebra.h>
+#include <kwfp/base/ghost_exchange.h>
 #include <kwfp/fokker_planck/edge_diffusion.h>
 #include <kwfp/fokker_planck/kalman_wasserstein_operator.h>
 #include <kwfp/fokker_planck/rebuild_schedule.h>
@@ -188,9 +189,11 @@ namespace kwfp
     limit_sources(const double                                 dt,
                   const dealii::TrilinosWrappers::MPI::Vector &previous);
 
-    /// The largest admissible limiters R_i (in ratio), see correct().
+    /// Admissible limiters R_i (in ratio), the largest up to what changes
+    /// the low-order right-hand side by more than @p relative_tolerance of
+    /// the largest budget (the low-order solve's tolerance); see correct().
     void
-    compute_flux_limiters();
+    compute_flux_limiters(const double relative_tolerance);
 
     /// Set rows_to_check to the rows (with outgoing fluxes) that have a
     /// column whose R in @p Rall (with ghosts) differs from last_ratio, and
@@ -258,8 +261,10 @@ namespace kwfp
     std::vector<int>    rows_to_check;
     std::vector<char>   listed;
 
-    dealii::TrilinosWrappers::MPI::Vector  ghosted_solution, ghosted_rate;
-    dealii::TrilinosWrappers::MPI::Vector  ghosted_ratio;
+    dealii::TrilinosWrappers::MPI::Vector ghosted_solution, ghosted_rate;
+    dealii::TrilinosWrappers::MPI::Vector ghosted_ratio;
+    /// The exchange into the three ghosted vectors above (one layout).
+    GhostExchange                          ghost_exchange;
     dealii::TrilinosWrappers::MPI::Vector  rhs, ratio;
     dealii::TrilinosWrappers::SparseMatrix low_order;
     std::vector<double>                    A, A_transposed, K, flux;

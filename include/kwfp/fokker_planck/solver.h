@@ -2,6 +2,7 @@
 #define kwfp_fokker_planck_solver_h
 
 #include <kwfp/base/checkpoint.h>
+#include <kwfp/base/ghost_exchange.h>
 #include <kwfp/fokker_planck/bdf_time_integrator.h>
 #include <kwfp/fokker_planck/density_diagnostics.h>
 #include <kwfp/fokker_planck/field_observation.h>
@@ -31,8 +32,6 @@
 #include <deal.II/lac/trilinos_precondition.h>
 #include <deal.II/lac/trilinos_sparse_matrix.h>
 #include <deal.II/lac/trilinos_vector.h>
-
-#include <Epetra_Import.h>
 
 #include <array>
 #include <functional>
@@ -400,7 +399,7 @@ namespace kwfp
     std::array<Moments, 3>                moment_history;
     dealii::TrilinosWrappers::MPI::Vector ghosted; // with ghosts
     /// The exchange plan from density to ghosted (setup_system()).
-    std::unique_ptr<Epetra_Import>        ghost_import;
+    GhostExchange                         ghost_exchange;
     dealii::TrilinosWrappers::MPI::Vector stationary; // rho_inf, ghosted
 
     struct
