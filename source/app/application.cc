@@ -285,10 +285,12 @@ namespace kwfp
           note << "t = " << last.time << ", " << fe.n_steps << " steps, "
                << fe.n_cells << " cells";
           table.add("finite elements", last.mean, last.covariance, note.str());
-          table.add("quadrature of exp(-Phi_R)/Z",
-                    fe.posterior_mean,
-                    fe.posterior_covariance,
-                    "on the final mesh");
+          // without the "posterior" postprocessor, no quadrature row
+          if (fe.posterior_mean.size() > 0)
+            table.add("quadrature of exp(-Phi_R)/Z",
+                      fe.posterior_mean,
+                      fe.posterior_covariance,
+                      "on the final mesh");
         }
       if (results.gaussian_closure)
         {

@@ -1,6 +1,7 @@
 #include <kwfp/base/errors.h>
 #include <kwfp/base/shared_libraries.h>
 #include <kwfp/forward_model/forward_model_factory.h>
+#include <kwfp/postprocess/postprocessor_registry.h>
 
 #include <deal.II/base/mpi.h>
 
@@ -22,6 +23,16 @@ namespace kwfp
         text += (text.empty() ? "" : "; ") + e;
       return text;
     }
+
+    /// The clashes of the forward-model and postprocessor registries.
+    std::vector<std::string>
+    take_registry_errors()
+    {
+      std::vector<std::string> errors = forward_model_registry::take_errors();
+      for (std::string &e : postprocessor_registry().take_errors())
+        errors.push_back(std::move(e));
+      return errors;
+    }
   } // namespace
 
 
@@ -31,9 +42,9 @@ namespace kwfp
     // Registrations never throw (a library's static initializers run
     // inside dlopen(), which an exception must not cross): they record
     // their clashes, read here.
-    const auto compiled_in = forward_model_registry::take_errors();
+    const auto compiled_in = take_registry_errors();
     if (!compiled_in.empty())
-      throw std::logic_error("the compiled-in forward models clash: " +
+      throw std::logic_error("the compiled-in registrations clash: " +
                              joined(compiled_in));
     // Whether a library loads can differ between ranks (paths and
     // LD_LIBRARY_PATH on each node): every rank learns of a failure on any
@@ -59,7 +70,7 @@ namespace kwfp
           }
         else
           {
-            const auto clashes = forward_model_registry::take_errors();
+            const auto clashes = take_registry_errors();
             if (!clashes.empty())
               error = "'" + library + "': " + joined(clashes);
           }

@@ -62,6 +62,15 @@ namespace kwfp
         box_lower[a] = parameters.mesh.lower_corner[a];
         box_upper[a] = parameters.mesh.upper_corner[a];
       }
+    PostprocessorSettings settings;
+    settings.output_directory    = parameters.output.directory;
+    settings.communicator        = communicator;
+    settings.console             = &console;
+    settings.decay_fit_begin     = parameters.comparison.decay_fit_begin;
+    settings.decay_fit_end       = parameters.comparison.decay_fit_end;
+    settings.stationary_gaussian = potential->stationary_gaussian();
+    for (const std::string &name : parameters.output.postprocessors)
+      postprocessor_manager.add(create_postprocessor<dim>(name, settings));
   }
 
 

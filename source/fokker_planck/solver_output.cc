@@ -1,6 +1,6 @@
 // The outputs of the finite-element solver: the rows of diagnostics.csv,
-// the fields for ParaView, density_final.csv, posterior.csv, the KL-decay
-// analysis and the report at the end of a run.
+// the fields for ParaView, the postprocessors and the report at the end of
+// a run.
 
 #include <kwfp/base/errors.h>
 #include <kwfp/base/vector_extremes.h>
@@ -113,39 +113,6 @@ namespace kwfp
 
 
   template <int dim>
-  KlDecaySummary
-  FokkerPlanckSolver<dim>::kl_decay_analysis(
-    const std::vector<KlDecaySample> &history) const
-  {
-    // lambda: the smallest eigenvalue of the constant Hessian of a quadratic
-    // Phi_R (alpha per step is in the samples)
-    double lambda = std::numeric_limits<double>::quiet_NaN();
-    if (const auto stationary = potential->stationary_gaussian())
-      lambda = 1 / eigenvalue_range(stationary->covariance()).second;
-    const auto &c         = parameters.comparison;
-    const bool  is_writer = Utilities::MPI::this_mpi_process(communicator) == 0;
-    const KlDecaySummary k =
-      analyse_kl_decay(history,
-                       c.decay_fit_begin,
-                       std::min(c.decay_fit_end, history.back().time),
-                       lambda,
-                       parameters.output.directory + "/kl_decay.csv",
-                       is_writer);
-    console << "kwfp: KL decay over t in [" << c.decay_fit_begin << ", "
-            << std::min(c.decay_fit_end, history.back().time)
-            << "]: fitted rate " << k.fitted_rate << ", exact " << k.exact_rate
-            << ", Proposition 2 bound " << k.bound_rate
-            << "; largest relative dissipation defect " << k.max_relative_defect
-            << " (step " << k.max_defect_step << ")" << std::endl;
-    if (!std::isfinite(k.fitted_rate))
-      console << "kwfp: note: fewer than 3 steps in 'Comparison/Decay fit "
-                 "window', so no rate was fitted (NaN in kl_decay.csv)"
-              << std::endl;
-    return k;
-  }
-
-
-  template <int dim>
   PostprocessorManager<dim> &
   FokkerPlanckSolver<dim>::postprocessors()
   {
@@ -230,59 +197,15 @@ namespace kwfp
 
   template <int dim>
   void
-  FokkerPlanckSolver<dim>::write_final_density() const
+  FokkerPlanckSolver<dim>::finish_postprocessors(RunSummary &summary)
   {
-    // Nodal values at the support points, gathered on rank 0, for plots
-    // (contours of the density under the particle clouds).
-    std::map<types::global_dof_index, Point<dim>> points;
-    DoFTools::map_dofs_to_support_points(MappingQ1<dim>(), dof_handler, points);
-    std::vector<double> local;
-    for (const auto i : owned_dofs)
-      {
-        for (unsigned int a = 0; a < dim; ++a)
-          local.push_back(points[i][a]);
-        local.push_back(density[i]);
-      }
-    const auto all = Utilities::MPI::gather(communicator, local, 0);
-    if (Utilities::MPI::this_mpi_process(communicator) != 0)
-      return;
-    write_atomically(parameters.output.directory + "/density_final.csv",
-                     [&](std::ostream &out) {
-                       for (unsigned int a = 0; a < dim; ++a)
-                         out << "u_" << a + 1 << ',';
-                       out << "density\n";
-                       for (const auto &part : all)
-                         for (std::size_t k = 0; k < part.size(); ++k)
-                           {
-                             write_csv_number(out, part[k], false);
-                             out << ((k + 1) % (dim + 1) == 0 ? '\n' : ',');
-                           }
-                     });
-  }
-
-
-  template <int dim>
-  void
-  FokkerPlanckSolver<dim>::write_posterior(RunSummary &summary)
-  {
-    // On the last mesh (an adapted mesh resolves rho_inf best at the end).
-    double      mass;
-    DenseVector mean;
-    DenseMatrix covariance;
-    density_diagnostics.stationary_moments(mass, mean, covariance);
-    summary.posterior_mean       = mean;
-    summary.posterior_covariance = covariance;
-    if (Utilities::MPI::this_mpi_process(communicator) == 0)
-      write_atomically(parameters.output.directory + "/posterior.csv",
-                       [&](std::ostream &out) {
-                         out << "mass" << moment_columns(dim) << '\n';
-                         write_csv_number(out, mass, false);
-                         write_csv_moments(out, mean, covariance);
-                         out << '\n';
-                       });
-    console << "      posterior by quadrature of exp(-Phi_R)/Z: mean "
-            << format_point(std::vector<double>(mean.begin(), mean.end()))
-            << ", covariance " << format_matrix(covariance) << std::endl;
+    TimerOutput::Scope scope(timer, "postprocessors");
+    RunEnd<dim>        end;
+    end.dof_handler = &dof_handler;
+    end.density     = &density;
+    end.diagnostics = &density_diagnostics;
+    end.summary     = &summary;
+    postprocessor_manager.finish(end);
   }
 
 
@@ -306,7 +229,6 @@ namespace kwfp
     summary.max_remesh_clipped     = adaptation.max_clipped;
     summary.n_box_moves            = adaptation.n_box_moves;
     print_run_report(summary);
-    summary.kl_decay = kl_decay_analysis(summary.kl_samples);
     timer.print_summary();
   }
 
@@ -363,22 +285,21 @@ namespace kwfp
   }
 
 
-#define KWFP_INSTANTIATE(dim)                                               \
-  template DiagnosticsRow FokkerPlanckSolver<dim>::diagnostics(             \
-    const unsigned int, const double, const double, const Moments &);       \
-  template void FokkerPlanckSolver<dim>::record_row(RunSummary &,           \
-                                                    const DiagnosticsRow &) \
-    const;                                                                  \
-  template void FokkerPlanckSolver<dim>::keep_full_history(const bool);     \
-  template PostprocessorManager<dim>                                        \
-               &FokkerPlanckSolver<dim>::postprocessors();                  \
-  template void FokkerPlanckSolver<dim>::output_step(const double,          \
-                                                     const Moments &,       \
-                                                     const bool);           \
-  template void FokkerPlanckSolver<dim>::write_fields(                      \
-    const double, const FieldObservation<dim> &);                           \
-  template void FokkerPlanckSolver<dim>::write_final_density() const;       \
-  template void FokkerPlanckSolver<dim>::write_posterior(RunSummary &);     \
+#define KWFP_INSTANTIATE(dim)                                                 \
+  template DiagnosticsRow FokkerPlanckSolver<dim>::diagnostics(               \
+    const unsigned int, const double, const double, const Moments &);         \
+  template void FokkerPlanckSolver<dim>::record_row(RunSummary &,             \
+                                                    const DiagnosticsRow &)   \
+    const;                                                                    \
+  template void FokkerPlanckSolver<dim>::keep_full_history(const bool);       \
+  template PostprocessorManager<dim>                                          \
+               &FokkerPlanckSolver<dim>::postprocessors();                    \
+  template void FokkerPlanckSolver<dim>::output_step(const double,            \
+                                                     const Moments &,         \
+                                                     const bool);             \
+  template void FokkerPlanckSolver<dim>::write_fields(                        \
+    const double, const FieldObservation<dim> &);                             \
+  template void FokkerPlanckSolver<dim>::finish_postprocessors(RunSummary &); \
   template void FokkerPlanckSolver<dim>::finish_run(RunSummary &);
 
   KWFP_INSTANTIATE(1)

@@ -9,6 +9,7 @@
 #include <kwfp/fokker_planck/solver.h>
 #include <kwfp/forward_model/external_forward_model.h>
 #include <kwfp/output/output_directory.h>
+#include <kwfp/postprocess/end_of_run_files.h>
 
 #include <deal.II/base/mpi.h>
 
@@ -35,8 +36,7 @@ namespace kwfp
     start_run(resume, loop, summary, context);
     const auto loop_start = std::chrono::steady_clock::now();
     time_loop(loop, summary, context);
-    write_posterior(summary);
-    write_final_density();
+    finish_postprocessors(summary);
     summary.loop_seconds = std::chrono::duration<double>(
                              std::chrono::steady_clock::now() - loop_start)
                              .count();
@@ -217,7 +217,11 @@ namespace kwfp
             if (context.density_accepted)
               density = old_density;
             write_fields(context.last_good_time, FieldObservation<dim>());
-            write_final_density();
+            write_nodal_density(dof_handler,
+                                density,
+                                parameters.output.directory +
+                                  "/density_final.csv",
+                                communicator);
           }
         catch (const std::exception &)
           {

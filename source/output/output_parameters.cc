@@ -1,6 +1,10 @@
 #include <kwfp/base/errors.h>
 #include <kwfp/output/output_parameters.h>
+#include <kwfp/postprocess/postprocessor_registry.h>
 
+#include <deal.II/base/utilities.h>
+
+#include <algorithm>
 #include <cmath>
 
 namespace kwfp
@@ -47,6 +51,19 @@ namespace kwfp
                       "'best compression' 117 ms for 115 kB (6.3 times as "
                       "long), 'none' (base64 of the raw values) 14 ms for "
                       "402 kB.");
+    prm.declare_entry(
+      "Postprocessors",
+      "posterior, final density, KL decay",
+      Patterns::Anything(),
+      "What a finite-element run writes when its time loop ends, by name, "
+      "in this order (an empty list: none of them): 'posterior' "
+      "(posterior.csv, the moments of exp(-Phi_R)/Z by quadrature on the "
+      "final mesh, and its row in posterior_table.md), 'final density' "
+      "(density_final.csv, for plots), 'KL decay' (kl_decay.csv: dKL/dt "
+      "against -I_C and the fitted rate), and any that a library of "
+      "'Additional shared libraries' registers with "
+      "KWFP_REGISTER_POSTPROCESSOR. diagnostics.csv and the fields are "
+      "always written; 'Output/Plots' needs 'KL decay'.");
     prm.declare_entry("Checkpoint interval",
                       "0",
                       Patterns::Integer(),
@@ -89,7 +106,30 @@ namespace kwfp
     if (read_checkpoint_interval < 0)
       throw InputError(path + "Checkpoint interval", "must be 0 or positive");
     checkpoint_interval = read_checkpoint_interval;
-    checkpoint_minutes  = prm.get_double("Checkpoint minutes");
+    postprocessors.clear();
+    for (const std::string &name :
+         Utilities::split_string_list(prm.get("Postprocessors"), ','))
+      {
+        if (!postprocessor_registry().has(name))
+          {
+            std::string known;
+            for (const std::string &entry : postprocessor_registry().list())
+              known += "\n  " + entry;
+            throw InputError(path + "Postprocessors",
+                             "'" + name +
+                               "' is not a postprocessor; known:" + known);
+          }
+        if (std::count(postprocessors.begin(), postprocessors.end(), name))
+          throw InputError(path + "Postprocessors",
+                           "'" + name + "' is listed twice");
+        postprocessors.push_back(name);
+      }
+    if (plots &&
+        !std::count(postprocessors.begin(), postprocessors.end(), "KL decay"))
+      throw InputError(path + "Postprocessors",
+                       "'Output/Plots = true' needs 'KL decay' (the plots "
+                       "draw kl_decay.csv)");
+    checkpoint_minutes = prm.get_double("Checkpoint minutes");
     if (!(checkpoint_minutes >= 0) || !std::isfinite(checkpoint_minutes))
       throw InputError(path + "Checkpoint minutes",
                        "must be 0 or a positive number of minutes");

@@ -19,6 +19,7 @@
 #include <kwfp/output/diagnostics_csv.h>
 #include <kwfp/output/field_output.h>
 #include <kwfp/postprocess/postprocessor_manager.h>
+#include <kwfp/postprocess/postprocessor_registry.h>
 #include <kwfp/potential/potential_factory.h>
 
 #include <deal.II/base/conditional_ostream.h>
@@ -85,7 +86,9 @@ namespace kwfp
     run(const bool resume = false);
 
     /**
-     * The postprocessors (postprocess/postprocessor.h): executed at every
+     * The postprocessors (postprocess/postprocessor.h): those named in
+     * 'Output/Postprocessors' (added by the constructor), then those added
+     * here. Executed at every
      * output time (step 0, every 'Output/Interval' steps and the last step,
      * also when no fields are written) before the fields are written, and
      * saved after the solver's own state in its checkpoints (loaded when
@@ -220,9 +223,6 @@ namespace kwfp
       const std::vector<dealii::TrilinosWrappers::MPI::Vector> &old_vectors,
       const dealii::Point<dim>                                 &old_lower,
       const dealii::Point<dim>                                 &old_upper);
-    /// density_final.csv: u_1..u_d,density at every node (rank 0 writes).
-    void
-    write_final_density() const;
     void
     check_box_holds_mass() const;
     void
@@ -327,13 +327,13 @@ namespace kwfp
                       const bool         interrupted,
                       LoopState         &loop,
                       LoopContext       &context);
-    /// After the loop: posterior.csv, density_final.csv, the summary's
-    /// counters and the console report.
+    /// After the loop: the summary's counters and the console report.
     void
     finish_run(RunSummary &summary);
-    /// The posterior moments by quadrature of rho_inf (posterior.csv).
+    /// After the loop: the postprocessors' finish() on the final density
+    /// (posterior.csv, density_final.csv, kl_decay.csv by default).
     void
-    write_posterior(RunSummary &summary);
+    finish_postprocessors(RunSummary &summary);
     /// The console lines at the end of a run.
     void
     print_run_report(const RunSummary &summary);
@@ -346,8 +346,6 @@ namespace kwfp
     /// Add @p row to the summary (history and KL-decay sample).
     void
     record_row(RunSummary &summary, const DiagnosticsRow &row) const;
-    KlDecaySummary
-    kl_decay_analysis(const std::vector<KlDecaySample> &samples) const;
     /// Execute the postprocessors and write the fields if due.
     void
     output_step(const double time, const Moments &moments, const bool write);

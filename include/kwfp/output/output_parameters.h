@@ -4,6 +4,7 @@
 #include <deal.II/base/parameter_handler.h>
 
 #include <string>
+#include <vector>
 
 namespace kwfp
 {
@@ -24,6 +25,11 @@ namespace kwfp
     /// ... and when this many wall-clock minutes have passed since the
     /// last one (0: never).
     double checkpoint_minutes = 30;
+    /// The postprocessors run when the time loop ends, by registered name
+    /// (postprocessor_registry), in order.
+    std::vector<std::string> postprocessors = {"posterior",
+                                               "final density",
+                                               "KL decay"};
 
     /// Declare the entries in the current subsection of @p prm.
     static void

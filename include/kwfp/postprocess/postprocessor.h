@@ -3,17 +3,39 @@
 
 #include <kwfp/base/checkpoint.h>
 #include <kwfp/fokker_planck/field_observation.h>
+#include <kwfp/fokker_planck/run_summary.h>
 
 #include <string>
 
 namespace kwfp
 {
   /**
+   * @brief What the finite-element solver hands to the postprocessors when
+   * its time loop has ended (at T, or after an interruption by a signal).
+   */
+  template <int dim>
+  struct RunEnd
+  {
+    /// The final mesh and element.
+    const dealii::DoFHandler<dim> *dof_handler = nullptr;
+    /// The final density (owned entries).
+    const dealii::TrilinosWrappers::MPI::Vector *density = nullptr;
+    /// Quadrature of the density and of exp(-Phi_R) on the final mesh.
+    const DensityDiagnostics<dim> *diagnostics = nullptr;
+    /// The run's record; a postprocessor may add its results to it.
+    RunSummary *summary = nullptr;
+  };
+
+
+  /**
    * @brief Something done with the finite-element solution at every output
    * time (step 0, every 'Output/Interval' steps and the last step), before
    * its fields are written: it sees the density and its moments and may add
-   * nodal and cell fields to the output (FieldObservation). The model is
-   * ASPECT's postprocessors; the comparison with the particles is one.
+   * nodal and cell fields to the output (FieldObservation); and once at the
+   * end of the run (RunEnd). The model is ASPECT's postprocessors; the
+   * comparison with the particles is one, the files at the end of a run
+   * (postprocessor_registry.h) are others, chosen by name in
+   * 'Output/Postprocessors'.
    *
    * A postprocessor with state that a resumed run needs writes it in save()
    * and reads it back in load(), in the same order.
@@ -28,9 +50,17 @@ namespace kwfp
     virtual std::string
     name() const = 0;
 
-    /// Act on the solution at an output time; may add fields.
+    /// Act on the solution at an output time; may add fields (nothing by
+    /// default).
     virtual void
-    execute(FieldObservation<dim> &observation) = 0;
+    execute(FieldObservation<dim> &)
+    {}
+
+    /// Act on the final solution when the time loop has ended (collective;
+    /// nothing by default).
+    virtual void
+    finish(RunEnd<dim> &)
+    {}
 
     /// Write the state a resumed run needs (collective; none by default).
     virtual void

@@ -42,6 +42,14 @@ namespace kwfp
         p->execute(observation);
     }
 
+    /// Finish each, in order, at the end of the run.
+    void
+    finish(RunEnd<dim> &end)
+    {
+      for (const auto &p : postprocessors)
+        p->finish(end);
+    }
+
     /// Save each (for the checkpoint of the run).
     void
     save(CheckpointWriter &out) const
