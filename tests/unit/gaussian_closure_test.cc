@@ -1078,6 +1078,62 @@ namespace kwfp
   }
 
 
+  TEST(MixtureClosure, FisherRaoErrorEstimateIncludesTheWeights)
+  {
+    // One ROS2 step, h = 0.5, from w = (0.5, 0.5) at the modes of
+    // pi = 0.3 N(-3, 1) + 0.7 N(3, 1): the weights move at rate ~1, the
+    // components only by the overlap. The embedded solution has
+    // l~ = l_n + h k1_l, k1_l = G_n / (1 + gamma h), so
+    // E_l = l_{n+1} - l~ up to a shift (l_{n+1} = ln w_{n+1} is normalized),
+    // and the step's error estimate must be at least its Fisher-Rao norm
+    // (sum_k w_k (E_l,k - sum_j w_j E_l,j)^2)^{1/2} (to round-off of l,
+    // 1e-15), which here dominates the error of the fixed-weight step.
+    std::vector<DenseVector> modes(2, DenseVector(1));
+    modes[0][0]                      = -3;
+    modes[1][0]                      = 3;
+    const DenseMatrix              S = identity_matrix(1);
+    const GaussianMixturePotential phi({0.3, 0.7}, modes, {S, S});
+    const StandardCubature         rule = tensor_gauss_hermite_rule(1, 10);
+    const MixtureClosureModel      fixed(phi,
+                                    {0.5, 0.5},
+                                    rule,
+                                    ExpectationForm::gradient,
+                                    MixtureWeightFlow::fixed);
+    const MixtureClosureModel      fisher_rao(phi,
+                                         {0.5, 0.5},
+                                         rule,
+                                         ExpectationForm::gradient,
+                                         MixtureWeightFlow::fisher_rao);
+    std::vector<ClosureState>      y{ClosureState::from_covariance(modes[0], S),
+                                ClosureState::from_covariance(modes[1], S)};
+    y[0].weight = y[1].weight                 = 0.5;
+    const std::vector<GaussianExpectations> e = fisher_rao.evaluate(y);
+    const double                            h = 0.5;
+    const RosenbrockStepResult r_fixed        = rosenbrock_step(fixed, y, e, h);
+    const RosenbrockStepResult r = rosenbrock_step(fisher_rao, y, e, h);
+    ASSERT_TRUE(r.valid);
+    ASSERT_TRUE(r_fixed.valid);
+    const std::vector<double> G = fisher_rao_log_weight_rates(y, e);
+    std::vector<double>       E(2);
+    double                    mean = 0, norm = 0;
+    for (unsigned int k = 0; k < 2; ++k)
+      {
+        E[k] = std::log(r.states[k].weight) -
+               (std::log(0.5) + h * G[k] / (1 + rosenbrock_gamma * h));
+        mean += 0.5 * E[k];
+      }
+    for (unsigned int k = 0; k < 2; ++k)
+      norm += 0.5 * std::pow(E[k] - mean, 2);
+    norm = std::sqrt(norm);
+    std::cout << "    error estimates: fixed weights " << r_fixed.error
+              << ", Fisher-Rao " << r.error << ", its weights' part " << norm
+              << std::endl;
+    EXPECT_GE(r.error, norm - 1e-15);
+    EXPECT_GT(norm, 10 * r_fixed.error);
+    EXPECT_EQ(r_fixed.states[0].weight, 0.5);
+  }
+
+
   TEST(MixtureClosure, TwoComponentsFindABimodalTargetExactly)
   {
     // pi = 1/2 N((-1.5, 0), I/2) + 1/2 N((1.5, 0.5), I/2) (Z = 1): the
