@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <sstream>
+#include <stdexcept>
 
 namespace kwfp
 {
@@ -36,6 +37,13 @@ namespace kwfp
   void
   ClosureIntegrator::initialize()
   {
+    const std::vector<double> w = model.initial_weights();
+    if (w.size() != y.size())
+      throw std::invalid_argument(
+        "ClosureIntegrator: the model and the initial states have different "
+        "numbers of components");
+    for (unsigned int k = 0; k < y.size(); ++k)
+      y[k].weight = w[k];
     try
       {
         e = model.evaluate(y);
@@ -210,6 +218,11 @@ namespace kwfp
         out.io(s.mean);
         out.io(s.precision);
       }
+    // the weights only when they evolve (otherwise the model's): a
+    // checkpoint with fixed weights is that of before they could evolve
+    if (model.weights_evolve())
+      for (const ClosureState &s : y)
+        out.io(s.weight);
     out.io(h_next);
     out.io(h_last);
     out.io(steps);
@@ -228,8 +241,13 @@ namespace kwfp
         DenseMatrix P;
         in.io(m);
         in.io(P);
-        s = ClosureState::from_precision(m, P);
+        const double w = s.weight;
+        s              = ClosureState::from_precision(m, P);
+        s.weight       = w;
       }
+    if (model.weights_evolve())
+      for (ClosureState &s : y)
+        in.io(s.weight);
     in.io(h_next);
     in.io(h_last);
     in.io(steps);

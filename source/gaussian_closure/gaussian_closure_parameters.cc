@@ -74,11 +74,24 @@ namespace kwfp
       "",
       Patterns::Anything(),
       "Empty: the Gaussian closure from 'Initial density'. Otherwise the "
-      "weights w_k > 0 (normalized, fixed in time) of a Gaussian-mixture "
+      "initial weights w_k > 0 (normalized; fixed in time or moved as "
+      "'Mixture weight flow' says) of a Gaussian-mixture "
       "closure p = sum_k w_k N(m_k, C_k) with K components, each moved by "
       "dm_k/dt = -C_k E_k[grad ln(p / pi)], dC_k/dt = -2 C_k E_k[Hess "
       "ln(p / pi)] C_k (Lambert et al. 2022, preconditioned by C_k), from "
       "'Mixture means' and 'Mixture covariances'.");
+    prm.declare_entry(
+      "Mixture weight flow",
+      "fixed",
+      Patterns::Selection(mixture_weight_flow_selection().pattern()),
+      "How the weights w_k of 'Mixture weights' move: 'fixed' (they stay "
+      "the initial ones), or 'Fisher-Rao': the Fisher-Rao part of the "
+      "Wasserstein-Fisher-Rao gradient flow of KL(p || pi) (Lambert et al. "
+      "2022, Appendix H.2), dw_k/dt = -w_k (F_k - sum_j w_j F_j), "
+      "F_k = E_k[ln(p / pi)] = E_k[ln p + Phi_R] + const; the weights stay "
+      "positive and sum to 1, and gaussian.csv gets a column "
+      "component_k_weight per component. Ignored without 'Mixture "
+      "weights'.");
     prm.declare_entry("Mixture means",
                       "",
                       Patterns::Anything(),
@@ -161,6 +174,9 @@ namespace kwfp
     mixture_weights.clear();
     mixture_covariances.clear();
     mixture_means.reinit(0, 0);
+    weight_flow =
+      mixture_weight_flow_selection().parse(prm.get("Mixture weight flow"),
+                                            path + "Mixture weight flow");
     if (prm.get("Mixture weights").find_first_not_of(" \t") ==
         std::string::npos)
       return;

@@ -110,7 +110,8 @@ namespace kwfp
           std::make_unique<MixtureClosureModel>(*potential,
                                                 closure.mixture_weights,
                                                 make_cubature(closure, d),
-                                                closure.form);
+                                                closure.form,
+                                                closure.weight_flow);
         weights = mixture->weights();
         model   = std::move(mixture);
       }
@@ -129,7 +130,8 @@ namespace kwfp
     if (weights.size() > 1)
       for (unsigned int k = 0; k < weights.size(); ++k)
         {
-          std::string       block = moment_columns(d);
+          std::string block =
+            (model->weights_evolve() ? ",weight" : "") + moment_columns(d);
           const std::string prefix =
             ",component_" + std::to_string(k + 1) + "_";
           for (std::size_t i = 0; (i = block.find(',', i)) != std::string::npos;
@@ -197,7 +199,11 @@ namespace kwfp
       }
     if (weights.size() > 1)
       for (const ClosureState &c : integration->states())
-        write_csv_moments(csv, c.mean, c.covariance);
+        {
+          if (model->weights_evolve())
+            write_csv_number(csv, c.weight);
+          write_csv_moments(csv, c.mean, c.covariance);
+        }
     csv << '\n' << std::flush;
   }
 
@@ -331,7 +337,17 @@ namespace kwfp
   {
     if (weights.size() == 1)
       return {integration->state().mean, integration->state().covariance};
-    return mixture_moments(weights, integration->states());
+    return mixture_moments(current_weights(), integration->states());
+  }
+
+
+  std::vector<double>
+  GaussianClosureSolver::current_weights() const
+  {
+    std::vector<double> w;
+    for (const ClosureState &s : integration->states())
+      w.push_back(s.weight);
+    return w;
   }
 
 
@@ -339,7 +355,7 @@ namespace kwfp
   GaussianClosureSolver::log_density(
     const dealii::ArrayView<const double> &u) const
   {
-    return mixture_log_density(weights, integration->states(), u);
+    return mixture_log_density(current_weights(), integration->states(), u);
   }
 
 

@@ -181,14 +181,26 @@ namespace kwfp
   } // namespace
 
 
+  const NamedSelection<MixtureWeightFlow> &
+  mixture_weight_flow_selection()
+  {
+    static const NamedSelection<MixtureWeightFlow> selection{
+      {"fixed", MixtureWeightFlow::fixed},
+      {"Fisher-Rao", MixtureWeightFlow::fisher_rao}};
+    return selection;
+  }
+
+
   MixtureClosureModel::MixtureClosureModel(const Potential           &potential,
                                            const std::vector<double> &weights,
                                            const StandardCubature    &rule,
-                                           const ExpectationForm      form)
+                                           const ExpectationForm      form,
+                                           const MixtureWeightFlow    flow)
     : potential(potential)
     , w(weights)
     , rule(rule)
     , form(form)
+    , flow(flow)
   {
     double sum = 0;
     for (const double x : w)
@@ -215,10 +227,13 @@ namespace kwfp
   std::vector<GaussianExpectations>
   MixtureClosureModel::evaluate(const std::vector<ClosureState> &states) const
   {
+    std::vector<double> weights_now(states.size());
+    for (unsigned int k = 0; k < states.size(); ++k)
+      weights_now[k] = states[k].weight;
     std::vector<GaussianExpectations> e;
     for (unsigned int k = 0; k < states.size(); ++k)
       {
-        const EffectivePotential  psi(potential, w, states, k);
+        const EffectivePotential  psi(potential, weights_now, states, k);
         const GaussianExpectation expectation(psi, rule, form);
         e.push_back(expectation.evaluate(states[k].mean, states[k].covariance));
       }
@@ -233,7 +248,7 @@ namespace kwfp
   {
     double f = 0;
     for (unsigned int k = 0; k < states.size(); ++k)
-      f += w[k] * closure_free_energy(states[k], e[k].phi);
+      f += states[k].weight * closure_free_energy(states[k], e[k].phi);
     return f;
   }
 
@@ -250,6 +265,20 @@ namespace kwfp
   MixtureClosureModel::weights() const
   {
     return w;
+  }
+
+
+  std::vector<double>
+  MixtureClosureModel::initial_weights() const
+  {
+    return w;
+  }
+
+
+  bool
+  MixtureClosureModel::weights_evolve() const
+  {
+    return flow == MixtureWeightFlow::fisher_rao;
   }
 
 

@@ -4,8 +4,10 @@
 
 #include <deal.II/lac/lapack_full_matrix.h>
 
+#include <algorithm>
 #include <cmath>
 #include <exception>
+#include <limits>
 #include <memory>
 #include <string>
 
@@ -152,6 +154,33 @@ namespace kwfp
       error = std::max({error, mean_error, LtEL.frobenius_norm()});
       return {};
     }
+
+
+    /**
+     * The weights exp(l_k) / sum_j exp(l_j) of the log-weights @p l into
+     * the states' weights; false if one is not positive and finite (an
+     * underflow).
+     */
+    bool
+    set_weights(const std::vector<double> &l, std::vector<ClosureState> &states)
+    {
+      double top = -std::numeric_limits<double>::infinity();
+      for (const double x : l)
+        top = std::max(top, x);
+      double sum = 0;
+      for (unsigned int k = 0; k < l.size(); ++k)
+        {
+          states[k].weight = std::exp(l[k] - top);
+          sum += states[k].weight;
+        }
+      for (ClosureState &s : states)
+        {
+          s.weight /= sum;
+          if (!(s.weight > 0) || !std::isfinite(s.weight))
+            return false;
+        }
+      return true;
+    }
   } // namespace
 
 
@@ -173,6 +202,39 @@ namespace kwfp
         result.reason = first_stage(y[k], e_n[k], h, gamma, a, s[k], stage[k]);
         if (!result.reason.empty())
           return result;
+        stage[k].weight = y[k].weight;
+      }
+
+    // The weights: ROS2 in l_k = ln w_k with J = -I,
+    // (1 + gamma h) k1_l = G(y_n), (1 + gamma h) k2_l = G(stage) - 2 k1_l,
+    // G_k = -(F_k - sum_j w_j F_j) (fisher_rao_log_weight_rates()). J = -I is
+    // the Jacobian of G near a target the mixture matches with separated
+    // components (F_k = ln(w_k / pi_k) + const there); any J keeps the
+    // second order (a W-method). Positivity and sum 1: the weights of a
+    // stage and of y_{n+1} are w_k = exp(l_k) / sum_j exp(l_j), positive
+    // whatever the step, summing to 1 to round-off. This normalization
+    // changes nothing else: G depends on l only through these w (it is
+    // invariant under l -> l + c), so a step from l + c is the step from l
+    // plus c, and the normalized weights are those of ROS2 applied to
+    // the un-normalized l, i.e. to dw_k/dt = -w_k (F_k - sum_j w_j F_j)
+    // with sum_k w_k = 1 kept exactly along the exact flow.
+    const bool          evolve = model.weights_evolve();
+    const double        b      = 1.0 / (1.0 + gamma * h);
+    std::vector<double> l(K), k1_l(K), l_s(K);
+    if (evolve)
+      {
+        const std::vector<double> G_n = fisher_rao_log_weight_rates(y, e_n);
+        for (unsigned int k = 0; k < K; ++k)
+          {
+            l[k]    = std::log(y[k].weight);
+            k1_l[k] = b * G_n[k];
+            l_s[k]  = l[k] + h * k1_l[k];
+          }
+        if (!set_weights(l_s, stage))
+          {
+            result.reason = "a weight at the stage underflowed";
+            return result;
+          }
       }
 
     std::vector<GaussianExpectations> e_s;
@@ -202,6 +264,32 @@ namespace kwfp
           y[k], stage[k], e_s[k], h, a, s[k], result.states[k], result.error);
         if (!result.reason.empty())
           return result;
+        result.states[k].weight = y[k].weight;
+      }
+    if (evolve)
+      {
+        const std::vector<double> G_s = fisher_rao_log_weight_rates(stage, e_s);
+        std::vector<double>       l_new(K), E_l(K);
+        double                    mean_E = 0;
+        for (unsigned int k = 0; k < K; ++k)
+          {
+            const double k2_l = b * (G_s[k] - 2 * k1_l[k]);
+            l_new[k]          = l[k] + 1.5 * h * k1_l[k] + 0.5 * h * k2_l;
+            E_l[k]            = 0.5 * h * (k1_l[k] + k2_l);
+            mean_E += y[k].weight * E_l[k];
+          }
+        if (!set_weights(l_new, result.states))
+          {
+            result.reason = "a weight underflowed";
+            return result;
+          }
+        // the error estimate of the weights in the Fisher-Rao norm at y_n,
+        // |dw|^2 = sum_k dw_k^2 / w_k = sum_k w_k (dl_k - sum_j w_j dl_j)^2
+        // (a shift of l changes no weight)
+        double weight_error = 0;
+        for (unsigned int k = 0; k < K; ++k)
+          weight_error += y[k].weight * std::pow(E_l[k] - mean_E, 2);
+        result.error = std::max(result.error, std::sqrt(weight_error));
       }
     result.valid = std::isfinite(result.error);
     if (!result.valid)

@@ -134,6 +134,55 @@ cmp -s closure_ref/gaussian.csv closure_resumed/gaussian.csv ||
   fail "closure: the resumed gaussian.csv differs from the uninterrupted one"
 echo "closure: stopped after $stopped rows, resumed: gaussian.csv identical"
 
+# 2d. The same with a Gaussian-mixture closure whose weights evolve
+# (Mixture weight flow = Fisher-Rao): the checkpoint carries the weights,
+# and the resumed gaussian.csv (with its component_k_weight columns) is
+# that of the uninterrupted run byte for byte.
+cat > mixture_ref.prm << 'PRM'
+set Solver = Gaussian
+subsection Potential
+  set Type = Gaussian mixture
+  subsection Gaussian mixture
+    set Weights = 0.3, 0.7
+  end
+end
+subsection Time stepping
+  set Final time = 10
+end
+subsection Gaussian closure
+  set Adaptive time step  = false
+  set Time step           = 1e-4
+  set Output interval     = 100
+  set Mixture weights     = 0.5, 0.5
+  set Mixture means       = -1, 0; 1, 0
+  set Mixture covariances = 1, 0; 0, 1 | 1, 0; 0, 1
+  set Mixture weight flow = Fisher-Rao
+end
+subsection Output
+  set Directory = mixture_ref
+end
+PRM
+"$kwfp" mixture_ref.prm > mixture_ref.out 2> mixture_ref.err ||
+  fail "mixture reference run: $(cat mixture_ref.err)"
+head -n 1 mixture_ref/gaussian.csv | grep -q ",component_1_weight,.*,component_2_weight," ||
+  fail "mixture: no component_k_weight columns: $(head -n 1 mixture_ref/gaussian.csv)"
+awk -F, 'NR == 1 { for (i = 1; i <= NF; ++i) if ($i ~ /_weight$/) w[++n] = i; next }
+  { s = 0; for (j = 1; j <= n; ++j) s += $w[j]; if (s - 1 > 1e-15 || 1 - s > 1e-15) exit 1 }
+  END { if ($w[1] == 0.5) exit 1 }' mixture_ref/gaussian.csv ||
+  fail "mixture: the weights do not sum to 1 on every row, or did not move"
+sed "s|mixture_ref|mixture_resumed|" mixture_ref.prm > mixture_resumed.prm
+interrupt_run mixture_resumed.prm mixture_resumed/gaussian.csv 20
+[ "$rc" -eq 5 ] || fail "mixture (resumed case): exit code $rc, expected 5"
+stopped=$(($(wc -l < mixture_resumed/gaussian.csv) - 1))
+"$kwfp" --resume mixture_resumed > mixture_resume.out 2> mixture_resume.err
+rc=$?
+[ $rc -eq 0 ] || fail "mixture resume: exit code $rc: $(cat mixture_resume.err)"
+[ "$stopped" -lt "$(($(wc -l < mixture_ref/gaussian.csv) - 1))" ] ||
+  fail "mixture: the run was not interrupted before its end"
+cmp -s mixture_ref/gaussian.csv mixture_resumed/gaussian.csv ||
+  fail "mixture: the resumed gaussian.csv differs from the uninterrupted one"
+echo "mixture (Fisher-Rao weights): stopped after $stopped rows, resumed: gaussian.csv identical"
+
 # 3. A breakdown: the last good state is written.
 cat > failure.prm << 'PRM'
 subsection Potential

@@ -3,6 +3,7 @@
 // the integration against the closed form (4.11), fixed points on
 // non-Gaussian targets, Monte Carlo against cubature.
 
+#include <kwfp/base/checkpoint.h>
 #include <kwfp/gaussian/closed_form.h>
 #include <kwfp/gaussian_closure/closure_integrator.h>
 #include <kwfp/gaussian_closure/cubature.h>
@@ -14,7 +15,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <iomanip>
+#include <limits>
 #include <vector>
 
 namespace kwfp
@@ -808,32 +812,40 @@ namespace kwfp
 
   TEST(MixtureClosure, OneComponentIsTheGaussianClosureBitForBit)
   {
-    // K = 1: r_1 = 0 and the mixture's numbers are the Gaussian closure's.
+    // K = 1: r_1 = 0 and the mixture's numbers are the Gaussian closure's;
+    // with the Fisher-Rao weight flow too: d ln w_1/dt = -(F_1 - 1 * F_1)
+    // = 0 exactly, so w_1 = exp(0) / exp(0) = 1 and the weight's error
+    // estimate is 0.
     const Banana       phi;
     const Gaussian     initial(test_vector(2, 0.5, 1.0),
                            test_covariance(2, 2.0, 0.3));
     ClosureStepControl control;
     control.tolerance = 1e-6;
-    for (const ExpectationForm form :
-         {ExpectationForm::gradient, ExpectationForm::derivative_free})
-      {
-        const StandardCubature    rule = tensor_gauss_hermite_rule(2, 4);
-        const GaussianExpectation expectation(phi, rule, form);
-        ClosureIntegrator         gaussian(expectation, control, initial);
-        const MixtureClosureModel mixture(phi, {2.5}, rule, form);
-        ClosureIntegrator         one(mixture,
-                              control,
-                              {ClosureState::from_covariance(
-                                initial.mean(), initial.covariance())});
-        gaussian.advance_to(5.0);
-        one.advance_to(5.0);
-        EXPECT_EQ(gaussian.n_steps(), one.n_steps());
-        EXPECT_EQ(max_difference(gaussian.state().mean, one.state().mean), 0.0);
-        EXPECT_EQ(max_difference(gaussian.state().covariance,
-                                 one.state().covariance),
-                  0.0);
-        EXPECT_EQ(gaussian.free_energy(), one.free_energy());
-      }
+    for (const MixtureWeightFlow flow :
+         {MixtureWeightFlow::fixed, MixtureWeightFlow::fisher_rao})
+      for (const ExpectationForm form :
+           {ExpectationForm::gradient, ExpectationForm::derivative_free})
+        {
+          const StandardCubature    rule = tensor_gauss_hermite_rule(2, 4);
+          const GaussianExpectation expectation(phi, rule, form);
+          ClosureIntegrator         gaussian(expectation, control, initial);
+          const MixtureClosureModel mixture(phi, {2.5}, rule, form, flow);
+          ClosureIntegrator         one(mixture,
+                                control,
+                                {ClosureState::from_covariance(
+                                  initial.mean(), initial.covariance())});
+          gaussian.advance_to(5.0);
+          one.advance_to(5.0);
+          EXPECT_EQ(gaussian.n_steps(), one.n_steps());
+          EXPECT_EQ(gaussian.n_rejected(), one.n_rejected());
+          EXPECT_EQ(max_difference(gaussian.state().mean, one.state().mean),
+                    0.0);
+          EXPECT_EQ(max_difference(gaussian.state().covariance,
+                                   one.state().covariance),
+                    0.0);
+          EXPECT_EQ(gaussian.free_energy(), one.free_energy());
+          EXPECT_EQ(one.state().weight, 1.0);
+        }
   }
 
 
@@ -866,6 +878,259 @@ namespace kwfp
                   1e-12);
       }
     EXPECT_NEAR(two.free_energy(), gaussian.free_energy(), 1e-12);
+  }
+
+
+  TEST(MixtureClosure, FisherRaoWeightsFindTheTargetWeights)
+  {
+    // pi = 0.3 N(-3, 1) + 0.7 N(3, 1) (Z = 1), the mixture started at the
+    // modes with the target's variances and w = (0.5, 0.5).
+    //
+    // Limit: p = pi is a fixed point for any rule (ln(p / pi) = 0 at every
+    // node, so F_k = 0 and the gradients vanish up to round-off), and the
+    // rate near it is 1 (below), so at T = 40 the weights are those of pi
+    // to 0.2 e^{-40} ~ 1e-18 plus round-off: F_k sums 10 nodes of
+    // |psi_k| <~ 30, an error of 1e-13 at most, and w_k moves by w_k(1 - w_k)
+    // times that over the rate 1: tolerance 1e-12.
+    //
+    // Transient (checks the sign and the time scale of dw_k/dt = -w_k (F_k
+    // - sum_j w_j F_j)): with the components at the separated modes,
+    // F_1 = ln(w_1 / 0.3) + eps_1, F_2 = ln(w_2 / 0.7) + eps_2, so w_1
+    // follows w' = -w (1 - w) (ln(w / 0.3) - ln((1 - w) / 0.7)) (its
+    // linearization at 0.3: w' = -(w - 0.3), the rate 1). The overlap:
+    // eps_1 = E_1[ln(1 + a R) - ln(1 + b R)], R = N_2 / N_1 = e^{6u},
+    // a = w_2 / w_1 in [1, 7/3], b = 7/3, |.| <= min(|a - b| R, |ln(a / b)|),
+    // and E_1[R; R < 1] = P_1(R > 1) = Phi(-3) = 1.35e-3, so
+    // |eps_1| <= (4/3 + ln(7/3)) 1.35e-3 = 3.0e-3, |eps_2| <= (4/7 + ln(7/3))
+    // 1.35e-3 = 1.9e-3; the rate of ln w_1 - ln w_2 is off by at most 4.9e-3
+    // and w_1 = 1/(1 + e^{-(ln w_1 - ln w_2)}) by w(1 - w) <= 1/4 times
+    // that integrated with the contraction rate 1: |w_1 - w_reduced| <=
+    // 1.3e-3 (the components' motion, |dm|, |dC| ~ 1e-2, changes F_k to
+    // second order, 1e-4). Tolerance 2e-3; twice the rate (the paper's
+    // dr/dt for r = sqrt(w)) is off by 0.045 at t = 1, the opposite sign
+    // by more.
+    std::vector<DenseVector> modes(2, DenseVector(1));
+    modes[0][0]                      = -3;
+    modes[1][0]                      = 3;
+    const DenseMatrix              S = identity_matrix(1);
+    const GaussianMixturePotential phi({0.3, 0.7}, modes, {S, S});
+    ClosureStepControl             control;
+    control.tolerance              = 1e-6;
+    const StandardCubature rule    = tensor_gauss_hermite_rule(1, 10);
+    const double           epsilon = std::numeric_limits<double>::epsilon();
+    // the reduced equation of w_1 by RK4, dt = 1e-3 (error ~ dt^4)
+    double     w_reduced = 0.5, t_reduced = 0;
+    const auto reduced = [](const double w) {
+      return -w * (1 - w) * (std::log(w / 0.3) - std::log((1 - w) / 0.7));
+    };
+    std::vector<double> reduced_at;
+    for (const double t : {0.5, 1.0, 2.0, 4.0})
+      {
+        for (; t_reduced < t - 1e-9; t_reduced += 1e-3)
+          {
+            const double dt = 1e-3, k1 = reduced(w_reduced),
+                         k2 = reduced(w_reduced + dt / 2 * k1),
+                         k3 = reduced(w_reduced + dt / 2 * k2),
+                         k4 = reduced(w_reduced + dt * k3);
+            w_reduced += dt / 6 * (k1 + 2 * k2 + 2 * k3 + k4);
+          }
+        reduced_at.push_back(w_reduced);
+      }
+    for (const MixtureWeightFlow flow :
+         {MixtureWeightFlow::fixed, MixtureWeightFlow::fisher_rao})
+      {
+        const bool                fisher_rao = flow != MixtureWeightFlow::fixed;
+        const MixtureClosureModel mixture(
+          phi, {0.5, 0.5}, rule, ExpectationForm::gradient, flow);
+        ClosureIntegrator two(mixture,
+                              control,
+                              {ClosureState::from_covariance(modes[0], S),
+                               ClosureState::from_covariance(modes[1], S)});
+        // every accepted step (a row of gaussian.csv with 'Output
+        // interval = 1'): sum w = 1 to round-off (two weights w_k / sum
+        // each rounded, their sum too: 3 ulps), and the free energy
+        // KL(p || pi) non-increasing (a gradient flow). The exact KL
+        // decreases; the rule's 10-node estimate differs from it by the
+        // cubature error (up to 9e-5 here, measured) and can rise by twice
+        // that (measured: 5e-10). So: the KL by a 40-node rule
+        // (cubature error far below round-off here) never rises by more
+        // than its round-off (2 x 40 terms of size <~ 30: 1e-13;
+        // measured 4e-16), and the 10-node one by at most twice its
+        // largest difference from it.
+        const MixtureClosureModel fine(phi,
+                                       {0.5, 0.5},
+                                       tensor_gauss_hermite_rule(1, 40),
+                                       ExpectationForm::gradient,
+                                       flow);
+        const auto                F_fine = [&]() {
+          return fine.free_energy(two.states(), fine.evaluate(two.states()));
+        };
+        double previous = two.free_energy(), largest_rise = -1e300,
+               largest_sum_error = 0, previous_fine = F_fine(),
+               largest_fine_rise = -1e300, largest_rule_error = 0;
+        const auto check = [&]() {
+          const double F     = two.free_energy();
+          largest_rise       = std::max(largest_rise, F - previous);
+          previous           = F;
+          const double G     = F_fine();
+          largest_fine_rise  = std::max(largest_fine_rise, G - previous_fine);
+          previous_fine      = G;
+          largest_rule_error = std::max(largest_rule_error, std::abs(F - G));
+          largest_sum_error  = std::max(largest_sum_error,
+                                       std::abs(two.states()[0].weight +
+                                                two.states()[1].weight - 1));
+        };
+        unsigned int i = 0;
+        for (const double t : {0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 40.0})
+          {
+            two.advance_to(t, check);
+            const double w_1 = two.states()[0].weight;
+            std::cout << std::setprecision(10) << "    "
+                      << mixture_weight_flow_selection().name(flow)
+                      << ": t = " << t << ", w = " << w_1 << ", "
+                      << two.states()[1].weight
+                      << ", m = " << two.states()[0].mean[0] << ", "
+                      << two.states()[1].mean[0]
+                      << ", C = " << two.states()[0].covariance(0, 0) << ", "
+                      << two.states()[1].covariance(0, 0) << ", free energy "
+                      << two.free_energy();
+            if (i < reduced_at.size())
+              std::cout << ", reduced w_1 = " << reduced_at[i] << ", off by "
+                        << w_1 - reduced_at[i];
+            std::cout << std::endl;
+            if (fisher_rao && i < reduced_at.size())
+              EXPECT_NEAR(w_1, reduced_at[i], 2e-3);
+            if (!fisher_rao)
+              EXPECT_EQ(w_1, 0.5);
+            ++i;
+          }
+        std::cout << "    " << two.n_steps() << " steps, largest rise of the "
+                  << "free energy " << largest_rise << ", largest |sum w - 1| "
+                  << largest_sum_error << "; 40-node free energy: largest "
+                  << "rise " << largest_fine_rise << ", largest difference "
+                  << largest_rule_error << std::endl;
+        EXPECT_LE(largest_sum_error, 3 * epsilon);
+        EXPECT_LE(largest_fine_rise, 1e-13);
+        EXPECT_LE(largest_rise, 2 * largest_rule_error);
+        if (fisher_rao)
+          {
+            EXPECT_NEAR(two.states()[0].weight, 0.3, 1e-12);
+            EXPECT_NEAR(two.states()[1].weight, 0.7, 1e-12);
+            EXPECT_NEAR(two.free_energy(), 0.0, 1e-12);
+          }
+        else
+          {
+            EXPECT_EQ(two.states()[1].weight, 0.5);
+            // KL(p || pi) >= KL of the masses left and right of 0 (data
+            // processing), ~ KL(Bernoulli(0.5) || Bernoulli(0.3)) = 0.087
+            // while the components stay on their sides
+            EXPECT_GT(two.free_energy(), 0.05);
+          }
+      }
+  }
+
+
+  TEST(MixtureClosure, FisherRaoCheckpointRestoresTheWeights)
+  {
+    // save() at t = 1 and load() into a closure started afresh: from there
+    // the weights (moved from 0.5 by then), means, covariances and steps
+    // are those of the run that was not stopped, bit for bit (the resumed
+    // gaussian.csv of kwfp --resume relies on it).
+    std::vector<DenseVector> modes(2, DenseVector(1));
+    modes[0][0]                      = -3;
+    modes[1][0]                      = 3;
+    const DenseMatrix              S = identity_matrix(1);
+    const GaussianMixturePotential phi({0.3, 0.7}, modes, {S, S});
+    ClosureStepControl             control;
+    control.tolerance = 1e-6;
+    const MixtureClosureModel       mixture(phi,
+                                      {0.5, 0.5},
+                                      tensor_gauss_hermite_rule(1, 10),
+                                      ExpectationForm::gradient,
+                                      MixtureWeightFlow::fisher_rao);
+    const std::vector<ClosureState> initial{
+      ClosureState::from_covariance(modes[0], S),
+      ClosureState::from_covariance(modes[1], S)};
+    ClosureIntegrator reference(mixture, control, initial);
+    reference.advance_to(1.0);
+    CheckpointWriter out;
+    reference.save(out);
+    ClosureIntegrator resumed(mixture, control, initial);
+    CheckpointReader  in(out.bytes, "test");
+    resumed.load(in);
+    in.expect_end();
+    EXPECT_GT(std::abs(resumed.states()[0].weight - 0.5), 0.05);
+    reference.advance_to(3.0);
+    resumed.advance_to(3.0);
+    EXPECT_EQ(reference.n_steps(), resumed.n_steps());
+    EXPECT_EQ(reference.n_rejected(), resumed.n_rejected());
+    for (unsigned int k = 0; k < 2; ++k)
+      {
+        EXPECT_EQ(reference.states()[k].weight, resumed.states()[k].weight);
+        EXPECT_EQ(max_difference(reference.states()[k].mean,
+                                 resumed.states()[k].mean),
+                  0.0);
+        EXPECT_EQ(max_difference(reference.states()[k].covariance,
+                                 resumed.states()[k].covariance),
+                  0.0);
+      }
+    EXPECT_EQ(reference.free_energy(), resumed.free_energy());
+  }
+
+
+  TEST(MixtureClosure, FisherRaoErrorEstimateIncludesTheWeights)
+  {
+    // One ROS2 step, h = 0.5, from w = (0.5, 0.5) at the modes of
+    // pi = 0.3 N(-3, 1) + 0.7 N(3, 1): the weights move at rate ~1, the
+    // components only by the overlap. The embedded solution has
+    // l~ = l_n + h k1_l, k1_l = G_n / (1 + gamma h), so
+    // E_l = l_{n+1} - l~ up to a shift (l_{n+1} = ln w_{n+1} is normalized),
+    // and the step's error estimate must be at least its Fisher-Rao norm
+    // (sum_k w_k (E_l,k - sum_j w_j E_l,j)^2)^{1/2} (to round-off of l,
+    // 1e-15), which here dominates the error of the fixed-weight step.
+    std::vector<DenseVector> modes(2, DenseVector(1));
+    modes[0][0]                      = -3;
+    modes[1][0]                      = 3;
+    const DenseMatrix              S = identity_matrix(1);
+    const GaussianMixturePotential phi({0.3, 0.7}, modes, {S, S});
+    const StandardCubature         rule = tensor_gauss_hermite_rule(1, 10);
+    const MixtureClosureModel      fixed(phi,
+                                    {0.5, 0.5},
+                                    rule,
+                                    ExpectationForm::gradient,
+                                    MixtureWeightFlow::fixed);
+    const MixtureClosureModel      fisher_rao(phi,
+                                         {0.5, 0.5},
+                                         rule,
+                                         ExpectationForm::gradient,
+                                         MixtureWeightFlow::fisher_rao);
+    std::vector<ClosureState>      y{ClosureState::from_covariance(modes[0], S),
+                                ClosureState::from_covariance(modes[1], S)};
+    y[0].weight = y[1].weight                 = 0.5;
+    const std::vector<GaussianExpectations> e = fisher_rao.evaluate(y);
+    const double                            h = 0.5;
+    const RosenbrockStepResult r_fixed        = rosenbrock_step(fixed, y, e, h);
+    const RosenbrockStepResult r = rosenbrock_step(fisher_rao, y, e, h);
+    ASSERT_TRUE(r.valid);
+    ASSERT_TRUE(r_fixed.valid);
+    const std::vector<double> G = fisher_rao_log_weight_rates(y, e);
+    std::vector<double>       E(2);
+    double                    mean = 0, norm = 0;
+    for (unsigned int k = 0; k < 2; ++k)
+      {
+        E[k] = std::log(r.states[k].weight) -
+               (std::log(0.5) + h * G[k] / (1 + rosenbrock_gamma * h));
+        mean += 0.5 * E[k];
+      }
+    for (unsigned int k = 0; k < 2; ++k)
+      norm += 0.5 * std::pow(E[k] - mean, 2);
+    norm = std::sqrt(norm);
+    std::cout << "    error estimates: fixed weights " << r_fixed.error
+              << ", Fisher-Rao " << r.error << ", its weights' part " << norm
+              << std::endl;
+    EXPECT_GE(r.error, norm - 1e-15);
+    EXPECT_GT(norm, 10 * r_fixed.error);
+    EXPECT_EQ(r_fixed.states[0].weight, 0.5);
   }
 
 

@@ -59,7 +59,8 @@ namespace kwfp
                       const Gaussian            &initial);
 
     /// The closure @p model (kept by reference) from the components
-    /// @p initial at t = 0.
+    /// @p initial at t = 0, with the weights model.initial_weights()
+    /// (those of @p initial are replaced).
     ClosureIntegrator(const ClosureModel              &model,
                       const ClosureStepControl        &control,
                       const std::vector<ClosureState> &initial);
@@ -105,7 +106,8 @@ namespace kwfp
     double
     last_step() const;
 
-    /// Write where the integration stands (a checkpoint).
+    /// Write where the integration stands (a checkpoint; the weights when
+    /// they evolve).
     void
     save(CheckpointWriter &out) const;
     /// Continue from what save() wrote (the expectations are recomputed).

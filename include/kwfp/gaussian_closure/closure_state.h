@@ -9,7 +9,8 @@ namespace kwfp
   /**
    * @brief The state N(m, C) of the Gaussian closure, with the precision
    * P = C^{-1} (the variable the integrator advances) and the Cholesky
-   * factor L of C (C = L L^T).
+   * factor L of C (C = L L^T); in a Gaussian-mixture closure also the
+   * component's mixing weight w_k (1 for one Gaussian).
    */
   struct ClosureState
   {
@@ -17,6 +18,10 @@ namespace kwfp
     DenseMatrix covariance; ///< C
     DenseMatrix precision;  ///< P = C^{-1}
     DenseMatrix cholesky;   ///< L, C = L L^T
+    /// w_k of p = sum_k w_k N(m_k, C_k) (the weights of the components
+    /// sum to 1; ClosureIntegrator sets them from
+    /// ClosureModel::initial_weights()).
+    double weight = 1;
 
     /// The state with mean @p m and precision @p P; throws
     /// std::domain_error when P is not SPD.

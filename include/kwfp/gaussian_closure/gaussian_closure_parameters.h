@@ -4,6 +4,7 @@
 #include <kwfp/gaussian_closure/closure_integrator.h>
 #include <kwfp/gaussian_closure/cubature.h>
 #include <kwfp/gaussian_closure/gaussian_expectations.h>
+#include <kwfp/gaussian_closure/mixture_closure_model.h>
 
 #include <deal.II/base/parameter_handler.h>
 
@@ -32,6 +33,8 @@ namespace kwfp
     std::vector<double>      mixture_weights;
     DenseMatrix              mixture_means; ///< its initial means m_k (rows)
     std::vector<DenseMatrix> mixture_covariances; ///< its initial C_k
+    /// How its weights move ('Mixture weight flow').
+    MixtureWeightFlow weight_flow = MixtureWeightFlow::fixed;
 
     /// Declare the entries in the current subsection of @p prm.
     static void
@@ -48,7 +51,8 @@ namespace kwfp
                      const std::string &path = "Gaussian closure/");
 
   private:
-    /// 'Mixture weights', 'Mixture means', 'Mixture covariances'.
+    /// 'Mixture weights', 'Mixture means', 'Mixture covariances',
+    /// 'Mixture weight flow'.
     void
     parse_mixture(const dealii::ParameterHandler &prm,
                   const unsigned int              dimension,

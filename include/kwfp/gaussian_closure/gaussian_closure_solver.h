@@ -60,8 +60,9 @@ namespace kwfp
    * With 'Gaussian closure/Mixture weights' it runs the Gaussian-mixture
    * closure (MixtureClosureModel) instead: the moment columns are then
    * those of the whole mixture, followed by one block per component
-   * (`component_K_mean_1..`, `component_K_cov_1_1..`), and the free energy
-   * is KL(p || pi) - ln Z of the mixture.
+   * (`component_K_mean_1..`, `component_K_cov_1_1..`, led by
+   * `component_K_weight` when 'Mixture weight flow = Fisher-Rao'), and the
+   * free energy is KL(p || pi) - ln Z of the mixture.
    */
   class GaussianClosureSolver
   {
@@ -117,6 +118,10 @@ namespace kwfp
     std::pair<DenseVector, DenseMatrix>
     moments() const;
 
+    /// The weights w_k of the components now (1 for one Gaussian).
+    std::vector<double>
+    current_weights() const;
+
     /// The integrator (state, expectations, counters).
     const ClosureIntegrator &
     integrator() const;
@@ -140,15 +145,15 @@ namespace kwfp
     std::string
     header() const;
 
-    const GaussianClosureSolverParameters     parameters;
-    const std::string                         parameters_text;
-    const MPI_Comm                            communicator;
-    dealii::ConditionalOStream                console;
-    std::unique_ptr<Potential>                potential;
-    std::unique_ptr<GaussianExpectation>      expectation;
-    std::unique_ptr<ClosureModel>             model;
-    std::vector<double>                       weights; ///< of the components
-    std::unique_ptr<ClosureIntegrator>        integration;
+    const GaussianClosureSolverParameters parameters;
+    const std::string                     parameters_text;
+    const MPI_Comm                        communicator;
+    dealii::ConditionalOStream            console;
+    std::unique_ptr<Potential>            potential;
+    std::unique_ptr<GaussianExpectation>  expectation;
+    std::unique_ptr<ClosureModel>         model;
+    std::vector<double>                weights; ///< initial, of the components
+    std::unique_ptr<ClosureIntegrator> integration;
     mutable std::optional<GaussianClosedForm> closed_form;
     std::ofstream                             csv;
     bool                                      is_writer;

@@ -1,6 +1,7 @@
 #ifndef kwfp_gaussian_closure_mixture_closure_model_h
 #define kwfp_gaussian_closure_mixture_closure_model_h
 
+#include <kwfp/base/named_selection.h>
 #include <kwfp/gaussian_closure/closure_model.h>
 #include <kwfp/gaussian_closure/cubature.h>
 #include <kwfp/gaussian_closure/gaussian_expectations.h>
@@ -10,10 +11,28 @@
 
 namespace kwfp
 {
+  /// How the weights of a Gaussian-mixture closure move.
+  enum class MixtureWeightFlow
+  {
+    /// They stay the initial weights.
+    fixed,
+    /// The Fisher-Rao flow dw_k/dt = -w_k (F_k - sum_j w_j F_j)
+    /// (fisher_rao_log_weight_rates()).
+    fisher_rao
+  };
+
+  /// The names of MixtureWeightFlow in the parameter file: 'fixed',
+  /// 'Fisher-Rao'.
+  const NamedSelection<MixtureWeightFlow> &
+  mixture_weight_flow_selection();
+
   /**
    * @brief The Gaussian-mixture closure of the Kalman-Wasserstein flow:
-   * the density p = sum_k w_k N(m_k, C_k) (fixed weights w_k > 0, sum 1)
-   * with each component moved by the flow of Lambert, Chewi, Bach,
+   * the density p = sum_k w_k N(m_k, C_k) (weights w_k > 0, sum 1, fixed
+   * or moved by the Fisher-Rao flow of fisher_rao_log_weight_rates(), the
+   * weight part of the Wasserstein-Fisher-Rao gradient flow of
+   * KL(p || pi), Appendix H of the paper below) with each component moved
+   * by the flow of Lambert, Chewi, Bach,
    * Bonnabel and Rigollet (2022, (11)-(12)), the gradient flow of
    * KL(p || exp(-Phi_R)/Z), preconditioned by its own covariance as the
    * Kalman-Wasserstein flow is by C:
@@ -41,12 +60,16 @@ namespace kwfp
   class MixtureClosureModel : public ClosureModel
   {
   public:
-    /// The closure of @p potential (kept by reference) with the weights
-    /// @p weights (normalized here), expectations by @p rule in @p form.
-    MixtureClosureModel(const Potential           &potential,
-                        const std::vector<double> &weights,
-                        const StandardCubature    &rule,
-                        const ExpectationForm      form);
+    /// The closure of @p potential (kept by reference) with the initial
+    /// weights @p weights (normalized here) moved by @p flow, expectations
+    /// by @p rule in @p form. The weights evaluate() uses are those of the
+    /// states (ClosureState::weight).
+    MixtureClosureModel(
+      const Potential           &potential,
+      const std::vector<double> &weights,
+      const StandardCubature    &rule,
+      const ExpectationForm      form,
+      const MixtureWeightFlow    flow = MixtureWeightFlow::fixed);
 
     /// K.
     unsigned int
@@ -56,7 +79,7 @@ namespace kwfp
     std::vector<GaussianExpectations>
     evaluate(const std::vector<ClosureState> &states) const override;
 
-    /// sum_k w_k (E_k[psi_k] - 1/2 ln det(2 pi e C_k)).
+    /// sum_k w_k (E_k[psi_k] - 1/2 ln det(2 pi e C_k)), w_k of the states.
     double
     free_energy(const std::vector<ClosureState>         &states,
                 const std::vector<GaussianExpectations> &e) const override;
@@ -65,15 +88,24 @@ namespace kwfp
     unsigned int
     evaluations_per_call() const override;
 
-    /// The normalized weights.
+    /// The normalized initial weights.
     const std::vector<double> &
     weights() const;
 
+    /// weights().
+    std::vector<double>
+    initial_weights() const override;
+
+    /// flow == MixtureWeightFlow::fisher_rao.
+    bool
+    weights_evolve() const override;
+
   private:
-    const Potential       &potential;
-    std::vector<double>    w;
-    const StandardCubature rule;
-    const ExpectationForm  form;
+    const Potential        &potential;
+    std::vector<double>     w;
+    const StandardCubature  rule;
+    const ExpectationForm   form;
+    const MixtureWeightFlow flow;
   };
 
   /// ln p(u) of the mixture sum_k @p weights[k] N(m_k, C_k) of @p states.

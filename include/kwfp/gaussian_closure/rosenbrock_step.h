@@ -23,7 +23,9 @@ namespace kwfp
      * The embedded error estimate y_{n+1} - y~_{n+1} = h/2 (k_1 + k_2) in
      * the state's own (affine-invariant) norm:
      * max(|E_m|_{C_n}, ||L_n^T E_P L_n||_F), |v|_C^2 = v^T C^{-1} v
-     * (the largest over the components).
+     * (the largest over the components), and when the weights evolve that
+     * of the log-weights E_l in the Fisher-Rao norm
+     * (sum_k w_k (E_l,k - sum_j w_j E_l,j)^2)^{1/2}.
      */
     double error = 0;
   };
@@ -59,6 +61,12 @@ namespace kwfp
    * and the result are checked by Cholesky and the step is reported invalid:
    * the adaptive control then shortens it (for small h, P_{n+1} = P_n + O(h) is
    * SPD).
+   *
+   * When the model's weights evolve (ClosureModel::weights_evolve()), the
+   * log-weights l_k = ln w_k are a further block of the state, with
+   * J = -I; the weights of the stage and of y_{n+1} are exp(l_k) / sum_j
+   * exp(l_j) (see the source for why this is exact); otherwise the weights
+   * are copied.
    *
    * Cost: one evaluation of the model at the stage (the one at y_n,
    * @p at_start, is the previous step's), per component two d x d LU
