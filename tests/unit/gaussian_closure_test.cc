@@ -999,9 +999,13 @@ namespace kwfp
                         << w_1 - reduced_at[i];
             std::cout << std::endl;
             if (fisher_rao && i < reduced_at.size())
-              EXPECT_NEAR(w_1, reduced_at[i], 2e-3);
+              {
+                EXPECT_NEAR(w_1, reduced_at[i], 2e-3);
+              }
             if (!fisher_rao)
-              EXPECT_EQ(w_1, 0.5);
+              {
+                EXPECT_EQ(w_1, 0.5);
+              }
             ++i;
           }
         std::cout << "    " << two.n_steps() << " steps, largest rise of the "
