@@ -129,7 +129,7 @@ namespace kwfp
     FieldObservation<dim> observation;
     if (!postprocessor_manager.empty())
       {
-        ghosted                 = density;
+        ghost_exchange.update(density, ghosted);
         observation.time        = time;
         observation.dof_handler = &dof_handler;
         observation.density     = &ghosted;
