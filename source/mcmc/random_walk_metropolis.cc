@@ -155,8 +155,7 @@ namespace kwfp
     if (!std::isfinite(phi))
       throw InputError("Metropolis/Start",
                        "Phi_R is not finite at the start point");
-    DenseMatrix Sigma   = s.proposal_covariance;
-    DenseMatrix L       = cholesky_factor(Sigma);
+    DenseMatrix L       = cholesky_factor(s.proposal_covariance); // of Sigma
     double      log_tau = std::log(s.tau > 0 ? s.tau : 2.38 * 2.38 / d);
     const bool  tune    = !(s.tau > 0);
     DenseVector xi(d), z(d), proposal(d);
@@ -181,10 +180,9 @@ namespace kwfp
       [&](const DenseVector &from, RandomStream &random, DenseVector &result) {
         for (unsigned int a = 0; a < d; ++a)
           z[a] = random.normal();
-        L.vmult(xi, z);
-        const double scale = std::exp(0.5 * log_tau);
+        L.vmult(xi, z); // xi ~ N(0, Sigma); the step is sqrt(tau) xi
         for (unsigned int a = 0; a < d; ++a)
-          result[a] = from[a] + scale * xi[a];
+          result[a] = from[a] + std::exp(0.5 * log_tau) * xi[a];
       };
     // Prefetched Phi_R of the proposals of steps [batch_begin, batch_end),
     // made from the current state u (valid until a step accepts).
