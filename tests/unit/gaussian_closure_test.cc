@@ -561,6 +561,29 @@ namespace kwfp
                       max_difference(closure.state().covariance,
                                      g.covariance()));
     }
+
+    /// pi = 0.3 N(-3, 1) + 0.7 N(3, 1), the Fisher-Rao weight tests' target.
+    GaussianMixturePotential
+    bimodal_target()
+    {
+      std::vector<DenseVector> modes(2, DenseVector(1));
+      modes[0][0]         = -3;
+      modes[1][0]         = 3;
+      const DenseMatrix S = identity_matrix(1);
+      return GaussianMixturePotential({0.3, 0.7}, modes, {S, S});
+    }
+
+    /// The mixture started at the modes of bimodal_target() with its
+    /// covariances.
+    std::vector<ClosureState>
+    bimodal_start()
+    {
+      DenseVector left(1), right(1);
+      left[0]  = -3;
+      right[0] = 3;
+      return {ClosureState::from_covariance(left, identity_matrix(1)),
+              ClosureState::from_covariance(right, identity_matrix(1))};
+    }
   } // namespace
 
 
@@ -909,11 +932,7 @@ namespace kwfp
     // second order, 1e-4). Tolerance 2e-3; twice the rate (the paper's
     // dr/dt for r = sqrt(w)) is off by 0.045 at t = 1, the opposite sign
     // by more.
-    std::vector<DenseVector> modes(2, DenseVector(1));
-    modes[0][0]                      = -3;
-    modes[1][0]                      = 3;
-    const DenseMatrix              S = identity_matrix(1);
-    const GaussianMixturePotential phi({0.3, 0.7}, modes, {S, S});
+    const GaussianMixturePotential phi = bimodal_target();
     ClosureStepControl             control;
     control.tolerance              = 1e-6;
     const StandardCubature rule    = tensor_gauss_hermite_rule(1, 10);
@@ -942,10 +961,7 @@ namespace kwfp
         const bool                fisher_rao = flow != MixtureWeightFlow::fixed;
         const MixtureClosureModel mixture(
           phi, {0.5, 0.5}, rule, ExpectationForm::gradient, flow);
-        ClosureIntegrator two(mixture,
-                              control,
-                              {ClosureState::from_covariance(modes[0], S),
-                               ClosureState::from_covariance(modes[1], S)});
+        ClosureIntegrator two(mixture, control, bimodal_start());
         // every accepted step (a row of gaussian.csv with 'Output
         // interval = 1'): sum w = 1 to round-off (two weights w_k / sum
         // each rounded, their sum too: 3 ulps), and the free energy
@@ -1040,11 +1056,7 @@ namespace kwfp
     // the weights (moved from 0.5 by then), means, covariances and steps
     // are those of the run that was not stopped, bit for bit (the resumed
     // gaussian.csv of kwfp --resume relies on it).
-    std::vector<DenseVector> modes(2, DenseVector(1));
-    modes[0][0]                      = -3;
-    modes[1][0]                      = 3;
-    const DenseMatrix              S = identity_matrix(1);
-    const GaussianMixturePotential phi({0.3, 0.7}, modes, {S, S});
+    const GaussianMixturePotential phi = bimodal_target();
     ClosureStepControl             control;
     control.tolerance = 1e-6;
     const MixtureClosureModel       mixture(phi,
@@ -1052,10 +1064,8 @@ namespace kwfp
                                       tensor_gauss_hermite_rule(1, 10),
                                       ExpectationForm::gradient,
                                       MixtureWeightFlow::fisher_rao);
-    const std::vector<ClosureState> initial{
-      ClosureState::from_covariance(modes[0], S),
-      ClosureState::from_covariance(modes[1], S)};
-    ClosureIntegrator reference(mixture, control, initial);
+    const std::vector<ClosureState> initial = bimodal_start();
+    ClosureIntegrator               reference(mixture, control, initial);
     reference.advance_to(1.0);
     CheckpointWriter out;
     reference.save(out);
@@ -1092,11 +1102,7 @@ namespace kwfp
     // and the step's error estimate must be at least its Fisher-Rao norm
     // (sum_k w_k (E_l,k - sum_j w_j E_l,j)^2)^{1/2} (to round-off of l,
     // 1e-15), which here dominates the error of the fixed-weight step.
-    std::vector<DenseVector> modes(2, DenseVector(1));
-    modes[0][0]                      = -3;
-    modes[1][0]                      = 3;
-    const DenseMatrix              S = identity_matrix(1);
-    const GaussianMixturePotential phi({0.3, 0.7}, modes, {S, S});
+    const GaussianMixturePotential phi  = bimodal_target();
     const StandardCubature         rule = tensor_gauss_hermite_rule(1, 10);
     const MixtureClosureModel      fixed(phi,
                                     {0.5, 0.5},
@@ -1108,8 +1114,7 @@ namespace kwfp
                                          rule,
                                          ExpectationForm::gradient,
                                          MixtureWeightFlow::fisher_rao);
-    std::vector<ClosureState>      y{ClosureState::from_covariance(modes[0], S),
-                                ClosureState::from_covariance(modes[1], S)};
+    std::vector<ClosureState>      y = bimodal_start();
     y[0].weight = y[1].weight                 = 0.5;
     const std::vector<GaussianExpectations> e = fisher_rao.evaluate(y);
     const double                            h = 0.5;
