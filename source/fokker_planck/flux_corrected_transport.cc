@@ -224,42 +224,47 @@ namespace kwfp
     if (skip_unlimited && is_nonnegative(solution))
       return statistics;
 
-    const FluxSums sums =
-      compute_fluxes(dt, a, b, previous, C, solution, statistics);
-    const SourceLimits limits = limit_sources(dt, previous);
-    compute_flux_limiters(relative_tolerance);
-
-    const double      *R       = epetra_values(ratio);
-    const int          n_rows  = static_cast<int>(lumped_mass.size());
-    unsigned long long limited = 0;
-    for (int row = 0; row < n_rows; ++row)
-      limited += (R[row] < 1 || source_factor[row] < 1);
-    const unsigned long long total_limited =
-      Utilities::MPI::sum(limited, communicator);
-    const double min_solution =
-      Utilities::MPI::min(sums.min_solution, communicator);
-    if (skip_unlimited && total_limited == 0 && min_solution >= 0)
-      return statistics;
-    statistics.corrected     = true;
-    statistics.limited_nodes = total_limited;
-
-    // Positive source parts scaled so that the limited source sums to 0.
-    double global[2];
+    // The corrected step in increments of rho^H: with S = M_L/dt + L,
+    //   S rho = S rho^H + (s' - s) + sum_j (alpha_ij - 1) f_ij,
+    // which is (M_L/dt + L) rho = M_L rho^n/dt + s' + sum_j alpha_ij f_ij
+    // up to the Galerkin step's residual. Only the rows that the limiting
+    // reaches need their fluxes.
+    step_C = C;
+    update_edge_matrix(C);
+    fill_low_order_matrix(1 / dt);
+    const StepScales scales =
+      start_right_hand_side(dt, a, b, previous, solution, relative_tolerance);
+    if (!skip_unlimited)
+      for (int row = 0; row < static_cast<int>(lumped_mass.size()); ++row)
+        compute_row_fluxes(row);
+    compute_flux_limiters(scales.tolerance_per_mass,
+                          scales.largest_budget,
+                          relative_tolerance);
+    const unsigned long long limited = add_limited_fluxes();
+    statistics.limited_nodes         = limited;
+    statistics.source_scaling        = scales.positive_factor;
     {
-      double local[2] = {sums.positive_source, limits.limited_negative};
-      Utilities::MPI::sum(local, communicator, global);
+      const double local[2] = {residual_and_scale[0], residual_and_scale[1]};
+      double       global[2];
+      Utilities::MPI::max(make_array_view(local),
+                          communicator,
+                          make_array_view(global));
+      statistics.galerkin_residual = global[1] > 0 ? global[0] / global[1] : 0;
     }
-    // One factor for all nodes: a conservative choice that keeps rho >= 0
-    // (positive parts only shrink), but a cut anywhere lowers the BDF2
-    // source everywhere (doc/numerics.md, "Stabilization" 4.).
-    const double positive_factor =
-      global[0] > 0 ? std::min(1., -global[1] / global[0]) : 1.;
-    statistics.source_scaling = positive_factor;
-    assemble_limited_rhs(dt, previous, positive_factor);
-
+    if (skip_unlimited && limited == 0 && scales.positive_factor == 1)
+      {
+        // Nothing limited: rho = rho^H, whose right-hand side is >= -tau;
+        // its negatives (>= -relative_tolerance g max rho^n) are set to 0.
+        clip_negatives_to_mass(scales.previous_mass, solution);
+        return statistics;
+      }
+    statistics.corrected = true;
     statistics.iterations =
       solve_low_order(dt, relative_tolerance, max_iterations, solution);
-    restore_clipped_mass(limits.clipped, rhs, solution, communicator);
+    // As the rows of S sum to M_L/dt (exactly the mass of rho^n, as
+    // the right-hand side M_L rho^n/dt + s' + sum_j alpha_ij f_ij has),
+    // not that of rho^H, which carries the Galerkin solve's round-off.
+    clip_negatives_to_mass(scales.previous_mass, solution);
     return statistics;
   }
 
@@ -290,15 +295,14 @@ namespace kwfp
 
 
   template <int dim>
-  typename FluxCorrectedTransport<dim>::FluxSums
-  FluxCorrectedTransport<dim>::compute_fluxes(
+  typename FluxCorrectedTransport<dim>::StepScales
+  FluxCorrectedTransport<dim>::start_right_hand_side(
     const double                         dt,
     const double                         a,
     const TrilinosWrappers::MPI::Vector &b,
     const TrilinosWrappers::MPI::Vector &previous,
-    const DenseMatrix                   &C,
     const TrilinosWrappers::MPI::Vector &solution,
-    Statistics                          &statistics)
+    const double                         relative_tolerance)
   {
     const int n_rows = static_cast<int>(lumped_mass.size());
     // rhodot = a rho^H - b, and both with ghosts.
@@ -310,137 +314,189 @@ namespace kwfp
     const double *rate    = epetra_values(ghosted_rate);
     const double *rho_old = epetra_values(previous);
 
-    op->operator_values(C, A, &A_transposed);
-    update_edge_matrix(C);
-    const std::vector<double> &M = op->mass_values();
-
-    // Fluxes f_ij and the sum P_i of the negative ones; the source s_i;
-    // the residual of the Galerkin step M rhodot + A(C) rho^H.
-    negative_flux.assign(n_rows, 0.);
+    // The source s_i = m_i ((rho^H_i - rho^n_i)/dt - rhodot_i) (0 for
+    // BDF1); its negative parts limited by what the node holds, m_i rho^n_i
+    // / dt (round-off negatives of rho^n count as 0).
     source.resize(n_rows);
-    FluxSums sums;
-    double   local_min_previous = 0, local_min_solution = 0;
-    double   residual_and_scale[2] = {0, 0}; // max |residual_i|, a m_i |rho_i|
-    for (int row = 0; row < n_rows; ++row)
-      {
-        const int    i   = row_in_ghosted[row];
-        const double m_i = lumped_mass[row];
-        if (!constrained[row])
-          local_min_previous = std::min(local_min_previous, rho_old[row]);
-        if (!constrained[row])
-          local_min_solution = std::min(local_min_solution, rho[i]);
-        double residual = 0;
-        for (std::size_t k = row_start[row]; k < row_start[row + 1]; ++k)
-          {
-            const int column = column_in_ghosted[k];
-            residual += M[k] * rate[column] + A[k] * rho[column];
-            if (k == diagonal_entry[row])
-              {
-                flux[k] = 0;
-                continue;
-              }
-            const int j = column_in_ghosted[k];
-            // L_ij = -w B(Phi_i - Phi_j), L_ji = -w B(Phi_j - Phi_i).
-            const double w    = std::max(0., -K[k]);
-            const double E_ij = -w * bernoulli_in[k] - A[k];
-            const double E_ji = -w * bernoulli_out[k] - A_transposed[k];
-            const double f =
-              M[k] * (rate[i] - rate[j]) + E_ij * rho[j] - E_ji * rho[i];
-            flux[k] = f;
-            negative_flux[row] += std::min(0., f);
-          }
-        if (!constrained[row])
-          {
-            residual_and_scale[0] =
-              std::max(residual_and_scale[0], std::abs(residual));
-            residual_and_scale[1] =
-              std::max(residual_and_scale[1], a * m_i * std::abs(rho[i]));
-          }
-        source[row] = constrained[row] ?
-                        0. :
-                        m_i * ((rho[i] - rho_old[row]) / dt - rate[i]);
-        if (source[row] > 0)
-          sums.positive_source += source[row];
-      }
-    sums.min_solution = local_min_solution;
-    {
-      const double local[2] = {residual_and_scale[0], residual_and_scale[1]};
-      double       global[2];
-      Utilities::MPI::max(make_array_view(local),
-                          communicator,
-                          make_array_view(global));
-      statistics.galerkin_residual = global[1] > 0 ? global[0] / global[1] : 0;
-    }
-    require_nonnegative(local_min_previous,
-                        previous,
-                        1e-10,
-                        "the density of the previous step has a negative value",
-                        "the correction needs rho^n >= 0",
-                        communicator);
-    return sums;
-  }
-
-
-  template <int dim>
-  typename FluxCorrectedTransport<dim>::SourceLimits
-  FluxCorrectedTransport<dim>::limit_sources(
-    const double                         dt,
-    const TrilinosWrappers::MPI::Vector &previous)
-  {
-    // Limit the negative source parts by what each node holds, m_i rho^n_i
-    // / dt; what is left is the budget Q_i for the outgoing fluxes.
-    const int     n_rows  = static_cast<int>(lumped_mass.size());
-    const double *rho_old = epetra_values(previous);
     source_factor.assign(n_rows, 1.);
-    budget.resize(n_rows);
-    SourceLimits limits;
+    // sum of s_i > 0, sum of the limited s_i < 0, max rho^n, largest budget,
+    // min rho^n (not hanging nodes)
+    // and the mass of rho^n
+    double local_sums[3] = {0, 0, 0};
+    double local_max[3]  = {0, 0, 0};
     for (int row = 0; row < n_rows; ++row)
       {
-        // Round-off negatives of rho^n count as 0 (restore_clipped_mass).
-        budget[row] = lumped_mass[row] * std::max(0., rho_old[row]) / dt;
-        if (!constrained[row])
-          limits.clipped += lumped_mass[row] * std::min(0., rho_old[row]) / dt;
-        if (source[row] < 0)
+        const int    i     = row_in_ghosted[row];
+        const double m_i   = lumped_mass[row];
+        const double stock = m_i * std::max(0., rho_old[row]) / dt;
+        source[row]        = constrained[row] ?
+                               0. :
+                               m_i * ((rho[i] - rho_old[row]) / dt - rate[i]);
+        if (source[row] > 0)
+          local_sums[0] += source[row];
+        else if (source[row] < 0)
           {
-            if (-source[row] > budget[row])
-              source_factor[row] = budget[row] / -source[row];
-            budget[row] =
-              std::max(0., budget[row] + source_factor[row] * source[row]);
-            limits.limited_negative += source_factor[row] * source[row];
+            if (-source[row] > stock)
+              source_factor[row] = stock / -source[row];
+            local_sums[1] += source_factor[row] * source[row];
+          }
+        local_max[0] = std::max(local_max[0], rho_old[row]);
+        local_max[1] = std::max(local_max[1], stock);
+        if (!constrained[row])
+          {
+            local_max[2] = std::max(local_max[2], -rho_old[row]);
+            local_sums[2] += m_i * rho_old[row];
           }
       }
-    return limits;
+    double sums[3], maxima[3];
+    Utilities::MPI::sum(local_sums, communicator, sums);
+    Utilities::MPI::max(ArrayView<const double>(local_max, 3),
+                        communicator,
+                        make_array_view(maxima));
+    if (maxima[2] > 1e-10 * maxima[0])
+      {
+        std::ostringstream message;
+        message << "flux correction: the density of the previous step has a "
+                   "negative value "
+                << -maxima[2] << " (largest " << maxima[0]
+                << "); the correction needs rho^n >= 0";
+        throw RunFailure(message.str());
+      }
+
+    // Positive source parts scaled so that the limited source sums to 0:
+    // one factor for all nodes, a conservative choice that keeps rho >= 0
+    // (positive parts only shrink), but a cut anywhere lowers the BDF2
+    // source everywhere (doc/numerics.md, "Stabilization" 4.).
+    StepScales scales;
+    scales.positive_factor =
+      sums[0] > 0 ? std::min(1., -sums[1] / sums[0]) : 1.;
+    scales.tolerance_per_mass = relative_tolerance * maxima[0] / dt;
+    scales.largest_budget     = maxima[1];
+    scales.previous_mass      = sums[2];
+
+    // rhs = S rho^H + s' - s: the right-hand side with every alpha_ij = 1.
+    low_order.vmult(rhs, solution);
+    double *r = epetra_values(rhs);
+    for (int row = 0; row < n_rows; ++row)
+      {
+        // Hanging nodes: 0 (decoupled rows of S; distribute() sets them
+        // after the step), as rho^H can be negative there.
+        const double s = source[row];
+        r[row]         = constrained[row] ?
+                           0. :
+                           r[row] + (s > 0 ? (scales.positive_factor - 1) * s :
+                                             (source_factor[row] - 1) * s);
+      }
+    fluxes_computed.assign(n_rows, 0);
+    computed_rows.clear();
+    negative_flux.assign(n_rows, 0.);
+    budget.assign(n_rows, 0.);
+    residual_and_scale[0] = residual_and_scale[1] = 0;
+    step_a                                        = a;
+    return scales;
   }
 
 
   template <int dim>
   void
-  FluxCorrectedTransport<dim>::assemble_limited_rhs(
-    const double                         dt,
-    const TrilinosWrappers::MPI::Vector &previous,
-    const double                         positive_factor)
+  FluxCorrectedTransport<dim>::compute_row_fluxes(const int row)
   {
-    const int     n_rows  = static_cast<int>(lumped_mass.size());
-    const double *rho_old = epetra_values(previous);
+    if (fluxes_computed[row])
+      return;
+    fluxes_computed[row] = 1;
+    computed_rows.push_back(row);
+    const std::size_t first = row_start[row], last = row_start[row + 1];
+    row_A.resize(last - first);
+    row_A_transposed.resize(last - first);
+    op->operator_values(
+      step_C, first, last, row_A.data(), row_A_transposed.data());
+    const std::vector<double> &M    = op->mass_values();
+    const double              *rho  = epetra_values(ghosted_solution);
+    const double              *rate = epetra_values(ghosted_rate);
+    const int                  i    = row_in_ghosted[row];
+    // f_ij = M_ij (rhodot_i - rhodot_j) + E_ij rho_j - E_ji rho_i, E = L - A,
+    // L_ij = -w B(Phi_i - Phi_j), L_ji = -w B(Phi_j - Phi_i); and the
+    // residual of the Galerkin step, (M rhodot + A(C) rho^H)_i.
+    double sum = 0, residual = 0;
+    for (std::size_t k = first; k < last; ++k)
+      {
+        const int    j = column_in_ghosted[k];
+        const double A = row_A[k - first];
+        residual += M[k] * rate[j] + A * rho[j];
+        if (k == diagonal_entry[row])
+          {
+            flux[k] = 0;
+            continue;
+          }
+        const double w    = std::max(0., -K[k]);
+        const double E_ij = -w * bernoulli_in[k] - A;
+        const double E_ji = -w * bernoulli_out[k] - row_A_transposed[k - first];
+        // grouped so that row j computes exactly -f_ij (M, K symmetric):
+        // the limited fluxes then add nothing to the mass
+        const double f =
+          M[k] * (rate[i] - rate[j]) + (E_ij * rho[j] - E_ji * rho[i]);
+        flux[k] = f;
+        negative_flux[row] += std::min(0., f);
+        sum += f;
+      }
+    // Q_i: what the node has for its outgoing fluxes, the right-hand side
+    // at alpha = 1 less the fluxes (= M_L rho^n/dt + s' up to the residual).
+    budget[row] = epetra_values(rhs)[row] - sum;
+    if (!constrained[row])
+      {
+        residual_and_scale[0] =
+          std::max(residual_and_scale[0], std::abs(residual));
+        residual_and_scale[1] =
+          std::max(residual_and_scale[1],
+                   step_a * lumped_mass[row] * std::abs(rho[i]));
+      }
+  }
+
+
+  template <int dim>
+  unsigned long long
+  FluxCorrectedTransport<dim>::add_limited_fluxes()
+  {
     ghost_exchange.update(ratio, ghosted_ratio);
-    const double *Rall = epetra_values(ghosted_ratio);
-    double       *r    = epetra_values(rhs);
-    for (int row = 0; row < n_rows; ++row)
+    const double      *Rall    = epetra_values(ghosted_ratio);
+    double            *r       = epetra_values(rhs);
+    unsigned long long limited = 0;
+    for (const int row : computed_rows)
       {
         const int i = row_in_ghosted[row];
-        double    s = lumped_mass[row] * std::max(0., rho_old[row]) / dt +
-                   (source[row] > 0 ? positive_factor * source[row] :
-                                      source_factor[row] * source[row]);
         for (std::size_t k = row_start[row]; k < row_start[row + 1]; ++k)
           {
             const double f = flux[k];
             if (f == 0)
               continue;
             const double alpha = f > 0 ? Rall[column_in_ghosted[k]] : Rall[i];
-            s += alpha * f;
+            r[row] += (alpha - 1) * f;
           }
-        r[row] = std::max(0., s); // >= 0 by construction, up to round-off
+        limited += Rall[i] < 1;
       }
+    for (std::size_t row = 0; row < lumped_mass.size(); ++row)
+      limited += source_factor[row] < 1 && !(Rall[row_in_ghosted[row]] < 1);
+    return Utilities::MPI::sum(limited, communicator);
+  }
+
+
+  template <int dim>
+  void
+  FluxCorrectedTransport<dim>::clip_negatives_to_mass(
+    const double                   mass,
+    TrilinosWrappers::MPI::Vector &solution) const
+  {
+    double *x     = epetra_values(solution);
+    double  local = 0; // 1^T M_L x after the clipping
+    for (std::size_t row = 0; row < lumped_mass.size(); ++row)
+      if (!constrained[row]) // set by distribute() after the step
+        {
+          x[row] = std::max(x[row], 0.);
+          local += lumped_mass[row] * x[row];
+        }
+    const double clipped = Utilities::MPI::sum(local, communicator);
+    if (clipped > 0 && mass > 0)
+      solution *= mass / clipped;
   }
 
 
@@ -453,8 +509,6 @@ namespace kwfp
     TrilinosWrappers::MPI::Vector &solution)
   {
     const double mass_factor = 1 / dt;
-    fill_low_order_matrix(mass_factor);
-
     // rho^H is an excellent initial guess (the two systems differ only
     // where fluxes were limited), and ILU(0) of an M-matrix exists and is
     // stable; ML's non-symmetric AMG was tried and gave a preconditioner
@@ -566,6 +620,7 @@ namespace kwfp
           clipped += lumped_mass[row] * std::min(0., rho_old[row]) / dt;
       }
     solution = previous;
+    fill_low_order_matrix(1 / dt);
     const unsigned int iterations =
       solve_low_order(dt, relative_tolerance, max_iterations, solution);
     restore_clipped_mass(clipped, rhs, solution, communicator);

@@ -348,19 +348,29 @@ namespace kwfp
 
   template <int dim>
   void
-  KalmanWassersteinOperator<dim>::operator_values(
-    const DenseMatrix   &C,
-    std::vector<double> &values_of_A,
-    std::vector<double> *transposed) const
+  KalmanWassersteinOperator<dim>::operator_values(const DenseMatrix &C,
+                                                  const std::size_t  begin,
+                                                  const std::size_t  end,
+                                                  double *values_of_A,
+                                                  double *transposed) const
   {
     AssertDimension(C.m(), dim);
     AssertDimension(C.n(), dim);
-    combine_pieces(C, values, 1, values_of_A);
-    if (transposed)
+    AssertThrow(!transposed_values.empty(),
+                ExcMessage("the transpose of A(C) was not kept"));
+    Assert(begin <= end && end <= values[0].size(),
+           ExcIndexRange(end, begin, values[0].size() + 1));
+    const std::array<double, n_pieces> factors = step_factors(0., C);
+    for (std::size_t k = begin; k < end; ++k)
       {
-        AssertThrow(!transposed_values.empty(),
-                    ExcMessage("the transpose of A(C) was not kept"));
-        combine_pieces(C, transposed_values, 0, *transposed);
+        double a = 0, t = 0;
+        for (unsigned int p = 1; p < n_pieces; ++p)
+          {
+            a += factors[p] * values[p][k];
+            t += factors[p] * transposed_values[p - 1][k];
+          }
+        values_of_A[k - begin] = a;
+        transposed[k - begin]  = t;
       }
   }
 

@@ -46,7 +46,10 @@ namespace kwfp
    * source with its negative parts limited the same way and its positive
    * parts scaled so that sum s' = 0. Hence rho >= 0 and the mass 1^T M rho
    * equals that of rho^n; where nothing is limited, rho = rho^H. A step
-   * with rho^H >= -1e-12 max rho^H (round-off) is not corrected.
+   * with rho^H >= -1e-12 max rho^H (round-off) is not corrected. The step
+   * is computed in increments, S rho = S rho^H + (s' - s) + sum_j (alpha_ij
+   * - 1) f_ij with S = M_L/dt + L, so that only the rows the limiting
+   * reaches need their fluxes (doc/numerics.md, "Stabilization" 3.-5.).
    */
   template <int dim>
   class FluxCorrectedTransport
@@ -65,8 +68,9 @@ namespace kwfp
       /// relative residual of the Galerkin step with the C given to
       /// correct(). At the linear solver's tolerance when C is the step's
       /// own; larger, and rho != rho^H where nothing is limited, when it is
-      /// not (the fluxes f_ij then carry A(C_step) - A(C)). Computed when
-      /// the fluxes are (not for steps kept without them).
+      /// not (the fluxes f_ij then carry A(C_step) - A(C)). Over the rows
+      /// whose fluxes were computed: those the limiting reached, every row
+      /// with set_skip_unlimited_steps(false); 0 for steps kept unchanged.
       double galerkin_residual = 0;
       /// The one factor (<= 1) by which the positive parts of the BDF2
       /// source s were scaled so that the limited source sums to 0.
@@ -145,23 +149,25 @@ namespace kwfp
     restore();
 
     /// true (default): correct() keeps a step that needs no limiting
-    /// unchanged; false: correct() solves the corrected system every step
-    /// (with nothing limited it returns rho^H to the solver's tolerance).
+    /// unchanged; false: correct() computes every row's fluxes and solves
+    /// the corrected system every step (with nothing limited it returns
+    /// rho^H to the solver's tolerance).
     void
     set_skip_unlimited_steps(const bool skip);
 
   private:
-    /// Local sums of the flux computation.
-    struct FluxSums
+    /// Global scales of a step, from start_right_hand_side().
+    struct StepScales
     {
-      double positive_source = 0; ///< sum of the s_i > 0 (this rank)
-      double min_solution    = 0; ///< min(0, rho^H_i) (this rank)
-    };
-    /// Local sums of the source limiting.
-    struct SourceLimits
-    {
-      double limited_negative = 0; ///< sum of the limited s_i < 0
-      double clipped = 0; ///< m_i min(0, rho^n_i) / dt summed (round-off)
+      /// The one factor (<= 1) of the positive parts of the source s.
+      double positive_factor = 1;
+      /// tau_i / m_i = relative tolerance max rho^n / dt: the right-hand
+      /// side may fall to -tau_i at node i (compute_flux_limiters()).
+      double tolerance_per_mass = 0;
+      /// max_i m_i rho^n_i / dt.
+      double largest_budget = 0;
+      /// sum_i m_i rho^n_i over the unknowns that are not hanging nodes.
+      double previous_mass = 0;
     };
 
     /// Is @p solution >= -1e-12 of its maximum at every unknown that is not
@@ -170,42 +176,71 @@ namespace kwfp
     is_nonnegative(const dealii::TrilinosWrappers::MPI::Vector &solution) const;
 
     /**
-     * The fluxes f_ij, their negative sums P_i, the source s_i, and the
-     * relative residual of the Galerkin step (into @p statistics); throws
-     * RunFailure when @p previous = rho^n has a negative value.
+     * Start a correction: rhodot = a rho^H - b with ghosts, the source s_i
+     * and its limits (source_factor, the positive parts' factor), and rhs
+     * = S rho^H + s' - s, the corrected step's right-hand side with every
+     * alpha_ij = 1 (S = M_L/dt + L must be in low_order). Resets the
+     * per-row flux state. Throws RunFailure when @p previous = rho^n has a
+     * negative value below -1e-10 of its maximum.
      */
-    FluxSums
-    compute_fluxes(const double                                 dt,
-                   const double                                 a,
-                   const dealii::TrilinosWrappers::MPI::Vector &b,
-                   const dealii::TrilinosWrappers::MPI::Vector &previous,
-                   const DenseMatrix                           &C,
-                   const dealii::TrilinosWrappers::MPI::Vector &solution,
-                   Statistics                                  &statistics);
+    StepScales
+    start_right_hand_side(const double                                 dt,
+                          const double                                 a,
+                          const dealii::TrilinosWrappers::MPI::Vector &b,
+                          const dealii::TrilinosWrappers::MPI::Vector &previous,
+                          const dealii::TrilinosWrappers::MPI::Vector &solution,
+                          const double relative_tolerance);
 
-    /// The factors of the negative sources (each limited by m_i rho^n_i /
-    /// dt) and the budgets Q_i left for the outgoing fluxes.
-    SourceLimits
-    limit_sources(const double                                 dt,
-                  const dealii::TrilinosWrappers::MPI::Vector &previous);
-
-    /// Admissible limiters R_i (in ratio), the largest up to what changes
-    /// the low-order right-hand side by more than @p relative_tolerance of
-    /// the largest budget (the low-order solve's tolerance); see correct().
+    /**
+     * The fluxes f_ij of local row @p row (once per step), their negative
+     * sum P_i, the budget Q_i = rhs_i - sum_j f_ij (rhs at alpha = 1, so
+     * M_L rho^n/dt + s' up to the Galerkin residual), and the row's
+     * residual of the Galerkin step M rhodot + A(C) rho^H into
+     * residual_and_scale.
+     */
     void
-    compute_flux_limiters(const double relative_tolerance);
+    compute_row_fluxes(const int row);
 
-    /// Set rows_to_check to the rows (with outgoing fluxes) that have a
-    /// column whose R in @p Rall (with ghosts) differs from last_ratio, and
-    /// update last_ratio.
+    /// rhs += sum_j (alpha_ij - 1) f_ij over the rows with fluxes; returns
+    /// the number of unknowns (all ranks) with R_i < 1 or a limited source.
+    unsigned long long
+    add_limited_fluxes();
+
+    /// Set the negative entries of @p solution (not hanging nodes) to 0 and
+    /// scale it so that their sum weighted by M_L is @p mass.
+    void
+    clip_negatives_to_mass(
+      const double                           mass,
+      dealii::TrilinosWrappers::MPI::Vector &solution) const;
+
+    /// Admissible limiters R_i (in ratio): every entry of the limited
+    /// right-hand side >= -@p tolerance_per_mass m_i (below what the
+    /// low-order solve resolves), R_i < 1 only on the limited set that
+    /// violations reach, and there the largest up to what changes the
+    /// right-hand side by more than @p relative_tolerance times
+    /// @p largest_budget; see doc/numerics.md, "Stabilization" 4.
+    void
+    compute_flux_limiters(const double tolerance_per_mass,
+                          const double largest_budget,
+                          const double relative_tolerance);
+
+    /// Step 2. of compute_flux_limiters(): raise R over the limited set
+    /// while every pass stays admissible.
+    void
+    raise_flux_limiters(const double tolerance_per_mass,
+                        const double largest_budget,
+                        const double relative_tolerance);
+
+    /// sum_{f_ij > 0} R_j f_ij of local row @p row, R with ghosts in
+    /// @p Rall.
+    double
+    incoming_flux(const int row, const double *Rall) const;
+
+    /// Set rows_to_check to the rows (with outgoing fluxes; computed here
+    /// if they were not) that have a column whose R in @p Rall (with
+    /// ghosts) differs from last_ratio, and update last_ratio.
     void
     list_rows_next_to_changes(const double *Rall);
-
-    /// rhs = M_L rho^n/dt + s' + sum_j alpha_ij f_ij, clipped at 0.
-    void
-    assemble_limited_rhs(const double                                 dt,
-                         const dealii::TrilinosWrappers::MPI::Vector &previous,
-                         const double positive_factor);
 
     /// Set K to the edge matrix of C: W(C) of EdgeDiffusion on Q1 boxes,
     /// else the diffusion part K(C) of the Galerkin operator. Recomputed
@@ -217,8 +252,8 @@ namespace kwfp
     void
     fill_low_order_matrix(const double mass_factor);
 
-    /// Fill M_L/dt + L(C) (K must hold K(C)), solve it for the right-hand
-    /// side in rhs, set GMRES round-off negatives to 0 and remove the
+    /// Solve M_L/dt + L(C) (in low_order) for the right-hand side in rhs
+    /// from @p solution, set GMRES round-off negatives to 0 and remove the
     /// residual's mass defect. Returns the GMRES iterations.
     unsigned int
     solve_low_order(const double                           dt,
@@ -260,6 +295,10 @@ namespace kwfp
     std::vector<double> last_ratio;
     std::vector<int>    rows_to_check;
     std::vector<char>   listed;
+    /// The limited set of compute_flux_limiters(): its rows, and per row
+    /// whether it is in it.
+    std::vector<int>  limited_rows;
+    std::vector<char> in_limited_set;
 
     dealii::TrilinosWrappers::MPI::Vector ghosted_solution, ghosted_rate;
     dealii::TrilinosWrappers::MPI::Vector ghosted_ratio;
@@ -267,10 +306,23 @@ namespace kwfp
     GhostExchange                          ghost_exchange;
     dealii::TrilinosWrappers::MPI::Vector  rhs, ratio;
     dealii::TrilinosWrappers::SparseMatrix low_order;
-    std::vector<double>                    A, A_transposed, K, flux;
+    /// K(C) (or W(C)) and the fluxes f_ij, per stored entry (f_ij only on
+    /// the rows with fluxes_computed).
+    std::vector<double> K, flux;
     /// Per row: P_i, s_i, the factor of a negative s_i, Q_i (scratch of
     /// correct()).
     std::vector<double> negative_flux, source, source_factor, budget;
+    /// Per row: are its fluxes computed in this step; those rows.
+    std::vector<char> fluxes_computed;
+    std::vector<int>  computed_rows;
+    /// One row of A(C) and of A(C)^T (scratch of compute_row_fluxes()).
+    std::vector<double> row_A, row_A_transposed;
+    /// The C and a = alpha/dt of the step being corrected.
+    DenseMatrix step_C;
+    double      step_a = 0;
+    /// Largest |(M rhodot + A rho^H)_i| and a m_i |rho^H_i| over the rows
+    /// with fluxes.
+    double residual_and_scale[2] = {0, 0};
     /// Edge weights consistent with C (Q1 on boxes), and the C that K holds.
     EdgeDiffusion<dim> edge_diffusion;
     bool               use_edge_diffusion = false;

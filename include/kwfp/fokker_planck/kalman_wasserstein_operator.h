@@ -70,15 +70,19 @@ namespace kwfp
                 dealii::TrilinosWrappers::SparseMatrix &matrix) const;
 
     /**
-     * The values of A(C) (and, if @p transposed is not null and the
-     * transpose was kept, of A(C)^T) in Epetra's local storage order of the
-     * operator's pattern: entry k of local row r is the k-th value of that
-     * row, rows one after the other.
+     * The values of A(C) and A(C)^T (the transpose must have been kept) at
+     * the storage indices [@p begin, @p end) of Epetra's local storage order
+     * of the operator's pattern (entry k of local row r is the k-th value
+     * of that row, rows one after the other): whole rows, e.g. one row's
+     * entries, into @p values_of_A and @p transposed (end - begin values
+     * each). A(C) = sum_{a <= b} C_ab P_ab, entry by entry.
      */
     void
-    operator_values(const DenseMatrix   &C,
-                    std::vector<double> &values_of_A,
-                    std::vector<double> *transposed) const;
+    operator_values(const DenseMatrix &C,
+                    const std::size_t  begin,
+                    const std::size_t  end,
+                    double            *values_of_A,
+                    double            *transposed) const;
 
     /// The values of the symmetric diffusion matrix K(C) = sum C_ab K_ab
     /// in the same storage order (only if the transpose was kept).
