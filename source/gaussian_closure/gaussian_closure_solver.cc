@@ -209,23 +209,32 @@ namespace kwfp
 
 
   void
-  GaussianClosureSolver::advance_to(const double time,
-                                    const bool   stop_on_signal)
+  GaussianClosureSolver::advance_to(const double        time,
+                                    const bool          stop_on_signal,
+                                    CheckpointSchedule *checkpoints)
   {
     if (!started)
       throw std::logic_error("GaussianClosureSolver: advance_to before start");
     const auto begin      = std::chrono::steady_clock::now();
-    const auto write_rows = [this]() {
+    const auto after_step = [this, time, checkpoints]() {
       if (integration->n_steps() - last_row_step >=
           parameters.closure.output_interval)
         write_row();
+      // after the row, so that a resumed run has it (the last row of a run
+      // is finish()'s, which the checkpoint must not count)
+      if (checkpoints && integration->time() < time &&
+          checkpoints->due(integration->n_steps(), communicator))
+        {
+          write_checkpoint_now();
+          checkpoints->written();
+        }
     };
     if (stop_on_signal)
-      integration->advance_to(time, write_rows, [this]() {
+      integration->advance_to(time, after_step, [this]() {
         return interruption_signal(communicator) != 0;
       });
     else
-      integration->advance_to(time, write_rows);
+      integration->advance_to(time, after_step);
     loop_seconds +=
       std::chrono::duration<double>(std::chrono::steady_clock::now() - begin)
         .count();
@@ -263,8 +272,7 @@ namespace kwfp
 
 
   GaussianClosureRunSummary
-  GaussianClosureSolver::run(const bool resume_run,
-                             const bool checkpoint_on_signal)
+  GaussianClosureSolver::run(const bool resume_run, const bool own_checkpoint)
   {
     if (resume_run)
       {
@@ -288,12 +296,16 @@ namespace kwfp
     else
       start();
     // alone, it stops on SIGINT/SIGTERM (beside the finite elements, their
-    // time loop does)
-    advance_to(parameters.final_time, true);
+    // time loop does) and writes its periodic checkpoints
+    std::optional<CheckpointSchedule> schedule;
+    if (own_checkpoint)
+      schedule.emplace(parameters.output.checkpoint_interval,
+                       parameters.output.checkpoint_minutes);
+    advance_to(parameters.final_time, true, schedule ? &*schedule : nullptr);
     const bool interrupted = integration->time() < parameters.final_time;
     // the checkpoint before the last row that finish() writes, which a
     // resumed run cuts off (the rows as if there was no interruption)
-    if (interrupted && checkpoint_on_signal)
+    if (interrupted && own_checkpoint)
       write_checkpoint_now();
     GaussianClosureRunSummary summary = finish();
     summary.interrupted               = interrupted;
