@@ -46,6 +46,8 @@ namespace kwfp
       std::string s = cubature_selection().name(p.cubature);
       if (p.cubature == CubatureType::gauss_hermite)
         s += " (" + std::to_string(p.gauss_hermite_points) + " per axis)";
+      if (p.cubature == CubatureType::smolyak)
+        s += " (level " + std::to_string(p.smolyak_level) + ")";
       return s + ", " + std::to_string(n_nodes) + " nodes, " +
              expectation_form_selection().name(p.form) + " form";
     }
