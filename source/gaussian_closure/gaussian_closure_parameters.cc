@@ -71,7 +71,13 @@ namespace kwfp
       "(potentials with a Hessian); 'derivative-free': only Phi_R, "
       "E[grad Phi_R] = C^{-1} E[(u - m) Phi_R], E[Hess Phi_R] = C^{-1} "
       "E[((u - m)(u - m)^T - C) Phi_R] C^{-1} (needs a rule exact for "
-      "degree q + 2 for a polynomial Phi_R of degree q).");
+      "degree q + 2 for a polynomial Phi_R of degree q); 'Kalman' "
+      "('Potential/Type = inverse problem' only): only the forward map G, "
+      "by statistical linearization as in the ensemble Kalman sampler "
+      "(3.1): with K = C^{-1} E[(u - m)(G - E[G])^T], E[grad Phi_R] = K "
+      "Gamma^{-1} (E[G] - y) + Gamma_0^{-1} (m - m_0), E[Hess Phi_R] = K "
+      "Gamma^{-1} K^T + Gamma_0^{-1} (exact for a linear G with a rule of "
+      "degree 2; otherwise an approximation of the closure).");
     prm.declare_entry("Adaptive time step",
                       "true",
                       Patterns::Bool(),

@@ -6,6 +6,7 @@
 #include <kwfp/output/csv_rows.h>
 #include <kwfp/output/diagnostics_csv.h>
 #include <kwfp/output/output_directory.h>
+#include <kwfp/potential/inverse_problem_potential.h>
 #include <kwfp/potential/potential_factory.h>
 
 #include <deal.II/base/mpi.h>
@@ -78,6 +79,20 @@ namespace kwfp
                        "'Hessian' needs a potential with a Hessian; '" +
                          potential->description() +
                          "' has none: use 'gradient' or 'derivative-free'");
+    if (parameters.closure.form == ExpectationForm::kalman &&
+        !dynamic_cast<const InverseProblemPotential *>(potential.get()))
+      throw InputError("Gaussian closure/Expectation form",
+                       "'Kalman' evaluates the forward map G of an inverse "
+                       "problem ('Potential/Type = inverse problem'); '" +
+                         potential->description() +
+                         "' is not one: use 'gradient', 'Hessian' or "
+                         "'derivative-free'");
+    if (parameters.closure.form == ExpectationForm::kalman &&
+        !parameters.closure.mixture_weights.empty())
+      throw InputError("Gaussian closure/Expectation form",
+                       "'Kalman' is for one Gaussian: a mixture's component "
+                       "moves by the gradient of ln(p / pi), which is not a "
+                       "function of G alone (leave 'Mixture weights' empty)");
     const auto               &closure = parameters.closure;
     std::vector<ClosureState> initial;
     if (closure.mixture_weights.empty())
