@@ -223,8 +223,9 @@ namespace kwfp
         {
           if (particles)
             results.particles = particles->run(resume);
-          // Alone, the closure checkpoints on SIGINT/SIGTERM and resumes;
-          // after the particles (whose checkpoint DIR/checkpoint is) it
+          // Alone, the closure checkpoints (every 'Output/Checkpoint
+          // interval' steps and on SIGINT/SIGTERM) and resumes; after the
+          // particles (whose checkpoint DIR/checkpoint is) it
           // runs again from t = 0 on a resume (deterministic, seconds).
           if (closure && !interruption_signal(communicator))
             results.gaussian_closure =

@@ -15,7 +15,8 @@ namespace kwfp
     static const NamedSelection<CubatureType> selection{
       {"Gauss-Hermite", CubatureType::gauss_hermite},
       {"unscented", CubatureType::unscented},
-      {"Monte Carlo", CubatureType::monte_carlo}};
+      {"Monte Carlo", CubatureType::monte_carlo},
+      {"Smolyak", CubatureType::smolyak}};
     return selection;
   }
 

@@ -1,7 +1,10 @@
 #include <kwfp/base/errors.h>
 #include <kwfp/gaussian_closure/gaussian_closure_parameters.h>
+#include <kwfp/gaussian_closure/smolyak_cubature.h>
 
 #include <cmath>
+#include <iomanip>
+#include <sstream>
 
 namespace kwfp
 {
@@ -9,8 +12,17 @@ namespace kwfp
 
   namespace
   {
-    /// The largest tensor Gauss-Hermite rule accepted.
+    /// The largest tensor Gauss-Hermite or Smolyak rule accepted.
     constexpr double max_tensor_nodes = 1e6;
+
+    /// A count (possibly beyond every integer type) for a message.
+    std::string
+    format_count(const double count)
+    {
+      std::ostringstream s;
+      s << std::setprecision(count < 1e15 ? 15 : 3) << count;
+      return s.str();
+    }
   } // namespace
 
 
@@ -25,12 +37,23 @@ namespace kwfp
       "(tensor rule, n^d nodes, exact for degree 2n - 1; small d), "
       "'unscented' (2d + 1 sigma points, exact for degree 3; any d), "
       "'Monte Carlo' (antithetic samples with a fixed seed; the same nodes "
-      "at every step).");
+      "at every step), 'Smolyak' (sparse grid of Gauss-Hermite rules of "
+      "level l, 'Smolyak level': exact for total degree 2l - 1, weights of "
+      "both signs; 2d + 1 nodes for l = 2, 2d^2 + 2d + 1 for l = 3).");
     prm.declare_entry("Gauss-Hermite points",
                       "3",
                       Patterns::Integer(),
                       "n, the Gauss-Hermite nodes per coordinate (1 to 40; "
                       "n^d at most 1e6).");
+    prm.declare_entry(
+      "Smolyak level",
+      "3",
+      Patterns::Integer(),
+      "l, the level of 'Cubature = Smolyak' (1 to 40; at most 1e6 nodes): "
+      "the combination of the tensor products of Gauss-Hermite rules of "
+      "i_1, ..., i_d points with l <= i_1 + ... + i_d <= l + d - 1, exact "
+      "for every polynomial of total degree <= 2l - 1 in the standardized "
+      "variable.");
     prm.declare_entry("Monte Carlo samples",
                       "1000",
                       Patterns::Integer(),
@@ -48,7 +71,13 @@ namespace kwfp
       "(potentials with a Hessian); 'derivative-free': only Phi_R, "
       "E[grad Phi_R] = C^{-1} E[(u - m) Phi_R], E[Hess Phi_R] = C^{-1} "
       "E[((u - m)(u - m)^T - C) Phi_R] C^{-1} (needs a rule exact for "
-      "degree q + 2 for a polynomial Phi_R of degree q).");
+      "degree q + 2 for a polynomial Phi_R of degree q); 'Kalman' "
+      "('Potential/Type = inverse problem' only): only the forward map G, "
+      "by statistical linearization as in the ensemble Kalman sampler "
+      "(3.1): with K = C^{-1} E[(u - m)(G - E[G])^T], E[grad Phi_R] = K "
+      "Gamma^{-1} (E[G] - y) + Gamma_0^{-1} (m - m_0), E[Hess Phi_R] = K "
+      "Gamma^{-1} K^T + Gamma_0^{-1} (exact for a linear G with a rule of "
+      "degree 2; otherwise an approximation of the closure).");
     prm.declare_entry("Adaptive time step",
                       "true",
                       Patterns::Bool(),
@@ -129,6 +158,20 @@ namespace kwfp
                        std::to_string(n) + "^" + std::to_string(d) +
                          " nodes exceed 1e6; use fewer points, 'Cubature = "
                          "unscented' or 'Monte Carlo'");
+    const long level = prm.get_integer("Smolyak level");
+    if (level < 1 || level > 40)
+      throw InputError(path + "Smolyak level",
+                       "must be between 1 and 40, got " +
+                         std::to_string(level));
+    smolyak_level = level;
+    if (cubature == CubatureType::smolyak &&
+        smolyak_node_count(d, level) > max_tensor_nodes)
+      throw InputError(path + "Smolyak level",
+                       "the Smolyak rule of level " + std::to_string(level) +
+                         " in d = " + std::to_string(d) + " has " +
+                         format_count(smolyak_node_count(d, level)) +
+                         " nodes, more than 1e6; use a lower level or "
+                         "'Cubature = unscented'");
     const long N = prm.get_integer("Monte Carlo samples");
     if (N < 2 || N % 2 != 0 || N > 100000000)
       throw InputError(path + "Monte Carlo samples",
@@ -222,6 +265,8 @@ namespace kwfp
           return tensor_gauss_hermite_rule(d, p.gauss_hermite_points);
         case CubatureType::unscented:
           return unscented_rule(d);
+        case CubatureType::smolyak:
+          return smolyak_rule(d, p.smolyak_level);
         default:
           return monte_carlo_rule(d, p.monte_carlo_samples, p.seed);
       }

@@ -6,6 +6,7 @@
 #include <kwfp/output/csv_rows.h>
 #include <kwfp/output/diagnostics_csv.h>
 #include <kwfp/output/output_directory.h>
+#include <kwfp/potential/inverse_problem_potential.h>
 #include <kwfp/potential/potential_factory.h>
 
 #include <deal.II/base/mpi.h>
@@ -46,6 +47,8 @@ namespace kwfp
       std::string s = cubature_selection().name(p.cubature);
       if (p.cubature == CubatureType::gauss_hermite)
         s += " (" + std::to_string(p.gauss_hermite_points) + " per axis)";
+      if (p.cubature == CubatureType::smolyak)
+        s += " (level " + std::to_string(p.smolyak_level) + ")";
       return s + ", " + std::to_string(n_nodes) + " nodes, " +
              expectation_form_selection().name(p.form) + " form";
     }
@@ -76,6 +79,20 @@ namespace kwfp
                        "'Hessian' needs a potential with a Hessian; '" +
                          potential->description() +
                          "' has none: use 'gradient' or 'derivative-free'");
+    if (parameters.closure.form == ExpectationForm::kalman &&
+        !dynamic_cast<const InverseProblemPotential *>(potential.get()))
+      throw InputError("Gaussian closure/Expectation form",
+                       "'Kalman' evaluates the forward map G of an inverse "
+                       "problem ('Potential/Type = inverse problem'); '" +
+                         potential->description() +
+                         "' is not one: use 'gradient', 'Hessian' or "
+                         "'derivative-free'");
+    if (parameters.closure.form == ExpectationForm::kalman &&
+        !parameters.closure.mixture_weights.empty())
+      throw InputError("Gaussian closure/Expectation form",
+                       "'Kalman' is for one Gaussian: a mixture's component "
+                       "moves by the gradient of ln(p / pi), which is not a "
+                       "function of G alone (leave 'Mixture weights' empty)");
     const auto               &closure = parameters.closure;
     std::vector<ClosureState> initial;
     if (closure.mixture_weights.empty())
@@ -209,23 +226,32 @@ namespace kwfp
 
 
   void
-  GaussianClosureSolver::advance_to(const double time,
-                                    const bool   stop_on_signal)
+  GaussianClosureSolver::advance_to(const double        time,
+                                    const bool          stop_on_signal,
+                                    CheckpointSchedule *checkpoints)
   {
     if (!started)
       throw std::logic_error("GaussianClosureSolver: advance_to before start");
     const auto begin      = std::chrono::steady_clock::now();
-    const auto write_rows = [this]() {
+    const auto after_step = [this, time, checkpoints]() {
       if (integration->n_steps() - last_row_step >=
           parameters.closure.output_interval)
         write_row();
+      // after the row, so that a resumed run has it (the last row of a run
+      // is finish()'s, which the checkpoint must not count)
+      if (checkpoints && integration->time() < time &&
+          checkpoints->due(integration->n_steps(), communicator))
+        {
+          write_checkpoint_now();
+          checkpoints->written();
+        }
     };
     if (stop_on_signal)
-      integration->advance_to(time, write_rows, [this]() {
+      integration->advance_to(time, after_step, [this]() {
         return interruption_signal(communicator) != 0;
       });
     else
-      integration->advance_to(time, write_rows);
+      integration->advance_to(time, after_step);
     loop_seconds +=
       std::chrono::duration<double>(std::chrono::steady_clock::now() - begin)
         .count();
@@ -263,8 +289,7 @@ namespace kwfp
 
 
   GaussianClosureRunSummary
-  GaussianClosureSolver::run(const bool resume_run,
-                             const bool checkpoint_on_signal)
+  GaussianClosureSolver::run(const bool resume_run, const bool own_checkpoint)
   {
     if (resume_run)
       {
@@ -288,12 +313,16 @@ namespace kwfp
     else
       start();
     // alone, it stops on SIGINT/SIGTERM (beside the finite elements, their
-    // time loop does)
-    advance_to(parameters.final_time, true);
+    // time loop does) and writes its periodic checkpoints
+    std::optional<CheckpointSchedule> schedule;
+    if (own_checkpoint)
+      schedule.emplace(parameters.output.checkpoint_interval,
+                       parameters.output.checkpoint_minutes);
+    advance_to(parameters.final_time, true, schedule ? &*schedule : nullptr);
     const bool interrupted = integration->time() < parameters.final_time;
     // the checkpoint before the last row that finish() writes, which a
     // resumed run cuts off (the rows as if there was no interruption)
-    if (interrupted && checkpoint_on_signal)
+    if (interrupted && own_checkpoint)
       write_checkpoint_now();
     GaussianClosureRunSummary summary = finish();
     summary.interrupted               = interrupted;

@@ -1,5 +1,6 @@
 #include <kwfp/base/errors.h>
 #include <kwfp/gaussian_closure/gaussian_expectations.h>
+#include <kwfp/potential/inverse_problem_potential.h>
 
 #include <cmath>
 #include <stdexcept>
@@ -13,7 +14,8 @@ namespace kwfp
     static const NamedSelection<ExpectationForm> selection{
       {"gradient", ExpectationForm::gradient},
       {"Hessian", ExpectationForm::hessian},
-      {"derivative-free", ExpectationForm::derivative_free}};
+      {"derivative-free", ExpectationForm::derivative_free},
+      {"Kalman", ExpectationForm::kalman}};
     return selection;
   }
 
@@ -60,6 +62,15 @@ namespace kwfp
     if (form == ExpectationForm::hessian && !potential.has_hessian())
       throw std::invalid_argument(
         "GaussianExpectation: the potential has no Hessian");
+    if (form == ExpectationForm::kalman)
+      {
+        const auto *inverse =
+          dynamic_cast<const InverseProblemPotential *>(&potential);
+        if (!inverse)
+          throw std::invalid_argument(
+            "GaussianExpectation: the Kalman form needs an inverse problem");
+        problem = &inverse->inverse_problem();
+      }
   }
 
 
@@ -150,6 +161,8 @@ namespace kwfp
           points(k, a) = s;
         }
 
+    if (expectation_form == ExpectationForm::kalman)
+      return evaluate_kalman(m, L, points);
     GaussianExpectations e;
     e.gradient.reinit(d);
     e.hessian.reinit(d, d);
@@ -227,6 +240,60 @@ namespace kwfp
     for (unsigned int a = 0; a < d; ++a)
       for (unsigned int b = 0; b < d; ++b)
         e.hessian(a, b) = 0.5 * (S(a, b) + S(b, a));
+    return e;
+  }
+
+
+  GaussianExpectations
+  GaussianExpectation::evaluate_kalman(const DenseVector &m,
+                                       const DenseMatrix &L,
+                                       const DenseMatrix &points) const
+  {
+    const unsigned int d = L.m(), n = cubature.size(), K = problem->n_data();
+    DenseMatrix        G;
+    problem->forward_model().evaluate_rows(points, G);
+    GaussianExpectations e;
+    e.gradient.reinit(d);
+    e.hessian.reinit(d, d);
+    DenseVector mean_G(K);
+    for (unsigned int k = 0; k < n; ++k)
+      {
+        for (unsigned int i = 0; i < K; ++i)
+          check_finite(G(k, i), "G", points, k);
+        const double phi =
+          problem->misfit(dealii::make_array_view(&G(k, 0), &G(k, 0) + K)) +
+          problem->prior_term(
+            dealii::make_array_view(&points(k, 0), &points(k, 0) + d));
+        e.phi += cubature.weights[k] * phi;
+        for (unsigned int i = 0; i < K; ++i)
+          mean_G[i] += cubature.weights[k] * G(k, i);
+      }
+    // K = C^{-1} C^{uG} = L^{-T} E[xi (G - E[G])^T] (d x K)
+    DenseMatrix gain(d, K);
+    for (unsigned int k = 0; k < n; ++k)
+      for (unsigned int a = 0; a < d; ++a)
+        {
+          const double wx = cubature.weights[k] * cubature.nodes(k, a);
+          if (wx != 0)
+            for (unsigned int i = 0; i < K; ++i)
+              gain(a, i) += wx * (G(k, i) - mean_G[i]);
+        }
+    solve_lower_transpose(L, gain);
+    // E[grad] = K Gamma^{-1} (E[G] - y) + Gamma_0^{-1} (m - m_0),
+    // E[Hess] = K Gamma^{-1} K^T + Gamma_0^{-1}
+    DenseVector residual(mean_G), weighted(K), dm(m);
+    residual -= problem->data();
+    problem->noise_precision().vmult(weighted, residual);
+    gain.vmult(e.gradient, weighted);
+    dm -= problem->prior_mean();
+    problem->prior_precision().vmult_add(e.gradient, dm);
+    DenseMatrix gain_weighted(d, K), H(d, d);
+    gain.mmult(gain_weighted, problem->noise_precision());
+    gain_weighted.mTmult(H, gain);
+    H.add(1.0, problem->prior_precision());
+    for (unsigned int a = 0; a < d; ++a)
+      for (unsigned int b = 0; b < d; ++b)
+        e.hessian(a, b) = 0.5 * (H(a, b) + H(b, a));
     return e;
   }
 

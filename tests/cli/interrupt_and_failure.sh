@@ -134,6 +134,36 @@ cmp -s closure_ref/gaussian.csv closure_resumed/gaussian.csv ||
   fail "closure: the resumed gaussian.csv differs from the uninterrupted one"
 echo "closure: stopped after $stopped rows, resumed: gaussian.csv identical"
 
+# 2e. The closure alone with 'Output/Checkpoint interval = 1000': killed
+# by SIGKILL (no chance to write anything) once a periodic checkpoint exists
+# and rows after it were written, then kwfp --resume: it continues from the
+# last periodic checkpoint (a multiple of 1000 steps) and gaussian.csv is
+# that of the uninterrupted run (2c, without checkpoints) byte for byte.
+sed "s|closure_ref|closure_killed|; s|^subsection Output|subsection Output\n  set Checkpoint interval = 1000|" \
+  closure_ref.prm > closure_killed.prm
+"$kwfp" closure_killed.prm > closure_killed.out 2> closure_killed.err &
+pid=$!
+for _ in $(seq 1 600); do
+  [ -s closure_killed/checkpoint/state.bin ] &&
+    [ "$(wc -l < closure_killed/gaussian.csv)" -ge 40 ] && break
+  kill -0 "$pid" 2> /dev/null || break
+  sleep 0.02
+done
+kill -KILL "$pid" 2> /dev/null
+wait "$pid"
+rc=$?
+[ "$rc" -eq 137 ] || fail "closure (killed case): exit code $rc, expected 137 (SIGKILL before the end)"
+killed_rows=$(($(wc -l < closure_killed/gaussian.csv) - 1))
+"$kwfp" --resume closure_killed > closure_killed_resume.out 2> closure_killed_resume.err
+rc=$?
+[ $rc -eq 0 ] || fail "closure resume after SIGKILL: exit code $rc: $(cat closure_killed_resume.err)"
+resumed_step=$(sed -n 's/.*resumed from the checkpoint at step \([0-9]*\),.*/\1/p' closure_killed_resume.out)
+[ -n "$resumed_step" ] && [ "$resumed_step" -gt 0 ] && [ $((resumed_step % 1000)) -eq 0 ] ||
+  fail "closure after SIGKILL: resumed at step '$resumed_step', expected a positive multiple of 1000"
+cmp -s closure_ref/gaussian.csv closure_killed/gaussian.csv ||
+  fail "closure: gaussian.csv resumed after SIGKILL differs from the uninterrupted one"
+echo "closure: killed (SIGKILL) with $killed_rows rows, resumed from the periodic checkpoint at step $resumed_step: gaussian.csv identical"
+
 # 2d. The same with a Gaussian-mixture closure whose weights evolve
 # (Mixture weight flow = Fisher-Rao): the checkpoint carries the weights,
 # and the resumed gaussian.csv (with its component_k_weight columns) is

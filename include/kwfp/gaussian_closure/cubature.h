@@ -15,7 +15,8 @@ namespace kwfp
   {
     gauss_hermite, ///< tensor Gauss-Hermite rule, n^d nodes
     unscented,     ///< 2d + 1 sigma points, degree 3
-    monte_carlo    ///< antithetic Monte Carlo nodes with a fixed seed
+    monte_carlo,   ///< antithetic Monte Carlo nodes with a fixed seed
+    smolyak ///< Smolyak sparse grid of Gauss-Hermite rules, degree 2l - 1
   };
 
   /// The names of CubatureType in parameter files.

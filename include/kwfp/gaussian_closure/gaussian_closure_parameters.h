@@ -24,6 +24,7 @@ namespace kwfp
     CubatureType       cubature = CubatureType::gauss_hermite; ///< the rule
     unsigned int       gauss_hermite_points = 3;         ///< n per coordinate
     unsigned int       monte_carlo_samples  = 1000;      ///< N (even)
+    unsigned int       smolyak_level        = 3;         ///< l (degree 2l - 1)
     std::uint64_t      seed                 = 1;         ///< Monte Carlo seed
     ExpectationForm    form = ExpectationForm::gradient; ///< derivatives used
     ClosureStepControl step_control;                     ///< time steps

@@ -80,13 +80,15 @@ namespace kwfp
     /**
      * start() (or, with @p resume_run, continue from DIR/checkpoint),
      * advance_to(final time) stopping on SIGINT/SIGTERM, finish(). With
-     * @p checkpoint_on_signal (the closure runs alone, so DIR/checkpoint is
-     * its own) an interrupted run first writes DIR/checkpoint, from which
-     * `kwfp --resume DIR` continues to the same rows as a run that was not
-     * interrupted.
+     * @p own_checkpoint (the closure runs alone, so DIR/checkpoint is its
+     * own) it writes DIR/checkpoint every 'Output/Checkpoint interval'
+     * steps and 'Output/Checkpoint minutes' (CheckpointSchedule), and an
+     * interrupted run writes one before it stops; `kwfp --resume DIR`
+     * continues from the last one to the same rows as a run that was not
+     * stopped (also after SIGKILL).
      */
     GaussianClosureRunSummary
-    run(const bool resume_run = false, const bool checkpoint_on_signal = false);
+    run(const bool resume_run = false, const bool own_checkpoint = false);
 
     /// Create the output directory and gaussian.csv; the row of t = 0.
     void
@@ -94,9 +96,13 @@ namespace kwfp
 
     /// Step to @p time exactly (rows every 'Output interval' steps); with
     /// @p stop_on_signal, stop after the step in which SIGINT or SIGTERM
-    /// arrived (interruption_signal(), asked after every step).
+    /// arrived (interruption_signal(), asked after every step); with
+    /// @p checkpoints, write DIR/checkpoint (write_checkpoint_now(), after
+    /// the step's row) after every step before @p time at which it is due.
     void
-    advance_to(const double time, const bool stop_on_signal = false);
+    advance_to(const double        time,
+               const bool          stop_on_signal = false,
+               CheckpointSchedule *checkpoints    = nullptr);
 
     /// Write the last row; the summary.
     GaussianClosureRunSummary

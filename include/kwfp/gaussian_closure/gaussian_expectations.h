@@ -3,6 +3,7 @@
 
 #include <kwfp/base/dense_algebra.h>
 #include <kwfp/base/named_selection.h>
+#include <kwfp/forward_model/inverse_problem.h>
 #include <kwfp/gaussian_closure/cubature.h>
 #include <kwfp/potential/potential.h>
 
@@ -23,7 +24,13 @@ namespace kwfp
     /// Only Phi_R: E[grad Phi_R] = C^{-1} E[(u - m) Phi_R] and
     /// E[Hess Phi_R] = C^{-1} E[((u - m)(u - m)^T - C) Phi_R] C^{-1}
     /// (second-order Stein identity).
-    derivative_free
+    derivative_free,
+    /// Only the forward map G of an inverse problem (statistical
+    /// linearization, the mean field of the ensemble Kalman sampler (3.1)):
+    /// with K = C^{-1} C^{uG}, C^{uG} = E[(u - m)(G(u) - E[G])^T],
+    /// E[grad Phi_R] ~ K Gamma^{-1} (E[G] - y) + Gamma_0^{-1} (m - m_0) and
+    /// E[Hess Phi_R] ~ K Gamma^{-1} K^T + Gamma_0^{-1}; exact for a linear G.
+    kalman
   };
 
   /// The names of ExpectationForm in parameter files.
@@ -59,12 +66,29 @@ namespace kwfp
    * quadratic Phi_R (linear Gaussian problems) the unscented rule (degree 3)
    * is exact in the hessian and gradient forms, but the derivative-free
    * form needs degree 4: Gauss-Hermite with n >= 3 points per axis.
+   *
+   * The Kalman form (potentials that are an InverseProblemPotential)
+   * evaluates only G at the nodes. Its mean rate -C E[grad Phi_R] ~
+   * -C^{uG} Gamma^{-1} (E[G] - y) - C Gamma_0^{-1} (m - m_0) is the
+   * expectation of the drift of the derivative-free sampler (3.1) (with
+   * its ensemble averages replaced by expectations under N(m, C)), and its
+   * covariance rate 2C - 2 C^{uG} Gamma^{-1} C^{Gu} - 2 C Gamma_0^{-1} C
+   * that of (3.1)'s mean field. By Stein's identity C^{uG} = C E[DG]^T, so
+   * K = E[DG]^T and the form replaces E[DG^T Gamma^{-1} (G - y)] by
+   * E[DG]^T Gamma^{-1} (E[G] - y), and E[DG^T Gamma^{-1} DG + sum_i
+   * (Gamma^{-1} (G - y))_i Hess G_i] by E[DG]^T Gamma^{-1} E[DG]: exact
+   * when DG is constant (linear G, where (3.1) and (3.2) coincide). In xi, K =
+   * L^{-T} E[xi (G - E[G])^T]: for a linear G a polynomial of degree 2 in xi,
+   * so every rule exact for degree 2 (unscented, Smolyak l >= 2, Gauss-Hermite
+   * n >= 2) gives the exact closure. E[Hess Phi_R] is then SPD at every state
+   * (Gauss-Newton), so C stays SPD for any step.
    */
   class GaussianExpectation
   {
   public:
     /// Expectations of @p potential (kept by reference) by @p rule in the
-    /// form @p form. The hessian form needs Potential::has_hessian().
+    /// form @p form. The hessian form needs Potential::has_hessian(), the
+    /// Kalman form an InverseProblemPotential (std::invalid_argument).
     GaussianExpectation(const Potential      &potential,
                         StandardCubature      rule,
                         const ExpectationForm form);
@@ -91,9 +115,17 @@ namespace kwfp
     form() const;
 
   private:
+    /// The Kalman form from the nodes @p points = m + L xi_k (n x d).
+    GaussianExpectations
+    evaluate_kalman(const DenseVector &mean,
+                    const DenseMatrix &L,
+                    const DenseMatrix &points) const;
+
     const Potential       &potential;
     const StandardCubature cubature;
     const ExpectationForm  expectation_form;
+    /// The inverse problem of the potential (the Kalman form), else null.
+    const InverseProblem *problem = nullptr;
   };
 
   /// x := L^{-T} x for a lower triangular @p L (back substitution).
