@@ -64,6 +64,8 @@ namespace kwfp
       }
     PostprocessorSettings settings;
     settings.output_directory    = parameters.output.directory;
+    settings.output_interval     = parameters.output.interval;
+    settings.compression         = parameters.output.compression;
     settings.communicator        = communicator;
     settings.console             = &console;
     settings.decay_fit_begin     = parameters.comparison.decay_fit_begin;

@@ -23,8 +23,9 @@ namespace kwfp
     prm.declare_entry("Interval",
                       "10",
                       Patterns::Integer(),
-                      "Write the fields every this many steps (and at the "
-                      "first and last step); 0 writes no fields.");
+                      "Write the fields (postprocessor 'fields' of "
+                      "'Output/Postprocessors') every this many steps (and "
+                      "at the first and last step); 0 writes no fields.");
     prm.declare_entry("Diagnostics interval",
                       "1",
                       Patterns::Integer(),
@@ -53,17 +54,20 @@ namespace kwfp
                       "402 kB.");
     prm.declare_entry(
       "Postprocessors",
-      "posterior, final density, KL decay",
+      "fields, posterior, final density, KL decay",
       Patterns::Anything(),
-      "What a finite-element run writes when its time loop ends, by name, "
-      "in this order (an empty list: none of them): 'posterior' "
+      "What a finite-element run writes besides diagnostics.csv, by name, "
+      "in this order (an empty list: none of them): 'fields' (the ParaView "
+      "files solution-NNNNN.pvtu and solution.pvd every 'Output/Interval' "
+      "steps, none when it is 0; the last good state of a run that broke "
+      "down), and when its time loop ends 'posterior' "
       "(posterior.csv, the moments of exp(-Phi_R)/Z by quadrature on the "
       "final mesh, and its row in posterior_table.md), 'final density' "
       "(density_final.csv, for plots), 'KL decay' (kl_decay.csv: dKL/dt "
       "against -I_C and the fitted rate), and any that a library of "
       "'Additional shared libraries' registers with "
-      "KWFP_REGISTER_POSTPROCESSOR. diagnostics.csv and the fields are "
-      "always written; 'Output/Plots' needs 'KL decay'.");
+      "KWFP_REGISTER_POSTPROCESSOR. diagnostics.csv is always written; "
+      "'Output/Plots' needs 'KL decay'.");
     prm.declare_entry("Checkpoint interval",
                       "0",
                       Patterns::Integer(),

@@ -61,16 +61,18 @@ namespace
                                  "a test's postprocessor",
                                  creator_of<EndRecorder>());
 
-  /// 1-D Gaussian, 32 Q2 cells, 10 steps of 0.1 to T = 1, fields never.
+  /// 1-D Gaussian, 32 Q2 cells, 10 steps of 0.1 to T = 1, 'Output/Interval'
+  /// @p interval (0: fields never).
   std::string
-  small_run(const std::string &postprocessors)
+  small_run(const std::string &postprocessors, const unsigned int interval = 0)
   {
     return gaussian_1d_parameters(
       5,
       0.1,
       "subsection Time stepping\n set Final time = 1\nend\n"
-      "subsection Output\n set Interval = 0\n set Postprocessors = " +
-        postprocessors + "\nend\n");
+      "subsection Output\n set Interval = " +
+        std::to_string(interval) + "\n set Postprocessors = " + postprocessors +
+        "\nend\n");
   }
 
   bool
@@ -101,10 +103,10 @@ namespace
 TEST(Postprocessors, RegistryKnowsTheBuiltInOnesAndRecordsClashes)
 {
   ASSERT_TRUE(recorder_registered);
-  for (const char *name : {"posterior", "final density", "KL decay"})
+  for (const char *name : {"fields", "posterior", "final density", "KL decay"})
     EXPECT_TRUE(postprocessor_registry().has(name)) << name;
   EXPECT_FALSE(postprocessor_registry().has("posterior table"));
-  EXPECT_EQ(postprocessor_registry().list().size(), 4u);
+  EXPECT_EQ(postprocessor_registry().list().size(), 5u);
   EXPECT_TRUE(postprocessor_registry().take_errors().empty());
   EXPECT_FALSE(postprocessor_registry().add("posterior",
                                             "a second posterior",
@@ -174,4 +176,33 @@ TEST(Postprocessors, AnEmptyListWritesNoEndOfRunFiles)
   EXPECT_EQ(table.count("quadrature of exp(-Phi_R)/Z"), 0u);
   EXPECT_EQ(table.count("finite elements"), 1u);
   std::filesystem::remove_all(directory);
+}
+
+
+// "fields" writes the ParaView files at step 0, every 'Output/Interval'
+// steps and the last step; left out of the list it writes none whatever
+// the interval, and with 'Output/Interval = 0' none either.
+TEST(Postprocessors, FieldsAreWrittenOnlyWhenListedAndDue)
+{
+  const std::string listed = run_kwfp(small_run("fields, KL decay", 5));
+  EXPECT_TRUE(exists(listed, "solution.pvd"));
+  for (const char *file : {"solution-00000.pvtu",
+                           "solution-00000.0000.vtu",
+                           "solution-00002.pvtu"}) // steps 0, 5, 10
+    EXPECT_TRUE(exists(listed, file)) << file;
+  EXPECT_FALSE(exists(listed, "solution-00003.pvtu"));
+  EXPECT_TRUE(exists(listed, "kl_decay.csv"));
+  std::filesystem::remove_all(listed);
+
+  const std::string left_out = run_kwfp(small_run("posterior, KL decay", 5));
+  EXPECT_FALSE(exists(left_out, "solution.pvd"));
+  EXPECT_FALSE(exists(left_out, "solution-00000.pvtu"));
+  EXPECT_TRUE(exists(left_out, "diagnostics.csv"));
+  EXPECT_TRUE(exists(left_out, "posterior.csv"));
+  std::filesystem::remove_all(left_out);
+
+  const std::string never = run_kwfp(small_run("fields", 0));
+  EXPECT_FALSE(exists(never, "solution.pvd"));
+  EXPECT_FALSE(exists(never, "solution-00000.pvtu"));
+  std::filesystem::remove_all(never);
 }

@@ -28,12 +28,14 @@ namespace kwfp
 
 
   /**
-   * @brief Something done with the finite-element solution at every output
-   * time (step 0, every 'Output/Interval' steps and the last step), before
-   * its fields are written: it sees the density and its moments and may add
-   * nodal and cell fields to the output (FieldObservation); and once at the
-   * end of the run (RunEnd). The model is ASPECT's postprocessors; the
-   * comparison with the particles is one, the files at the end of a run
+   * @brief Something done with the finite-element solution: once when the
+   * run's outputs are created or continued (start()); at every output time
+   * (step 0, every 'Output/Interval' steps, the last step), where it sees
+   * the density and its moments and may add nodal and cell fields to the
+   * output (execute(), FieldObservation), after which every postprocessor
+   * may write them (write_fields()); and once at the end of the run
+   * (RunEnd). The model is ASPECT's postprocessors; the comparison with the
+   * particles is one, the fields and the files at the end of a run
    * (postprocessor_registry.h) are others, chosen by name in
    * 'Output/Postprocessors'.
    *
@@ -50,10 +52,30 @@ namespace kwfp
     virtual std::string
     name() const = 0;
 
+    /**
+     * The output directory of a new run is ready, or (a resumed run) the
+     * checkpoint has been read with load(): create or continue the files
+     * (collective; nothing by default).
+     */
+    virtual void
+    start()
+    {}
+
     /// Act on the solution at an output time; may add fields (nothing by
     /// default).
     virtual void
     execute(FieldObservation<dim> &)
+    {}
+
+    /**
+     * After every postprocessor's execute() at an output time, with the
+     * fields they added, and for the last good state of a run that broke
+     * down (FieldObservation::last_good_state): write the output time's
+     * fields (collective; nothing by default; the "fields" postprocessor
+     * writes the ParaView files).
+     */
+    virtual void
+    write_fields(const FieldObservation<dim> &)
     {}
 
     /// Act on the final solution when the time loop has ended (collective;

@@ -21,6 +21,10 @@ namespace kwfp
   {
     /// 'Output/Directory'.
     std::string output_directory;
+    /// 'Output/Interval': steps between field outputs (0: no fields).
+    unsigned int output_interval = 10;
+    /// 'Output/Compression' of the VTU files.
+    std::string compression = "best speed";
     /// The ranks of the run (rank 0 writes files).
     MPI_Comm communicator = MPI_COMM_WORLD;
     /// Console lines (rank 0 only).
@@ -71,8 +75,9 @@ namespace kwfp
 
   /**
    * @brief The postprocessors that 'Output/Postprocessors' can name: the
-   * built-in "posterior" (posterior.csv), "final density"
-   * (density_final.csv) and "KL decay" (kl_decay.csv, end_of_run_files.h),
+   * built-in "fields" (the ParaView files, field_files.h), "posterior"
+   * (posterior.csv), "final density" (density_final.csv) and "KL decay"
+   * (kl_decay.csv, end_of_run_files.h),
    * and those a plugin library ('Additional shared libraries') adds with
    * KWFP_REGISTER_POSTPROCESSOR. add() never throws (it runs in static
    * initializers, also inside dlopen()); clashes go to take_errors().
