@@ -71,6 +71,9 @@ namespace kwfp
     settings.decay_fit_begin     = parameters.comparison.decay_fit_begin;
     settings.decay_fit_end       = parameters.comparison.decay_fit_end;
     settings.stationary_gaussian = potential->stationary_gaussian();
+    // a closed form exists as setup() decides (closed_form)
+    settings.has_closed_form =
+      initial_density.gaussian() && settings.stationary_gaussian;
     for (const std::string &name : parameters.output.postprocessors)
       postprocessor_manager.add(create_postprocessor<dim>(name, settings));
   }

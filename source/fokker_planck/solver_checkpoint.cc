@@ -31,7 +31,7 @@ namespace kwfp
      * kept it before they were postprocessors (the layout of the
      * checkpoints stays that of the earlier versions).
      */
-    const std::vector<std::string> saved_in_place{"fields"};
+    const std::vector<std::string> saved_in_place{"diagnostics", "fields"};
   } // namespace
 
 
@@ -101,7 +101,7 @@ namespace kwfp
     shared.io(box);
     shared.io(has_preconditioner);
     transfer_state(shared, loop, summary);
-    shared.io(csv->rows());
+    postprocessor_manager.save_one(shared, "diagnostics");
     postprocessor_manager.save_one(shared, "fields");
     shared.io(summary.history,
               [](auto &s, auto &x) { transfer_diagnostics_row(s, x); });
@@ -242,8 +242,7 @@ namespace kwfp
     bool has_preconditioner = false;
     shared.io(has_preconditioner);
     transfer_state(shared, loop, summary);
-    std::uint64_t n_rows = 0;
-    shared.io(n_rows);
+    postprocessor_manager.load_one(shared, "diagnostics");
     postprocessor_manager.load_one(shared, "fields");
     shared.io(summary.history,
               [](auto &s, auto &x) { transfer_diagnostics_row(s, x); });
@@ -266,15 +265,8 @@ namespace kwfp
     linear_solver.restore(has_preconditioner);
     if (parameters.mesh.flux_corrected)
       flux_correction.restore();
-
-    // The outputs: the rows and files written after the checkpoint go.
-    const bool is_writer = Utilities::MPI::this_mpi_process(communicator) == 0;
-    csv = std::make_unique<DiagnosticsCsv>(parameters.output.directory +
-                                             "/diagnostics.csv",
-                                           dim,
-                                           closed_form.has_value(),
-                                           is_writer,
-                                           n_rows);
+    // The outputs (the rows and files written after the checkpoint go)
+    // are continued by the postprocessors' start().
   }
 
 

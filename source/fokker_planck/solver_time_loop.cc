@@ -60,11 +60,6 @@ namespace kwfp
         prepare_output_directory(parameters.output.directory,
                                  parameters_text,
                                  communicator);
-        csv = std::make_unique<DiagnosticsCsv>(
-          parameters.output.directory + "/diagnostics.csv",
-          dim,
-          closed_form.has_value(),
-          Utilities::MPI::this_mpi_process(communicator) == 0);
       }
     postprocessor_manager.start();
     summary.n_dofs  = dof_handler.n_dofs();
@@ -104,7 +99,7 @@ namespace kwfp
     if (!context.control.adaptive())
       summary.kl_samples.reserve(n_steps + 1);
     context.row = diagnostics(0, 0, 0, context.moments);
-    csv->write(context.row);
+    postprocessor_manager.record(context.row);
     record_row(summary, context.row);
     output_step(0, context.moments);
     print_status(context.row);
@@ -404,7 +399,7 @@ namespace kwfp
       {
         context.row = diagnostics(step, loop.time, dt, context.moments);
         TimerOutput::Scope scope(timer, "copies and checks");
-        csv->write(context.row);
+        postprocessor_manager.record(context.row);
         record_row(summary, context.row);
       }
     {

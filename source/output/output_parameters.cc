@@ -54,10 +54,12 @@ namespace kwfp
                       "402 kB.");
     prm.declare_entry(
       "Postprocessors",
-      "fields, posterior, final density, KL decay",
+      "diagnostics, fields, posterior, final density, KL decay",
       Patterns::Anything(),
-      "What a finite-element run writes besides diagnostics.csv, by name, "
-      "in this order (an empty list: none of them): 'fields' (the ParaView "
+      "What a finite-element run writes, by name, in this order (an empty "
+      "list: none of them): 'diagnostics' (diagnostics.csv, a row every "
+      "'Output/Diagnostics interval' steps; without it the rows are still "
+      "computed for the status lines and the KL decay), 'fields' (the ParaView "
       "files solution-NNNNN.pvtu and solution.pvd every 'Output/Interval' "
       "steps, none when it is 0; the last good state of a run that broke "
       "down), and when its time loop ends 'posterior' "
@@ -66,8 +68,8 @@ namespace kwfp
       "(density_final.csv, for plots), 'KL decay' (kl_decay.csv: dKL/dt "
       "against -I_C and the fitted rate), and any that a library of "
       "'Additional shared libraries' registers with "
-      "KWFP_REGISTER_POSTPROCESSOR. diagnostics.csv is always written; "
-      "'Output/Plots' needs 'KL decay'.");
+      "KWFP_REGISTER_POSTPROCESSOR. 'Output/Plots' needs 'diagnostics' and "
+      "'KL decay'.");
     prm.declare_entry("Checkpoint interval",
                       "0",
                       Patterns::Integer(),
@@ -128,11 +130,13 @@ namespace kwfp
                            "'" + name + "' is listed twice");
         postprocessors.push_back(name);
       }
-    if (plots &&
-        !std::count(postprocessors.begin(), postprocessors.end(), "KL decay"))
-      throw InputError(path + "Postprocessors",
-                       "'Output/Plots = true' needs 'KL decay' (the plots "
-                       "draw kl_decay.csv)");
+    for (const char *needed : {"diagnostics", "KL decay"})
+      if (plots &&
+          !std::count(postprocessors.begin(), postprocessors.end(), needed))
+        throw InputError(path + "Postprocessors",
+                         "'Output/Plots = true' needs '" + std::string(needed) +
+                           "' (the plots draw diagnostics.csv and "
+                           "kl_decay.csv)");
     checkpoint_minutes = prm.get_double("Checkpoint minutes");
     if (!(checkpoint_minutes >= 0) || !std::isfinite(checkpoint_minutes))
       throw InputError(path + "Checkpoint minutes",

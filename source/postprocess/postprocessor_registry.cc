@@ -1,3 +1,4 @@
+#include <kwfp/postprocess/diagnostics_file.h>
 #include <kwfp/postprocess/end_of_run_files.h>
 #include <kwfp/postprocess/field_files.h>
 #include <kwfp/postprocess/postprocessor_registry.h>
@@ -11,7 +12,11 @@ namespace kwfp
     // objects, which a static library may drop.
     static NamedRegistry<PostprocessorCreator> registry(
       "postprocessor",
-      {{"fields",
+      {{"diagnostics",
+        {"diagnostics.csv: a row per 'Output/Diagnostics interval' steps "
+         "(mass, moments, KL, I_C, errors against a closed form)",
+         creator_of<DiagnosticsFile>()}},
+       {"fields",
         {"solution-NNNNN.pvtu/.vtu and solution.pvd: the density and its "
          "fields for ParaView every 'Output/Interval' steps (none with 0)",
          creator_of<FieldFiles>()}},

@@ -103,10 +103,11 @@ namespace
 TEST(Postprocessors, RegistryKnowsTheBuiltInOnesAndRecordsClashes)
 {
   ASSERT_TRUE(recorder_registered);
-  for (const char *name : {"fields", "posterior", "final density", "KL decay"})
+  for (const char *name :
+       {"diagnostics", "fields", "posterior", "final density", "KL decay"})
     EXPECT_TRUE(postprocessor_registry().has(name)) << name;
   EXPECT_FALSE(postprocessor_registry().has("posterior table"));
-  EXPECT_EQ(postprocessor_registry().list().size(), 5u);
+  EXPECT_EQ(postprocessor_registry().list().size(), 6u);
   EXPECT_TRUE(postprocessor_registry().take_errors().empty());
   EXPECT_FALSE(postprocessor_registry().add("posterior",
                                             "a second posterior",
@@ -130,6 +131,12 @@ TEST(Postprocessors, BadListsNameTheParameter)
   EXPECT_EQ(rejected("subsection Output\n set Plots = true\n set "
                      "Postprocessors = posterior\nend\n"),
             "Output/Postprocessors");
+  EXPECT_EQ(rejected("subsection Output\n set Plots = true\n set "
+                     "Postprocessors = KL decay\nend\n"),
+            "Output/Postprocessors");
+  EXPECT_EQ(rejected("subsection Output\n set Plots = true\n set "
+                     "Postprocessors = diagnostics, KL decay\nend\n"),
+            "");
 }
 
 
@@ -161,11 +168,11 @@ TEST(Postprocessors, TheListDecidesTheFilesAndTheOrder)
 }
 
 
-// With none, the run writes its diagnostics and no end-of-run files, and the
-// posterior table has no quadrature row.
-TEST(Postprocessors, AnEmptyListWritesNoEndOfRunFiles)
+// With "diagnostics" alone, the run writes its diagnostics and no
+// end-of-run files, and the posterior table has no quadrature row.
+TEST(Postprocessors, DiagnosticsAloneWritesNoEndOfRunFiles)
 {
-  const std::string directory = run_kwfp(small_run(""));
+  const std::string directory = run_kwfp(small_run("diagnostics"));
   EXPECT_TRUE(exists(directory, "diagnostics.csv"));
   for (const char *file :
        {"posterior.csv", "density_final.csv", "kl_decay.csv"})
@@ -194,7 +201,8 @@ TEST(Postprocessors, FieldsAreWrittenOnlyWhenListedAndDue)
   EXPECT_TRUE(exists(listed, "kl_decay.csv"));
   std::filesystem::remove_all(listed);
 
-  const std::string left_out = run_kwfp(small_run("posterior, KL decay", 5));
+  const std::string left_out =
+    run_kwfp(small_run("diagnostics, posterior, KL decay", 5));
   EXPECT_FALSE(exists(left_out, "solution.pvd"));
   EXPECT_FALSE(exists(left_out, "solution-00000.pvtu"));
   EXPECT_TRUE(exists(left_out, "diagnostics.csv"));
@@ -205,4 +213,35 @@ TEST(Postprocessors, FieldsAreWrittenOnlyWhenListedAndDue)
   EXPECT_FALSE(exists(never, "solution.pvd"));
   EXPECT_FALSE(exists(never, "solution-00000.pvtu"));
   std::filesystem::remove_all(never);
+}
+
+
+// Without "diagnostics" the time loop still computes its rows: no
+// diagnostics.csv, but the KL samples reach the KL decay (kl_decay.csv, a
+// row per step) and the last row the posterior table; an empty list writes
+// none of the run's files but posterior_table.csv.
+TEST(Postprocessors, WithoutDiagnosticsTheRunStillReportsKl)
+{
+  seen                        = Seen();
+  const std::string directory = run_kwfp(small_run("KL decay, end recorder"));
+  EXPECT_FALSE(exists(directory, "diagnostics.csv"));
+  EXPECT_EQ(seen.kl_samples, 11u);
+  const auto kl = read_csv(directory + "/out/kl_decay.csv");
+  ASSERT_EQ(kl.count("time"), 1u);
+  EXPECT_GE(kl.at("time").size(), 10u);
+  std::vector<std::string> order;
+  const auto               table =
+    read_posterior_table(directory + "/out/posterior_table.csv", order);
+  EXPECT_EQ(table.count("finite elements"), 1u);
+  std::filesystem::remove_all(directory);
+
+  const std::string none = run_kwfp(small_run("", 5));
+  for (const char *file : {"diagnostics.csv",
+                           "solution.pvd",
+                           "posterior.csv",
+                           "density_final.csv",
+                           "kl_decay.csv"})
+    EXPECT_FALSE(exists(none, file)) << file;
+  EXPECT_TRUE(exists(none, "posterior_table.csv"));
+  std::filesystem::remove_all(none);
 }

@@ -98,8 +98,8 @@ namespace kwfp
 
     /**
      * With false, RunSummary::history keeps only the last row (every row
-     * is in diagnostics.csv), so that memory stays flat over long runs;
-     * the default keeps every row.
+     * is in diagnostics.csv with the postprocessor "diagnostics"), so that
+     * memory stays flat over long runs; the default keeps every row.
      */
     void
     keep_full_history(const bool keep);
@@ -422,8 +422,6 @@ namespace kwfp
       unsigned int       n_box_moves          = 0;
       unsigned int       steps_since_box_move = 0;
     } adaptation;
-
-    std::unique_ptr<DiagnosticsCsv> csv;
   };
 } // namespace kwfp
 

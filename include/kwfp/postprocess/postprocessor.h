@@ -4,6 +4,7 @@
 #include <kwfp/base/checkpoint.h>
 #include <kwfp/fokker_planck/field_observation.h>
 #include <kwfp/fokker_planck/run_summary.h>
+#include <kwfp/output/diagnostics_csv.h>
 
 #include <string>
 
@@ -29,13 +30,15 @@ namespace kwfp
 
   /**
    * @brief Something done with the finite-element solution: once when the
-   * run's outputs are created or continued (start()); at every output time
+   * run's outputs are created or continued (start()); with each row of
+   * diagnostics the time loop computes (record()); at every output time
    * (step 0, every 'Output/Interval' steps, the last step), where it sees
    * the density and its moments and may add nodal and cell fields to the
    * output (execute(), FieldObservation), after which every postprocessor
    * may write them (write_fields()); and once at the end of the run
    * (RunEnd). The model is ASPECT's postprocessors; the comparison with the
-   * particles is one, the fields and the files at the end of a run
+   * particles is one, diagnostics.csv, the fields and the files at the end
+   * of a run
    * (postprocessor_registry.h) are others, chosen by name in
    * 'Output/Postprocessors'.
    *
@@ -59,6 +62,16 @@ namespace kwfp
      */
     virtual void
     start()
+    {}
+
+    /**
+     * A row of diagnostics that the time loop computed (step 0, every
+     * 'Output/Diagnostics interval' steps, the last step and a step after
+     * which a signal stopped the run; nothing by default; the
+     * "diagnostics" postprocessor writes it to diagnostics.csv).
+     */
+    virtual void
+    record(const DiagnosticsRow &)
     {}
 
     /// Act on the solution at an output time; may add fields (nothing by

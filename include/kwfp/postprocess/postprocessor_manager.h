@@ -51,6 +51,14 @@ namespace kwfp
         p->start();
     }
 
+    /// Hand @p row to each.
+    void
+    record(const DiagnosticsRow &row)
+    {
+      for (const auto &p : postprocessors)
+        p->record(row);
+    }
+
     /// Execute each on @p observation.
     void
     execute(FieldObservation<dim> &observation)

@@ -29,6 +29,9 @@ namespace kwfp
     MPI_Comm communicator = MPI_COMM_WORLD;
     /// Console lines (rank 0 only).
     dealii::ConditionalOStream *console = nullptr;
+    /// There is a closed form (a Gaussian initial density and a quadratic
+    /// Phi_R): diagnostics.csv has the columns of its errors.
+    bool has_closed_form = false;
     /// 'Comparison/Decay fit window'.
     double decay_fit_begin = 1;
     /// 'Comparison/Decay fit window', its end.
@@ -75,7 +78,8 @@ namespace kwfp
 
   /**
    * @brief The postprocessors that 'Output/Postprocessors' can name: the
-   * built-in "fields" (the ParaView files, field_files.h), "posterior"
+   * built-in "diagnostics" (diagnostics.csv, diagnostics_file.h), "fields"
+   * (the ParaView files, field_files.h), "posterior"
    * (posterior.csv), "final density" (density_final.csv) and "KL decay"
    * (kl_decay.csv, end_of_run_files.h),
    * and those a plugin library ('Additional shared libraries') adds with
