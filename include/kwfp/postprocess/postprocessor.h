@@ -37,13 +37,15 @@ namespace kwfp
    * output (execute(), FieldObservation), after which every postprocessor
    * may write them (write_fields()); and once at the end of the run
    * (RunEnd). The model is ASPECT's postprocessors; the comparison with the
-   * particles is one, diagnostics.csv, the fields and the files at the end
-   * of a run
-   * (postprocessor_registry.h) are others, chosen by name in
+   * particles is one; diagnostics.csv, the fields and the files at the end
+   * of a run (postprocessor_registry.h) are others, chosen by name in
    * 'Output/Postprocessors'.
    *
    * A postprocessor with state that a resumed run needs writes it in save()
-   * and reads it back in load(), in the same order.
+   * and reads it back in load(), in the same order. The checkpoint holds
+   * these states after the solver's own, in the order of the
+   * postprocessors, but those of "diagnostics" and "fields" where the
+   * solver kept them before they were postprocessors.
    */
   template <int dim>
   class Postprocessor
