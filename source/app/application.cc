@@ -74,7 +74,8 @@ namespace kwfp
         fokker_planck_parameters(parameters);
       {
         FokkerPlanckSolver<dim> solver(fe_parameters, text, communicator, out);
-        // every row is in diagnostics.csv; memory stays flat
+        // every row is in diagnostics.csv (postprocessor "diagnostics");
+        // memory stays flat
         solver.keep_full_history(false);
         try
           {

@@ -64,11 +64,16 @@ namespace kwfp
       }
     PostprocessorSettings settings;
     settings.output_directory    = parameters.output.directory;
+    settings.output_interval     = parameters.output.interval;
+    settings.compression         = parameters.output.compression;
     settings.communicator        = communicator;
     settings.console             = &console;
     settings.decay_fit_begin     = parameters.comparison.decay_fit_begin;
     settings.decay_fit_end       = parameters.comparison.decay_fit_end;
     settings.stationary_gaussian = potential->stationary_gaussian();
+    // a closed form exists as setup() decides (closed_form)
+    settings.has_closed_form =
+      initial_density.gaussian() && settings.stationary_gaussian;
     for (const std::string &name : parameters.output.postprocessors)
       postprocessor_manager.add(create_postprocessor<dim>(name, settings));
   }

@@ -25,6 +25,13 @@ namespace kwfp
       s.io(m.mean);
       s.io(m.covariance);
     }
+
+    /**
+     * The postprocessors whose state the checkpoint holds where the solver
+     * kept it before they were postprocessors (the layout of the
+     * checkpoints stays that of the earlier versions).
+     */
+    const std::vector<std::string> saved_in_place{"diagnostics", "fields"};
   } // namespace
 
 
@@ -79,8 +86,7 @@ namespace kwfp
   template <int dim>
   void
   FokkerPlanckSolver<dim>::write_checkpoint_now(const LoopState  &loop,
-                                                const RunSummary &summary,
-                                                const std::size_t n_outputs)
+                                                const RunSummary &summary)
   {
     TimerOutput::Scope scope(timer, "checkpoint");
     CheckpointWriter   shared;
@@ -95,10 +101,8 @@ namespace kwfp
     shared.io(box);
     shared.io(has_preconditioner);
     transfer_state(shared, loop, summary);
-    shared.io(csv->rows());
-    const auto &written = field_output->written();
-    shared.io(std::vector<std::pair<double, std::string>>(
-      written.begin(), written.begin() + std::min(n_outputs, written.size())));
+    postprocessor_manager.save_one(shared, "diagnostics");
+    postprocessor_manager.save_one(shared, "fields");
     shared.io(summary.history,
               [](auto &s, auto &x) { transfer_diagnostics_row(s, x); });
     shared.io(summary.kl_samples,
@@ -106,7 +110,7 @@ namespace kwfp
     shared.io(
       static_cast<std::uint64_t>(triangulation->n_global_active_cells()));
     shared.io(static_cast<std::uint64_t>(dof_handler.n_dofs()));
-    postprocessor_manager.save(shared);
+    postprocessor_manager.save(shared, saved_in_place);
 
     // This rank's cells with the values of rho^n, rho^{n-1}, rho^{n-2} on
     // them: a record that does not depend on the numbering of the unknowns.
@@ -238,10 +242,8 @@ namespace kwfp
     bool has_preconditioner = false;
     shared.io(has_preconditioner);
     transfer_state(shared, loop, summary);
-    std::uint64_t n_rows = 0;
-    shared.io(n_rows);
-    std::vector<std::pair<double, std::string>> written;
-    shared.io(written);
+    postprocessor_manager.load_one(shared, "diagnostics");
+    postprocessor_manager.load_one(shared, "fields");
     shared.io(summary.history,
               [](auto &s, auto &x) { transfer_diagnostics_row(s, x); });
     shared.io(summary.kl_samples,
@@ -249,7 +251,7 @@ namespace kwfp
     std::uint64_t n_cells = 0, n_dofs = 0;
     shared.io(n_cells);
     shared.io(n_dofs);
-    postprocessor_manager.load(shared);
+    postprocessor_manager.load(shared, saved_in_place);
     shared.expect_end();
     if (n_cells != triangulation->n_global_active_cells() ||
         n_dofs != dof_handler.n_dofs())
@@ -263,20 +265,8 @@ namespace kwfp
     linear_solver.restore(has_preconditioner);
     if (parameters.mesh.flux_corrected)
       flux_correction.restore();
-
-    // The outputs: the rows and files written after the checkpoint go.
-    const bool is_writer = Utilities::MPI::this_mpi_process(communicator) == 0;
-    csv = std::make_unique<DiagnosticsCsv>(parameters.output.directory +
-                                             "/diagnostics.csv",
-                                           dim,
-                                           closed_form.has_value(),
-                                           is_writer,
-                                           n_rows);
-    field_output =
-      std::make_unique<FieldOutput<dim>>(parameters.output.directory,
-                                         parameters.output.compression,
-                                         communicator);
-    field_output->resume(written);
+    // The outputs (the rows and files written after the checkpoint go)
+    // are continued by the postprocessors' start().
   }
 
 
@@ -367,7 +357,7 @@ namespace kwfp
 
 #define KWFP_INSTANTIATE(dim)                                                \
   template void FokkerPlanckSolver<dim>::write_checkpoint_now(               \
-    const LoopState &, const RunSummary &, const std::size_t);               \
+    const LoopState &, const RunSummary &);                                  \
   template void FokkerPlanckSolver<dim>::refine_to(                          \
     parallel::TriangulationBase<dim> &, const std::vector<CellId> &) const;  \
   template FokkerPlanckSolver<dim>::CellValues                               \

@@ -1,10 +1,9 @@
 // The outputs of the finite-element solver: the rows of diagnostics.csv,
-// the fields for ParaView, the postprocessors and the report at the end of
-// a run.
+// the postprocessors (the fields for ParaView are one) and the report at
+// the end of a run.
 
 #include <kwfp/base/errors.h>
 #include <kwfp/base/vector_extremes.h>
-#include <kwfp/fokker_planck/nodal_interpolation.h>
 #include <kwfp/fokker_planck/solver.h>
 #include <kwfp/output/atomic_file.h>
 #include <kwfp/output/csv_rows.h>
@@ -121,77 +120,52 @@ namespace kwfp
 
 
   template <int dim>
-  void
-  FokkerPlanckSolver<dim>::output_step(const double   time,
-                                       const Moments &moments,
-                                       const bool     write)
+  FieldObservation<dim>
+  FokkerPlanckSolver<dim>::observation_at(const double   time,
+                                          const Moments &moments)
   {
     FieldObservation<dim> observation;
-    if (!postprocessor_manager.empty())
-      {
-        ghost_exchange.update(density, ghosted);
-        observation.time        = time;
-        observation.dof_handler = &dof_handler;
-        observation.density     = &ghosted;
-        observation.diagnostics = &density_diagnostics;
-        observation.mean        = moments.mean;
-        observation.covariance  = moments.covariance;
-        observation.exact       = exact_at_current_time;
-        TimerOutput::Scope scope(timer, "postprocessors");
-        postprocessor_manager.execute(observation);
-      }
-    if (write)
-      write_fields(time, observation);
+    observation.time               = time;
+    observation.dof_handler        = &dof_handler;
+    observation.density            = &ghosted;
+    observation.diagnostics        = &density_diagnostics;
+    observation.mean               = moments.mean;
+    observation.covariance         = moments.covariance;
+    observation.exact              = exact_at_current_time;
+    observation.stationary_density = &stationary;
+    return observation;
   }
 
 
   template <int dim>
   void
-  FokkerPlanckSolver<dim>::write_fields(
-    const double                 time,
-    const FieldObservation<dim> &observation)
+  FokkerPlanckSolver<dim>::output_step(const double   time,
+                                       const Moments &moments,
+                                       const bool     interrupted)
+  {
+    if (postprocessor_manager.empty())
+      return;
+    ghost_exchange.update(density, ghosted);
+    FieldObservation<dim> observation = observation_at(time, moments);
+    observation.interrupted           = interrupted;
+    {
+      TimerOutput::Scope scope(timer, "postprocessors");
+      postprocessor_manager.execute(observation);
+    }
+    TimerOutput::Scope scope(timer, "output");
+    postprocessor_manager.write_fields(observation);
+  }
+
+
+  template <int dim>
+  void
+  FokkerPlanckSolver<dim>::write_last_good_state(const double time)
   {
     TimerOutput::Scope scope(timer, "output");
-    ghosted = density;
-    TrilinosWrappers::MPI::Vector owned(owned_dofs, communicator);
-    TrilinosWrappers::MPI::Vector log10_density(owned_dofs,
-                                                relevant_dofs,
-                                                communicator);
-    // log10 with a floor of 1e-20, so that the far tails and round-off
-    // around zero stay visible on a log scale.
-    for (const auto i : owned_dofs)
-      owned[i] = std::log10(std::max(static_cast<double>(density[i]), 1e-20));
-    owned.compress(VectorOperation::insert);
-    log10_density = owned;
-
-    std::vector<std::pair<std::string, const TrilinosWrappers::MPI::Vector *>>
-      fields{{"density", &ghosted},
-             {"log10_density", &log10_density},
-             {"stationary_density", &stationary}};
-
-    TrilinosWrappers::MPI::Vector exact(owned_dofs,
-                                        relevant_dofs,
-                                        communicator);
-    TrilinosWrappers::MPI::Vector error(owned_dofs,
-                                        relevant_dofs,
-                                        communicator);
-    if (exact_at_current_time)
-      {
-        const Gaussian &g = *exact_at_current_time;
-        interpolate_scalar(
-          dof_handler,
-          [&g](const ArrayView<const double> &u) { return g.density(u); },
-          owned);
-        exact = owned;
-        owned.sadd(-1., 1., density); // rho_h - rho_exact
-        error = owned;
-        fields.emplace_back("exact_density", &exact);
-        fields.emplace_back("error", &error);
-      }
-    fields.insert(fields.end(),
-                  observation.nodal_fields.begin(),
-                  observation.nodal_fields.end());
-    field_output->write(dof_handler, fields, time, observation.cell_fields);
+    ghosted                           = density;
+    FieldObservation<dim> observation = observation_at(time, Moments());
+    observation.last_good_state       = true;
+    postprocessor_manager.write_fields(observation);
   }
 
 
@@ -297,8 +271,7 @@ namespace kwfp
   template void FokkerPlanckSolver<dim>::output_step(const double,            \
                                                      const Moments &,         \
                                                      const bool);             \
-  template void FokkerPlanckSolver<dim>::write_fields(                        \
-    const double, const FieldObservation<dim> &);                             \
+  template void FokkerPlanckSolver<dim>::write_last_good_state(const double); \
   template void FokkerPlanckSolver<dim>::finish_postprocessors(RunSummary &); \
   template void FokkerPlanckSolver<dim>::finish_run(RunSummary &);
 

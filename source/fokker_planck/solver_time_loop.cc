@@ -60,16 +60,8 @@ namespace kwfp
         prepare_output_directory(parameters.output.directory,
                                  parameters_text,
                                  communicator);
-        csv = std::make_unique<DiagnosticsCsv>(
-          parameters.output.directory + "/diagnostics.csv",
-          dim,
-          closed_form.has_value(),
-          Utilities::MPI::this_mpi_process(communicator) == 0);
-        field_output =
-          std::make_unique<FieldOutput<dim>>(parameters.output.directory,
-                                             parameters.output.compression,
-                                             communicator);
       }
+    postprocessor_manager.start();
     summary.n_dofs  = dof_handler.n_dofs();
     summary.n_cells = triangulation->n_global_active_cells();
 
@@ -107,9 +99,9 @@ namespace kwfp
     if (!context.control.adaptive())
       summary.kl_samples.reserve(n_steps + 1);
     context.row = diagnostics(0, 0, 0, context.moments);
-    csv->write(context.row);
+    postprocessor_manager.record(context.row);
     record_row(summary, context.row);
-    output_step(0, context.moments, interval > 0);
+    output_step(0, context.moments);
     print_status(context.row);
     loop.dt_next   = context.control.first_step();
     summary.min_dt = std::numeric_limits<double>::max();
@@ -216,7 +208,7 @@ namespace kwfp
           {
             if (context.density_accepted)
               density = old_density;
-            write_fields(context.last_good_time, FieldObservation<dim>());
+            write_last_good_state(context.last_good_time);
             write_nodal_density(dof_handler,
                                 density,
                                 parameters.output.directory +
@@ -230,8 +222,11 @@ namespace kwfp
         std::ostringstream message;
         message << failure.what() << " [step " << context.failed_step
                 << "; the last good state, t = " << context.last_good_time
-                << ", is the last entry of " << parameters.output.directory
-                << "/solution.pvd and in density_final.csv]";
+                << ", is ";
+        if (postprocessor_manager.has("fields"))
+          message << "the last entry of " << parameters.output.directory
+                  << "/solution.pvd and ";
+        message << "in density_final.csv]";
         throw RunFailure(message.str());
       }
   }
@@ -404,7 +399,7 @@ namespace kwfp
       {
         context.row = diagnostics(step, loop.time, dt, context.moments);
         TimerOutput::Scope scope(timer, "copies and checks");
-        csv->write(context.row);
+        postprocessor_manager.record(context.row);
         record_row(summary, context.row);
       }
     {
@@ -417,23 +412,22 @@ namespace kwfp
     }
     summary.n_steps = step;
     if (last || (interval > 0 && step % interval == 0))
-      output_step(loop.time, context.moments, interval > 0);
+      output_step(loop.time, context.moments);
     if (step % context.status_every == 0 || last)
       print_status(context.row);
     context.last_good_time   = loop.time;
     context.density_accepted = false;
     // The fields written because of the interruption are not part of the
     // run that the checkpoint continues.
-    const std::size_t n_outputs = field_output->written().size();
     if (interrupted && !(interval > 0 && step % interval == 0))
-      output_step(loop.time, context.moments, interval > 0);
+      output_step(loop.time, context.moments, true);
     remesh_after_step(step, last, interrupted, loop, context);
     loop.step = step;
     // The checkpoint holds the state after the mesh adaptation, so that the
     // resumed run starts with step + 1.
     if (!last && (interrupted || schedule.due(step, communicator)))
       {
-        write_checkpoint_now(loop, summary, n_outputs);
+        write_checkpoint_now(loop, summary);
         schedule.written();
       }
     if (!interrupted)

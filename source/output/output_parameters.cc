@@ -23,8 +23,9 @@ namespace kwfp
     prm.declare_entry("Interval",
                       "10",
                       Patterns::Integer(),
-                      "Write the fields every this many steps (and at the "
-                      "first and last step); 0 writes no fields.");
+                      "Write the fields (postprocessor 'fields' of "
+                      "'Output/Postprocessors') every this many steps (and "
+                      "at the first and last step); 0 writes no fields.");
     prm.declare_entry("Diagnostics interval",
                       "1",
                       Patterns::Integer(),
@@ -53,17 +54,22 @@ namespace kwfp
                       "402 kB.");
     prm.declare_entry(
       "Postprocessors",
-      "posterior, final density, KL decay",
+      "diagnostics, fields, posterior, final density, KL decay",
       Patterns::Anything(),
-      "What a finite-element run writes when its time loop ends, by name, "
-      "in this order (an empty list: none of them): 'posterior' "
+      "What a finite-element run writes, by name, in this order (an empty "
+      "list: none of them): 'diagnostics' (diagnostics.csv, a row every "
+      "'Output/Diagnostics interval' steps; without it the rows are still "
+      "computed for the status lines and the KL decay), 'fields' (the ParaView "
+      "files solution-NNNNN.pvtu and solution.pvd every 'Output/Interval' "
+      "steps, none when it is 0; the last good state of a run that broke "
+      "down), and when its time loop ends 'posterior' "
       "(posterior.csv, the moments of exp(-Phi_R)/Z by quadrature on the "
       "final mesh, and its row in posterior_table.md), 'final density' "
       "(density_final.csv, for plots), 'KL decay' (kl_decay.csv: dKL/dt "
       "against -I_C and the fitted rate), and any that a library of "
       "'Additional shared libraries' registers with "
-      "KWFP_REGISTER_POSTPROCESSOR. diagnostics.csv and the fields are "
-      "always written; 'Output/Plots' needs 'KL decay'.");
+      "KWFP_REGISTER_POSTPROCESSOR. 'Output/Plots' needs 'diagnostics' and "
+      "'KL decay'.");
     prm.declare_entry("Checkpoint interval",
                       "0",
                       Patterns::Integer(),
@@ -124,11 +130,13 @@ namespace kwfp
                            "'" + name + "' is listed twice");
         postprocessors.push_back(name);
       }
-    if (plots &&
-        !std::count(postprocessors.begin(), postprocessors.end(), "KL decay"))
-      throw InputError(path + "Postprocessors",
-                       "'Output/Plots = true' needs 'KL decay' (the plots "
-                       "draw kl_decay.csv)");
+    for (const char *needed : {"diagnostics", "KL decay"})
+      if (plots &&
+          !std::count(postprocessors.begin(), postprocessors.end(), needed))
+        throw InputError(path + "Postprocessors",
+                         "'Output/Plots = true' needs '" + std::string(needed) +
+                           "' (the plots draw diagnostics.csv and "
+                           "kl_decay.csv)");
     checkpoint_minutes = prm.get_double("Checkpoint minutes");
     if (!(checkpoint_minutes >= 0) || !std::isfinite(checkpoint_minutes))
       throw InputError(path + "Checkpoint minutes",

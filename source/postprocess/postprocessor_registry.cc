@@ -1,4 +1,6 @@
+#include <kwfp/postprocess/diagnostics_file.h>
 #include <kwfp/postprocess/end_of_run_files.h>
+#include <kwfp/postprocess/field_files.h>
 #include <kwfp/postprocess/postprocessor_registry.h>
 
 namespace kwfp
@@ -10,7 +12,15 @@ namespace kwfp
     // objects, which a static library may drop.
     static NamedRegistry<PostprocessorCreator> registry(
       "postprocessor",
-      {{"posterior",
+      {{"diagnostics",
+        {"diagnostics.csv: a row per 'Output/Diagnostics interval' steps "
+         "(mass, moments, KL, I_C, errors against a closed form)",
+         creator_of<DiagnosticsFile>()}},
+       {"fields",
+        {"solution-NNNNN.pvtu/.vtu and solution.pvd: the density and its "
+         "fields for ParaView every 'Output/Interval' steps (none with 0)",
+         creator_of<FieldFiles>()}},
+       {"posterior",
         {"posterior.csv: mass, mean and covariance of exp(-Phi_R)/Z by "
          "quadrature on the final mesh",
          creator_of<PosteriorQuadrature>()}},

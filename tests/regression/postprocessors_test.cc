@@ -61,16 +61,18 @@ namespace
                                  "a test's postprocessor",
                                  creator_of<EndRecorder>());
 
-  /// 1-D Gaussian, 32 Q2 cells, 10 steps of 0.1 to T = 1, fields never.
+  /// 1-D Gaussian, 32 Q2 cells, 10 steps of 0.1 to T = 1, 'Output/Interval'
+  /// @p interval (0: fields never).
   std::string
-  small_run(const std::string &postprocessors)
+  small_run(const std::string &postprocessors, const unsigned int interval = 0)
   {
     return gaussian_1d_parameters(
       5,
       0.1,
       "subsection Time stepping\n set Final time = 1\nend\n"
-      "subsection Output\n set Interval = 0\n set Postprocessors = " +
-        postprocessors + "\nend\n");
+      "subsection Output\n set Interval = " +
+        std::to_string(interval) + "\n set Postprocessors = " + postprocessors +
+        "\nend\n");
   }
 
   bool
@@ -101,10 +103,11 @@ namespace
 TEST(Postprocessors, RegistryKnowsTheBuiltInOnesAndRecordsClashes)
 {
   ASSERT_TRUE(recorder_registered);
-  for (const char *name : {"posterior", "final density", "KL decay"})
+  for (const char *name :
+       {"diagnostics", "fields", "posterior", "final density", "KL decay"})
     EXPECT_TRUE(postprocessor_registry().has(name)) << name;
   EXPECT_FALSE(postprocessor_registry().has("posterior table"));
-  EXPECT_EQ(postprocessor_registry().list().size(), 4u);
+  EXPECT_EQ(postprocessor_registry().list().size(), 6u);
   EXPECT_TRUE(postprocessor_registry().take_errors().empty());
   EXPECT_FALSE(postprocessor_registry().add("posterior",
                                             "a second posterior",
@@ -128,6 +131,12 @@ TEST(Postprocessors, BadListsNameTheParameter)
   EXPECT_EQ(rejected("subsection Output\n set Plots = true\n set "
                      "Postprocessors = posterior\nend\n"),
             "Output/Postprocessors");
+  EXPECT_EQ(rejected("subsection Output\n set Plots = true\n set "
+                     "Postprocessors = KL decay\nend\n"),
+            "Output/Postprocessors");
+  EXPECT_EQ(rejected("subsection Output\n set Plots = true\n set "
+                     "Postprocessors = diagnostics, KL decay\nend\n"),
+            "");
 }
 
 
@@ -159,11 +168,11 @@ TEST(Postprocessors, TheListDecidesTheFilesAndTheOrder)
 }
 
 
-// With none, the run writes its diagnostics and no end-of-run files, and the
-// posterior table has no quadrature row.
-TEST(Postprocessors, AnEmptyListWritesNoEndOfRunFiles)
+// With "diagnostics" alone, the run writes its diagnostics and no
+// end-of-run files, and the posterior table has no quadrature row.
+TEST(Postprocessors, DiagnosticsAloneWritesNoEndOfRunFiles)
 {
-  const std::string directory = run_kwfp(small_run(""));
+  const std::string directory = run_kwfp(small_run("diagnostics"));
   EXPECT_TRUE(exists(directory, "diagnostics.csv"));
   for (const char *file :
        {"posterior.csv", "density_final.csv", "kl_decay.csv"})
@@ -174,4 +183,65 @@ TEST(Postprocessors, AnEmptyListWritesNoEndOfRunFiles)
   EXPECT_EQ(table.count("quadrature of exp(-Phi_R)/Z"), 0u);
   EXPECT_EQ(table.count("finite elements"), 1u);
   std::filesystem::remove_all(directory);
+}
+
+
+// "fields" writes the ParaView files at step 0, every 'Output/Interval'
+// steps and the last step; left out of the list it writes none whatever
+// the interval, and with 'Output/Interval = 0' none either.
+TEST(Postprocessors, FieldsAreWrittenOnlyWhenListedAndDue)
+{
+  const std::string listed = run_kwfp(small_run("fields, KL decay", 5));
+  EXPECT_TRUE(exists(listed, "solution.pvd"));
+  for (const char *file : {"solution-00000.pvtu",
+                           "solution-00000.0000.vtu",
+                           "solution-00002.pvtu"}) // steps 0, 5, 10
+    EXPECT_TRUE(exists(listed, file)) << file;
+  EXPECT_FALSE(exists(listed, "solution-00003.pvtu"));
+  EXPECT_TRUE(exists(listed, "kl_decay.csv"));
+  std::filesystem::remove_all(listed);
+
+  const std::string left_out =
+    run_kwfp(small_run("diagnostics, posterior, KL decay", 5));
+  EXPECT_FALSE(exists(left_out, "solution.pvd"));
+  EXPECT_FALSE(exists(left_out, "solution-00000.pvtu"));
+  EXPECT_TRUE(exists(left_out, "diagnostics.csv"));
+  EXPECT_TRUE(exists(left_out, "posterior.csv"));
+  std::filesystem::remove_all(left_out);
+
+  const std::string never = run_kwfp(small_run("fields", 0));
+  EXPECT_FALSE(exists(never, "solution.pvd"));
+  EXPECT_FALSE(exists(never, "solution-00000.pvtu"));
+  std::filesystem::remove_all(never);
+}
+
+
+// Without "diagnostics" the time loop still computes its rows: no
+// diagnostics.csv, but the KL samples reach the KL decay (kl_decay.csv, a
+// row per step) and the last row the posterior table; an empty list writes
+// none of the run's files but posterior_table.csv.
+TEST(Postprocessors, WithoutDiagnosticsTheRunStillReportsKl)
+{
+  seen                        = Seen();
+  const std::string directory = run_kwfp(small_run("KL decay, end recorder"));
+  EXPECT_FALSE(exists(directory, "diagnostics.csv"));
+  EXPECT_EQ(seen.kl_samples, 11u);
+  const auto kl = read_csv(directory + "/out/kl_decay.csv");
+  ASSERT_EQ(kl.count("time"), 1u);
+  EXPECT_GE(kl.at("time").size(), 10u);
+  std::vector<std::string> order;
+  const auto               table =
+    read_posterior_table(directory + "/out/posterior_table.csv", order);
+  EXPECT_EQ(table.count("finite elements"), 1u);
+  std::filesystem::remove_all(directory);
+
+  const std::string none = run_kwfp(small_run("", 5));
+  for (const char *file : {"diagnostics.csv",
+                           "solution.pvd",
+                           "posterior.csv",
+                           "density_final.csv",
+                           "kl_decay.csv"})
+    EXPECT_FALSE(exists(none, file)) << file;
+  EXPECT_TRUE(exists(none, "posterior_table.csv"));
+  std::filesystem::remove_all(none);
 }

@@ -17,7 +17,6 @@
 #include <kwfp/gaussian/closed_form.h>
 #include <kwfp/model/initial_density.h>
 #include <kwfp/output/diagnostics_csv.h>
-#include <kwfp/output/field_output.h>
 #include <kwfp/postprocess/postprocessor_manager.h>
 #include <kwfp/postprocess/postprocessor_registry.h>
 #include <kwfp/potential/potential_factory.h>
@@ -90,17 +89,17 @@ namespace kwfp
      * 'Output/Postprocessors' (added by the constructor), then those added
      * here. Executed at every
      * output time (step 0, every 'Output/Interval' steps and the last step,
-     * also when no fields are written) before the fields are written, and
-     * saved after the solver's own state in its checkpoints (loaded when
-     * the run resumes). Add them before run().
+     * also when no fields are written), then asked to write the fields
+     * (the "fields" postprocessor writes them), and saved in its
+     * checkpoints (loaded when the run resumes). Add them before run().
      */
     PostprocessorManager<dim> &
     postprocessors();
 
     /**
      * With false, RunSummary::history keeps only the last row (every row
-     * is in diagnostics.csv), so that memory stays flat over long runs;
-     * the default keeps every row.
+     * is in diagnostics.csv with the postprocessor "diagnostics"), so that
+     * memory stays flat over long runs; the default keeps every row.
      */
     void
     keep_full_history(const bool keep);
@@ -158,12 +157,14 @@ namespace kwfp
      */
     void
     rebuild_mesh(const CellValues &values);
-    /// Write DIR/checkpoint (collective), with the first @p n_outputs
-    /// entries of solution.pvd.
+    /**
+     * Write DIR/checkpoint (collective). The state of the postprocessors
+     * "fields" (the entries of solution.pvd) and "diagnostics" sits where
+     * the solver kept it before they were postprocessors, that of the
+     * others after the solver's own state.
+     */
     void
-    write_checkpoint_now(const LoopState  &loop,
-                         const RunSummary &summary,
-                         const std::size_t n_outputs);
+    write_checkpoint_now(const LoopState &loop, const RunSummary &summary);
     /// Read DIR/checkpoint: the mesh, the vectors and the state.
     void
     resume_from_checkpoint(LoopState &loop, RunSummary &summary);
@@ -346,11 +347,23 @@ namespace kwfp
     /// Add @p row to the summary (history and KL-decay sample).
     void
     record_row(RunSummary &summary, const DiagnosticsRow &row) const;
-    /// Execute the postprocessors and write the fields if due.
+    /**
+     * An output time: execute the postprocessors on the density at @p time
+     * (with @p moments), then let them write the fields (FieldObservation;
+     * @p interrupted: see FieldObservation::interrupted).
+     */
     void
-    output_step(const double time, const Moments &moments, const bool write);
+    output_step(const double   time,
+                const Moments &moments,
+                const bool     interrupted = false);
+    /// The run broke down: let the postprocessors write the fields of the
+    /// last good state (the density at @p time).
     void
-    write_fields(const double time, const FieldObservation<dim> &observation);
+    write_last_good_state(const double time);
+    /// The observation of the density at @p time with @p moments (ghosted
+    /// copied into), without the postprocessors' fields.
+    FieldObservation<dim>
+    observation_at(const double time, const Moments &moments);
 
     const FokkerPlanckParameters parameters;
     const std::string            parameters_text;
@@ -409,9 +422,6 @@ namespace kwfp
       unsigned int       n_box_moves          = 0;
       unsigned int       steps_since_box_move = 0;
     } adaptation;
-
-    std::unique_ptr<DiagnosticsCsv>   csv;
-    std::unique_ptr<FieldOutput<dim>> field_output;
   };
 } // namespace kwfp
 

@@ -25,9 +25,13 @@ namespace kwfp
     /// ... and when this many wall-clock minutes have passed since the
     /// last one (0: never).
     double checkpoint_minutes = 30;
-    /// The postprocessors run when the time loop ends, by registered name
+    /// The postprocessors of a finite-element run (diagnostics.csv, the
+    /// fields, the files
+    /// written when the time loop ends), by registered name
     /// (postprocessor_registry), in order.
-    std::vector<std::string> postprocessors = {"posterior",
+    std::vector<std::string> postprocessors = {"diagnostics",
+                                               "fields",
+                                               "posterior",
                                                "final density",
                                                "KL decay"};
 

@@ -21,10 +21,17 @@ namespace kwfp
   {
     /// 'Output/Directory'.
     std::string output_directory;
+    /// 'Output/Interval': steps between field outputs (0: no fields).
+    unsigned int output_interval = 10;
+    /// 'Output/Compression' of the VTU files.
+    std::string compression = "best speed";
     /// The ranks of the run (rank 0 writes files).
     MPI_Comm communicator = MPI_COMM_WORLD;
     /// Console lines (rank 0 only).
     dealii::ConditionalOStream *console = nullptr;
+    /// There is a closed form (a Gaussian initial density and a quadratic
+    /// Phi_R): diagnostics.csv has the columns of its errors.
+    bool has_closed_form = false;
     /// 'Comparison/Decay fit window'.
     double decay_fit_begin = 1;
     /// 'Comparison/Decay fit window', its end.
@@ -71,8 +78,10 @@ namespace kwfp
 
   /**
    * @brief The postprocessors that 'Output/Postprocessors' can name: the
-   * built-in "posterior" (posterior.csv), "final density"
-   * (density_final.csv) and "KL decay" (kl_decay.csv, end_of_run_files.h),
+   * built-in "diagnostics" (diagnostics.csv, diagnostics_file.h), "fields"
+   * (the ParaView files, field_files.h), "posterior"
+   * (posterior.csv), "final density" (density_final.csv) and "KL decay"
+   * (kl_decay.csv, end_of_run_files.h),
    * and those a plugin library ('Additional shared libraries') adds with
    * KWFP_REGISTER_POSTPROCESSOR. add() never throws (it runs in static
    * initializers, also inside dlopen()); clashes go to take_errors().
