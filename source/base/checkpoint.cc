@@ -14,7 +14,7 @@ namespace kwfp
   namespace
   {
     /// Bumped whenever what a checkpoint holds changes.
-    constexpr unsigned int format  = 2;
+    constexpr unsigned int format  = 3;
     const char             magic[] = "kwfp checkpoint";
 
     std::string

@@ -265,6 +265,9 @@ namespace kwfp
                               next);
     summary.linear_iterations += statistics.iterations;
     summary.corrected_steps += statistics.corrected;
+    summary.cutoff_steps += statistics.cut_off;
+    summary.max_cutoff_mass =
+      std::max(summary.max_cutoff_mass, statistics.cutoff_mass);
     summary.max_limited_nodes =
       std::max(summary.max_limited_nodes, statistics.limited_nodes);
     summary.min_source_scaling =

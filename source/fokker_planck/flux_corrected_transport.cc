@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <sstream>
 
 namespace kwfp
@@ -221,8 +222,23 @@ namespace kwfp
     // nodes: the condensed Galerkin step conserves the mass there too
     // (AdaptiveMesh.StepsConserveMassWithHangingNodes: within 3e-14 over 100
     // Q2 steps).
-    if (skip_unlimited && is_nonnegative(solution))
-      return statistics;
+    if (skip_unlimited)
+      {
+        const Undershoot undershoot = relative_undershoot(solution);
+        if (undershoot.nodal <= 1e-12)
+          return statistics;
+        // The cutoff (Lu, Huang & Van Vleck 2013): at every node where the
+        // exact density is >= 0, |max(rho^H_i, 0) - rho_i| <= |rho^H_i -
+        // rho_i|, so the cut does not raise a nodal error; the scaling to
+        // the mass of rho^n changes every value by the relative mass cut.
+        if (undershoot.mass <= cutoff_tolerance)
+          {
+            clip_negatives_to_mass(lumped_mass_of(previous), solution);
+            statistics.cut_off     = true;
+            statistics.cutoff_mass = undershoot.mass;
+            return statistics;
+          }
+      }
 
     // The corrected step in increments of rho^H: with S = M_L/dt + L,
     //   S rho = S rho^H + (s' - s) + sum_j (alpha_ij - 1) f_ij,
@@ -270,27 +286,49 @@ namespace kwfp
 
 
   template <int dim>
-  bool
-  FluxCorrectedTransport<dim>::is_nonnegative(
+  typename FluxCorrectedTransport<dim>::Undershoot
+  FluxCorrectedTransport<dim>::relative_undershoot(
     const TrilinosWrappers::MPI::Vector &solution) const
   {
     // Hanging nodes are left out: distribute() sets them after the step
     // (Q2's weights -1/8 can make them negative where every unknown is not).
-    const int     n_rows  = static_cast<int>(lumped_mass.size());
-    double        largest = 0, most_negative = 0;
-    const double *values = epetra_values(solution);
+    const int     n_rows       = static_cast<int>(lumped_mass.size());
+    double        local_max[2] = {0, 0}; // max rho, max -rho
+    double        local_sum[2] = {0, 0}; // masses of rho^+ and rho^-
+    const double *values       = epetra_values(solution);
     for (int row = 0; row < n_rows; ++row)
       if (!constrained[row])
         {
-          largest       = std::max(largest, values[row]);
-          most_negative = std::max(most_negative, -values[row]);
+          const double v = values[row];
+          local_max[0]   = std::max(local_max[0], v);
+          local_max[1]   = std::max(local_max[1], -v);
+          local_sum[v < 0] += lumped_mass[row] * std::abs(v);
         }
-    const double local[2] = {largest, most_negative};
-    double       global[2];
-    Utilities::MPI::max(make_array_view(local),
+    double maxima[2], sums[2];
+    Utilities::MPI::max(ArrayView<const double>(local_max, 2),
                         communicator,
-                        make_array_view(global));
-    return global[1] <= 1e-12 * global[0];
+                        make_array_view(maxima));
+    Utilities::MPI::sum(local_sum, communicator, sums);
+    const double infinite = std::numeric_limits<double>::infinity();
+    Undershoot   u;
+    u.nodal =
+      maxima[0] > 0 ? maxima[1] / maxima[0] : (maxima[1] > 0 ? infinite : 0.);
+    u.mass = sums[0] > 0 ? sums[1] / sums[0] : (sums[1] > 0 ? infinite : 0.);
+    return u;
+  }
+
+
+  template <int dim>
+  double
+  FluxCorrectedTransport<dim>::lumped_mass_of(
+    const TrilinosWrappers::MPI::Vector &density) const
+  {
+    const double *values = epetra_values(density);
+    double        local  = 0;
+    for (std::size_t row = 0; row < lumped_mass.size(); ++row)
+      if (!constrained[row])
+        local += lumped_mass[row] * values[row];
+    return Utilities::MPI::sum(local, communicator);
   }
 
 
@@ -645,6 +683,16 @@ namespace kwfp
   FluxCorrectedTransport<dim>::set_skip_unlimited_steps(const bool skip)
   {
     skip_unlimited = skip;
+  }
+
+
+  template <int dim>
+  void
+  FluxCorrectedTransport<dim>::set_cutoff_tolerance(const double tolerance)
+  {
+    AssertThrow(tolerance >= 0 && tolerance < 1,
+                ExcMessage("the cutoff tolerance must be in [0, 1)"));
+    cutoff_tolerance = tolerance;
   }
 
 

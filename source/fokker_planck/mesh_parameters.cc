@@ -114,6 +114,21 @@ namespace kwfp
       "corrected system every step, which where nothing is limited gives "
       "the Galerkin step back to the linear solver's tolerance (a check of "
       "the correction; each step then costs a low-order solve more).");
+    prm.declare_entry(
+      "Cutoff tolerance",
+      "1e-8",
+      Patterns::Double(),
+      "With 'Stabilization = flux-corrected' (and 'Skip unlimited steps'): "
+      "a Galerkin step whose negative nodal values hold at most this "
+      "fraction of the mass of its positive ones, sum_i m_i max(0, -rho_i) "
+      "<= tol sum_i m_i max(0, rho_i) (m_i the lumped masses), is made >= 0 "
+      "by the cutoff instead of the flux correction: negatives set to 0 and "
+      "the density scaled to the mass of the previous step. The cut does not "
+      "raise any nodal error (the exact density is >= 0), and it moves at "
+      "most this fraction of the mass per step (so at most 1e-4 of it over "
+      "1e4 steps with the default), at a fraction of the correction's cost; "
+      "larger undershoots are corrected. 0: every step with a value below "
+      "-1e-12 of the maximum is corrected. Between 0 and 1e-3.");
     declare_adaptive_refinement(prm);
     prm.declare_entry(
       "Moving box",
@@ -185,7 +200,13 @@ namespace kwfp
     flux_corrected       = prm.get("Stabilization") != "none";
     low_order_scheme     = prm.get("Stabilization") == "low-order";
     skip_unlimited_steps = prm.get_bool("Skip unlimited steps");
-    adaptive             = prm.get_bool("Adaptive refinement");
+    cutoff_tolerance     = prm.get_double("Cutoff tolerance");
+    if (!(cutoff_tolerance >= 0 && cutoff_tolerance <= 1e-3))
+      throw InputError(path + "Cutoff tolerance",
+                       "must be between 0 and 1e-3 (a fraction of the mass "
+                       "moved per step), got " +
+                         prm.get("Cutoff tolerance"));
+    adaptive = prm.get_bool("Adaptive refinement");
     if (adaptive && d == 1)
       throw InputError(path + "Adaptive refinement",
                        "is available in dimension 2 and 3 (distributed "

@@ -258,6 +258,7 @@ namespace kwfp
       {
         flux_correction.set_skip_unlimited_steps(
           parameters.mesh.skip_unlimited_steps);
+        flux_correction.set_cutoff_tolerance(parameters.mesh.cutoff_tolerance);
         flux_correction.reinit(dof_handler,
                                kw_operator,
                                constraints,

@@ -65,6 +65,8 @@ namespace kwfp
     s.io(summary.max_dt);
     s.io(summary.linear_iterations);
     s.io(summary.corrected_steps);
+    s.io(summary.cutoff_steps);
+    s.io(summary.max_cutoff_mass);
     s.io(summary.max_limited_nodes);
     s.io(summary.max_correction_residual);
     s.io(summary.min_source_scaling);

@@ -230,6 +230,9 @@ namespace kwfp
               << summary.max_limited_nodes
               << " unknowns limited in one step, BDF2 source scaled by "
               << summary.min_source_scaling << " at least); "
+              << summary.cutoff_steps
+              << " steps cut off instead (largest relative mass cut "
+              << summary.max_cutoff_mass << "); "
               << summary.low_order_preconditioned_steps
               << " steps needed the low-order preconditioner, "
               << summary.direct_steps << " the direct solver, "

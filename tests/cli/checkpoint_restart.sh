@@ -298,7 +298,7 @@ sed -i 's/set Final time *= 0.5/set Final time = 0.7/' changed/parameters.prm
 run_expect 2 changed --resume changed
 grep -q "not the parameter file the checkpoint was written with" changed.err || fail "changed parameters: $(cat changed.err)"
 cp -r fe_full version
-LC_ALL=C sed -i 's/checkpoint format 2/checkpoint format 0/' version/checkpoint/state.bin
+LC_ALL=C sed -i 's/checkpoint format 3/checkpoint format 0/' version/checkpoint/state.bin
 run_expect 2 version --resume version
 grep -q "was written by kwfp" version.err || fail "other version: $(cat version.err)"
 cp -r fe_full kind

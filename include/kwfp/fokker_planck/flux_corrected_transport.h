@@ -58,8 +58,13 @@ namespace kwfp
     /// What one correction did.
     struct Statistics
     {
-      /// False when rho^H was kept unchanged (nothing to limit).
+      /// False when rho^H was kept unchanged (nothing to limit) or cut off.
       bool corrected = false;
+      /// True when rho^H was made >= 0 by the cutoff instead (its negative
+      /// nodal values holding at most the cutoff tolerance of the mass).
+      bool cut_off = false;
+      /// The Undershoot::mass of rho^H when it was cut off (0 otherwise).
+      double cutoff_mass = 0;
       /// Number of unknowns (all ranks) whose fluxes or source were limited.
       unsigned long long limited_nodes = 0;
       /// GMRES iterations of the low-order solve.
@@ -155,6 +160,19 @@ namespace kwfp
     void
     set_skip_unlimited_steps(const bool skip);
 
+    /**
+     * Galerkin steps whose negative nodal values hold at most @p tolerance
+     * times the mass of their positive ones (sum_i m_i max(0, -rho^H_i) <=
+     * tolerance sum_i m_i max(0, rho^H_i)) are made >= 0 by the
+     * mass-conserving cutoff rho = max(rho^H, 0) 1^T M_L rho^n / 1^T M_L
+     * max(rho^H, 0) instead of the correction (doc/numerics.md,
+     * "Stabilization", the cutoff). 0 (the default of this class; the
+     * parameter's is 1e-8): every step with a value below -1e-12 of the
+     * maximum is corrected. Only with set_skip_unlimited_steps(true).
+     */
+    void
+    set_cutoff_tolerance(const double tolerance);
+
   private:
     /// Global scales of a step, from start_right_hand_side().
     struct StepScales
@@ -170,10 +188,26 @@ namespace kwfp
       double previous_mass = 0;
     };
 
-    /// Is @p solution >= -1e-12 of its maximum at every unknown that is not
-    /// a hanging node?
-    bool
-    is_nonnegative(const dealii::TrilinosWrappers::MPI::Vector &solution) const;
+    /// How far a step falls below 0, over the unknowns that are not
+    /// hanging nodes (relative_undershoot()).
+    struct Undershoot
+    {
+      /// max(0, -min_i rho_i) / max_i rho_i (infinite if rho_i < 0 and no
+      /// value is positive).
+      double nodal = 0;
+      /// sum_i m_i max(0, -rho_i) / sum_i m_i max(0, rho_i): the mass the
+      /// cutoff removes, relative to what stays.
+      double mass = 0;
+    };
+
+    /// The Undershoot of @p solution.
+    Undershoot
+    relative_undershoot(
+      const dealii::TrilinosWrappers::MPI::Vector &solution) const;
+
+    /// 1^T M_L @p density over the unknowns that are not hanging nodes.
+    double
+    lumped_mass_of(const dealii::TrilinosWrappers::MPI::Vector &density) const;
 
     /**
      * Start a correction: rhodot = a rho^H - b with ghosts, the source s_i
@@ -327,7 +361,9 @@ namespace kwfp
     EdgeDiffusion<dim> edge_diffusion;
     bool               use_edge_diffusion = false;
     bool               skip_unlimited     = true;
-    DenseMatrix        K_for_C;
+    /// See set_cutoff_tolerance().
+    double      cutoff_tolerance = 0;
+    DenseMatrix K_for_C;
   };
 } // namespace kwfp
 

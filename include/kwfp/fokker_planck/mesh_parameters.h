@@ -28,6 +28,10 @@ namespace kwfp
     /// solve the corrected system every step (false: a check of the
     /// correction, which then returns rho^H to the solver's tolerance).
     bool skip_unlimited_steps = true;
+    /// Galerkin steps whose negative nodal values hold at most this
+    /// fraction of the mass are cut off (max(rho, 0), scaled to the mass)
+    /// instead of corrected; 0: always corrected.
+    double cutoff_tolerance = 1e-8;
     /// Adaptive refinement and coarsening (d = 2, 3): Kelly indicator of
     /// the density, fixed fractions, every refinement_interval steps.
     bool         adaptive            = false;

@@ -37,6 +37,11 @@ namespace kwfp
     /// Steps whose Galerkin solution the flux correction changed, and the
     /// largest number of limited unknowns in one step.
     unsigned int corrected_steps = 0;
+    /// Steps made >= 0 by the cutoff instead of the correction, and the
+    /// largest relative mass cut off in one step ('Mesh/Cutoff tolerance').
+    unsigned int cutoff_steps = 0;
+    /// See cutoff_steps.
+    double max_cutoff_mass = 0;
     /// The most limited unknowns in one step.
     unsigned long long max_limited_nodes = 0;
     /// Largest relative residual of a Galerkin step evaluated with the C
