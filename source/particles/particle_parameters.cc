@@ -122,10 +122,9 @@ namespace kwfp
     {
       const std::string list = prm.get("Also run methods");
       if (list.find_first_not_of(" \t") != std::string::npos)
-        for (std::string item : split_expressions(list))
+        for (const std::string &entry : split_expressions(list))
           {
-            item.erase(0, item.find_first_not_of(" \t"));
-            item.erase(item.find_last_not_of(" \t") + 1);
+            const std::string item = trim_blanks(entry);
             try
               {
                 additional_methods.push_back(parse_particle_method(item));
