@@ -12,16 +12,16 @@ namespace kwfp
   void
   InitialDensityParameters::declare_parameters(ParameterHandler &prm)
   {
-    prm.declare_entry("Type",
-                      "Gaussian",
-                      Patterns::Selection(
-                        initial_density_selection().pattern()),
-                      "The initial density rho_0: a Gaussian N(m_0, C_0); "
-                      "an expression (normalized numerically to mass 1; "
-                      "finite element only); 'product': independent "
-                      "coordinates, see 'Coordinate distributions'; 'file': "
-                      "the initial ensemble read from 'Ensemble file' "
-                      "(particles only).");
+    initial_density_selection().declare(
+      prm,
+      "Type",
+      "Gaussian",
+      "The initial density rho_0: a Gaussian N(m_0, C_0); "
+      "an expression (normalized numerically to mass 1; "
+      "finite element only); 'product': independent "
+      "coordinates, see 'Coordinate distributions'; 'file': "
+      "the initial ensemble read from 'Ensemble file' "
+      "(particles only).");
     prm.declare_entry("Mean m_0",
                       "-1.5, 1.5",
                       Patterns::Anything(),
