@@ -52,28 +52,43 @@ namespace kwfp
       std::optional<GaussianClosureRunSummary> gaussian_closure;
     };
 
+    /// The main run of one parameter file: its parameters (and their text),
+    /// where it writes, the particles and the Gaussian closure beside the
+    /// finite elements (each may be nullptr), and whether it is resumed.
+    struct MainRun
+    {
+      const Parameters      &parameters;
+      const std::string     &text;
+      const MPI_Comm         communicator;
+      std::ostream          &out;
+      ParticleSolver        *particles;
+      GaussianClosureSolver *closure;
+      const bool             resume;
+    };
+
     /**
-     * The finite-element run, with @p particles (if given) advanced beside
-     * it and compared with it at every output time.
+     * The finite-element run of @p run, with its particles and closure (if
+     * given) advanced beside it and compared with it at every output time.
      */
     template <int dim>
     void
-    run_dimension(const Parameters      &parameters,
-                  const std::string     &text,
-                  const MPI_Comm         communicator,
-                  std::ostream          &out,
-                  ParticleSolver        *particles,
-                  GaussianClosureSolver *closure,
-                  const bool             resume,
-                  Results               &results)
+    run_dimension(const MainRun &run, Results &results)
     {
+      const Parameters      &parameters   = run.parameters;
+      const MPI_Comm         communicator = run.communicator;
+      ParticleSolver        *particles    = run.particles;
+      GaussianClosureSolver *closure      = run.closure;
+      const bool             resume       = run.resume;
       // Let the solver (and its TimerOutput, which synchronizes over MPI)
       // be destroyed before an exception propagates further.
       std::exception_ptr           failure;
       const FokkerPlanckParameters fe_parameters =
         fokker_planck_parameters(parameters);
       {
-        FokkerPlanckSolver<dim> solver(fe_parameters, text, communicator, out);
+        FokkerPlanckSolver<dim> solver(fe_parameters,
+                                       run.text,
+                                       communicator,
+                                       run.out);
         // every row is in diagnostics.csv (postprocessor "diagnostics");
         // memory stays flat
         solver.keep_full_history(false);
@@ -209,61 +224,34 @@ namespace kwfp
 
 
     /// The main run: the finite elements in their dimension (with
-    /// @p particles beside them, if given), or the particles alone.
+    /// the particles and the closure beside them, if given), or the
+    /// particles and the closure alone.
     void
-    run_main(const Parameters      &parameters,
-             const std::string     &text,
-             const MPI_Comm         communicator,
-             std::ostream          &out,
-             ParticleSolver        *particles,
-             GaussianClosureSolver *closure,
-             const bool             resume,
-             Results               &results)
+    run_main(const MainRun &run, Results &results)
     {
-      if (!parameters.run_finite_element)
+      if (!run.parameters.run_finite_element)
         {
-          if (particles)
-            results.particles = particles->run(resume);
+          if (run.particles)
+            results.particles = run.particles->run(run.resume);
           // Alone, the closure checkpoints (every 'Output/Checkpoint
           // interval' steps and on SIGINT/SIGTERM) and resumes; after the
           // particles (whose checkpoint DIR/checkpoint is) it
           // runs again from t = 0 on a resume (deterministic, seconds).
-          if (closure && !interruption_signal(communicator))
+          if (run.closure && !interruption_signal(run.communicator))
             results.gaussian_closure =
-              closure->run(resume && !particles, !particles);
+              run.closure->run(run.resume && !run.particles, !run.particles);
           return;
         }
-      switch (parameters.dimension)
+      switch (run.parameters.dimension)
         {
           case 1:
-            run_dimension<1>(parameters,
-                             text,
-                             communicator,
-                             out,
-                             particles,
-                             closure,
-                             resume,
-                             results);
+            run_dimension<1>(run, results);
             break;
           case 2:
-            run_dimension<2>(parameters,
-                             text,
-                             communicator,
-                             out,
-                             particles,
-                             closure,
-                             resume,
-                             results);
+            run_dimension<2>(run, results);
             break;
           default:
-            run_dimension<3>(parameters,
-                             text,
-                             communicator,
-                             out,
-                             particles,
-                             closure,
-                             resume,
-                             results);
+            run_dimension<3>(run, results);
             break;
         }
     }
@@ -440,13 +428,13 @@ namespace kwfp
             out);
 
         Results results;
-        run_main(parameters,
-                 text.str(),
-                 communicator,
-                 out,
-                 particles.get(),
-                 closure.get(),
-                 resume,
+        run_main({parameters,
+                  text.str(),
+                  communicator,
+                  out,
+                  particles.get(),
+                  closure.get(),
+                  resume},
                  results);
 
         // SIGINT/SIGTERM: the runs so far stopped after a complete step and

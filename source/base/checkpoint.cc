@@ -42,11 +42,7 @@ namespace kwfp
     void
     transfer(Stream &s, Header &h)
     {
-      s.io(h.kind);
-      s.io(h.dimension);
-      s.io(h.n_ranks);
-      s.io(h.version);
-      s.io(h.parameters_hash);
+      s.io_each(h.kind, h.dimension, h.n_ranks, h.version, h.parameters_hash);
     }
 
     /// Write @p bytes to @p filename; false on an I/O error.
@@ -141,12 +137,20 @@ namespace kwfp
   }
 
 
-  void
-  CheckpointReader::io(std::string &s)
+  std::uint64_t
+  CheckpointReader::read_count()
   {
     std::uint64_t n = 0;
     io(n);
     check_count(n);
+    return n;
+  }
+
+
+  void
+  CheckpointReader::io(std::string &s)
+  {
+    const std::uint64_t n = read_count();
     s.assign(take(n), n);
   }
 
@@ -154,10 +158,7 @@ namespace kwfp
   void
   CheckpointReader::io(DenseVector &v)
   {
-    std::uint64_t n = 0;
-    io(n);
-    check_count(n);
-    v.reinit(n);
+    v.reinit(read_count());
     for (double &x : v)
       io(x);
   }
@@ -338,6 +339,20 @@ namespace kwfp
       if (!e.empty())
         throw InputError(option, e);
     return data;
+  }
+
+
+  void
+  read_shared_checkpoint(const std::string      &directory,
+                         const CheckpointHeader &expected,
+                         const std::function<void(CheckpointReader &)> &resume,
+                         const MPI_Comm communicator)
+  {
+    const CheckpointData data =
+      read_checkpoint(directory, expected, communicator);
+    CheckpointReader in(data.shared, directory + "/checkpoint/state.bin");
+    resume(in);
+    in.expect_end();
   }
 
 

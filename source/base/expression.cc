@@ -80,9 +80,7 @@ namespace kwfp
           throw InputError(parameter,
                            "constant '" + item +
                              "' is not of the form name=value");
-        std::string name = item.substr(0, equal);
-        name.erase(0, name.find_first_not_of(" \t"));
-        name.erase(name.find_last_not_of(" \t") + 1);
+        const std::string name  = trim_blanks(item.substr(0, equal));
         const std::string value = item.substr(equal + 1);
         double            v     = 0;
         try
@@ -120,5 +118,14 @@ namespace kwfp
         start = end + 1;
       }
     return parts;
+  }
+
+
+  std::string
+  trim_blanks(std::string text)
+  {
+    text.erase(0, text.find_first_not_of(" \t"));
+    text.erase(text.find_last_not_of(" \t") + 1);
+    return text;
   }
 } // namespace kwfp

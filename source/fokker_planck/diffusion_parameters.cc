@@ -9,10 +9,10 @@ namespace kwfp
   void
   DiffusionParameters::declare_parameters(ParameterHandler &prm)
   {
-    prm.declare_entry(
+    diffusion_matrix_selection().declare(
+      prm,
       "Diffusion matrix",
       "Kalman-Wasserstein",
-      Patterns::Selection(diffusion_matrix_selection().pattern()),
       "The matrix C in d_t rho = div(C (rho grad Phi_R + grad rho)), (4.1) of "
       "Garbuno-Inigo et al. 2020. 'Kalman-Wasserstein': C = C(rho), the "
       "covariance of the current solution, recomputed every step. "

@@ -301,14 +301,13 @@ namespace kwfp
   namespace
   {
     /**
-     * out[k] = sum_{a <= b} C_ab piece_p[k], p counting the pairs (a, b)
-     * row by row, for the pieces pieces[first], pieces[first + 1], ...: one
-     * pass over the values (each piece read once, @p out written once).
+     * out[k] = sum_{a <= b} C_ab pieces[p][k], p counting the pairs (a, b)
+     * row by row: one pass over the values (each piece read once, @p out
+     * written once).
      */
     void
     combine_pieces(const DenseMatrix                      &C,
                    const std::vector<std::vector<double>> &pieces,
-                   const unsigned int                      first,
                    std::vector<double>                    &out)
     {
       const unsigned int  dim = C.m();
@@ -318,8 +317,8 @@ namespace kwfp
           factors.push_back(C(a, b));
       std::vector<const double *> p;
       for (unsigned int q = 0; q < factors.size(); ++q)
-        p.push_back(pieces[first + q].data());
-      const std::size_t n = pieces[first].size();
+        p.push_back(pieces[q].data());
+      const std::size_t n = pieces[0].size();
       out.resize(n);
       double *o = out.data();
       switch (factors.size())
@@ -385,7 +384,7 @@ namespace kwfp
     AssertDimension(C.n(), dim);
     AssertThrow(!diffusion_piece_values.empty(),
                 ExcMessage("the diffusion matrices were not kept"));
-    combine_pieces(C, diffusion_piece_values, 0, values_of_K);
+    combine_pieces(C, diffusion_piece_values, values_of_K);
   }
 
 

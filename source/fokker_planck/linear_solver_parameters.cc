@@ -18,10 +18,10 @@ namespace kwfp
                       "1000",
                       Patterns::Integer(),
                       "Most GMRES iterations; more is an error.");
-    prm.declare_entry(
+    preconditioner_selection().declare(
+      prm,
       "Preconditioner",
       "auto",
-      Patterns::Selection(preconditioner_selection().pattern()),
       "Trilinos preconditioner of the step matrix alpha/dt M + A(C): point "
       "Jacobi, incomplete LU (ILU(k) of the step matrix, each process's rows "
       "in reverse Cuthill-McKee order), or ML algebraic multigrid. 'auto' "

@@ -21,9 +21,7 @@ namespace kwfp
     void
     transfer_moments(Stream &s, M &m)
     {
-      s.io(m.mass);
-      s.io(m.mean);
-      s.io(m.covariance);
+      s.io_each(m.mass, m.mean, m.covariance);
     }
 
     /**

@@ -52,10 +52,10 @@ namespace kwfp
       "Adaptive time step: the local error allowed per step (see 'Error "
       "estimate'). A step whose estimate exceeds twice this is repeated with "
       "a smaller dt.");
-    prm.declare_entry(
+    time_error_estimate_selection().declare(
+      prm,
       "Error estimate",
       "moments",
-      Patterns::Selection(time_error_estimate_selection().pattern()),
       "Adaptive time step: what the local error is measured on. moments: "
       "the mean and covariance, each entry relative to the standard "
       "deviations (smooth in time even where flux correction limits steep "

@@ -336,20 +336,24 @@ namespace kwfp
     std::vector<DenseMatrix> &jacobians) const
   {
     const unsigned int n = points.m();
+    // G(u_j): the first K columns of the first n rows of `rows`
+    const auto set_values = [&](const DenseMatrix &rows) {
+      values.reinit(n, K);
+      jacobians.assign(n, DenseMatrix(K, d));
+      for (unsigned int j = 0; j < n; ++j)
+        for (unsigned int k = 0; k < K; ++k)
+          values(j, k) = rows(j, k);
+    };
     if (jacobian_from_command)
       {
         // one row per point: G, then DG row by row
         DenseMatrix all;
         call_or_stop(points, all);
-        values.reinit(n, K);
-        jacobians.assign(n, DenseMatrix(K, d));
+        set_values(all);
         for (unsigned int j = 0; j < n; ++j)
           for (unsigned int k = 0; k < K; ++k)
-            {
-              values(j, k) = all(j, k);
-              for (unsigned int i = 0; i < d; ++i)
-                jacobians[j](k, i) = all(j, K + k * d + i);
-            }
+            for (unsigned int i = 0; i < d; ++i)
+              jacobians[j](k, i) = all(j, K + k * d + i);
         return;
       }
     // rows: the n points, then for each point u_j the 2d neighbours
@@ -373,21 +377,16 @@ namespace kwfp
         }
     DenseMatrix G;
     evaluate_rows(all, G);
-    values.reinit(n, K);
-    jacobians.assign(n, DenseMatrix(K, d));
+    set_values(G);
     for (unsigned int j = 0; j < n; ++j)
-      {
-        for (unsigned int k = 0; k < K; ++k)
-          values(j, k) = G(j, k);
-        for (unsigned int i = 0; i < d; ++i)
-          {
-            const unsigned int plus = n + (2 * d) * j + 2 * i, minus = plus + 1;
-            // the step as it is in floating point
-            const double h2 = all(plus, i) - all(minus, i);
-            for (unsigned int k = 0; k < K; ++k)
-              jacobians[j](k, i) = (G(plus, k) - G(minus, k)) / h2;
-          }
-      }
+      for (unsigned int i = 0; i < d; ++i)
+        {
+          const unsigned int plus = n + (2 * d) * j + 2 * i, minus = plus + 1;
+          // the step as it is in floating point
+          const double h2 = all(plus, i) - all(minus, i);
+          for (unsigned int k = 0; k < K; ++k)
+            jacobians[j](k, i) = (G(plus, k) - G(minus, k)) / h2;
+        }
   }
 
 

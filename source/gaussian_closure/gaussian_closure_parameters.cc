@@ -29,10 +29,10 @@ namespace kwfp
   void
   GaussianClosureParameters::declare_parameters(ParameterHandler &prm)
   {
-    prm.declare_entry(
+    cubature_selection().declare(
+      prm,
       "Cubature",
       "Gauss-Hermite",
-      Patterns::Selection(cubature_selection().pattern()),
       "How the expectations under N(m, C) are computed: 'Gauss-Hermite' "
       "(tensor rule, n^d nodes, exact for degree 2n - 1; small d), "
       "'unscented' (2d + 1 sigma points, exact for degree 3; any d), "
@@ -62,10 +62,10 @@ namespace kwfp
                       "1",
                       Patterns::Integer(),
                       "Seed of the Monte Carlo nodes (below 2^32).");
-    prm.declare_entry(
+    expectation_form_selection().declare(
+      prm,
       "Expectation form",
       "gradient",
-      Patterns::Selection(expectation_form_selection().pattern()),
       "'gradient': E[grad Phi_R] and E[Hess Phi_R] = C^{-1} E[(u - m) grad "
       "Phi_R^T] (Stein); 'Hessian': E[grad Phi_R] and E[Hess Phi_R] "
       "(potentials with a Hessian); 'derivative-free': only Phi_R, "
@@ -109,10 +109,10 @@ namespace kwfp
       "dm_k/dt = -C_k E_k[grad ln(p / pi)], dC_k/dt = -2 C_k E_k[Hess "
       "ln(p / pi)] C_k (Lambert et al. 2022, preconditioned by C_k), from "
       "'Mixture means' and 'Mixture covariances'.");
-    prm.declare_entry(
+    mixture_weight_flow_selection().declare(
+      prm,
       "Mixture weight flow",
       "fixed",
-      Patterns::Selection(mixture_weight_flow_selection().pattern()),
       "How the weights w_k of 'Mixture weights' move: 'fixed' (they stay "
       "the initial ones), or 'Fisher-Rao': the Fisher-Rao part of the "
       "Wasserstein-Fisher-Rao gradient flow of KL(p || pi) (Lambert et al. "

@@ -293,18 +293,14 @@ namespace kwfp
   {
     if (resume_run)
       {
-        const CheckpointData data =
-          read_checkpoint(parameters.output.directory,
-                          make_checkpoint_header("Gaussian closure",
-                                                 parameters.dimension,
-                                                 parameters_text,
-                                                 communicator),
-                          communicator);
-        CheckpointReader in(data.shared,
-                            parameters.output.directory +
-                              "/checkpoint/state.bin");
-        resume(in);
-        in.expect_end();
+        read_shared_checkpoint(
+          parameters.output.directory,
+          make_checkpoint_header("Gaussian closure",
+                                 parameters.dimension,
+                                 parameters_text,
+                                 communicator),
+          [this](CheckpointReader &in) { resume(in); },
+          communicator);
         console << "kwfp: Gaussian closure resumed from the checkpoint at "
                    "step "
                 << integration->n_steps() << ", t = " << integration->time()

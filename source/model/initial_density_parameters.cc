@@ -12,16 +12,16 @@ namespace kwfp
   void
   InitialDensityParameters::declare_parameters(ParameterHandler &prm)
   {
-    prm.declare_entry("Type",
-                      "Gaussian",
-                      Patterns::Selection(
-                        initial_density_selection().pattern()),
-                      "The initial density rho_0: a Gaussian N(m_0, C_0); "
-                      "an expression (normalized numerically to mass 1; "
-                      "finite element only); 'product': independent "
-                      "coordinates, see 'Coordinate distributions'; 'file': "
-                      "the initial ensemble read from 'Ensemble file' "
-                      "(particles only).");
+    initial_density_selection().declare(
+      prm,
+      "Type",
+      "Gaussian",
+      "The initial density rho_0: a Gaussian N(m_0, C_0); "
+      "an expression (normalized numerically to mass 1; "
+      "finite element only); 'product': independent "
+      "coordinates, see 'Coordinate distributions'; 'file': "
+      "the initial ensemble read from 'Ensemble file' "
+      "(particles only).");
     prm.declare_entry("Mean m_0",
                       "-1.5, 1.5",
                       Patterns::Anything(),
@@ -72,8 +72,7 @@ namespace kwfp
     std::vector<CoordinateDistribution> result;
     for (std::string item : split_expressions(text))
       {
-        item.erase(0, item.find_first_not_of(" \t"));
-        item.erase(item.find_last_not_of(" \t") + 1);
+        item            = trim_blanks(item);
         const auto open = item.find('('), close = item.rfind(')');
         if (open == std::string::npos || close == std::string::npos ||
             close < open ||
@@ -81,9 +80,7 @@ namespace kwfp
           throw InputError(parameter,
                            "'" + item +
                              "' is not 'normal(mean, sd)' or 'uniform(a, b)'");
-        std::string name = item.substr(0, open);
-        name.erase(0, name.find_first_not_of(" \t"));
-        name.erase(name.find_last_not_of(" \t") + 1);
+        const std::string         name = trim_blanks(item.substr(0, open));
         const std::vector<double> arguments =
           parse_vector(item.substr(open + 1, close - open - 1), parameter, 2);
         CoordinateDistribution c;

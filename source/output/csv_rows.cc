@@ -68,4 +68,21 @@ namespace kwfp
       for (unsigned int b = a; b < d; ++b)
         write_csv_number(out, covariance(a, b));
   }
+
+
+  std::ostream *
+  begin_step_row(CsvLog             &log,
+                 const std::uint64_t step,
+                 const double        time,
+                 const double        dt)
+  {
+    std::ostream *const file = log.begin_row();
+    if (file)
+      {
+        *file << step;
+        write_csv_number(*file, time);
+        write_csv_number(*file, dt);
+      }
+    return file;
+  }
 } // namespace kwfp

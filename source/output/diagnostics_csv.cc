@@ -56,13 +56,10 @@ namespace kwfp
   DiagnosticsCsv::write(const DiagnosticsRow &row)
   {
     AssertDimension(row.mean.size(), dimension);
-    std::ostream *const file = log.begin_row();
+    std::ostream *const file = begin_step_row(log, row.step, row.time, row.dt);
     if (!file)
       return;
     const auto number = [&](const double x) { write_csv_number(*file, x); };
-    *file << row.step;
-    number(row.time);
-    number(row.dt);
     number(row.mass);
     number(row.min_density);
     write_csv_moments(*file, row.mean, row.covariance);

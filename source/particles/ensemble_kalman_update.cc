@@ -354,16 +354,18 @@ namespace kwfp
     Assert(dt > 0, dealii::ExcMessage("the time step must be positive"));
     AssertDimension(state.values.size(), ensemble.blocks().size());
     AssertDimension(state.moments.covariance.m(), d);
-    const StepFactors factors = step_factors(ensemble, state, dt);
-    const bool        fused   = !matrix_form_only && d <= max_fused_dimension &&
+    StepFactors factors = step_factors(ensemble, state, dt);
+    factors.dt          = dt;
+    factors.step        = step;
+    const bool fused    = !matrix_form_only && d <= max_fused_dimension &&
                        !has_prior_term(method) && factors.has_noise &&
                        factors.noise_factor.m() == d &&
                        (method == ParticleMethod::eks_gradient ||
                         method == ParticleMethod::langevin);
     if (fused)
-      advance_fused(ensemble, state, factors, dt, step);
+      advance_fused(ensemble, state, factors);
     else
-      advance_blocks(ensemble, state, factors, dt, step);
+      advance_blocks(ensemble, state, factors);
   }
 
 
@@ -451,15 +453,14 @@ namespace kwfp
   void
   EnsembleKalmanUpdate::advance_fused(Ensemble            &ensemble,
                                       const EnsembleState &state,
-                                      const StepFactors   &factors,
-                                      const double         dt,
-                                      const std::uint64_t  step) const
+                                      const StepFactors   &factors) const
   {
     auto              &blocks       = ensemble.blocks();
     const unsigned int d            = ensemble.dimension();
     const DenseMatrix &C            = state.moments.covariance;
     const DenseMatrix &noise_factor = factors.noise_factor;
     const double       aldi         = factors.aldi;
+    const double       dt           = factors.dt;
     const auto         method       = settings.method;
     // Per particle: u += dt (-C g + aldi (u - ubar)) + sqrt(dt) S z,
     // with g = grad Phi_R(u) (C = I for langevin) and z the particle's
@@ -487,7 +488,7 @@ namespace kwfp
         noise_scratch.resize(std::size_t(block.size()) * d);
         standard_normals(settings.seed,
                          RandomPurpose::dynamics_noise,
-                         step,
+                         factors.step,
                          block.index.data(),
                          block.size(),
                          d,
@@ -529,9 +530,7 @@ namespace kwfp
   void
   EnsembleKalmanUpdate::advance_blocks(Ensemble            &ensemble,
                                        const EnsembleState &state,
-                                       const StepFactors   &factors,
-                                       const double         dt,
-                                       const std::uint64_t  step) const
+                                       const StepFactors   &factors) const
   {
     auto              &blocks              = ensemble.blocks();
     const unsigned int d                   = ensemble.dimension();
@@ -540,6 +539,7 @@ namespace kwfp
     const bool         prior               = has_prior_term(method);
     const bool         implicit_prior      = prior && settings.split_step;
     const double       aldi                = factors.aldi;
+    const double       dt                  = factors.dt;
     const DenseMatrix &W                   = factors.W;
     const DenseMatrix &prior_factor        = factors.prior_factor;
     const DenseVector &prior_shift         = factors.prior_shift;
@@ -596,7 +596,8 @@ namespace kwfp
           }
         if (!has_noise)
           continue;
-        const DenseMatrix Z = normal_block(block, q, settings.seed, step);
+        const DenseMatrix Z =
+          normal_block(block, q, settings.seed, factors.step);
         if (settings.noise == NoiseSquareRoot::ensemble &&
             ensemble_deviations.m() > 0)
           multiply(Z, ensemble_deviations, product);

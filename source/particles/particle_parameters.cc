@@ -8,6 +8,25 @@ namespace kwfp
 {
   using namespace dealii;
 
+  namespace
+  {
+    /// The integer entry @p entry of @p prm; InputError (for @p path +
+    /// @p entry) when it is below @p minimum (0 or 1).
+    long
+    get_integer_at_least(const ParameterHandler &prm,
+                         const std::string      &entry,
+                         const std::string      &path,
+                         const long              minimum)
+    {
+      const long value = prm.get_integer(entry);
+      if (value < minimum)
+        throw InputError(path + entry,
+                         minimum == 0 ? "must be 0 or positive" :
+                                        "must be at least 1");
+      return value;
+    }
+  } // namespace
+
 
   void
   ParticleParameters::declare_parameters(ParameterHandler &prm)
@@ -122,10 +141,9 @@ namespace kwfp
     {
       const std::string list = prm.get("Also run methods");
       if (list.find_first_not_of(" \t") != std::string::npos)
-        for (std::string item : split_expressions(list))
+        for (const std::string &entry : split_expressions(list))
           {
-            item.erase(0, item.find_first_not_of(" \t"));
-            item.erase(item.find_last_not_of(" \t") + 1);
+            const std::string item = trim_blanks(entry);
             try
               {
                 additional_methods.push_back(parse_particle_method(item));
@@ -187,22 +205,11 @@ namespace kwfp
     adaptive_delta     = prm.get_double("Adaptive delta");
     if (!(adaptive_delta > 0))
       throw InputError(path + "Adaptive delta", "must be positive");
-    const long steps = prm.get_integer("Number of steps");
-    if (steps < 0)
-      throw InputError(path + "Number of steps", "must be 0 or positive");
-    n_steps         = steps;
-    const long seed = prm.get_integer("Seed");
-    if (seed < 0)
-      throw InputError(path + "Seed", "must be 0 or positive");
-    settings.seed         = seed;
-    drop_failed           = prm.get("On forward failure") == "drop";
-    const long statistics = prm.get_integer("Statistics interval");
-    if (statistics < 1)
-      throw InputError(path + "Statistics interval", "must be at least 1");
-    statistics_interval        = statistics;
-    const long particle_output = prm.get_integer("Output interval");
-    if (particle_output < 0)
-      throw InputError(path + "Output interval", "must be 0 or positive");
-    output_interval = particle_output;
+    n_steps       = get_integer_at_least(prm, "Number of steps", path, 0);
+    settings.seed = get_integer_at_least(prm, "Seed", path, 0);
+    drop_failed   = prm.get("On forward failure") == "drop";
+    statistics_interval =
+      get_integer_at_least(prm, "Statistics interval", path, 1);
+    output_interval = get_integer_at_least(prm, "Output interval", path, 0);
   }
 } // namespace kwfp

@@ -533,23 +533,15 @@ namespace kwfp
   ParticleRunSummary
   ParticleSolver::run(const bool resume_run)
   {
-    const auto  &p = parameters.particles;
-    const double T = parameters.final_time;
+    const auto        &p = parameters.particles;
+    const double       T = parameters.final_time;
+    const unsigned int d = parameters.dimension;
     if (resume_run)
-      {
-        const CheckpointData data =
-          read_checkpoint(parameters.output.directory,
-                          make_checkpoint_header("particles",
-                                                 parameters.dimension,
-                                                 parameters_text,
-                                                 communicator),
-                          communicator);
-        CheckpointReader in(data.shared,
-                            parameters.output.directory +
-                              "/checkpoint/state.bin");
-        resume(in);
-        in.expect_end();
-      }
+      read_shared_checkpoint(
+        parameters.output.directory,
+        make_checkpoint_header("particles", d, parameters_text, communicator),
+        [this](CheckpointReader &in) { resume(in); },
+        communicator);
     else
       start();
     CheckpointSchedule schedule(parameters.output.checkpoint_interval,

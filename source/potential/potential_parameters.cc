@@ -117,10 +117,10 @@ namespace kwfp
   void
   PotentialParameters::declare_parameters(ParameterHandler &prm)
   {
-    prm.declare_entry(
+    potential_selection().declare(
+      prm,
       "Type",
       "quadratic",
-      Patterns::Selection(potential_selection().pattern()),
       "The potential Phi_R whose Gibbs density exp(-Phi_R)/Z is the "
       "stationary density (the posterior (1.6)). 'quadratic': "
       "1/2 |u - u_0|^2_B. 'inverse problem': "

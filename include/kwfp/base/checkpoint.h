@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -66,6 +67,15 @@ namespace kwfp
     }
     ///@}
 
+    /// io() of each of @p x, in this order: the members of a state listed
+    /// once for writing and reading.
+    template <typename... T>
+    void
+    io_each(const T &...x)
+    {
+      (io(x), ...);
+    }
+
     /// Everything written so far.
     std::string bytes;
   };
@@ -96,10 +106,7 @@ namespace kwfp
     void
     io(std::vector<T> &v)
     {
-      std::uint64_t n = 0;
-      io(n);
-      check_count(n);
-      v.resize(n);
+      v.resize(read_count());
       for (T &x : v)
         io(x);
     }
@@ -115,14 +122,20 @@ namespace kwfp
     void
     io(std::vector<T> &v, const Each &each)
     {
-      std::uint64_t n = 0;
-      io(n);
-      check_count(n);
-      v.resize(n);
+      v.resize(read_count());
       for (T &x : v)
         each(*this, x);
     }
     ///@}
+
+    /// io() of each of @p x, in this order (CheckpointWriter::io_each()).
+    template <typename... T>
+    void
+    io_each(T &...x)
+    {
+      (io(x), ...);
+    }
+
     /// Throw unless every byte was read.
     void
     expect_end() const;
@@ -131,6 +144,9 @@ namespace kwfp
     /// Throw if @p n elements cannot follow (a corrupted count).
     void
     check_count(const std::uint64_t n) const;
+    /// Read the size of a string, vector or container and check_count() it.
+    std::uint64_t
+    read_count();
     const char *
     take(const std::size_t n);
 
@@ -204,6 +220,18 @@ namespace kwfp
   read_checkpoint(const std::string      &directory,
                   const CheckpointHeader &expected,
                   const MPI_Comm          communicator);
+
+  /**
+   * Resume a run whose whole state every rank holds (no rank-local part,
+   * as the particles and the Gaussian closure): read_checkpoint() of
+   * @p directory for @p expected, then @p resume reads the shared part,
+   * which must end with it (else RunFailure). Collective.
+   */
+  void
+  read_shared_checkpoint(const std::string      &directory,
+                         const CheckpointHeader &expected,
+                         const std::function<void(CheckpointReader &)> &resume,
+                         const MPI_Comm communicator);
 
   /**
    * @brief When to write a checkpoint: every @p interval steps and when

@@ -64,6 +64,10 @@ namespace kwfp
   /// Split a list of expressions separated by ';'.
   std::vector<std::string>
   split_expressions(const std::string &text);
+
+  /// @p text without the blanks (spaces and tabs) at its two ends.
+  std::string
+  trim_blanks(std::string text);
 } // namespace kwfp
 
 #endif

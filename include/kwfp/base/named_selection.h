@@ -3,6 +3,8 @@
 
 #include <kwfp/base/errors.h>
 
+#include <deal.II/base/parameter_handler.h>
+
 #include <initializer_list>
 #include <string>
 #include <utility>
@@ -36,6 +38,20 @@ namespace kwfp
       for (const auto &e : entries)
         p += (p.empty() ? "" : "|") + e.first;
       return p;
+    }
+
+    /// Declare the entry @p entry of @p prm with the default @p default_name,
+    /// these names as its Patterns::Selection and @p documentation.
+    void
+    declare(dealii::ParameterHandler &prm,
+            const std::string        &entry,
+            const std::string        &default_name,
+            const std::string        &documentation) const
+    {
+      prm.declare_entry(entry,
+                        default_name,
+                        dealii::Patterns::Selection(pattern()),
+                        documentation);
     }
 
     /// The value named @p name; InputError for @p parameter otherwise.

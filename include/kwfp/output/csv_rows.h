@@ -2,6 +2,7 @@
 #define kwfp_output_csv_rows_h
 
 #include <kwfp/base/dense_algebra.h>
+#include <kwfp/output/csv_log.h>
 
 #include <cstdint>
 #include <fstream>
@@ -47,6 +48,18 @@ namespace kwfp
   write_csv_moments(std::ostream      &out,
                     const DenseVector &mean,
                     const DenseMatrix &covariance);
+
+  /**
+   * Begin a row of @p log (CsvLog::begin_row()) with the columns
+   * `step,time,dt` that diagnostics.csv and particles.csv begin with: the
+   * stream for the rest of the row, or nullptr on the processes that hold
+   * no file.
+   */
+  std::ostream *
+  begin_step_row(CsvLog             &log,
+                 const std::uint64_t step,
+                 const double        time,
+                 const double        dt);
 } // namespace kwfp
 
 #endif

@@ -102,10 +102,13 @@ namespace kwfp
     use_matrix_form_only(const bool matrix_form_only);
 
   private:
-    /// What one step computes once for all blocks.
+    /// What one step computes once for all blocks, with its size and
+    /// number.
     struct StepFactors
     {
-      DenseMatrix W; ///< Gamma^{-1} C^{pu} (K x d), forward-model methods
+      double        dt   = 0; ///< the step size
+      std::uint64_t step = 0; ///< numbers the random streams
+      DenseMatrix   W; ///< Gamma^{-1} C^{pu} (K x d), forward-model methods
       /// Gamma_0^{-1} C (eks) or Gamma_0^{-1} (herty-visconti), d x d.
       DenseMatrix prior_factor;
       DenseVector prior_shift;      ///< m_prior^T prior_factor
@@ -130,17 +133,13 @@ namespace kwfp
     void
     advance_fused(Ensemble            &ensemble,
                   const EnsembleState &state,
-                  const StepFactors   &factors,
-                  const double         dt,
-                  const std::uint64_t  step) const;
+                  const StepFactors   &factors) const;
 
     /// The update block by block with dense matrix products.
     void
     advance_blocks(Ensemble            &ensemble,
                    const EnsembleState &state,
-                   const StepFactors   &factors,
-                   const double         dt,
-                   const std::uint64_t  step) const;
+                   const StepFactors   &factors) const;
 
     /// The normal numbers of a block in the fused update (scratch).
     mutable std::vector<double> noise_scratch;
