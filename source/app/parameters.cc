@@ -273,16 +273,7 @@ namespace kwfp
   FokkerPlanckParameters
   fokker_planck_parameters(const Parameters &p)
   {
-    return {p.dimension,
-            p.diffusion_matrix,
-            p.fixed_diffusion_matrix,
-            p.potential,
-            p.initial_density,
-            p.mesh,
-            p.time_stepping,
-            p.linear_solver,
-            p.comparison,
-            p.output};
+    return p;
   }
 
 

@@ -21,14 +21,6 @@ namespace kwfp
 
 
   template <int dim>
-  std::string
-  ClosureComparison<dim>::name() const
-  {
-    return "Gaussian closure comparison";
-  }
-
-
-  template <int dim>
   void
   ClosureComparison<dim>::open(const std::optional<std::uint64_t> &resume_rows)
   {

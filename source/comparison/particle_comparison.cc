@@ -86,14 +86,6 @@ namespace kwfp
 
 
   template <int dim>
-  std::string
-  ParticleComparison<dim>::name() const
-  {
-    return "particle comparison";
-  }
-
-
-  template <int dim>
   void
   ParticleComparison<dim>::execute(FieldObservation<dim> &observation)
   {

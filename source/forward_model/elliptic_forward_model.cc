@@ -30,20 +30,6 @@ namespace kwfp
   }
 
 
-  unsigned int
-  EllipticForwardModel::dimension() const
-  {
-    return 2;
-  }
-
-
-  unsigned int
-  EllipticForwardModel::n_data() const
-  {
-    return points.size();
-  }
-
-
   void
   EllipticForwardModel::evaluate(const dealii::ArrayView<const double> &u,
                                  const dealii::ArrayView<double>       &G) const

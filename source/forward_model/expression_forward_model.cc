@@ -21,20 +21,6 @@ namespace kwfp
   }
 
 
-  unsigned int
-  ExpressionForwardModel::dimension() const
-  {
-    return d;
-  }
-
-
-  unsigned int
-  ExpressionForwardModel::n_data() const
-  {
-    return components.size();
-  }
-
-
   void
   ExpressionForwardModel::evaluate(const dealii::ArrayView<const double> &u,
                                    const dealii::ArrayView<double> &G) const

@@ -7,20 +7,6 @@ namespace kwfp
   {}
 
 
-  unsigned int
-  LinearForwardModel::dimension() const
-  {
-    return A.n();
-  }
-
-
-  unsigned int
-  LinearForwardModel::n_data() const
-  {
-    return A.m();
-  }
-
-
   void
   LinearForwardModel::evaluate(const dealii::ArrayView<const double> &u,
                                const dealii::ArrayView<double>       &G) const
@@ -32,30 +18,6 @@ namespace kwfp
           value += A(k, i) * u[i];
         G[k] = value;
       }
-  }
-
-
-  void
-  LinearForwardModel::evaluate_rows(const DenseMatrix &points,
-                                    DenseMatrix       &values) const
-  {
-    values.reinit(points.m(), A.m());
-    if (points.m() > 0)
-      points.mTmult(values, A);
-  }
-
-
-  DenseMatrix
-  LinearForwardModel::jacobian(const dealii::ArrayView<const double> &) const
-  {
-    return A;
-  }
-
-
-  const DenseMatrix *
-  LinearForwardModel::linear_matrix() const
-  {
-    return &A;
   }
 
 

@@ -34,9 +34,9 @@ namespace kwfp
   FieldOutput<dim>::FieldOutput(const std::string &directory,
                                 const std::string &compression,
                                 const MPI_Comm     communicator)
-    : communicator(communicator)
+    : PvdSeries(directory, "solution", communicator)
+    , communicator(communicator)
     , compression(zlib_level(compression))
-    , series(directory, "solution", communicator)
   {}
 
 
@@ -52,7 +52,7 @@ namespace kwfp
   {
     const unsigned int rank    = Utilities::MPI::this_mpi_process(communicator);
     const unsigned int n_ranks = Utilities::MPI::n_mpi_processes(communicator);
-    const unsigned int counter = series.written().size();
+    const unsigned int counter = written().size();
 
     DataOut<dim> data_out;
     data_out.attach_dof_handler(dof_handler);
@@ -75,9 +75,9 @@ namespace kwfp
     flags.compression_level        = compression;
     data_out.set_flags(flags);
 
-    const std::string base = series.next_base();
+    const std::string base = PvdSeries::next_base();
     {
-      const std::string file = series.path(PvdSeries::piece(base, rank));
+      const std::string file = PvdSeries::path(PvdSeries::piece(base, rank));
       std::ofstream     out(file);
       data_out.write_vtu(out);
       if (!out)
@@ -90,20 +90,12 @@ namespace kwfp
         std::vector<std::string> pieces;
         for (unsigned int r = 0; r < n_ranks; ++r)
           pieces.push_back(PvdSeries::piece(base, r));
-        write_atomically(series.path(base + ".pvtu"), [&](std::ostream &out) {
-          data_out.write_pvtu_record(out, pieces);
-        });
+        write_atomically(PvdSeries::path(base + ".pvtu"),
+                         [&](std::ostream &out) {
+                           data_out.write_pvtu_record(out, pieces);
+                         });
       }
-    series.add(time);
-  }
-
-
-  template <int dim>
-  void
-  FieldOutput<dim>::resume(
-    const std::vector<std::pair<double, std::string>> &written)
-  {
-    series.resume(written);
+    PvdSeries::add(time);
   }
 
 

@@ -15,8 +15,8 @@ namespace kwfp
 
   ParticleOutput::ParticleOutput(const std::string &directory,
                                  const MPI_Comm     communicator)
-    : communicator(communicator)
-    , series(directory, "particles", communicator)
+    : PvdSeries(directory, "particles", communicator)
+    , communicator(communicator)
   {}
 
 
@@ -30,13 +30,13 @@ namespace kwfp
       dealii::Utilities::MPI::this_mpi_process(communicator);
     const unsigned int n_ranks =
       dealii::Utilities::MPI::n_mpi_processes(communicator);
-    const std::string base = series.next_base();
+    const std::string base = PvdSeries::next_base();
 
     std::size_t n = 0;
     for (const ParticleBlock &block : ensemble.blocks())
       n += block.size();
     write_atomically(
-      series.path(PvdSeries::piece(base, rank)), [&](std::ostream &out) {
+      PvdSeries::path(PvdSeries::piece(base, rank)), [&](std::ostream &out) {
         out << std::setprecision(17);
         out << "<?xml version=\"1.0\"?>\n"
             << "<VTKFile type=\"UnstructuredGrid\" version=\"0.1\" "
@@ -91,7 +91,7 @@ namespace kwfp
     // make sure every piece is complete before the .pvtu names it
     MPI_Barrier(communicator);
     if (rank == 0)
-      write_atomically(series.path(base + ".pvtu"), [&](std::ostream &out) {
+      write_atomically(PvdSeries::path(base + ".pvtu"), [&](std::ostream &out) {
         out << "<?xml version=\"1.0\"?>\n"
             << "<VTKFile type=\"PUnstructuredGrid\" version=\"0.1\" "
                "byte_order=\"LittleEndian\">\n"
@@ -109,15 +109,7 @@ namespace kwfp
           out << "<Piece Source=\"" << PvdSeries::piece(base, r) << "\"/>\n";
         out << "</PUnstructuredGrid>\n</VTKFile>\n";
       });
-    series.add(time);
-  }
-
-
-  void
-  ParticleOutput::resume(
-    const std::vector<std::pair<double, std::string>> &written)
-  {
-    series.resume(written);
+    PvdSeries::add(time);
   }
 
 

@@ -14,14 +14,6 @@ namespace kwfp
 
 
   template <int dim>
-  std::string
-  DiagnosticsFile<dim>::name() const
-  {
-    return "diagnostics";
-  }
-
-
-  template <int dim>
   void
   DiagnosticsFile<dim>::start()
   {

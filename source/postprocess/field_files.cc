@@ -20,14 +20,6 @@ namespace kwfp
 
 
   template <int dim>
-  std::string
-  FieldFiles<dim>::name() const
-  {
-    return "fields";
-  }
-
-
-  template <int dim>
   void
   FieldFiles<dim>::start()
   {

@@ -9,28 +9,6 @@ namespace kwfp
   {}
 
 
-  unsigned int
-  BatchCachedPotential::dimension() const
-  {
-    return potential.dimension();
-  }
-
-
-  double
-  BatchCachedPotential::value(const dealii::ArrayView<const double> &u) const
-  {
-    return potential.value(u);
-  }
-
-
-  void
-  BatchCachedPotential::gradient(const dealii::ArrayView<const double> &u,
-                                 const dealii::ArrayView<double>       &g) const
-  {
-    potential.gradient(u, g);
-  }
-
-
   bool
   BatchCachedPotential::is_cached(const DenseMatrix &points) const
   {
@@ -78,40 +56,5 @@ namespace kwfp
       }
     values    = cached_values;
     gradients = cached_gradients;
-  }
-
-
-  bool
-  BatchCachedPotential::prefers_one_batch() const
-  {
-    return potential.prefers_one_batch();
-  }
-
-
-  bool
-  BatchCachedPotential::has_hessian() const
-  {
-    return potential.has_hessian();
-  }
-
-
-  DenseMatrix
-  BatchCachedPotential::hessian(const dealii::ArrayView<const double> &u) const
-  {
-    return potential.hessian(u);
-  }
-
-
-  std::optional<Gaussian>
-  BatchCachedPotential::stationary_gaussian() const
-  {
-    return potential.stationary_gaussian();
-  }
-
-
-  std::string
-  BatchCachedPotential::description() const
-  {
-    return potential.description();
   }
 } // namespace kwfp

@@ -31,20 +31,6 @@ namespace kwfp
   }
 
 
-  unsigned int
-  ExpressionPotential::dimension() const
-  {
-    return d;
-  }
-
-
-  double
-  ExpressionPotential::value(const dealii::ArrayView<const double> &u) const
-  {
-    return value_expression->value(u);
-  }
-
-
   void
   ExpressionPotential::gradient(const dealii::ArrayView<const double> &u,
                                 const dealii::ArrayView<double>       &g) const

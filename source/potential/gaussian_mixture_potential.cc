@@ -35,13 +35,6 @@ namespace kwfp
   }
 
 
-  unsigned int
-  GaussianMixturePotential::dimension() const
-  {
-    return means[0].size();
-  }
-
-
   void
   GaussianMixturePotential::components(const dealii::ArrayView<const double> &u,
                                        std::vector<double>      &log_terms,

@@ -10,13 +10,6 @@ namespace kwfp
   {}
 
 
-  unsigned int
-  InverseProblemPotential::dimension() const
-  {
-    return problem->dimension();
-  }
-
-
   double
   InverseProblemPotential::value(const dealii::ArrayView<const double> &u) const
   {
@@ -137,32 +130,11 @@ namespace kwfp
   }
 
 
-  bool
-  InverseProblemPotential::prefers_one_batch() const
-  {
-    return problem->forward_model().prefers_one_batch();
-  }
-
-
-  bool
-  InverseProblemPotential::has_hessian() const
-  {
-    return problem->linear_posterior().has_value();
-  }
-
-
   DenseMatrix
   InverseProblemPotential::hessian(
     const dealii::ArrayView<const double> &) const
   {
     return spd_inverse(problem->linear_posterior()->covariance());
-  }
-
-
-  std::optional<Gaussian>
-  InverseProblemPotential::stationary_gaussian() const
-  {
-    return problem->linear_posterior();
   }
 
 
@@ -176,12 +148,5 @@ namespace kwfp
       text += ", posterior covariance B = " +
               format_matrix(problem->linear_posterior()->covariance());
     return text;
-  }
-
-
-  const InverseProblem &
-  InverseProblemPotential::inverse_problem() const
-  {
-    return *problem;
   }
 } // namespace kwfp

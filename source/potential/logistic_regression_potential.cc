@@ -103,13 +103,6 @@ namespace kwfp
   }
 
 
-  unsigned int
-  LogisticRegressionPotential::dimension() const
-  {
-    return X.n();
-  }
-
-
   double
   LogisticRegressionPotential::value(
     const dealii::ArrayView<const double> &u) const

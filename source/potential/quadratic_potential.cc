@@ -40,13 +40,6 @@ namespace kwfp
   {}
 
 
-  unsigned int
-  QuadraticPotential::dimension() const
-  {
-    return u_0.size();
-  }
-
-
   double
   QuadraticPotential::value(const dealii::ArrayView<const double> &u) const
   {
@@ -116,20 +109,6 @@ namespace kwfp
       for (unsigned int i = 0; i < d; ++i)
         deviations(j, i) -= u_0[i];
     deviations.mmult(gradients, B_inverse);
-  }
-
-
-  DenseMatrix
-  QuadraticPotential::hessian(const dealii::ArrayView<const double> &) const
-  {
-    return B_inverse;
-  }
-
-
-  std::optional<Gaussian>
-  QuadraticPotential::stationary_gaussian() const
-  {
-    return Gaussian(u_0, B);
   }
 
 

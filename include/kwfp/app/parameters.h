@@ -34,14 +34,17 @@ namespace kwfp
    * subsection is declared and parsed by its module; here are only the
    * top-level entries and the checks that couple subsections. Matrices
    * are written row by row, rows separated by ';' and entries by ','.
+   *
+   * The part the finite-element solver reads is its base
+   * FokkerPlanckParameters: the dimension d (for the particles and the
+   * Gaussian closure as well, any d), the matrix C ('Fokker-Planck
+   * equation'), 'Potential', 'Initial density', 'Mesh', 'Time stepping',
+   * 'Linear solver', 'Comparison' and 'Output'.
    */
-  struct Parameters
+  struct Parameters : FokkerPlanckParameters
   {
     /// 'Additional shared libraries': plugins, loaded first.
     std::vector<std::string> additional_shared_libraries;
-
-    /// Problem dimension d (1, 2 or 3 for the finite-element solver).
-    unsigned int dimension = 2;
 
     /// Which solvers run: the finite-element PDE, the particles, or both.
     bool run_finite_element = true;  ///< 'Solver': finite element or both
@@ -49,20 +52,8 @@ namespace kwfp
     /// 'Solver' lists Gaussian: the Gaussian closure (issue 24).
     bool run_gaussian_closure = false;
 
-    /// The matrix C in (4.1) ('Fokker-Planck equation').
-    DiffusionMatrixType diffusion_matrix =
-      DiffusionMatrixType::kalman_wasserstein;
-    DenseMatrix fixed_diffusion_matrix; ///< C for 'Diffusion matrix = fixed'
-
-    PotentialParameters      potential;       ///< 'Potential'
-    InitialDensityParameters initial_density; ///< 'Initial density'
-    MeshParameters           mesh;            ///< 'Mesh'
-    TimeSteppingParameters   time_stepping;   ///< 'Time stepping'
-    LinearSolverParameters   linear_solver;   ///< 'Linear solver'
-    ParticleParameters       particles;       ///< 'Particles'
-    ComparisonParameters     comparison;      ///< 'Comparison'
-    MetropolisParameters     metropolis;      ///< 'Metropolis'
-    OutputParameters         output;          ///< 'Output'
+    ParticleParameters   particles;  ///< 'Particles'
+    MetropolisParameters metropolis; ///< 'Metropolis'
 
     /// 'Gaussian closure'
     GaussianClosureParameters gaussian_closure;
@@ -102,7 +93,8 @@ namespace kwfp
     parse_discretization_and_output(dealii::ParameterHandler &prm);
   };
 
-  /// What the finite-element solver reads of @p parameters.
+  /// What the finite-element solver reads of @p parameters: its
+  /// FokkerPlanckParameters base.
   FokkerPlanckParameters
   fokker_planck_parameters(const Parameters &parameters);
 

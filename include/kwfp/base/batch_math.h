@@ -63,39 +63,6 @@ namespace kwfp
 #endif
 
 #ifdef KWFP_BATCH_MATH_LIBMVEC
-    /// x[i] = f(x[i]) eight at a time (AVX-512), the rest as four, two or
-    /// one.
-    template <__m512d (*f8)(__m512d),
-              __m256d (*f4)(__m256d),
-              __m128d (*f2)(__m128d)>
-    __attribute__((target("avx512f,avx2,fma"))) void
-    apply_avx512(double *x, const std::size_t n)
-    {
-      std::size_t i = 0;
-      for (; i + 7 < n; i += 8)
-        _mm512_storeu_pd(x + i, f8(_mm512_loadu_pd(x + i)));
-      for (; i + 3 < n; i += 4)
-        _mm256_storeu_pd(x + i, f4(_mm256_loadu_pd(x + i)));
-      for (; i + 1 < n; i += 2)
-        _mm_storeu_pd(x + i, f2(_mm_loadu_pd(x + i)));
-      if (i < n)
-        x[i] = _mm_cvtsd_f64(f2(_mm_set1_pd(x[i])));
-    }
-
-    /// x[i] = f(x[i]) four at a time (AVX2), the rest as two or one.
-    template <__m256d (*f4)(__m256d), __m128d (*f2)(__m128d)>
-    __attribute__((target("avx2,fma"))) void
-    apply_avx2(double *x, const std::size_t n)
-    {
-      std::size_t i = 0;
-      for (; i + 3 < n; i += 4)
-        _mm256_storeu_pd(x + i, f4(_mm256_loadu_pd(x + i)));
-      for (; i + 1 < n; i += 2)
-        _mm_storeu_pd(x + i, f2(_mm_loadu_pd(x + i)));
-      if (i < n)
-        x[i] = _mm_cvtsd_f64(f2(_mm_set1_pd(x[i])));
-    }
-
     /// x[i] = f(x[i]) two at a time (SSE2), the last one alone.
     template <__m128d (*f2)(__m128d)>
     inline void
@@ -106,6 +73,30 @@ namespace kwfp
         _mm_storeu_pd(x + i, f2(_mm_loadu_pd(x + i)));
       if (i < n)
         x[i] = _mm_cvtsd_f64(f2(_mm_set1_pd(x[i])));
+    }
+
+    /// x[i] = f(x[i]) four at a time (AVX2), the rest by apply_sse2().
+    template <__m256d (*f4)(__m256d), __m128d (*f2)(__m128d)>
+    __attribute__((target("avx2,fma"))) void
+    apply_avx2(double *x, const std::size_t n)
+    {
+      std::size_t i = 0;
+      for (; i + 3 < n; i += 4)
+        _mm256_storeu_pd(x + i, f4(_mm256_loadu_pd(x + i)));
+      apply_sse2<f2>(x + i, n - i);
+    }
+
+    /// x[i] = f(x[i]) eight at a time (AVX-512), the rest by apply_avx2().
+    template <__m512d (*f8)(__m512d),
+              __m256d (*f4)(__m256d),
+              __m128d (*f2)(__m128d)>
+    __attribute__((target("avx512f,avx2,fma"))) void
+    apply_avx512(double *x, const std::size_t n)
+    {
+      std::size_t i = 0;
+      for (; i + 7 < n; i += 8)
+        _mm512_storeu_pd(x + i, f8(_mm512_loadu_pd(x + i)));
+      apply_avx2<f4, f2>(x + i, n - i);
     }
 
     /// x[i] = f(x[i]) with the widest of the three versions the processor

@@ -45,7 +45,10 @@ namespace kwfp
 
     /// "Gaussian closure comparison"
     std::string
-    name() const override;
+    name() const override
+    {
+      return "Gaussian closure comparison";
+    }
 
     /// Advance the closure to the observation's time; write the row.
     void

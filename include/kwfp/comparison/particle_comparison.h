@@ -48,7 +48,10 @@ namespace kwfp
 
     /// "particle comparison"
     std::string
-    name() const override;
+    name() const override
+    {
+      return "particle comparison";
+    }
 
     /// Compare the particles (at the observation's time: ParticleCoupling
     /// runs before) with the finite-element density of @p observation; adds

@@ -21,7 +21,7 @@ namespace kwfp
    */
   struct FokkerPlanckParameters
   {
-    unsigned int dimension = 2; ///< d (1, 2 or 3)
+    unsigned int dimension = 2; ///< d (1, 2 or 3 for the finite elements)
     /// The matrix C in (4.1).
     DiffusionMatrixType diffusion_matrix =
       DiffusionMatrixType::kalman_wasserstein;

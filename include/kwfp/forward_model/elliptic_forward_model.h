@@ -23,15 +23,26 @@ namespace kwfp
     EllipticForwardModel(const unsigned int         dimension,
                          const std::vector<double> &observation_points);
 
+    /// 2: u = (u_1, u_2) = (log diffusivity, p(1)).
     unsigned int
-    dimension() const override;
+    dimension() const override
+    {
+      return 2;
+    }
+    /// K, the number of observation points.
     unsigned int
-    n_data() const override;
+    n_data() const override
+    {
+      return points.size();
+    }
+    /// G_k(u) = p(x_k) = u_2 x_k + exp(-u_1) (x_k - x_k^2) / 2.
     void
     evaluate(const dealii::ArrayView<const double> &u,
              const dealii::ArrayView<double>       &G) const override;
+    /// The exact DG(u): row k is (-exp(-u_1) (x_k - x_k^2)/2, x_k).
     DenseMatrix
     jacobian(const dealii::ArrayView<const double> &u) const override;
+    /// "elliptic-1d (5.2)-(5.3)" and the observation points.
     std::string
     description() const override;
 

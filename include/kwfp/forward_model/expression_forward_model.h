@@ -26,13 +26,23 @@ namespace kwfp
                            const std::map<std::string, double> &constants,
                            const std::string                   &parameter);
 
+    /// d, as given.
     unsigned int
-    dimension() const override;
+    dimension() const override
+    {
+      return d;
+    }
+    /// K, the number of expressions.
     unsigned int
-    n_data() const override;
+    n_data() const override
+    {
+      return components.size();
+    }
+    /// G_k(u), the value of expression k at u.
     void
     evaluate(const dealii::ArrayView<const double> &u,
              const dealii::ArrayView<double>       &G) const override;
+    /// "forward map G(u) = (" and the expressions.
     std::string
     description() const override;
 

@@ -101,20 +101,29 @@ namespace kwfp
 
     /// 1.
     unsigned int
-    n_components() const override;
+    n_components() const override
+    {
+      return 1;
+    }
 
     /// E[Phi_R], E[grad Phi_R], E[Hess Phi_R] at the one state.
     std::vector<GaussianExpectations>
     evaluate(const std::vector<ClosureState> &states) const override;
 
-    /// closure_free_energy().
+    /// closure_free_energy() of the one state.
     double
     free_energy(const std::vector<ClosureState>         &states,
-                const std::vector<GaussianExpectations> &e) const override;
+                const std::vector<GaussianExpectations> &e) const override
+    {
+      return closure_free_energy(states[0], e[0].phi);
+    }
 
     /// GaussianExpectation::evaluations_per_call().
     unsigned int
-    evaluations_per_call() const override;
+    evaluations_per_call() const override
+    {
+      return expectation.evaluations_per_call();
+    }
 
   private:
     const GaussianExpectation &expectation;

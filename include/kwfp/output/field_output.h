@@ -21,7 +21,7 @@ namespace kwfp
    * name and renamed, so that each is complete at every moment.
    */
   template <int dim>
-  class FieldOutput
+  class FieldOutput : private PvdSeries
   {
   public:
     /// Write into @p directory (the .pvd file and the VTU pieces), with the
@@ -47,22 +47,14 @@ namespace kwfp
       const std::vector<std::pair<std::string, const dealii::Vector<float> *>>
         &cell_fields = {});
 
-    /// The outputs written so far: (time, .pvtu file), for a checkpoint.
-    const std::vector<std::pair<double, std::string>> &
-    written() const
-    {
-      return series.written();
-    }
-
-    /// Continue after the outputs @p written of a checkpoint: rewrite
-    /// solution.pvd without the outputs written after the checkpoint.
-    void
-    resume(const std::vector<std::pair<double, std::string>> &written);
+    /// The outputs written so far (PvdSeries::written()), and resume()
+    /// after a checkpoint's (solution.pvd rewritten without the later ones).
+    using PvdSeries::resume;
+    using PvdSeries::written;
 
   private:
     const MPI_Comm                                            communicator;
     const dealii::DataOutBase::VtkFlags::ZlibCompressionLevel compression;
-    PvdSeries                                                 series;
   };
 } // namespace kwfp
 

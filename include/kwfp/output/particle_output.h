@@ -18,7 +18,7 @@ namespace kwfp
    * for d > 3, `u` with all d coordinates. The .pvtu and .pvd are written
    * under a temporary name and renamed.
    */
-  class ParticleOutput
+  class ParticleOutput : private PvdSeries
   {
   public:
     /// Write into @p directory (particles.pvd and the VTU pieces).
@@ -37,21 +37,13 @@ namespace kwfp
     static void
     write_final_ensemble(const std::string &filename, const Ensemble &ensemble);
 
-    /// The outputs written so far: (time, .pvtu file), for a checkpoint.
-    const std::vector<std::pair<double, std::string>> &
-    written() const
-    {
-      return series.written();
-    }
-
-    /// Continue after the outputs @p written of a checkpoint: rewrite
-    /// particles.pvd without the outputs written after the checkpoint.
-    void
-    resume(const std::vector<std::pair<double, std::string>> &written);
+    /// The outputs written so far (PvdSeries::written()), and resume()
+    /// after a checkpoint's (particles.pvd rewritten without the later ones).
+    using PvdSeries::resume;
+    using PvdSeries::written;
 
   private:
     const MPI_Comm communicator;
-    PvdSeries      series;
   };
 } // namespace kwfp
 

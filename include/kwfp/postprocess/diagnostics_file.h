@@ -29,7 +29,10 @@ namespace kwfp
 
     /// "diagnostics"
     std::string
-    name() const override;
+    name() const override
+    {
+      return "diagnostics";
+    }
 
     /// Create diagnostics.csv with its header, or (after load()) keep the
     /// rows of the checkpoint and drop those written after it.

@@ -32,7 +32,10 @@ namespace kwfp
 
     /// "fields"
     std::string
-    name() const override;
+    name() const override
+    {
+      return "fields";
+    }
 
     /// A new series, or (after load()) the series of the checkpoint, with
     /// solution.pvd rewritten without the outputs written after it.

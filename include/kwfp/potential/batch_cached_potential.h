@@ -24,13 +24,25 @@ namespace kwfp
     /// A view of @p potential.
     explicit BatchCachedPotential(const Potential &potential);
 
+    /// That of the potential.
     unsigned int
-    dimension() const override;
+    dimension() const override
+    {
+      return potential.dimension();
+    }
+    /// Phi_R(u) of the potential (not kept).
     double
-    value(const dealii::ArrayView<const double> &u) const override;
+    value(const dealii::ArrayView<const double> &u) const override
+    {
+      return potential.value(u);
+    }
+    /// grad Phi_R(u) of the potential (not kept).
     void
     gradient(const dealii::ArrayView<const double> &u,
-             const dealii::ArrayView<double>       &gradient) const override;
+             const dealii::ArrayView<double>       &g) const override
+    {
+      potential.gradient(u, g);
+    }
     /// From the last batch if @p points are its points.
     void
     gradients(const DenseMatrix &points, DenseMatrix &gradients) const override;
@@ -44,16 +56,36 @@ namespace kwfp
     values_and_gradients(const DenseMatrix   &points,
                          std::vector<double> &values,
                          DenseMatrix         &gradients) const override;
+    /// That of the potential.
     bool
-    prefers_one_batch() const override;
+    prefers_one_batch() const override
+    {
+      return potential.prefers_one_batch();
+    }
+    /// That of the potential.
     bool
-    has_hessian() const override;
+    has_hessian() const override
+    {
+      return potential.has_hessian();
+    }
+    /// D^2 Phi_R(u) of the potential.
     DenseMatrix
-    hessian(const dealii::ArrayView<const double> &u) const override;
+    hessian(const dealii::ArrayView<const double> &u) const override
+    {
+      return potential.hessian(u);
+    }
+    /// That of the potential.
     std::optional<Gaussian>
-    stationary_gaussian() const override;
+    stationary_gaussian() const override
+    {
+      return potential.stationary_gaussian();
+    }
+    /// That of the potential.
     std::string
-    description() const override;
+    description() const override
+    {
+      return potential.description();
+    }
 
   private:
     /// Whether @p points are those of the kept batch.

@@ -26,13 +26,23 @@ namespace kwfp
                         const std::map<std::string, double> &constants,
                         const std::string                   &parameter_path);
 
+    /// d, as given.
     unsigned int
-    dimension() const override;
+    dimension() const override
+    {
+      return d;
+    }
+    /// The Phi_R expression at u.
     double
-    value(const dealii::ArrayView<const double> &u) const override;
+    value(const dealii::ArrayView<const double> &u) const override
+    {
+      return value_expression->value(u);
+    }
+    /// The d gradient expressions at u.
     void
     gradient(const dealii::ArrayView<const double> &u,
              const dealii::ArrayView<double>       &gradient) const override;
+    /// "expression Phi_R = " and its text.
     std::string
     description() const override;
 

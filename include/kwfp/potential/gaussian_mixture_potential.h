@@ -27,23 +27,33 @@ namespace kwfp
                              const std::vector<DenseVector> &means,
                              const std::vector<DenseMatrix> &covariances);
 
+    /// d, the length of the means.
     unsigned int
-    dimension() const override;
+    dimension() const override
+    {
+      return means[0].size();
+    }
+    /// Phi_R(u) = -log sum_k exp(log(w_k N_k(u))), by log-sum-exp.
     double
     value(const dealii::ArrayView<const double> &u) const override;
+    /// grad Phi_R(u) = sum_k r_k g_k.
     void
     gradient(const dealii::ArrayView<const double> &u,
              const dealii::ArrayView<double>       &gradient) const override;
+    /// true: the Hessian of the class comment.
     bool
     has_hessian() const override
     {
       return true;
     }
+    /// D^2 Phi_R = sum_k r_k (Sigma_k^{-1} - g_k g_k^T) + grad Phi_R grad
+    /// Phi_R^T.
     DenseMatrix
     hessian(const dealii::ArrayView<const double> &u) const override;
     /// The Gaussian when there is one component.
     std::optional<Gaussian>
     stationary_gaussian() const override;
+    /// The number of components and the weights.
     std::string
     description() const override;
 

@@ -22,10 +22,16 @@ namespace kwfp
     explicit InverseProblemPotential(
       std::shared_ptr<const InverseProblem> problem);
 
+    /// d of the inverse problem.
     unsigned int
-    dimension() const override;
+    dimension() const override
+    {
+      return problem->dimension();
+    }
+    /// Phi_R(u) = misfit(G(u)) + prior_term(u), one ForwardModel::evaluate().
     double
     value(const dealii::ArrayView<const double> &u) const override;
+    /// grad Phi_R(u) as the one row of gradients().
     void
     gradient(const dealii::ArrayView<const double> &u,
              const dealii::ArrayView<double>       &gradient) const override;
@@ -46,19 +52,35 @@ namespace kwfp
                          DenseMatrix         &gradients) const override;
     /// That of the forward model.
     bool
-    prefers_one_batch() const override;
+    prefers_one_batch() const override
+    {
+      return problem->forward_model().prefers_one_batch();
+    }
+    /// For a linear G only (InverseProblem::linear_posterior()).
     bool
-    has_hessian() const override;
+    has_hessian() const override
+    {
+      return problem->linear_posterior().has_value();
+    }
+    /// D^2 Phi_R = B^{-1} = A^T Gamma^{-1} A + Gamma_0^{-1} (linear G).
     DenseMatrix
     hessian(const dealii::ArrayView<const double> &u) const override;
+    /// The posterior N(u_0, B) for a linear G; otherwise empty.
     std::optional<Gaussian>
-    stationary_gaussian() const override;
+    stationary_gaussian() const override
+    {
+      return problem->linear_posterior();
+    }
+    /// The forward model, K and (linear G, d <= 4) the posterior covariance.
     std::string
     description() const override;
 
     /// The inverse problem this potential belongs to.
     const InverseProblem &
-    inverse_problem() const;
+    inverse_problem() const
+    {
+      return *problem;
+    }
 
   private:
     /// grad Phi_R = DG^T Gamma^{-1} (G - y) + Gamma_0^{-1} (u - m) at

@@ -37,22 +37,32 @@ namespace kwfp
              const double       prior_variance,
              const std::string &parameter);
 
+    /// d, the number of feature columns.
     unsigned int
-    dimension() const override;
+    dimension() const override
+    {
+      return X.n();
+    }
+    /// Phi_R(u) = sum_i [log(1 + exp(x_i . u)) - y_i x_i . u] + |u|^2/(2 s^2).
     double
     value(const dealii::ArrayView<const double> &u) const override;
+    /// grad Phi_R(u) = X^T (sigma(X u) - y) + u / s^2.
     void
     gradient(const dealii::ArrayView<const double> &u,
              const dealii::ArrayView<double>       &gradient) const override;
+    /// (sigma(U X^T) - 1 y^T) X + U / s^2, by matrix products.
     void
     gradients(const DenseMatrix &points, DenseMatrix &gradients) const override;
+    /// true: D^2 Phi_R = X^T diag(sigma (1 - sigma)) X + I / s^2.
     bool
     has_hessian() const override
     {
       return true;
     }
+    /// D^2 Phi_R(u) = X^T diag(sigma(X u) (1 - sigma(X u))) X + I / s^2.
     DenseMatrix
     hessian(const dealii::ArrayView<const double> &u) const override;
+    /// The number of observations, d and the prior.
     std::string
     description() const override;
 

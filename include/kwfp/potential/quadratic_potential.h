@@ -16,10 +16,16 @@ namespace kwfp
     QuadraticPotential(const DenseVector &minimizer,
                        const DenseMatrix &covariance);
 
+    /// d, the length of u_0.
     unsigned int
-    dimension() const override;
+    dimension() const override
+    {
+      return u_0.size();
+    }
+    /// Phi_R(u) = 1/2 (u - u_0)^T B^{-1} (u - u_0).
     double
     value(const dealii::ArrayView<const double> &u) const override;
+    /// grad Phi_R(u) = B^{-1} (u - u_0).
     void
     gradient(const dealii::ArrayView<const double> &u,
              const dealii::ArrayView<double>       &gradient) const override;
@@ -31,10 +37,19 @@ namespace kwfp
     {
       return true;
     }
+    /// D^2 Phi_R = B^{-1}, the same at every u.
     DenseMatrix
-    hessian(const dealii::ArrayView<const double> &u) const override;
+    hessian(const dealii::ArrayView<const double> &) const override
+    {
+      return B_inverse;
+    }
+    /// N(u_0, B).
     std::optional<Gaussian>
-    stationary_gaussian() const override;
+    stationary_gaussian() const override
+    {
+      return Gaussian(u_0, B);
+    }
+    /// "quadratic, posterior N(u_0, B)" with B (its size for d > 4).
     std::string
     description() const override;
 
