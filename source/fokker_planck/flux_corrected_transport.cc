@@ -229,8 +229,9 @@ namespace kwfp
           return statistics;
         // The cutoff (Lu, Huang & Van Vleck 2013): at every node where the
         // exact density is >= 0, |max(rho^H_i, 0) - rho_i| <= |rho^H_i -
-        // rho_i|, so the cut does not raise a nodal error; the scaling to
-        // the mass of rho^n changes every value by the relative mass cut.
+        // rho_i|, so setting negatives to 0 raises no nodal error; the
+        // scaling to the mass of rho^n changes every value by the relative
+        // mass cut (at most the tolerance).
         if (undershoot.mass <= cutoff_tolerance)
           {
             clip_negatives_to_mass(lumped_mass_of(previous), solution);
@@ -690,8 +691,8 @@ namespace kwfp
   void
   FluxCorrectedTransport<dim>::set_cutoff_tolerance(const double tolerance)
   {
-    AssertThrow(tolerance >= 0 && tolerance < 1,
-                ExcMessage("the cutoff tolerance must be in [0, 1)"));
+    AssertThrow(tolerance >= 0 && tolerance <= 1e-6,
+                ExcMessage("the cutoff tolerance must be in [0, 1e-6]"));
     cutoff_tolerance = tolerance;
   }
 

@@ -123,12 +123,14 @@ namespace kwfp
       "fraction of the mass of its positive ones, sum_i m_i max(0, -rho_i) "
       "<= tol sum_i m_i max(0, rho_i) (m_i the lumped masses), is made >= 0 "
       "by the cutoff instead of the flux correction: negatives set to 0 and "
-      "the density scaled to the mass of the previous step. The cut does not "
-      "raise any nodal error (the exact density is >= 0), and it moves at "
-      "most this fraction of the mass per step (so at most 1e-4 of it over "
-      "1e4 steps with the default), at a fraction of the correction's cost; "
-      "larger undershoots are corrected. 0: every step with a value below "
-      "-1e-12 of the maximum is corrected. Between 0 and 1e-3.");
+      "the density scaled to the mass of the previous step. Setting the "
+      "negatives to 0 raises no nodal error (the exact density is >= 0); "
+      "the scaling changes every value by this fraction at most, so a cut "
+      "moves at most this fraction of the mass (1e-4 over 1e4 steps with "
+      "the default), at a fraction of the correction's cost; larger "
+      "undershoots are corrected. Unlike the correction, the cut is not "
+      "local. 0: every step with a value below -1e-12 of the maximum is "
+      "corrected. Between 0 and 1e-6.");
     declare_adaptive_refinement(prm);
     prm.declare_entry(
       "Moving box",
@@ -201,9 +203,9 @@ namespace kwfp
     low_order_scheme     = prm.get("Stabilization") == "low-order";
     skip_unlimited_steps = prm.get_bool("Skip unlimited steps");
     cutoff_tolerance     = prm.get_double("Cutoff tolerance");
-    if (!(cutoff_tolerance >= 0 && cutoff_tolerance <= 1e-3))
+    if (!(cutoff_tolerance >= 0 && cutoff_tolerance <= 1e-6))
       throw InputError(path + "Cutoff tolerance",
-                       "must be between 0 and 1e-3 (a fraction of the mass "
+                       "must be between 0 and 1e-6 (a fraction of the mass "
                        "moved per step), got " +
                          prm.get("Cutoff tolerance"));
     adaptive = prm.get_bool("Adaptive refinement");

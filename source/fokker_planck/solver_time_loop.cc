@@ -248,15 +248,19 @@ namespace kwfp
       {
         const double omega =
           ts.bdf_order == 2 && step > 1 ? dt / loop.dt_previous : 0;
-        // A rejected attempt does not count as a corrected (or specially
-        // solved) step.
+        // A rejected attempt does not count as a corrected, cut off (or
+        // specially solved) step.
         const auto counted =
           std::make_tuple(summary.corrected_steps,
+                          summary.cutoff_steps,
+                          summary.max_cutoff_mass,
                           summary.low_order_preconditioned_steps,
                           summary.direct_steps,
                           summary.low_order_steps);
         const auto forget_attempt = [&]() {
           std::tie(summary.corrected_steps,
+                   summary.cutoff_steps,
+                   summary.max_cutoff_mass,
                    summary.low_order_preconditioned_steps,
                    summary.direct_steps,
                    summary.low_order_steps) = counted;

@@ -264,13 +264,16 @@ TEST(FluxCorrection, CorrectionUsesTheOperatorOfItsGalerkinStep)
 // on G2, Q2 32^2, dt 0.01, BDF2, T = 2, where the Galerkin steps fall below
 // 0 by little (190 of 200 steps had at most 1e-8 of the mass in negative
 // nodal values when this test was written; 10 are corrected): every step
-// stays >= 0 and keeps the mass, and the errors against the closed form
-// equal those of the flux correction alone ('Cutoff tolerance = 0') up to
-// what the cuts can move. Each cut, like the correction it replaces,
-// changes rho by at most 2 eta in lumped L1 (eta = the relative mass cut,
-// at most max_cutoff_mass): so the L1 errors differ by at most 2 n eta,
-// the means by that times max |x| (8 sqrt 2 on [-8, 8]^2), the
-// covariances by that times 2 max |x|^2 plus the square of the mean's.
+// stays >= 0 at the unknowns and keeps the mass, and the errors against
+// the closed form stay those of the flux correction alone ('Cutoff
+// tolerance = 0'). Both fixes of positivity change the Galerkin step only
+// where it is below 0, by far less than the discretization error (L1 3.7e-3
+// here); "the same accuracy" is asserted as: each error within 1 % of the
+// correction's. Measured: L1 3.718749e-3 / 3.718751e-3, mean 1.737903e-4 /
+// 1.737456e-4, cov 4.652850e-5 / 4.652193e-5 (0.00005 %, 0.03 %, 0.014 %).
+// A cut without the scaling to the mass fails the mass check (up to 1e-8
+// per step), one without the clipping the positivity check, a gate that
+// ignores the tolerance the count checks.
 TEST(FluxCorrection, CutoffKeepsPositivityMassAndTheCorrectedAccuracy)
 {
   const auto run = [](const std::string &tolerance) {
@@ -292,6 +295,7 @@ TEST(FluxCorrection, CutoffKeepsPositivityMassAndTheCorrectedAccuracy)
   EXPECT_EQ(corrected.cutoff_steps, 0u);
   EXPECT_EQ(corrected.max_cutoff_mass, 0.);
   ASSERT_GT(cut.cutoff_steps, cut.n_steps / 2);
+  EXPECT_LE(cut.cutoff_steps + cut.corrected_steps, cut.n_steps);
   EXPECT_LE(cut.max_cutoff_mass, 1e-8);
   EXPECT_GT(cut.max_cutoff_mass, 0.);
   EXPECT_GE(cut.min_relative_density, -1e-12);
@@ -299,21 +303,40 @@ TEST(FluxCorrection, CutoffKeepsPositivityMassAndTheCorrectedAccuracy)
     EXPECT_NEAR(row.mass, cut.history[0].mass, 1e-12) << "step " << row.step;
 
   const DiagnosticsRow &a = cut.history.back(), &b = corrected.history.back();
-  const double          moved  = 2 * cut.cutoff_steps * cut.max_cutoff_mass;
-  const double          radius = 8 * std::sqrt(2.);
   std::printf("errors at T, cutoff against correction: L1 %.6e / %.6e, "
-              "mean %.6e / %.6e, cov %.6e / %.6e (bound on L1 %.2e)\n",
+              "mean %.6e / %.6e, cov %.6e / %.6e\n",
               a.l1_error,
               b.l1_error,
               a.mean_error,
               b.mean_error,
               a.cov_error,
-              b.cov_error,
-              moved);
-  EXPECT_NEAR(a.l1_error, b.l1_error, moved);
-  EXPECT_NEAR(a.mean_error, b.mean_error, moved * radius);
-  const double mean_moved = moved * radius;
-  EXPECT_NEAR(a.cov_error,
-              b.cov_error,
-              2 * moved * radius * radius + mean_moved * mean_moved);
+              b.cov_error);
+  EXPECT_NEAR(a.l1_error, b.l1_error, 0.01 * b.l1_error);
+  EXPECT_NEAR(a.mean_error, b.mean_error, 0.01 * b.mean_error);
+  EXPECT_NEAR(a.cov_error, b.cov_error, 0.01 * b.cov_error);
+}
+
+
+// A rejected attempt of the adaptive time step is not counted as cut off:
+// every accepted step is kept, corrected or cut off, once. G2 Q2 32^2 from
+// dt = 0.3 with 'Error tolerance = 1e-5' rejects its first attempts
+// (measured: 4 rejected, 65 steps; before the fix the summary counted 2
+// corrected and 64 cut off steps, 66 in all).
+TEST(FluxCorrection, RejectedAttemptsAreNotCountedAsCutOff)
+{
+  const RunSummary s = run_parameters(
+    g2_parameters(32,
+                  2,
+                  0.3,
+                  "BDF2",
+                  "subsection Time stepping\n set Adaptive time step = "
+                  "true\n set Error tolerance = 1e-5\nend\n"));
+  std::printf("%u steps, %u rejected, %u corrected, %u cut off\n",
+              s.n_steps,
+              s.rejected_steps,
+              s.corrected_steps,
+              s.cutoff_steps);
+  ASSERT_GT(s.rejected_steps, 0u);
+  EXPECT_GT(s.cutoff_steps, 0u);
+  EXPECT_LE(s.cutoff_steps + s.corrected_steps, s.n_steps);
 }

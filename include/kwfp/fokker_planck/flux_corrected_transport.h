@@ -168,7 +168,8 @@ namespace kwfp
      * max(rho^H, 0) instead of the correction (doc/numerics.md,
      * "Stabilization", the cutoff). 0 (the default of this class; the
      * parameter's is 1e-8): every step with a value below -1e-12 of the
-     * maximum is corrected. Only with set_skip_unlimited_steps(true).
+     * maximum is corrected. At most 1e-6. Only with
+     * set_skip_unlimited_steps(true).
      */
     void
     set_cutoff_tolerance(const double tolerance);
