@@ -1,3 +1,5 @@
+#include <kwfp/base/mpi_start.h>
+
 #include <deal.II/base/mpi.h>
 
 #include <gtest/gtest.h>
@@ -6,7 +8,9 @@
 int
 main(int argc, char **argv)
 {
+  kwfp::SingletonMpiStart                  singleton; // before MPI_Init
   dealii::Utilities::MPI::MPI_InitFinalize mpi(argc, argv, 1);
+  singleton.restore();
   ::testing::InitGoogleTest(&argc, argv);
   return RUN_ALL_TESTS();
 }

@@ -1,0 +1,47 @@
+#include <kwfp/base/mpi_start.h>
+
+#include <array>
+#include <cstdlib>
+#include <utility>
+
+namespace kwfp
+{
+  bool
+  started_by_mpi_launcher()
+  {
+    // Open MPI's mpirun, PMIx (Open MPI 5, direct launch), Hydra (MPICH,
+    // Intel MPI) and Slurm's srun.
+    constexpr std::array<const char *, 6> launcher_variables = {
+      {"OMPI_COMM_WORLD_SIZE",
+       "PMIX_RANK",
+       "PMI_RANK",
+       "PMI_SIZE",
+       "MPI_LOCALNRANKS",
+       "SLURM_STEP_ID"}};
+    for (const char *name : launcher_variables)
+      if (std::getenv(name) != nullptr)
+        return true;
+    return false;
+  }
+
+
+  SingletonMpiStart::SingletonMpiStart()
+  {
+    if (started_by_mpi_launcher())
+      return;
+    constexpr std::array<std::pair<const char *, const char *>, 2> settings = {
+      {{"OMPI_MCA_ess_singleton_isolated", "1"}, {"OMPI_MCA_pml", "ob1"}}};
+    for (const auto &[name, value] : settings)
+      if (std::getenv(name) == nullptr && setenv(name, value, 0) == 0)
+        set_by_us.emplace_back(name);
+  }
+
+
+  void
+  SingletonMpiStart::restore()
+  {
+    for (const std::string &name : set_by_us)
+      unsetenv(name.c_str());
+    set_by_us.clear();
+  }
+} // namespace kwfp
