@@ -224,7 +224,7 @@ namespace kwfp
     // Q2 steps).
     if (skip_unlimited)
       {
-        const Undershoot undershoot = relative_undershoot(solution);
+        const Undershoot undershoot = relative_undershoot(solution, previous);
         if (undershoot.nodal <= 1e-12)
           return statistics;
         // The cutoff (Lu, Huang & Van Vleck 2013): at every node where the
@@ -234,7 +234,7 @@ namespace kwfp
         // mass cut (at most the tolerance).
         if (undershoot.mass <= cutoff_tolerance)
           {
-            clip_negatives_to_mass(lumped_mass_of(previous), solution);
+            cut_off(undershoot, solution);
             statistics.cut_off     = true;
             statistics.cutoff_mass = undershoot.mass;
             return statistics;
@@ -289,14 +289,16 @@ namespace kwfp
   template <int dim>
   typename FluxCorrectedTransport<dim>::Undershoot
   FluxCorrectedTransport<dim>::relative_undershoot(
-    const TrilinosWrappers::MPI::Vector &solution) const
+    const TrilinosWrappers::MPI::Vector &solution,
+    const TrilinosWrappers::MPI::Vector &previous) const
   {
     // Hanging nodes are left out: distribute() sets them after the step
     // (Q2's weights -1/8 can make them negative where every unknown is not).
     const int     n_rows       = static_cast<int>(lumped_mass.size());
-    double        local_max[2] = {0, 0}; // max rho, max -rho
-    double        local_sum[2] = {0, 0}; // masses of rho^+ and rho^-
+    double        local_max[2] = {0, 0};    // max rho, max -rho
+    double        local_sum[3] = {0, 0, 0}; // masses of rho^+, rho^-, rho^n
     const double *values       = epetra_values(solution);
+    const double *old_values   = epetra_values(previous);
     for (int row = 0; row < n_rows; ++row)
       if (!constrained[row])
         {
@@ -304,8 +306,9 @@ namespace kwfp
           local_max[0]   = std::max(local_max[0], v);
           local_max[1]   = std::max(local_max[1], -v);
           local_sum[v < 0] += lumped_mass[row] * std::abs(v);
+          local_sum[2] += lumped_mass[row] * old_values[row];
         }
-    double maxima[2], sums[2];
+    double maxima[2], sums[3];
     Utilities::MPI::max(ArrayView<const double>(local_max, 2),
                         communicator,
                         make_array_view(maxima));
@@ -315,21 +318,27 @@ namespace kwfp
     u.nodal =
       maxima[0] > 0 ? maxima[1] / maxima[0] : (maxima[1] > 0 ? infinite : 0.);
     u.mass = sums[0] > 0 ? sums[1] / sums[0] : (sums[1] > 0 ? infinite : 0.);
+    u.positive_mass = sums[0];
+    u.previous_mass = sums[2];
     return u;
   }
 
 
   template <int dim>
-  double
-  FluxCorrectedTransport<dim>::lumped_mass_of(
-    const TrilinosWrappers::MPI::Vector &density) const
+  void
+  FluxCorrectedTransport<dim>::cut_off(
+    const Undershoot              &undershoot,
+    TrilinosWrappers::MPI::Vector &solution) const
   {
-    const double *values = epetra_values(density);
-    double        local  = 0;
+    // The positive mass is what clip_negatives_to_mass() would sum after
+    // the clipping (the same terms in the same order: the negatives add 0).
+    const double factor =
+      undershoot.positive_mass > 0 && undershoot.previous_mass > 0 ?
+        undershoot.previous_mass / undershoot.positive_mass :
+        1.;
+    double *x = epetra_values(solution);
     for (std::size_t row = 0; row < lumped_mass.size(); ++row)
-      if (!constrained[row])
-        local += lumped_mass[row] * values[row];
-    return Utilities::MPI::sum(local, communicator);
+      x[row] = (constrained[row] ? x[row] : std::max(x[row], 0.)) * factor;
   }
 
 

@@ -199,16 +199,24 @@ namespace kwfp
       /// sum_i m_i max(0, -rho_i) / sum_i m_i max(0, rho_i): the mass the
       /// cutoff removes, relative to what stays.
       double mass = 0;
+      /// sum_i m_i max(0, rho_i): the mass of the clipped step.
+      double positive_mass = 0;
+      /// sum_i m_i rho^n_i: the mass the cutoff scales to.
+      double previous_mass = 0;
     };
 
-    /// The Undershoot of @p solution.
+    /// The Undershoot of @p solution = rho^H, with the masses of its
+    /// positive part and of @p previous = rho^n (one pass, two reductions).
     Undershoot
     relative_undershoot(
-      const dealii::TrilinosWrappers::MPI::Vector &solution) const;
+      const dealii::TrilinosWrappers::MPI::Vector &solution,
+      const dealii::TrilinosWrappers::MPI::Vector &previous) const;
 
-    /// 1^T M_L @p density over the unknowns that are not hanging nodes.
-    double
-    lumped_mass_of(const dealii::TrilinosWrappers::MPI::Vector &density) const;
+    /// The cutoff: rho = max(rho^H, 0) previous_mass / positive_mass, with
+    /// the masses of @p undershoot (one pass).
+    void
+    cut_off(const Undershoot                      &undershoot,
+            dealii::TrilinosWrappers::MPI::Vector &solution) const;
 
     /**
      * Start a correction: rhodot = a rho^H - b with ghosts, the source s_i
