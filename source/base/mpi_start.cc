@@ -6,20 +6,24 @@
 
 namespace kwfp
 {
+  const std::vector<std::string> &
+  mpi_launcher_variables()
+  {
+    static const std::vector<std::string> names = {"OMPI_COMM_WORLD_SIZE",
+                                                   "PMIX_RANK",
+                                                   "PMI_RANK",
+                                                   "PMI_SIZE",
+                                                   "MPI_LOCALNRANKS",
+                                                   "SLURM_STEP_ID"};
+    return names;
+  }
+
+
   bool
   started_by_mpi_launcher()
   {
-    // Open MPI's mpirun, PMIx (Open MPI 5, direct launch), Hydra (MPICH,
-    // Intel MPI) and Slurm's srun.
-    constexpr std::array<const char *, 6> launcher_variables = {
-      {"OMPI_COMM_WORLD_SIZE",
-       "PMIX_RANK",
-       "PMI_RANK",
-       "PMI_SIZE",
-       "MPI_LOCALNRANKS",
-       "SLURM_STEP_ID"}};
-    for (const char *name : launcher_variables)
-      if (std::getenv(name) != nullptr)
+    for (const std::string &name : mpi_launcher_variables())
+      if (std::getenv(name.c_str()) != nullptr)
         return true;
     return false;
   }

@@ -16,14 +16,15 @@ using namespace kwfp;
 
 namespace
 {
-  const std::vector<std::string> watched = {"OMPI_COMM_WORLD_SIZE",
-                                            "PMIX_RANK",
-                                            "PMI_RANK",
-                                            "PMI_SIZE",
-                                            "MPI_LOCALNRANKS",
-                                            "SLURM_STEP_ID",
-                                            "OMPI_MCA_ess_singleton_isolated",
-                                            "OMPI_MCA_pml"};
+  /// The launchers' variables and the two that SingletonMpiStart sets.
+  std::vector<std::string>
+  watched()
+  {
+    std::vector<std::string> names = mpi_launcher_variables();
+    names.emplace_back("OMPI_MCA_ess_singleton_isolated");
+    names.emplace_back("OMPI_MCA_pml");
+    return names;
+  }
 
   /// Clears the variables above while it lives and puts back their values.
   class CleanEnvironment
@@ -31,7 +32,7 @@ namespace
   public:
     CleanEnvironment()
     {
-      for (const std::string &name : watched)
+      for (const std::string &name : watched())
         if (const char *value = std::getenv(name.c_str()))
           {
             saved[name] = value;
@@ -40,7 +41,7 @@ namespace
     }
     ~CleanEnvironment()
     {
-      for (const std::string &name : watched)
+      for (const std::string &name : watched())
         unsetenv(name.c_str());
       for (const auto &[name, value] : saved)
         setenv(name.c_str(), value.c_str(), 1);
@@ -93,11 +94,11 @@ TEST(SingletonMpiStart, KeepsWhatTheUserSet)
 
 TEST(SingletonMpiStart, DoesNothingUnderALauncher)
 {
-  for (const char *launcher_variable :
-       {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK", "SLURM_STEP_ID"})
+  ASSERT_EQ(mpi_launcher_variables().size(), 6u);
+  for (const std::string &launcher_variable : mpi_launcher_variables())
     {
       CleanEnvironment clean;
-      setenv(launcher_variable, "0", 1);
+      setenv(launcher_variable.c_str(), "0", 1);
       EXPECT_TRUE(started_by_mpi_launcher()) << launcher_variable;
       SingletonMpiStart start;
       EXPECT_TRUE(start.variables_set().empty()) << launcher_variable;

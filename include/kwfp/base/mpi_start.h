@@ -16,11 +16,11 @@ namespace kwfp
    * Open MPI's MCA parameters ess_singleton_isolated = 1 (no daemon, hence
    * no MPI_Comm_spawn, which kwfp does not use) and pml = ob1 (Open MPI's
    * own point-to-point layer) in the environment, if no launcher started
-   * the process (none of the variables of Open MPI's, PMIx's, MPICH's or
-   * Slurm's launchers is set) and the user has not set them. Other MPI
-   * libraries ignore them. restore() removes what it set once MPI_Init has
-   * read it, so that programs kwfp starts (an external forward model) see
-   * the user's environment.
+   * the process (none of mpi_launcher_variables() is set) and the user has
+   * not set them in the environment (which overrides Open MPI's parameter
+   * files). Other MPI libraries ignore them. restore() removes the two
+   * once MPI_Init has read them; what Open MPI's MPI_Init itself exports
+   * (OMPI_MCA_ess, PMIx variables) stays, as without this class.
    */
   class SingletonMpiStart
   {
@@ -44,8 +44,15 @@ namespace kwfp
     std::vector<std::string> set_by_us; ///< names to remove in restore()
   };
 
+  /// The environment variables that MPI launchers set in the processes
+  /// they start: Open MPI's mpirun (OMPI_COMM_WORLD_SIZE), PMIx (PMIX_RANK:
+  /// Open MPI 5, direct launch), Hydra (PMI_RANK, PMI_SIZE, MPI_LOCALNRANKS:
+  /// MPICH, Intel MPI) and Slurm's srun (SLURM_STEP_ID).
+  const std::vector<std::string> &
+  mpi_launcher_variables();
+
   /// Was this process started by an MPI launcher (mpirun, mpiexec, srun)?
-  /// Judged from the environment variables the launchers set.
+  /// True if any of mpi_launcher_variables() is set.
   bool
   started_by_mpi_launcher();
 } // namespace kwfp
