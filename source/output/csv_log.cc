@@ -27,4 +27,16 @@ namespace kwfp
   {
     file << '\n' << std::flush;
   }
+
+
+  MomentCsvLog::MomentCsvLog(const std::string                  &filename,
+                             const std::string                  &header,
+                             const unsigned int                  dimension,
+                             const bool                          has_exact,
+                             const bool                          is_writer,
+                             const std::optional<std::uint64_t> &resume_rows)
+    : dimension(dimension)
+    , has_exact(has_exact)
+    , log(filename, header, is_writer, resume_rows)
+  {}
 } // namespace kwfp

@@ -12,9 +12,12 @@ namespace kwfp
     const bool                          has_exact,
     const bool                          is_writer,
     const std::optional<std::uint64_t> &resume_rows)
-    : dimension(dimension)
-    , has_exact(has_exact)
-    , log(filename, header(dimension, has_exact), is_writer, resume_rows)
+    : MomentCsvLog(filename,
+                   header(dimension, has_exact),
+                   dimension,
+                   has_exact,
+                   is_writer,
+                   resume_rows)
   {}
 
 

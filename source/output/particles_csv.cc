@@ -13,13 +13,13 @@ namespace kwfp
                              const bool         has_exact,
                              const bool         is_writer,
                              const std::optional<std::uint64_t> &resume_rows)
-    : dimension(dimension)
+    : MomentCsvLog(filename,
+                   header(dimension, has_forward_model, has_exact),
+                   dimension,
+                   has_exact,
+                   is_writer,
+                   resume_rows)
     , has_forward_model(has_forward_model)
-    , has_exact(has_exact)
-    , log(filename,
-          header(dimension, has_forward_model, has_exact),
-          is_writer,
-          resume_rows)
   {}
 
 

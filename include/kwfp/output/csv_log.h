@@ -49,6 +49,39 @@ namespace kwfp
     std::ofstream file;
     std::uint64_t n_rows = 0;
   };
+
+  /**
+   * @brief The part that diagnostics.csv and particles.csv share: a CsvLog
+   * of the moments of a distribution on R^d, one row per step, with the
+   * errors against a closed form when there is one.
+   */
+  class MomentCsvLog
+  {
+  public:
+    /// The rows written (on every rank, also those that hold no file).
+    std::uint64_t
+    rows() const
+    {
+      return log.rows();
+    }
+
+  protected:
+    /// Open @p filename with @p header (CsvLog) for the moments in
+    /// @p dimension dimensions, with the error columns when @p has_exact.
+    MomentCsvLog(const std::string                  &filename,
+                 const std::string                  &header,
+                 const unsigned int                  dimension,
+                 const bool                          has_exact,
+                 const bool                          is_writer,
+                 const std::optional<std::uint64_t> &resume_rows);
+
+    /// d, the length of the mean.
+    const unsigned int dimension;
+    /// Whether the rows have the error columns of a closed form.
+    const bool has_exact;
+    /// The file (on the writing rank) and the rows written.
+    CsvLog log;
+  };
 } // namespace kwfp
 
 #endif

@@ -75,7 +75,7 @@ namespace kwfp
    * (the others hold no file), one row per step, flushed at once, numbers
    * with 17 significant digits.
    */
-  class DiagnosticsCsv
+  class DiagnosticsCsv : public MomentCsvLog
   {
   public:
     /// Open @p filename on the writing rank; @p resume_rows keeps that many
@@ -86,13 +86,6 @@ namespace kwfp
                    const bool                          is_writer,
                    const std::optional<std::uint64_t> &resume_rows = {});
 
-    /// The rows written (on every rank, also those that hold no file).
-    std::uint64_t
-    rows() const
-    {
-      return log.rows();
-    }
-
     /// Append @p row and flush.
     void
     write(const DiagnosticsRow &row);
@@ -100,11 +93,6 @@ namespace kwfp
     /// The header line for @p dimension (without newline).
     static std::string
     header(const unsigned int dimension, const bool has_exact);
-
-  private:
-    const unsigned int dimension;
-    const bool         has_exact;
-    CsvLog             log;
   };
 } // namespace kwfp
 

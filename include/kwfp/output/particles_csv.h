@@ -59,7 +59,7 @@ namespace kwfp
    * mean field has a Gaussian closed form `mean_error,cov_error`. One process
    * writes; rows are flushed at once; 17 significant digits.
    */
-  class ParticlesCsv
+  class ParticlesCsv : public MomentCsvLog
   {
   public:
     /// Open @p filename on the writing rank; @p resume_rows keeps that many
@@ -70,13 +70,6 @@ namespace kwfp
                  const bool                          has_exact,
                  const bool                          is_writer,
                  const std::optional<std::uint64_t> &resume_rows = {});
-
-    /// The rows written (on every rank, also those that hold no file).
-    std::uint64_t
-    rows() const
-    {
-      return log.rows();
-    }
 
     /// Append @p row and flush.
     void
@@ -89,10 +82,8 @@ namespace kwfp
            const bool         has_exact);
 
   private:
-    const unsigned int dimension;
-    const bool         has_forward_model;
-    const bool         has_exact;
-    CsvLog             log;
+    /// Whether the rows have the columns of a forward map.
+    const bool has_forward_model;
   };
 } // namespace kwfp
 
