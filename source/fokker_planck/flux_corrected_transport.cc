@@ -173,6 +173,9 @@ namespace kwfp
         row_start.push_back(row_start.back() + n);
       }
     flux.resize(row_start.back());
+    positive_flux.resize(row_start.back());
+    positive_column.resize(row_start.back());
+    positive_end.assign(n_rows, 0);
 
     // The transpose of the pattern (which rows see a column), for the
     // limiter's passes over the rows next to a change only.
@@ -465,7 +468,8 @@ namespace kwfp
     // f_ij = M_ij (rhodot_i - rhodot_j) + E_ij rho_j - E_ji rho_i, E = L - A,
     // L_ij = -w B(Phi_i - Phi_j), L_ji = -w B(Phi_j - Phi_i); and the
     // residual of the Galerkin step, (M rhodot + A(C) rho^H)_i.
-    double sum = 0, residual = 0;
+    double      sum = 0, residual = 0;
+    std::size_t positive = first; // next free place in positive_flux
     for (std::size_t k = first; k < last; ++k)
       {
         const int    j = column_in_ghosted[k];
@@ -486,7 +490,14 @@ namespace kwfp
         flux[k] = f;
         negative_flux[row] += std::min(0., f);
         sum += f;
+        if (f > 0)
+          {
+            positive_flux[positive]   = f;
+            positive_column[positive] = j;
+            ++positive;
+          }
       }
+    positive_end[row] = positive;
     // Q_i: what the node has for its outgoing fluxes, the right-hand side
     // at alpha = 1 less the fluxes (= M_L rho^n/dt + s' up to the residual).
     budget[row] = epetra_values(rhs)[row] - sum;

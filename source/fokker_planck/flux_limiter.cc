@@ -132,10 +132,12 @@ namespace kwfp
   FluxCorrectedTransport<dim>::incoming_flux(const int     row,
                                              const double *Rall) const
   {
+    // The positive f_ij in storage order (compute_row_fluxes()), so the
+    // same sum as over the whole row with f_ij > 0.
+    Assert(fluxes_computed[row], ExcMessage("the row has no fluxes yet"));
     double incoming = 0;
-    for (std::size_t k = row_start[row]; k < row_start[row + 1]; ++k)
-      if (flux[k] > 0)
-        incoming += Rall[column_in_ghosted[k]] * flux[k];
+    for (std::size_t k = row_start[row]; k < positive_end[row]; ++k)
+      incoming += Rall[positive_column[k]] * positive_flux[k];
     return incoming;
   }
 

@@ -352,6 +352,13 @@ namespace kwfp
     /// K(C) (or W(C)) and the fluxes f_ij, per stored entry (f_ij only on
     /// the rows with fluxes_computed).
     std::vector<double> K, flux;
+    /// The positive fluxes of a row with fluxes_computed, in storage order
+    /// from row_start[row] to positive_end[row], with their columns' ghosted
+    /// indices: incoming_flux() reads only these (a limited row is read in
+    /// every pass of the limiter).
+    std::vector<double>      positive_flux;
+    std::vector<int>         positive_column;
+    std::vector<std::size_t> positive_end;
     /// Per row: P_i, s_i, the factor of a negative s_i, Q_i (scratch of
     /// correct()).
     std::vector<double> negative_flux, source, source_factor, budget;
