@@ -61,6 +61,7 @@ namespace kwfp
     {
       const unsigned int          n_dofs = fe_values.get_fe().n_dofs_per_cell();
       std::vector<Tensor<1, dim>> flux(n_dofs);
+      const bool                  with_diffusion = !local_diffusion.empty();
       for (const unsigned int q : fe_values.quadrature_point_indices())
         {
           Tensor<1, dim> grad_Phi;
@@ -76,7 +77,6 @@ namespace kwfp
               const double         v      = fe_values.shape_value(i, q);
               for (unsigned int j = 0; j < n_dofs; ++j)
                 {
-                  local_mass(i, j) += v * fe_values.shape_value(j, q) * JxW;
                   unsigned int k = 0;
                   for (unsigned int a = 0; a < dim; ++a)
                     for (unsigned int b = a; b < dim; ++b, ++k)
@@ -85,10 +85,17 @@ namespace kwfp
                            flux[j][b] * grad_v[a] :
                            flux[j][b] * grad_v[a] + flux[j][a] * grad_v[b]) *
                         JxW;
-                  if (!local_diffusion.empty())
+                }
+              // M and the diffusion pieces are symmetric: the upper
+              // triangle here, the lower one copied after the loop (the
+              // same products, so the same values to the bit)
+              for (unsigned int j = i; j < n_dofs; ++j)
+                {
+                  local_mass(i, j) += v * fe_values.shape_value(j, q) * JxW;
+                  if (with_diffusion)
                     {
                       const Tensor<1, dim> grad_u = fe_values.shape_grad(j, q);
-                      k                           = 0;
+                      unsigned int         k      = 0;
                       for (unsigned int a = 0; a < dim; ++a)
                         for (unsigned int b = a; b < dim; ++b, ++k)
                           local_diffusion[k](i, j) +=
@@ -100,6 +107,13 @@ namespace kwfp
                 }
             }
         }
+      for (unsigned int i = 0; i < n_dofs; ++i)
+        for (unsigned int j = 0; j < i; ++j)
+          {
+            local_mass(i, j) = local_mass(j, i);
+            for (auto &d : local_diffusion)
+              d(i, j) = d(j, i);
+          }
     }
   } // namespace
 
