@@ -195,15 +195,6 @@ namespace kwfp
     }
     last_ratio.resize(n_ghosted);
     listed.assign(n_rows, 0);
-    {
-      std::vector<char> is_row(n_ghosted, 0);
-      for (int row = 0; row < n_rows; ++row)
-        is_row[row_in_ghosted[row]] = 1;
-      ghost_only_columns.clear();
-      for (std::size_t c = 0; c < n_ghosted; ++c)
-        if (!is_row[c])
-          ghost_only_columns.push_back(static_cast<int>(c));
-    }
   }
 
 

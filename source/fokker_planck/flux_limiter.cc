@@ -90,14 +90,12 @@ namespace kwfp
     // jumped, and the 2-D correlated drift test lost its symmetry in the
     // mean (2.1e-8 against 1e-8 allowed); with four, 1e-8 holds.
     const unsigned char lowerings = 4;
-    lowered_rows.clear();
     for (bool first = true;; first = false)
       {
         ghost_exchange.update(ratio, ghosted_ratio);
         const double *Rall = epetra_values(ghosted_ratio);
         if (!first)
           list_rows_next_to_changes(Rall);
-        lowered_rows.clear();
         unsigned long long changed = 0;
         for (const int row : rows_to_check)
           {
@@ -120,7 +118,6 @@ namespace kwfp
               R[row] = std::max(0., own / -negative_flux[row]);
             ++in_limited_set[row];
             ++changed;
-            lowered_rows.push_back(row);
           }
         if (Utilities::MPI::sum(changed, communicator) == 0)
           break;
@@ -192,15 +189,7 @@ namespace kwfp
   FluxCorrectedTransport<dim>::list_rows_next_to_changes(const double *Rall)
   {
     rows_to_check.clear();
-    // The columns that can have changed, in increasing order (so the rows
-    // are listed as by a scan over all columns).
-    candidates = ghost_only_columns;
-    for (const int row : lowered_rows)
-      candidates.push_back(row_in_ghosted[row]);
-    std::sort(candidates.begin(), candidates.end());
-    candidates.erase(std::unique(candidates.begin(), candidates.end()),
-                     candidates.end());
-    for (const int c : candidates)
+    for (std::size_t c = 0; c < last_ratio.size(); ++c)
       if (Rall[c] != last_ratio[c])
         {
           last_ratio[c] = Rall[c];

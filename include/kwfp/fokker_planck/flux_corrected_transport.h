@@ -281,10 +281,7 @@ namespace kwfp
 
     /// Set rows_to_check to the rows (with outgoing fluxes; computed here
     /// if they were not) that have a column whose R in @p Rall (with
-    /// ghosts) differs from last_ratio, and update last_ratio. Only the
-    /// columns of the rows in lowered_rows (set in the last round) and the
-    /// ghost columns can differ; they are visited in increasing order, as
-    /// a scan over all columns would.
+    /// ghosts) differs from last_ratio, and update last_ratio.
     void
     list_rows_next_to_changes(const double *Rall);
 
@@ -339,12 +336,8 @@ namespace kwfp
     /// Scratch of compute_flux_limiters(): R with ghosts as of the last
     /// pass, the rows to check in a pass, and which rows are listed.
     std::vector<double> last_ratio;
-    /// The rows whose R the last cascade round set, and the ghosted
-    /// indices that are not local rows (both for
-    /// list_rows_next_to_changes()); candidates: scratch.
-    std::vector<int>  lowered_rows, ghost_only_columns, candidates;
-    std::vector<int>  rows_to_check;
-    std::vector<char> listed;
+    std::vector<int>    rows_to_check;
+    std::vector<char>   listed;
     /// The limited set of compute_flux_limiters(): its rows, and per row
     /// whether it is in it.
     std::vector<int>  limited_rows;
