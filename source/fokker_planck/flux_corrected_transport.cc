@@ -1,8 +1,10 @@
 #include <kwfp/base/epetra_values.h>
 #include <kwfp/base/errors.h>
 #include <kwfp/fokker_planck/flux_corrected_transport.h>
+#include <kwfp/fokker_planck/mesh_parameters.h>
 
 #include <deal.II/base/mpi.h>
+#include <deal.II/base/patterns.h>
 #include <deal.II/lac/solver_control.h>
 #include <deal.II/lac/solver_gmres.h>
 #include <deal.II/lac/trilinos_solver.h>
@@ -711,8 +713,10 @@ namespace kwfp
   void
   FluxCorrectedTransport<dim>::set_cutoff_tolerance(const double tolerance)
   {
-    AssertThrow(tolerance >= 0 && tolerance <= 1e-6,
-                ExcMessage("the cutoff tolerance must be in [0, 1e-6]"));
+    AssertThrow(tolerance >= 0 && tolerance <= max_cutoff_tolerance,
+                ExcMessage("the cutoff tolerance must be in [0, " +
+                           Patterns::Tools::to_string(max_cutoff_tolerance) +
+                           "]"));
     cutoff_tolerance = tolerance;
   }
 

@@ -203,10 +203,12 @@ namespace kwfp
     low_order_scheme     = prm.get("Stabilization") == "low-order";
     skip_unlimited_steps = prm.get_bool("Skip unlimited steps");
     cutoff_tolerance     = prm.get_double("Cutoff tolerance");
-    if (!(cutoff_tolerance >= 0 && cutoff_tolerance <= 1e-6))
+    if (!(cutoff_tolerance >= 0 && cutoff_tolerance <= max_cutoff_tolerance))
       throw InputError(path + "Cutoff tolerance",
-                       "must be between 0 and 1e-6 (a fraction of the mass "
-                       "moved per step), got " +
+                       "must be between 0 and " +
+                         Patterns::Tools::to_string(max_cutoff_tolerance) +
+                         " (a fraction of the mass "
+                         "moved per step), got " +
                          prm.get("Cutoff tolerance"));
     adaptive = prm.get_bool("Adaptive refinement");
     if (adaptive && d == 1)

@@ -8,6 +8,11 @@
 
 namespace kwfp
 {
+  /// The largest 'Mesh/Cutoff tolerance' (a fraction of the mass a cut may
+  /// move in one step), checked by the parameters and by
+  /// FluxCorrectedTransport::set_cutoff_tolerance().
+  inline constexpr double max_cutoff_tolerance = 1e-6;
+
   /// The parameters of subsection 'Mesh': the box, its mesh, the
   /// stabilization and the mesh adaptation of the finite-element solver,
   /// declared and parsed by its module.
