@@ -1,3 +1,4 @@
+#include <kwfp/base/launch_environment.h>
 #include <kwfp/base/mpi_start.h>
 
 #include <deal.II/base/mpi.h>
@@ -8,9 +9,9 @@
 int
 main(int argc, char **argv)
 {
-  kwfp::SingletonMpiStart                  singleton; // before MPI_Init
+  kwfp::record_launch_environment(); // for the commands it runs
+  const kwfp::SingletonMpiStart            singleton; // before MPI_Init
   dealii::Utilities::MPI::MPI_InitFinalize mpi(argc, argv, 1);
-  singleton.restore();
   ::testing::InitGoogleTest(&argc, argv);
   return RUN_ALL_TESTS();
 }

@@ -1,4 +1,5 @@
 #include <kwfp/base/external_command.h>
+#include <kwfp/base/launch_environment.h>
 
 #include <fcntl.h>
 #include <signal.h>
@@ -20,7 +21,6 @@
 #include <thread>
 #include <vector>
 
-extern char **environ;
 
 namespace kwfp
 {
@@ -133,8 +133,8 @@ namespace kwfp
     char       *argv[] = {sh.data(), dash_c.data(), command.data(), nullptr};
     const auto  start  = std::chrono::steady_clock::now();
     pid_t       pid    = 0;
-    const int   error =
-      posix_spawn(&pid, "/bin/sh", &actions, &attributes, argv, environ);
+    const int   error  = posix_spawn(
+      &pid, "/bin/sh", &actions, &attributes, argv, launch_environment());
     posix_spawn_file_actions_destroy(&actions);
     posix_spawnattr_destroy(&attributes);
     if (error != 0)

@@ -39,13 +39,4 @@ namespace kwfp
       if (std::getenv(name) == nullptr && setenv(name, value, 0) == 0)
         set_by_us.emplace_back(name);
   }
-
-
-  void
-  SingletonMpiStart::restore()
-  {
-    for (const std::string &name : set_by_us)
-      unsetenv(name.c_str());
-    set_by_us.clear();
-  }
 } // namespace kwfp

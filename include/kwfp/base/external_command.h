@@ -65,7 +65,9 @@ namespace kwfp
    * Run @p command_line with /bin/sh -c in a new process group (posix_spawn,
    * which does not copy the address space of a large MPI process), its
    * standard input from /dev/null and its standard output and error into
-   * the file @p log_file. Waits for it, polling; after @p timeout seconds
+   * the file @p log_file, and the environment kwfp started with
+   * (launch_environment(): without what MPI_Init added). Waits for it,
+   * polling; after @p timeout seconds
    * (> 0) the whole process group gets SIGTERM, then, half a second later,
    * SIGKILL. When the shell has ended, what it left running in its process
    * group (background children) gets SIGKILL. Throws std::runtime_error

@@ -18,19 +18,17 @@ namespace kwfp
    * own point-to-point layer) in the environment, if no launcher started
    * the process (none of mpi_launcher_variables() is set) and the user has
    * not set them in the environment (which overrides Open MPI's parameter
-   * files). Other MPI libraries ignore them. restore() removes the two
-   * once MPI_Init has read them; what Open MPI's MPI_Init itself exports
-   * (OMPI_MCA_ess, PMIx variables) stays, as without this class.
+   * files). Other MPI libraries ignore them. They stay in the process's
+   * environment (changing it once MPI_Init has started its threads is not
+   * safe); the commands kwfp runs get the environment recorded before
+   * (launch_environment.h), without them and without what MPI_Init
+   * exports.
    */
   class SingletonMpiStart
   {
   public:
     /// Set the variables (see the class description).
     SingletonMpiStart();
-
-    /// Remove the variables set by the constructor from the environment.
-    void
-    restore();
 
     /// The names of the variables the constructor set (empty when a launcher
     /// started the process or the user had set them all).
@@ -41,7 +39,7 @@ namespace kwfp
     }
 
   private:
-    std::vector<std::string> set_by_us; ///< names to remove in restore()
+    std::vector<std::string> set_by_us; ///< names of the variables set
   };
 
   /// The environment variables that MPI launchers set in the processes
