@@ -22,12 +22,14 @@ namespace kwfp
       prm,
       "Preconditioner",
       "auto",
-      "Trilinos preconditioner of the step matrix alpha/dt M + A(C): point "
+      "Preconditioner of the step matrix alpha/dt M + A(C): point "
       "Jacobi, incomplete LU (ILU(k) of the step matrix, each process's rows "
       "in reverse Cuthill-McKee order), or ML algebraic multigrid. 'auto' "
-      "uses ILU and moves to AMG for the rest of the run when a step needs "
-      "more than 60 GMRES iterations even with a fresh ILU (long steps on "
-      "fine meshes). A preconditioner is rebuilt from "
+      "starts with Jacobi, moves to ILU for the rest of the run when a step "
+      "needs more than 20 GMRES iterations even with a fresh Jacobi "
+      "(drift-dominated steps), and from ILU to AMG when a step needs more "
+      "than 60 even with a fresh ILU (long steps on fine meshes). A "
+      "preconditioner is rebuilt from "
       "the current step matrix when the iterations it has cost beyond those "
       "right after its last rebuild add up to the price of a rebuild "
       "(doc/numerics.md, 'Linear solver').");

@@ -366,7 +366,7 @@ namespace kwfp
       {
         // The pattern of system_matrix is that of the mesh: its ordering and
         // fill are analysed once, the factors computed anew.
-        if (step_ilu != nullptr)
+        if (step_ilu != nullptr && step_ilu->is_for(system_matrix))
           {
             step_ilu->refactor();
             return;

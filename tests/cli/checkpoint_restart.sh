@@ -151,12 +151,20 @@ if [ -n "$mpirun" ]; then
   cp -r fe2_full fe2_on_one
   run_expect 0 fe2_on_one --resume fe2_on_one
   grep -q "agree to round-off" fe2_on_one.out || fail "no note on the rank count"
-  # the last row, 1 rank vs 2 ranks: relative differences below 1e-9
-  paste -d, <(tail -n 1 fe2_full/diagnostics.csv) <(tail -n 1 fe2_on_one/diagnostics.csv) |
-    awk -F, '{ n = NF / 2; worst = 0
-      for (i = 1; i <= n; ++i) { a = $i; b = $(i + n); s = (a < 0 ? -a : a) + 1e-300
-        d = (a - b) / s; if (d < 0) d = -d; if (s > 1e-8 && d > worst) worst = d }
-      printf "   2-rank checkpoint resumed on 1 rank: largest relative difference %.2e\n", worst
+  # the last row, 1 rank vs 2 ranks: relative differences below 1e-9 (the
+  # flux correction's low-order ILU is built per rank, so its solves agree
+  # to their tolerance, not to round-off). The errors against the closed
+  # form (columns *_error) are small differences of O(1) quantities (the
+  # density of mass 1, its moments): by the triangle inequality an error
+  # moves by at most what the quantity moves, so they are compared in
+  # absolute terms, at the same 1e-9 of the O(1) scale.
+  paste -d, <(head -n 1 fe2_full/diagnostics.csv) <(tail -n 1 fe2_full/diagnostics.csv) \
+    <(tail -n 1 fe2_on_one/diagnostics.csv) |
+    awk -F, '{ n = NF / 3; worst = 0; which = ""
+      for (i = 1; i <= n; ++i) { a = $(i + n); b = $(i + 2 * n)
+        s = (a < 0 ? -a : a) + 1e-300; if ($i ~ /_error$/) s = 1
+        d = (a - b) / s; if (d < 0) d = -d; if (s > 1e-8 && d > worst) { worst = d; which = $i } }
+      printf "   2-rank checkpoint resumed on 1 rank: largest difference %.2e (%s)\n", worst, which
       exit (worst > 1e-9) }' || fail "2-rank checkpoint resumed on 1 rank differs by more than 1e-9"
   echo "2. finite elements, 2 ranks: files identical"
 else
