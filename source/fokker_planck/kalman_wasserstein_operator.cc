@@ -1,6 +1,7 @@
 #include <kwfp/base/compensated_sum.h>
 #include <kwfp/fokker_planck/kalman_wasserstein_operator.h>
 #include <kwfp/fokker_planck/owned_quadrature_points.h>
+#include <kwfp/fokker_planck/storage_order_assembly.h>
 
 #ifdef __SSE2__
 #  include <emmintrin.h>
@@ -17,6 +18,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <iterator>
 
 namespace kwfp
 {
@@ -41,6 +43,27 @@ namespace kwfp
 
   namespace
   {
+    /// Overwrite the values of @p m's locally owned rows with @p v (in
+    /// storage order, as storage_order_values() gives them).
+    void
+    set_storage_order_values(const std::vector<double>      &v,
+                             TrilinosWrappers::SparseMatrix &m)
+    {
+      Epetra_CrsMatrix &e = const_cast<Epetra_CrsMatrix &>(m.trilinos_matrix());
+      AssertThrow(static_cast<std::size_t>(e.NumMyNonzeros()) == v.size(),
+                  ExcMessage("values for another pattern"));
+      std::size_t k = 0;
+      for (int row = 0; row < e.NumMyRows(); ++row)
+        {
+          int     n;
+          double *row_values;
+          e.ExtractMyRowView(row, n, row_values);
+          std::copy(v.begin() + k, v.begin() + k + n, row_values);
+          k += n;
+        }
+    }
+
+
     /**
      * Add the integrals over the cell of @p fe_values to the cell matrices
      * (grad Phi_R at its quadrature points: the rows from @p first_point of
@@ -146,13 +169,17 @@ namespace kwfp
       keep_transpose ? n_pairs : 0);
     std::vector<TrilinosWrappers::SparseMatrix> diffusion_pieces(
       keep_transpose ? n_pairs : 0);
+    // Only cells with constrained unknowns and rows of other processes
+    // are added through Trilinos (below): on one process without hanging
+    // nodes the pieces need no Trilinos matrix.
+    const bool through_trilinos =
+      Utilities::MPI::n_mpi_processes(communicator) > 1 ||
+      constraints.n_constraints() > 0;
     mass.reinit(sparsity);
-    for (auto &p : pieces)
-      p.reinit(sparsity);
-    for (auto &p : transposed_pieces)
-      p.reinit(sparsity);
-    for (auto &p : diffusion_pieces)
-      p.reinit(sparsity);
+    if (through_trilinos)
+      for (auto *set : {&pieces, &transposed_pieces, &diffusion_pieces})
+        for (auto &p : *set)
+          p.reinit(sparsity);
     std::vector<FullMatrix<double>> local_diffusion(
       keep_transpose ? n_pairs : 0,
       FullMatrix<double>(dof_handler.get_fe().n_dofs_per_cell(),
@@ -176,6 +203,31 @@ namespace kwfp
     potential.gradients(owned_quadrature_points(dof_handler, quadrature),
                         potential_gradients);
 
+    // All the matrices of the pattern: M, P_ab, P_ab^T, K_ab, with the
+    // cell matrix of each (P_ab^T: that of P_ab, transposed).
+    std::vector<TrilinosWrappers::SparseMatrix *> matrices      = {&mass};
+    std::vector<const FullMatrix<double> *>       cell_matrices = {&local_mass};
+    std::vector<bool>                             transposed    = {false};
+    for (unsigned int k = 0; k < n_pairs; ++k)
+      {
+        matrices.push_back(&pieces[k]);
+        cell_matrices.push_back(&local_pieces[k]);
+        transposed.push_back(false);
+      }
+    for (unsigned int k = 0; k < transposed_pieces.size(); ++k)
+      {
+        matrices.push_back(&transposed_pieces[k]);
+        cell_matrices.push_back(&local_pieces[k]);
+        transposed.push_back(true);
+      }
+    for (unsigned int k = 0; k < diffusion_pieces.size(); ++k)
+      {
+        matrices.push_back(&diffusion_pieces[k]);
+        cell_matrices.push_back(&local_diffusion[k]);
+        transposed.push_back(false);
+      }
+    StorageOrderAssembly assembly(matrices, transposed, through_trilinos);
+
     unsigned int first_point = 0;
     for (const auto &cell : dof_handler.active_cell_iterators())
       if (cell->is_locally_owned())
@@ -194,44 +246,16 @@ namespace kwfp
                          local_diffusion);
           first_point += quadrature.size();
           cell->get_dof_indices(dof_indices);
-          constraints.distribute_local_to_global(local_mass, dof_indices, mass);
-          for (unsigned int k = 0; k < n_pairs; ++k)
-            constraints.distribute_local_to_global(local_pieces[k],
-                                                   dof_indices,
-                                                   pieces[k]);
-          for (unsigned int k = 0; k < diffusion_pieces.size(); ++k)
-            constraints.distribute_local_to_global(local_diffusion[k],
-                                                   dof_indices,
-                                                   diffusion_pieces[k]);
-          for (unsigned int k = 0; k < transposed_pieces.size(); ++k)
-            {
-              local_mass.copy_transposed(local_pieces[k]);
-              constraints.distribute_local_to_global(local_mass,
-                                                     dof_indices,
-                                                     transposed_pieces[k]);
-            }
+          assembly.add_cell(cell_matrices, dof_indices, constraints);
         }
-    mass.compress(VectorOperation::add);
-    for (auto &p : pieces)
-      p.compress(VectorOperation::add);
-    for (auto &p : transposed_pieces)
-      p.compress(VectorOperation::add);
-    for (auto &p : diffusion_pieces)
-      p.compress(VectorOperation::add);
-
-    values.clear();
-    values.push_back(storage_order_values(mass));
-    for (const auto &p : pieces)
-      values.push_back(storage_order_values(p));
-    transposed_values.clear();
-    for (const auto &p : transposed_pieces)
-      transposed_values.push_back(storage_order_values(p));
-    diffusion_piece_values.clear();
-    for (const auto &p : diffusion_pieces)
-      diffusion_piece_values.push_back(storage_order_values(p));
-    for (const auto &v : values)
-      AssertThrow(v.size() == values[0].size(),
-                  ExcMessage("operator pieces with different patterns"));
+    std::vector<std::vector<double>> sums = assembly.finish();
+    set_storage_order_values(sums[0], mass);
+    auto next = std::make_move_iterator(sums.begin());
+    values.assign(next, next + 1 + n_pairs);
+    next += 1 + n_pairs;
+    transposed_values.assign(next, next + transposed_pieces.size());
+    next += transposed_pieces.size();
+    diffusion_piece_values.assign(next, std::make_move_iterator(sums.end()));
 
     zero_constrained_rows(constraints);
     compute_column_sums(communicator);
