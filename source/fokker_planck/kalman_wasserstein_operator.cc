@@ -249,6 +249,8 @@ namespace kwfp
           assembly.add_cell(cell_matrices, dof_indices, constraints);
         }
     std::vector<std::vector<double>> sums = assembly.finish();
+    // mass now holds its final values in place (compressed before by
+    // finish(); compressing it again would add other processes' rows twice)
     set_storage_order_values(sums[0], mass);
     auto next = std::make_move_iterator(sums.begin());
     values.assign(next, next + 1 + n_pairs);

@@ -68,9 +68,12 @@ namespace kwfp
    * the matrices). The rows of other processes, and the cells with
    * constrained unknowns (AffineConstraints::distribute_local_to_global),
    * go through the Trilinos matrices, whose values (zero where nothing was
-   * added) finish() adds. On one process without hanging nodes the sums
+   * added) finish() adds. On one process without constraints the sums
    * are those of adding everything through Trilinos, to the bit (the same
-   * terms in the same order).
+   * terms in the same order); with constraints, or with rows fed by two or
+   * more other processes, rows are summed in another order (round-off).
+   * finish() moves the sums out: add_cell() and finish() must not be
+   * called after it.
    */
   class StorageOrderAssembly
   {
