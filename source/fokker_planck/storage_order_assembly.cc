@@ -26,7 +26,10 @@ namespace kwfp
         int *row_columns;
         pattern.Graph().ExtractMyRowView(row, length, row_columns);
         row_offset.push_back(row_offset.back() + length);
-        sorted = sorted && std::is_sorted(row_columns, row_columns + length);
+        // FillComplete() sorts every row's local column indices
+        AssertThrow(std::is_sorted(row_columns, row_columns + length),
+                    dealii::ExcMessage("OwnedRowPositions: the column "
+                                       "indices of a row are not sorted"));
       }
   }
 
@@ -58,8 +61,7 @@ namespace kwfp
           {
             int *const       end = row_columns + length;
             const int *const at =
-              sorted ? std::lower_bound(row_columns, end, local_columns[j]) :
-                       std::find(row_columns, end, local_columns[j]);
+              std::lower_bound(row_columns, end, local_columns[j]);
             AssertThrow(
               local_columns[j] >= 0 && at != end && *at == local_columns[j],
               dealii::ExcMessage("OwnedRowPositions: the entry (" +
@@ -97,6 +99,9 @@ namespace kwfp
     const std::vector<dealii::types::global_dof_index>    &dofs,
     const dealii::AffineConstraints<double>               &constraints)
   {
+    AssertThrow(!finished,
+                dealii::ExcMessage("StorageOrderAssembly: add_cell() after "
+                                   "finish()"));
     AssertDimension(cell_matrices.size(), matrices.size());
     const std::size_t n = dofs.size();
     if (std::any_of(dofs.begin(), dofs.end(), [&](const auto i) {
@@ -126,20 +131,23 @@ namespace kwfp
       for (std::size_t m = 0; m < matrices.size(); ++m)
         {
           const dealii::FullMatrix<double> &local = *cell_matrices[m];
-          for (std::size_t j = 0; j < n; ++j)
-            row_values[j] = transposed[m] ? local(j, i) : local(i, j);
           if (cell_positions[i * n] < 0) // a row of another process
             {
               AssertThrow(through_trilinos,
                           dealii::ExcMessage(
                             "StorageOrderAssembly: a row of another "
                             "process, but no Trilinos matrices"));
+              for (std::size_t j = 0; j < n; ++j)
+                row_values[j] = transposed[m] ? local(j, i) : local(i, j);
               matrices[m]->add(
                 dofs[i], n, dofs.data(), row_values.data(), false);
             }
+          else if (transposed[m])
+            for (std::size_t j = 0; j < n; ++j)
+              sums[m][cell_positions[i * n + j]] += local(j, i);
           else
             for (std::size_t j = 0; j < n; ++j)
-              sums[m][cell_positions[i * n + j]] += row_values[j];
+              sums[m][cell_positions[i * n + j]] += local(i, j);
         }
   }
 
@@ -147,6 +155,9 @@ namespace kwfp
   std::vector<std::vector<double>>
   StorageOrderAssembly::finish()
   {
+    AssertThrow(!finished,
+                dealii::ExcMessage("StorageOrderAssembly: finish() twice"));
+    finished = true;
     if (through_trilinos)
       for (std::size_t m = 0; m < matrices.size(); ++m)
         {

@@ -23,6 +23,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <numeric>
 #include <vector>
 
 using namespace dealii;
@@ -86,11 +87,15 @@ namespace
 {
   /// The sums of cell matrices C_K(i, j) = (cell index + 1) (i + 2 j + 1)
   /// (and the transpose for the second matrix) on a 2-D Q1 mesh, once
-  /// through StorageOrderAssembly and once all through Trilinos.
+  /// through StorageOrderAssembly and once all through Trilinos. With
+  /// @p pattern_for_first_only, StorageOrderAssembly's second matrix is
+  /// left empty, as the operator's pieces are on one process without
+  /// constraints.
   void
   assemble_both_ways(const bool                        refine_one_cell,
                      std::vector<std::vector<double>> &direct,
-                     std::vector<std::vector<double>> &through_trilinos)
+                     std::vector<std::vector<double>> &through_trilinos,
+                     const bool pattern_for_first_only = false)
   {
     Triangulation<2> mesh;
     GridGenerator::hyper_cube(mesh);
@@ -112,7 +117,8 @@ namespace
     std::vector<TrilinosWrappers::SparseMatrix> mine(2), theirs(2);
     for (auto *set : {&mine, &theirs})
       for (auto &m : *set)
-        m.reinit(all, dsp, MPI_COMM_SELF);
+        if (!(pattern_for_first_only && &m == &mine[1]))
+          m.reinit(all, dsp, MPI_COMM_SELF);
     kwfp::StorageOrderAssembly           assembly({&mine[0], &mine[1]},
                                         {false, true},
                                         constraints.n_constraints() > 0);
@@ -167,4 +173,44 @@ TEST(StorageOrderAssembly, WithHangingNodesItIsTrilinosToRoundOff)
                     1e-14 * std::abs(through_trilinos[m][k]))
           << "matrix " << m << ", value " << k;
     }
+}
+
+
+TEST(StorageOrderAssembly, WithoutConstraintsOnlyTheFirstMatrixNeedsAPattern)
+{
+  // The path of the operator's pieces on one process without hanging
+  // nodes: no Trilinos matrix but the first.
+  std::vector<std::vector<double>> direct, through_trilinos;
+  assemble_both_ways(false, direct, through_trilinos, true);
+  ASSERT_EQ(direct.size(), 2u);
+  EXPECT_EQ(direct, through_trilinos);
+}
+
+
+TEST(StorageOrderAssembly, NothingIsAddedAfterFinish)
+{
+  Triangulation<2> mesh;
+  GridGenerator::hyper_cube(mesh);
+  mesh.refine_global(1);
+  const FE_Q<2> fe(1);
+  DoFHandler<2> dof_handler(mesh);
+  dof_handler.distribute_dofs(fe);
+  DynamicSparsityPattern dsp(dof_handler.n_dofs());
+  DoFTools::make_sparsity_pattern(dof_handler, dsp);
+  TrilinosWrappers::SparseMatrix m;
+  m.reinit(complete_index_set(dof_handler.n_dofs()), dsp, MPI_COMM_SELF);
+  kwfp::StorageOrderAssembly           assembly({&m}, {false}, false);
+  const AffineConstraints<double>      none;
+  FullMatrix<double>                   local(4, 4);
+  std::vector<types::global_dof_index> dofs(4);
+  for (unsigned int i = 0; i < 4; ++i)
+    for (unsigned int j = 0; j < 4; ++j)
+      local(i, j) = 1;
+  dof_handler.begin_active()->get_dof_indices(dofs);
+  assembly.add_cell({&local}, dofs, none);
+  const std::vector<std::vector<double>> sums = assembly.finish();
+  ASSERT_EQ(sums.size(), 1u);
+  EXPECT_EQ(std::accumulate(sums[0].begin(), sums[0].end(), 0.), 16.);
+  EXPECT_THROW(assembly.finish(), ExceptionBase);
+  EXPECT_THROW(assembly.add_cell({&local}, dofs, none), ExceptionBase);
 }

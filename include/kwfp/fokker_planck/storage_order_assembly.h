@@ -29,8 +29,8 @@ namespace kwfp
   class OwnedRowPositions
   {
   public:
-    /// The rows of @p pattern (filled, its pattern final); it must outlive
-    /// this object.
+    /// The rows of @p pattern (filled, its pattern final, so every row's
+    /// column indices ascending); it must outlive this object.
     explicit OwnedRowPositions(const Epetra_CrsMatrix &pattern);
 
     /**
@@ -53,9 +53,7 @@ namespace kwfp
   private:
     const Epetra_CrsMatrix  *pattern;
     std::vector<std::size_t> row_offset; ///< first value of each owned row
-    /// Are the column indices of every row ascending (binary search)?
-    bool                     sorted = true;
-    mutable std::vector<int> columns; ///< local column indices: work space
+    mutable std::vector<int> columns;    ///< local column indices: work space
   };
 
 
@@ -72,8 +70,7 @@ namespace kwfp
    * are those of adding everything through Trilinos, to the bit (the same
    * terms in the same order); with constraints, or with rows fed by two or
    * more other processes, rows are summed in another order (round-off).
-   * finish() moves the sums out: add_cell() and finish() must not be
-   * called after it.
+   * finish() moves the sums out: add_cell() and finish() throw after it.
    */
   class StorageOrderAssembly
   {
@@ -108,6 +105,7 @@ namespace kwfp
     bool                                                  through_trilinos;
     OwnedRowPositions                                     positions;
     std::vector<std::vector<double>>                      sums;
+    bool finished = false; ///< has finish() moved the sums out?
     std::vector<std::int64_t>  cell_positions; ///< work space
     std::vector<double>        row_values;     ///< work space
     dealii::FullMatrix<double> transpose;      ///< work space
