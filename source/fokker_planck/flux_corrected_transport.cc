@@ -259,9 +259,7 @@ namespace kwfp
     if (!skip_unlimited)
       for (int row = 0; row < static_cast<int>(lumped_mass.size()); ++row)
         compute_row_fluxes(row);
-    compute_flux_limiters(scales.tolerance_per_mass,
-                          scales.largest_budget,
-                          relative_tolerance);
+    compute_flux_limiters(scales, relative_tolerance);
     const unsigned long long limited = add_limited_fluxes();
     statistics.limited_nodes         = limited;
     statistics.source_scaling        = scales.positive_factor;

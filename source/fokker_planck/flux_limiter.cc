@@ -16,9 +16,8 @@ namespace kwfp
   template <int dim>
   void
   FluxCorrectedTransport<dim>::compute_flux_limiters(
-    const double tolerance_per_mass,
-    const double largest_budget,
-    const double relative_tolerance)
+    const StepScales &scales,
+    const double      relative_tolerance)
   {
     // Flux limiting: alpha_ij = R_j for f_ij > 0 (it leaves j), R_i for
     // f_ij < 0. Node i keeps a right-hand side >= -tau_i when
@@ -59,8 +58,9 @@ namespace kwfp
     //    only limits more.
     // Where the Galerkin step dips below zero in a few places (the tails of
     // a curved density), the work follows the limited set, not the mesh.
-    const int n_rows = static_cast<int>(lumped_mass.size());
-    double   *R      = epetra_values(ratio);
+    const double tolerance_per_mass = scales.tolerance_per_mass;
+    const int    n_rows             = static_cast<int>(lumped_mass.size());
+    double      *R                  = epetra_values(ratio);
     for (int row = 0; row < n_rows; ++row)
       R[row] = 1.;
     const auto violates = [&](const int row, const double incoming) {
@@ -123,7 +123,7 @@ namespace kwfp
           break;
       }
 
-    raise_flux_limiters(tolerance_per_mass, largest_budget, relative_tolerance);
+    raise_flux_limiters(scales, relative_tolerance);
   }
 
 
@@ -145,12 +145,12 @@ namespace kwfp
   template <int dim>
   void
   FluxCorrectedTransport<dim>::raise_flux_limiters(
-    const double tolerance_per_mass,
-    const double largest_budget,
-    const double relative_tolerance)
+    const StepScales &scales,
+    const double      relative_tolerance)
   {
     // Step 2. of compute_flux_limiters().
-    double *R = epetra_values(ratio);
+    const double tolerance_per_mass = scales.tolerance_per_mass;
+    double      *R                  = epetra_values(ratio);
     for (unsigned int pass = 0; pass < 20; ++pass)
       {
         ghost_exchange.update(ratio, ghosted_ratio);
@@ -178,7 +178,7 @@ namespace kwfp
                             communicator,
                             make_array_view(global));
         if (global[0] < 1e-3 ||
-            global[1] <= relative_tolerance * largest_budget)
+            global[1] <= relative_tolerance * scales.largest_budget)
           break;
       }
   }
@@ -213,9 +213,9 @@ namespace kwfp
 
 #define KWFP_INSTANTIATE(dim)                                                \
   template void FluxCorrectedTransport<dim>::compute_flux_limiters(          \
-    const double, const double, const double);                               \
+    const typename FluxCorrectedTransport<dim>::StepScales &, const double); \
   template void FluxCorrectedTransport<dim>::raise_flux_limiters(            \
-    const double, const double, const double);                               \
+    const typename FluxCorrectedTransport<dim>::StepScales &, const double); \
   template double FluxCorrectedTransport<dim>::incoming_flux(const int,      \
                                                              const double *) \
     const;                                                                   \

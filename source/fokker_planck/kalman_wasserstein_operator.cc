@@ -429,31 +429,6 @@ namespace kwfp
 
 
   template <int dim>
-  const std::vector<double> &
-  KalmanWassersteinOperator<dim>::mass_values() const
-  {
-    return values[0];
-  }
-
-
-  template <int dim>
-  const TrilinosWrappers::SparseMatrix &
-  KalmanWassersteinOperator<dim>::mass_matrix() const
-  {
-    return mass;
-  }
-
-
-  template <int dim>
-  void
-  KalmanWassersteinOperator<dim>::reinit_matrix(
-    TrilinosWrappers::SparseMatrix &matrix) const
-  {
-    matrix.reinit(sparsity);
-  }
-
-
-  template <int dim>
   void
   KalmanWassersteinOperator<dim>::step_matrix(
     const double                    mass_factor,

@@ -415,14 +415,6 @@ namespace kwfp
 
 
   template <int dim>
-  const TrilinosWrappers::SparseMatrix &
-  StepLinearSolver<dim>::matrix() const
-  {
-    return system_matrix;
-  }
-
-
-  template <int dim>
   bool
   StepLinearSolver<dim>::has_preconditioner() const
   {

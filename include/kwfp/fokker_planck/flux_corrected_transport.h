@@ -257,22 +257,20 @@ namespace kwfp
       dealii::TrilinosWrappers::MPI::Vector &solution) const;
 
     /// Admissible limiters R_i (in ratio): every entry of the limited
-    /// right-hand side >= -@p tolerance_per_mass m_i (below what the
-    /// low-order solve resolves), R_i < 1 only on the limited set that
-    /// violations reach, and there the largest up to what changes the
+    /// right-hand side >= -tau_i = -@p scales.tolerance_per_mass m_i (below
+    /// what the low-order solve resolves), R_i < 1 only on the limited set
+    /// that violations reach, and there the largest up to what changes the
     /// right-hand side by more than @p relative_tolerance times
-    /// @p largest_budget; see doc/numerics.md, "Stabilization" 4.
+    /// @p scales.largest_budget; see doc/numerics.md, "Stabilization" 4.
     void
-    compute_flux_limiters(const double tolerance_per_mass,
-                          const double largest_budget,
-                          const double relative_tolerance);
+    compute_flux_limiters(const StepScales &scales,
+                          const double      relative_tolerance);
 
     /// Step 2. of compute_flux_limiters(): raise R over the limited set
     /// while every pass stays admissible.
     void
-    raise_flux_limiters(const double tolerance_per_mass,
-                        const double largest_budget,
-                        const double relative_tolerance);
+    raise_flux_limiters(const StepScales &scales,
+                        const double      relative_tolerance);
 
     /// sum_{f_ij > 0} R_j f_ij of local row @p row, R with ghosts in
     /// @p Rall.

@@ -60,7 +60,10 @@ namespace kwfp
 
     /// The consistent mass matrix M[i][j] = (phi_j, phi_i).
     const dealii::TrilinosWrappers::SparseMatrix &
-    mass_matrix() const;
+    mass_matrix() const
+    {
+      return mass;
+    }
 
     /// Overwrite @p matrix (built by reinit_matrix()) with mass_factor M +
     /// A(C).
@@ -105,11 +108,17 @@ namespace kwfp
 
     /// The values of M in the same storage order.
     const std::vector<double> &
-    mass_values() const;
+    mass_values() const
+    {
+      return values[0];
+    }
 
     /// Give @p matrix the sparsity pattern of the operator.
     void
-    reinit_matrix(dealii::TrilinosWrappers::SparseMatrix &matrix) const;
+    reinit_matrix(dealii::TrilinosWrappers::SparseMatrix &matrix) const
+    {
+      matrix.reinit(sparsity);
+    }
 
   private:
     /**

@@ -106,7 +106,10 @@ namespace kwfp
 
     /// The step matrix of the last solve (empty before the first).
     const dealii::TrilinosWrappers::SparseMatrix &
-    matrix() const;
+    matrix() const
+    {
+      return system_matrix;
+    }
 
     /// Write to or read from a checkpoint (CheckpointWriter/Reader) the
     /// strategy's state; after reading, restore() rebuilds the matrices.
