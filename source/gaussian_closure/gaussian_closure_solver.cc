@@ -6,6 +6,7 @@
 #include <kwfp/output/csv_rows.h>
 #include <kwfp/output/diagnostics_csv.h>
 #include <kwfp/output/output_directory.h>
+#include <kwfp/potential/expression_potential.h>
 #include <kwfp/potential/inverse_problem_potential.h>
 #include <kwfp/potential/potential_factory.h>
 
@@ -51,6 +52,34 @@ namespace kwfp
         s += " (level " + std::to_string(p.smolyak_level) + ")";
       return s + ", " + std::to_string(n_nodes) + " nodes, " +
              expectation_form_selection().name(p.form) + " form";
+    }
+
+    /**
+     * Where a user's gradient is compared with differences of Phi_R
+     * (check_gradient_against_differences()): the mean of every initial
+     * component and a point half a standard deviation from it in every
+     * coordinate, with alternating signs, so that a gradient that is wrong
+     * only away from the mean (2 x for x) is caught too; the cubature
+     * evaluates the potential about there.
+     */
+    std::vector<std::vector<double>>
+    gradient_check_points(const std::vector<ClosureState> &components)
+    {
+      std::vector<std::vector<double>> points;
+      for (const ClosureState &c : components)
+        {
+          const unsigned int  d = c.mean.size();
+          std::vector<double> mean(d), shifted(d);
+          for (unsigned int a = 0; a < d; ++a)
+            {
+              mean[a]    = c.mean[a];
+              shifted[a] = c.mean[a] + (a % 2 == 0 ? 0.5 : -0.5) *
+                                         std::sqrt(c.covariance(a, a));
+            }
+          points.push_back(mean);
+          points.push_back(shifted);
+        }
+      return points;
     }
   } // namespace
 
@@ -132,6 +161,10 @@ namespace kwfp
         weights = mixture->weights();
         model   = std::move(mixture);
       }
+    if (parameters.potential.type == PotentialType::expression)
+      check_gradient_against_differences(*potential,
+                                         gradient_check_points(initial),
+                                         "Potential/Expression/Gradient");
     integration = std::make_unique<ClosureIntegrator>(*model,
                                                       closure.step_control,
                                                       initial);
