@@ -15,7 +15,8 @@ namespace kwfp
                       "0",
                       Patterns::Integer(),
                       "Random-walk Metropolis samples of exp(-Phi_R) kept "
-                      "after the burn-in (0: no chain). The result (mean, "
+                      "after the burn-in (0: no chain, else at least 2). "
+                      "The result (mean, "
                       "covariance, standard errors, effective sample sizes, "
                       "acceptance rate) goes to metropolis.csv.");
     prm.declare_entry("Burn-in",
@@ -76,8 +77,10 @@ namespace kwfp
                                          const std::string &path)
   {
     const long samples = prm.get_integer("Samples");
-    if (samples < 0)
-      throw InputError(path + "Samples", "must be 0 or positive");
+    if (samples < 0 || samples == 1)
+      throw InputError(path + "Samples",
+                       "must be 0 (no chain) or at least 2 (a covariance "
+                       "needs two samples)");
     const long read_burn_in = prm.get_integer("Burn-in");
     if (read_burn_in < 0)
       throw InputError(path + "Burn-in", "must be 0 or positive");

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <limits>
 #include <sstream>
+#include <string>
 
 namespace kwfp
 {
@@ -90,6 +91,17 @@ namespace kwfp
         }
       for (unsigned int a = 0; a < d; ++a)
         {
+          // A chain that never moved in a coordinate (every proposal
+          // rejected, or steps below the round-off of u) has no variance
+          // to estimate the error from: sd / sqrt(ESS) would say 0.
+          if (n >= 2 && !(r.covariance(a, a) > 0))
+            throw RunFailure(
+              "the Metropolis chain never moved in coordinate " +
+              std::to_string(a + 1) + " over its " + std::to_string(n) +
+              " kept samples (every proposal rejected, or proposal steps "
+              "below the round-off of u): no estimate of its error; change "
+              "'Metropolis/Proposal scale tau' (0 tunes it) or raise "
+              "'Metropolis/Samples'");
           r.effective_sample_size[a] = effective_sample_size(kept[a]);
           r.standard_error[a] =
             std::sqrt(r.covariance(a, a) / r.effective_sample_size[a]);

@@ -2,6 +2,7 @@
 // forms, with tolerances from its own Monte Carlo error.
 
 #include <kwfp/app/parameters.h>
+#include <kwfp/base/errors.h>
 #include <kwfp/mcmc/random_walk_metropolis.h>
 #include <kwfp/particles/random_stream.h>
 #include <kwfp/potential/potential_factory.h>
@@ -70,6 +71,27 @@ TEST(Metropolis, GaussianTargetMomentsWithinMonteCarloError)
   EXPECT_GT(r.acceptance_rate, 0.18);
   EXPECT_LT(r.acceptance_rate, 0.32);
 }
+
+// A chain that never moves (steps of tau = 1e-300 are below the round-off
+// of u, so every proposal is accepted and u stays put) has no variance to
+// estimate its error from: a RunFailure, not a standard error of 0.
+TEST(Metropolis, AChainThatNeverMovesIsARunFailure)
+{
+  const DenseVector        u_0 = to_dense_vector({1, -0.5});
+  const DenseMatrix        B   = parse_matrix("0.5, 0; 0, 0.5", "B");
+  const QuadraticPotential potential(u_0, B);
+  MetropolisSettings       s;
+  s.n_samples           = 100;
+  s.burn_in             = 10;
+  s.tau                 = 1e-300;
+  s.adapt_covariance    = false;
+  s.start               = to_dense_vector({-1.5, 1.5});
+  s.proposal_covariance = parse_matrix("1, 0; 0, 1", "Sigma");
+  EXPECT_THROW(random_walk_metropolis(potential, s), RunFailure);
+  s.tau = 1; // the same chain with steps that move
+  EXPECT_NO_THROW(random_walk_metropolis(potential, s));
+}
+
 
 // Prefetching ('Proposals per call'): the proposals of B steps made from
 // the current state and evaluated in one batch give the same chain as one
