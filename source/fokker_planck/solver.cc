@@ -19,6 +19,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <exception>
 #include <limits>
 #include <map>
 #include <sstream>
@@ -38,9 +39,13 @@ namespace kwfp
     , communicator(communicator)
     , console(console_stream,
               Utilities::MPI::this_mpi_process(communicator) == 0)
-    , timer(communicator, console, TimerOutput::never, TimerOutput::wall_times)
     , potential(create_potential(parameters.potential, parameters.dimension))
     , initial_density(parameters.initial_density, parameters.dimension)
+    , timer_storage(std::make_unique<TimerOutput>(communicator,
+                                                  console,
+                                                  TimerOutput::never,
+                                                  TimerOutput::wall_times))
+    , timer(*timer_storage)
     , fe(parameters.mesh.degree)
     , linear_solver(parameters.linear_solver,
                     parameters.mesh.degree,
@@ -124,6 +129,14 @@ namespace kwfp
     if (const auto stationary = potential->stationary_gaussian();
         stationary && !parameters.mesh.moving_box)
       check(*stationary, "stationary density N(u_0, B)");
+  }
+
+
+  template <int dim>
+  FokkerPlanckSolver<dim>::~FokkerPlanckSolver()
+  {
+    if (std::uncaught_exceptions() > 0)
+      (void)timer_storage.release(); // deliberately not destroyed
   }
 
 

@@ -69,6 +69,11 @@ namespace kwfp
                        const MPI_Comm                communicator,
                        std::ostream                 &console);
 
+    /// Ended by an exception (std::uncaught_exceptions() > 0), the timer is
+    /// let go without its destructor, which would communicate over MPI or
+    /// print a notice; the process is ending with an error.
+    ~FokkerPlanckSolver();
+
     /**
      * Check the input and build everything, then create the output and run
      * to the final time. Throws InputError before any file is written when
@@ -369,12 +374,19 @@ namespace kwfp
     const std::string            parameters_text;
     const MPI_Comm               communicator;
     dealii::ConditionalOStream   console;
-    dealii::TimerOutput          timer;
 
-    std::unique_ptr<Potential>        potential;
-    InitialDensity                    initial_density;
-    std::optional<GaussianClosedForm> closed_form;
-    std::optional<Gaussian>           exact_at_current_time;
+    std::unique_ptr<Potential> potential;
+    InitialDensity             initial_density;
+    /// The wall times of the sections, constructed after the potential and
+    /// the initial density (whose expressions may be bad input) and held by
+    /// pointer, so that a solver ended by an exception can let it go
+    /// without destroying it (~FokkerPlanckSolver()): TimerOutput's
+    /// destructor would print its notice of an uncaught exception before
+    /// kwfp's error message.
+    std::unique_ptr<dealii::TimerOutput> timer_storage;
+    dealii::TimerOutput                 &timer;
+    std::optional<GaussianClosedForm>    closed_form;
+    std::optional<Gaussian>              exact_at_current_time;
 
     std::unique_ptr<dealii::parallel::TriangulationBase<dim>> triangulation;
     dealii::FE_Q<dim>                                         fe;
