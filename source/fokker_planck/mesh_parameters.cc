@@ -80,7 +80,10 @@ namespace kwfp
                       "1",
                       Patterns::Anything(),
                       "Coarse cells per axis: one number for all axes, or d "
-                      "numbers.");
+                      "numbers. A run whose uniform mesh (these and 'Global "
+                      "refinements') needs more memory than the machine has "
+                      "available (at least 1.5 kB per unknown in 2-D, 4 kB "
+                      "in 3-D) stops at the start with exit 2.");
     prm.declare_entry("Global refinements",
                       "6",
                       Patterns::Integer(),

@@ -4,6 +4,7 @@
 // other solver_*.cc files.
 
 #include <kwfp/base/errors.h>
+#include <kwfp/base/memory_need.h>
 #include <kwfp/fokker_planck/nodal_interpolation.h>
 #include <kwfp/fokker_planck/solver.h>
 #include <kwfp/potential/batch_cached_potential.h>
@@ -141,6 +142,35 @@ namespace kwfp
 
 
   template <int dim>
+  void
+  FokkerPlanckSolver<dim>::check_memory_for_mesh() const
+  {
+    // Lower bounds of the peak memory per unknown, below the peaks of runs
+    // of one step (2026-12-05; 263,169 unknowns in 2-D, 117,649 in 3-D,
+    // 200,001 in 1-D, less 150 MB of libraries): Q1 and Q2, Galerkin or
+    // flux-corrected, 2.1-3.8 kB in 2-D, 6.1-16 kB in 3-D, 1 kB in 1-D.
+    const auto  &m      = parameters.mesh;
+    const double factor = std::pow(2., m.global_refinements);
+    double       cells = 1, unknowns = 1;
+    for (unsigned int a = 0; a < dim; ++a)
+      {
+        cells *= m.subdivisions[a] * factor;
+        unknowns *= m.degree * m.subdivisions[a] * factor + 1;
+      }
+    const double       per_unknown = dim == 1 ? 800. : dim == 2 ? 1500. : 4000.;
+    std::ostringstream what;
+    what.precision(3);
+    what << "the mesh of 'Mesh/Subdivisions' and 'Mesh/Global refinements' ("
+         << cells << " cells, " << unknowns << " unknowns of Q" << m.degree
+         << ")";
+    check_memory_need(1e8 + unknowns * per_unknown,
+                      communicator,
+                      "Mesh/Subdivisions",
+                      what.str());
+  }
+
+
+  template <int dim>
   std::unique_ptr<parallel::TriangulationBase<dim>>
   FokkerPlanckSolver<dim>::coarse_mesh() const
   {
@@ -187,6 +217,9 @@ namespace kwfp
                                            points,
                                            "Potential/Expression/Gradient");
       }
+
+    if (!cells)
+      check_memory_for_mesh();
 
     // The mesh of the box.
     triangulation = coarse_mesh();

@@ -67,7 +67,9 @@ namespace kwfp
                       "1000",
                       Patterns::Integer(),
                       "Number of particles J (at least 2; J > d + 1 for a "
-                      "covariance of full rank).");
+                      "covariance of full rank; at most 1e9, and at most "
+                      "what the machine's memory holds at 40 bytes per "
+                      "coordinate: beyond, exit 2 at the start).");
     prm.declare_entry("Finite-ensemble correction",
                       "false",
                       Patterns::Bool(),

@@ -1,5 +1,6 @@
 #include <kwfp/base/errors.h>
 #include <kwfp/base/interruption.h>
+#include <kwfp/base/memory_need.h>
 #include <kwfp/base/time_grid.h>
 #include <kwfp/model/initial_density.h>
 #include <kwfp/output/output_directory.h>
@@ -21,6 +22,27 @@
 
 namespace kwfp
 {
+  namespace
+  {
+    /// J of @p parameters, after check_memory_need(): at least 40 bytes
+    /// per coordinate of a particle (measured: 60 with d = 2 for J = 4e6,
+    /// eks-gradient and langevin) and 100 MB of libraries.
+    std::uint64_t
+    ensemble_size_that_fits(const ParticleSolverParameters &parameters,
+                            const MPI_Comm                  communicator)
+    {
+      const std::uint64_t J = parameters.particles.ensemble_size;
+      check_memory_need(1e8 + 40. * J * parameters.dimension,
+                        communicator,
+                        "Particles/Ensemble size",
+                        "the ensemble of " + std::to_string(J) +
+                          " particles in d = " +
+                          std::to_string(parameters.dimension));
+      return J;
+    }
+  } // namespace
+
+
   ParticleSolver::ParticleSolver(const ParticleSolverParameters &parameters,
                                  const std::string &parameters_text,
                                  const MPI_Comm     communicator,
@@ -33,7 +55,7 @@ namespace kwfp
         create_inverse_problem(parameters.potential, parameters.dimension))
     , potential(create_potential(parameters.potential, parameters.dimension))
     , particles(parameters.dimension,
-                parameters.particles.ensemble_size,
+                ensemble_size_that_fits(parameters, communicator),
                 communicator)
   {
     update =

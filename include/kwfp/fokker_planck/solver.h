@@ -130,6 +130,11 @@ namespace kwfp
     /// cells @p cells instead of setting the initial density.
     void
     setup(const std::vector<dealii::CellId> *cells = nullptr);
+    /// InputError naming 'Mesh/Subdivisions' when the uniform mesh of the
+    /// parameters (a lower bound of any run's mesh before adaptation) needs
+    /// more memory than the machine has available (check_memory_need()).
+    void
+    check_memory_for_mesh() const;
     /// The coarse mesh of the box (Mesh/Subdivisions), without refinement.
     std::unique_ptr<dealii::parallel::TriangulationBase<dim>>
     coarse_mesh() const;
