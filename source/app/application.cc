@@ -419,6 +419,7 @@ namespace kwfp
                                              out);
         const std::vector<std::unique_ptr<ParticleSolver>> extra_runs =
           additional_particle_runs(parameters, text.str(), communicator, out);
+        check_metropolis_start(metropolis_run_parameters(parameters));
         std::unique_ptr<GaussianClosureSolver> closure;
         if (parameters.run_gaussian_closure)
           closure = std::make_unique<GaussianClosureSolver>(

@@ -1,3 +1,4 @@
+#include <kwfp/base/errors.h>
 #include <kwfp/mcmc/metropolis_run.h>
 #include <kwfp/model/initial_density.h>
 #include <kwfp/output/atomic_file.h>
@@ -9,29 +10,67 @@
 
 #include <cmath>
 #include <cstdio>
+#include <sstream>
 
 namespace kwfp
 {
+  namespace
+  {
+    /// The settings of the chain, with 'initial' start and proposal
+    /// covariance taken from the moments of the initial density.
+    MetropolisSettings
+    chain_settings(const MetropolisRunParameters &parameters)
+    {
+      MetropolisSettings settings = parameters.metropolis;
+      const unsigned int d        = parameters.dimension;
+      DenseVector        mean(d);
+      DenseMatrix        covariance(d, d);
+      if (const auto moments =
+            InitialDensity(parameters.initial_density, d).moments())
+        {
+          mean       = moments->first;
+          covariance = moments->second;
+        }
+      if (parameters.metropolis.start_from_initial)
+        settings.start = mean;
+      if (parameters.metropolis.proposal_from_initial)
+        settings.proposal_covariance = covariance;
+      return settings;
+    }
+  } // namespace
+
+
+  void
+  check_metropolis_start(const MetropolisRunParameters &parameters)
+  {
+    if (parameters.metropolis.n_samples == 0 ||
+        (parameters.potential.type == PotentialType::inverse_problem &&
+         parameters.potential.forward_model == "external"))
+      return;
+    const MetropolisSettings settings = chain_settings(parameters);
+    const auto               potential =
+      create_potential(parameters.potential, parameters.dimension);
+    const double phi = potential->value(
+      dealii::make_array_view(settings.start.begin(), settings.start.end()));
+    if (!std::isfinite(phi))
+      {
+        std::ostringstream message;
+        message << "Phi_R is not finite at the start point (";
+        for (unsigned int a = 0; a < settings.start.size(); ++a)
+          message << (a ? ", " : "") << settings.start[a];
+        message << "): Phi_R = " << phi;
+        throw InputError("Metropolis/Start", message.str());
+      }
+  }
+
+
   MetropolisResult
   run_metropolis(const MetropolisRunParameters &parameters,
                  const MPI_Comm                 communicator,
                  std::ostream                  &console)
   {
-    MetropolisSettings settings = parameters.metropolis;
-    const unsigned int d        = parameters.dimension;
-    DenseVector        mean(d);
-    DenseMatrix        covariance(d, d);
-    if (const auto moments =
-          InitialDensity(parameters.initial_density, d).moments())
-      {
-        mean       = moments->first;
-        covariance = moments->second;
-      }
-    if (parameters.metropolis.start_from_initial)
-      settings.start = mean;
-    if (parameters.metropolis.proposal_from_initial)
-      settings.proposal_covariance = covariance;
-
+    const MetropolisSettings settings = chain_settings(parameters);
+    const unsigned int       d        = parameters.dimension;
     const auto potential     = create_potential(parameters.potential, d);
     const MetropolisResult r = random_walk_metropolis(*potential, settings);
 

@@ -35,6 +35,17 @@ namespace kwfp
   run_metropolis(const MetropolisRunParameters &parameters,
                  const MPI_Comm                 communicator,
                  std::ostream                  &console);
+
+  /**
+   * Before any run writes: InputError naming 'Metropolis/Start' when a
+   * chain is asked for ('Samples' > 0) and Phi_R is not finite at its start
+   * point (random_walk_metropolis() would stop there only after the other
+   * solvers had written their output). Not for an external forward model,
+   * whose one command call would be spent only on the check; its chain
+   * still stops at a bad start.
+   */
+  void
+  check_metropolis_start(const MetropolisRunParameters &parameters);
 } // namespace kwfp
 
 #endif
