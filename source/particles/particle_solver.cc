@@ -19,6 +19,9 @@
 #include <cstdio>
 #include <limits>
 #include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
 
 namespace kwfp
 {
@@ -155,6 +158,38 @@ namespace kwfp
                        "); at least d + 2 = " + std::to_string(d + 2) +
                        " are needed");
     update->evaluate(particles, state);
+  }
+
+
+  void
+  ParticleSolver::check_row_is_finite(const ParticlesRow &row)
+  {
+    std::vector<std::pair<std::string, double>> values{
+      {"phi_r_at_mean", row.phi_r_at_mean},
+      {"mean_phi_r", row.mean_phi_r},
+      {"misfit_at_mean", row.misfit_at_mean},
+      {"mean_misfit", row.mean_misfit},
+      {"d_norm", row.d_norm},
+      {"mean_error", row.mean_error},
+      {"cov_error", row.cov_error}};
+    for (unsigned int a = 0; a < row.mean.size(); ++a)
+      values.emplace_back("mean_" + std::to_string(a + 1), row.mean[a]);
+    for (unsigned int a = 0; a < row.covariance.m(); ++a)
+      for (unsigned int b = a; b < row.covariance.n(); ++b)
+        values.emplace_back("cov_" + std::to_string(a + 1) + "_" +
+                              std::to_string(b + 1),
+                            row.covariance(a, b));
+    for (const auto &[name, value] : values)
+      if (!std::isfinite(value))
+        {
+          std::ostringstream s;
+          s << "the ensemble statistic " << name << " became " << value
+            << " at step " << row.step << ", time " << row.time
+            << " (the particles diverged: the explicit step is too long for "
+               "the drift; try a smaller 'Particles/Time step' or the "
+               "adaptive step); particles.csv ends at the row before";
+          throw RunFailure(s.str());
+        }
   }
 
 
@@ -439,6 +474,7 @@ namespace kwfp
     const ParticlesRow row = statistics_row(step, time, dt_previous, phi_r);
     if (write_row)
       {
+        check_row_is_finite(row);
         csv->write(row);
         summary.history.push_back(row);
         last_row_step = step;
@@ -525,6 +561,7 @@ namespace kwfp
         const ParticlesRow row = statistics_row(step, time, dt_previous, phi_r);
         if (last_row_step != step)
           {
+            check_row_is_finite(row);
             csv->write(row);
             summary.history.push_back(row);
           }

@@ -164,3 +164,24 @@ end" 0)
 if(NOT out MATCHES "exponential decay u_1 exp\\(-u_2 t_k\\) at 4 times")
   message(FATAL_ERROR "user_model: the registered model was not used:\n${out}")
 endif()
+
+# A diverging run (langevin with steps of 10 on a quadratic target): exit 3
+# at the first statistic that is not finite, with particles.csv ending at
+# the last finite row (before: rows with inf were written first).
+run_kwfp(diverging "
+set Dimension = 2
+set Solver = particles
+subsection Particles
+  set Method = langevin
+  set Ensemble size = 50
+  set Time step = 10
+  set Number of steps = 200
+end" 3)
+if(NOT err MATCHES "became (inf|nan|-nan|-inf) at step")
+  message(FATAL_ERROR "diverging: no message naming the statistic: ${err}")
+endif()
+file(READ ${WORK}/diverging/particles.csv table)
+string(TOLOWER "${table}" table)
+if(table MATCHES "inf|nan")
+  message(FATAL_ERROR "diverging: particles.csv holds a value that is not finite")
+endif()

@@ -132,6 +132,11 @@ namespace kwfp
     void
     check_covariance(const std::uint64_t step, const double time);
 
+    /// RunFailure when a statistic of @p row is NaN or infinite (the
+    /// particles diverged), so that particles.csv never holds such a row.
+    static void
+    check_row_is_finite(const ParticlesRow &row);
+
     const ParticleSolverParameters        parameters;
     const std::string                     parameters_text;
     const MPI_Comm                        communicator;
