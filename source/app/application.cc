@@ -377,6 +377,10 @@ namespace kwfp
       return code;
     };
 
+    if (arguments.size() == 1 && arguments[0] == "--resume")
+      return fail(usage_error,
+                  "--resume needs the output directory of the run to "
+                  "continue: kwfp --resume DIR");
     const bool resume = arguments.size() == 2 && arguments[0] == "--resume";
     if (arguments.size() != 1 && !resume)
       {

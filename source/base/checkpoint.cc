@@ -17,14 +17,6 @@ namespace kwfp
     constexpr unsigned int format  = 3;
     const char             magic[] = "kwfp checkpoint";
 
-    std::string
-    rank_file(const unsigned int rank)
-    {
-      std::ostringstream s;
-      s << "rank-" << std::setw(4) << std::setfill('0') << rank << ".bin";
-      return s.str();
-    }
-
     /// FNV-1a, 64 bit: the same on every machine and build.
     std::uint64_t
     fnv1a(const std::string &text)
@@ -77,6 +69,15 @@ namespace kwfp
           throw RunFailure(e);
     }
   } // namespace
+
+
+  std::string
+  checkpoint_rank_file(const unsigned int rank)
+  {
+    std::ostringstream s;
+    s << "rank-" << std::setw(4) << std::setfill('0') << rank << ".bin";
+    return s.str();
+  }
 
 
   void
@@ -237,8 +238,9 @@ namespace kwfp
       }
     agree(error, communicator);
 
-    if (!write_file((fresh / rank_file(rank)).string(), local))
-      error = "cannot write '" + (fresh / rank_file(rank)).string() + "'";
+    if (!write_file((fresh / checkpoint_rank_file(rank)).string(), local))
+      error =
+        "cannot write '" + (fresh / checkpoint_rank_file(rank)).string() + "'";
     if (rank == 0)
       {
         CheckpointWriter head;
@@ -331,9 +333,10 @@ namespace kwfp
     data.local.resize(found.n_ranks);
     std::string error;
     for (unsigned int r = 0; r < found.n_ranks && error.empty(); ++r)
-      if (!read_file((current / rank_file(r)).string(), data.local[r]))
-        error = "the checkpoint file '" + (current / rank_file(r)).string() +
-                "' is missing";
+      if (!read_file((current / checkpoint_rank_file(r)).string(),
+                     data.local[r]))
+        error = "the checkpoint file '" +
+                (current / checkpoint_rank_file(r)).string() + "' is missing";
     for (const std::string &e :
          dealii::Utilities::MPI::all_gather(communicator, error))
       if (!e.empty())

@@ -4,6 +4,7 @@
 #include <deal.II/lac/lapack_full_matrix.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <sstream>
 #include <stdexcept>
 
@@ -49,16 +50,11 @@ namespace kwfp
     if (!trim(text).empty())
       for (const std::string &entry : split(text, ','))
         {
-          std::size_t consumed = 0;
-          double      value    = 0;
-          try
-            {
-              value = std::stod(entry, &consumed);
-            }
-          catch (const std::exception &)
-            {
-              consumed = 0;
-            }
+          // strtod, not stod: a subnormal such as 1e-320 is a number
+          // (stod throws out_of_range for it); overflow gives inf below
+          char        *end      = nullptr;
+          const double value    = std::strtod(entry.c_str(), &end);
+          const auto   consumed = static_cast<std::size_t>(end - entry.c_str());
           if (entry.empty() || consumed != entry.size())
             throw InputError(parameter,
                              "'" + entry + "' is not a number (in '" + text +
@@ -102,15 +98,23 @@ namespace kwfp
                            std::to_string(n_columns));
     if ((expected_rows != 0 && entries.size() != expected_rows) ||
         (expected_columns != 0 && n_columns != expected_columns))
-      throw InputError(parameter,
-                       "expected a " +
-                         (expected_rows ? std::to_string(expected_rows) :
-                                          std::string("any")) +
-                         " x " +
-                         (expected_columns ? std::to_string(expected_columns) :
-                                             std::string("any")) +
-                         " matrix, found " + std::to_string(entries.size()) +
-                         " x " + std::to_string(n_columns));
+      {
+        const std::string rows_text = std::to_string(expected_rows) +
+                                      (expected_rows == 1 ? " row" : " rows");
+        const std::string columns_text =
+          std::to_string(expected_columns) +
+          (expected_columns == 1 ? " column" : " columns");
+        const std::string expected =
+          expected_rows && expected_columns ?
+            std::to_string(expected_rows) + " x " +
+              std::to_string(expected_columns) + " matrix" :
+          expected_rows ? "matrix with " + rows_text :
+                          "matrix with " + columns_text;
+        throw InputError(parameter,
+                         "expected a " + expected + ", found " +
+                           std::to_string(entries.size()) + " x " +
+                           std::to_string(n_columns));
+      }
     DenseMatrix A(entries.size(), n_columns);
     for (unsigned int i = 0; i < A.m(); ++i)
       for (unsigned int j = 0; j < A.n(); ++j)

@@ -205,7 +205,7 @@ namespace kwfp
     for (unsigned int r = 0; r < data.n_ranks; ++r)
       {
         CheckpointReader local(data.local[r],
-                               source + "/rank-" + std::to_string(r));
+                               source + "/" + checkpoint_rank_file(r));
         std::vector<std::pair<std::string, std::vector<double>>> records;
         local.io(records);
         for (auto &[id, v] : records)

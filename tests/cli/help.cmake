@@ -14,6 +14,11 @@ execute_process(COMMAND ${KWFP} RESULT_VARIABLE rc OUTPUT_QUIET ERROR_QUIET)
 if(NOT rc EQUAL 1)
   message(FATAL_ERROR "kwfp without arguments should exit 1, got ${rc}")
 endif()
+execute_process(COMMAND ${KWFP} --resume RESULT_VARIABLE rc OUTPUT_QUIET
+  ERROR_VARIABLE err)
+if(NOT rc EQUAL 1 OR NOT err MATCHES "--resume needs the output directory")
+  message(FATAL_ERROR "--resume without a directory: exit ${rc}, '${err}'")
+endif()
 execute_process(COMMAND ${KWFP} --bogus RESULT_VARIABLE rc OUTPUT_QUIET
   ERROR_QUIET)
 if(NOT rc EQUAL 1)

@@ -12,6 +12,29 @@ TEST(DenseAlgebra, ParsesVectorsAndMatrices)
   EXPECT_DOUBLE_EQ(v[2], 2e-3);
   const DenseMatrix A = parse_matrix("1, 2; 3, 4; 5, 6", "p", 3, 2);
   EXPECT_DOUBLE_EQ(A(2, 1), 6);
+  // a subnormal is a number (it used to be "not a number")
+  EXPECT_EQ(parse_vector("1e-320, 1.5", "p", 2)[0], 1e-320);
+}
+
+TEST(DenseAlgebra, MatrixShapeMessagesSayWhatIsExpected)
+{
+  const auto message = [](const unsigned int rows, const unsigned int columns) {
+    try
+      {
+        parse_matrix("1, 2, 3", "p", rows, columns);
+      }
+    catch (const InputError &e)
+      {
+        return std::string(e.what());
+      }
+    return std::string("no error");
+  };
+  EXPECT_EQ(message(0, 2),
+            "parameter 'p': expected a matrix with 2 columns, found 1 x 3");
+  EXPECT_EQ(message(2, 0),
+            "parameter 'p': expected a matrix with 2 rows, found 1 x 3");
+  EXPECT_EQ(message(2, 3),
+            "parameter 'p': expected a 2 x 3 matrix, found 1 x 3");
 }
 
 TEST(DenseAlgebra, RejectsMalformedInputNamingTheParameter)
@@ -31,6 +54,8 @@ TEST(DenseAlgebra, RejectsMalformedInputNamingTheParameter)
   throws_naming([] { parse_vector("1, 2", "Mesh/Lower corner", 3); }, "size");
   throws_naming([] { parse_vector("1,, 2", "Mesh/Lower corner"); }, "empty");
   throws_naming([] { parse_vector("1, inf", "Mesh/Lower corner"); }, "inf");
+  throws_naming([] { parse_vector("1, 1e400", "Mesh/Lower corner"); },
+                "overflow");
   throws_naming([] { parse_matrix("1, 2; 3", "Mesh/Lower corner"); }, "ragged");
   throws_naming([] { parse_matrix("1, 2; 3, 4", "Mesh/Lower corner", 3, 3); },
                 "wrong size");

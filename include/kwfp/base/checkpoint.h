@@ -197,6 +197,11 @@ namespace kwfp
                    const std::string      &local,
                    const MPI_Comm          communicator);
 
+  /// The name of the file of rank @p rank in a checkpoint directory:
+  /// rank-NNNN.bin.
+  std::string
+  checkpoint_rank_file(const unsigned int rank);
+
   /// What read_checkpoint() returns: the shared part and the local part
   /// of every rank that wrote it (every rank reads all of them, so that a
   /// run can be resumed with another number of ranks).
