@@ -194,8 +194,10 @@ namespace kwfp
       throw InputError(path + "Tolerance",
                        "must be in (0, 1), got " + prm.get("Tolerance"));
     step_control.maximum_time_step = prm.get_double("Maximum time step");
-    if (!(step_control.maximum_time_step >= step_control.time_step) ||
-        !std::isfinite(step_control.maximum_time_step))
+    // an adaptive-step setting: fixed steps do not read it
+    if (step_control.adaptive &&
+        (!(step_control.maximum_time_step >= step_control.time_step) ||
+         !std::isfinite(step_control.maximum_time_step)))
       throw InputError(path + "Maximum time step",
                        "must be finite and at least 'Time step', got " +
                          prm.get("Maximum time step"));
@@ -220,9 +222,22 @@ namespace kwfp
     weight_flow =
       mixture_weight_flow_selection().parse(prm.get("Mixture weight flow"),
                                             path + "Mixture weight flow");
-    if (prm.get("Mixture weights").find_first_not_of(" \t") ==
-        std::string::npos)
-      return;
+    const auto blank = [&](const std::string &name) {
+      return prm.get(name).find_first_not_of(" \t") == std::string::npos;
+    };
+    if (blank("Mixture weights"))
+      {
+        for (const std::string name : {"Mixture means", "Mixture covariances"})
+          if (!blank(name))
+            throw InputError(path + "Mixture weights",
+                             "is empty, so the closure is one Gaussian from "
+                             "'Initial density', but '" +
+                               name +
+                               "' is set: give one weight per component "
+                               "for a mixture, or leave '" +
+                               name + "' empty");
+        return;
+      }
     mixture_weights =
       parse_vector(prm.get("Mixture weights"), path + "Mixture weights");
     const unsigned int K = mixture_weights.size();

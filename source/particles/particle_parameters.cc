@@ -197,7 +197,20 @@ namespace kwfp
     ensemble_size = J;
     settings.finite_ensemble_correction =
       prm.get_bool("Finite-ensemble correction");
-    settings.noise      = parse_noise_square_root(prm.get("Noise square root"));
+    settings.noise = parse_noise_square_root(prm.get("Noise square root"));
+    // C(U) of J particles has rank at most J - 1: no Cholesky factor in
+    // d >= J (the run used to stop at its first step, exit 3)
+    if (settings.noise == NoiseSquareRoot::cholesky &&
+        (settings.method == ParticleMethod::eks ||
+         settings.method == ParticleMethod::eks_gradient) &&
+        static_cast<unsigned long>(J) <= dimension)
+      throw InputError(path + "Noise square root",
+                       "'Cholesky' needs a positive definite ensemble "
+                       "covariance, which " +
+                         std::to_string(J) + " particles cannot have in d = " +
+                         std::to_string(dimension) +
+                         " (its rank is at most J - 1): use 'symmetric' or "
+                         "'ensemble', or J > d");
     settings.split_step = prm.get("Time integrator") == "split-step";
     time_step           = prm.get_double("Time step");
     if (!(time_step > 0) || !std::isfinite(time_step))

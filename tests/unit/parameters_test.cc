@@ -110,3 +110,18 @@ TEST(Parameters, SelectionsAcceptOnlyListedValues)
   EXPECT_EQ(rejected("subsection Time stepping\n set Scheme = BDF3\nend\n"),
             "(parameter file)");
 }
+
+
+TEST(Parameters, AdaptiveStepSettingsAreCheckedOnlyForAdaptiveSteps)
+{
+  // 'Maximum time step' is read only by adaptive closure steps: below
+  // 'Time step' it is an error there, and ignored with fixed steps (it
+  // used to be rejected with fixed steps too).
+  const std::string closure = "set Solver = Gaussian\n"
+                              "subsection Gaussian closure\n"
+                              "  set Time step = 0.1\n"
+                              "  set Maximum time step = 0.01\n";
+  EXPECT_EQ(rejected(closure + "  set Adaptive time step = true\nend\n"),
+            "Gaussian closure/Maximum time step");
+  EXPECT_EQ(rejected(closure + "  set Adaptive time step = false\nend\n"), "");
+}
