@@ -280,8 +280,12 @@ namespace kwfp
   ParticleSolverParameters
   particle_solver_parameters(const Parameters &p)
   {
+    // 'On forward failure = drop' drops a particle where an external G is
+    // not finite as it does for the other forward models
+    PotentialParameters potential         = p.potential;
+    potential.external_non_finite_allowed = p.particles.drop_failed;
     return {p.dimension,
-            p.potential,
+            potential,
             p.initial_density,
             p.particles,
             p.time_stepping.final_time,

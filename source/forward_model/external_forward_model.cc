@@ -98,12 +98,14 @@ namespace kwfp
                                              const unsigned int dimension,
                                              const unsigned int n_data,
                                              const double       timeout,
-                                             const bool jacobian_from_command)
+                                             const bool jacobian_from_command,
+                                             const bool non_finite_allowed)
     : command(command)
     , d(dimension)
     , K(n_data)
     , timeout(timeout)
     , jacobian_from_command(jacobian_from_command)
+    , non_finite_allowed(non_finite_allowed)
   {}
 
 
@@ -297,7 +299,7 @@ namespace kwfp
               fail(which.str() + ", column " + std::to_string(c + 1) + ": '" +
                      fields[c] + "' is not a number",
                    log);
-            if (!std::isfinite(x))
+            if (!std::isfinite(x) && !non_finite_allowed)
               fail(which.str() + ", column " + std::to_string(c + 1) + ": " +
                      column_name(c) + " = " + fields[c] + " is not finite",
                    log);

@@ -27,7 +27,8 @@ namespace kwfp
           dimension,
           p.data.size(),
           p.external_timeout,
-          p.external_jacobian_from_command);
+          p.external_jacobian_from_command,
+          p.external_non_finite_allowed);
       }
     else if (p.forward_model != "expression")
       model = forward_model_registry::create(p.forward_model,

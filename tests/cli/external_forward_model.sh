@@ -243,4 +243,52 @@ if [ -n "$mpirun" ]; then
     fail "flaky command on 2 ranks: no message naming the call: $(cat flaky2.err)"
 fi
 
+
+# 5. A command whose G is not finite beyond u_1 = 3: with 'On forward
+# failure = drop' the particles there are dropped and the run goes on, as
+# for the other forward models (it used to stop with exit 3); with 'stop'
+# it stops naming the command's row.
+cat > partial.sh << 'SH'
+#!/bin/sh
+awk -F, 'NR > 1 { g = ($1 >= 3) ? "nan" : $1; print g "," $2 "," $1 + $2 }' "$1" > "$2"
+SH
+chmod +x partial.sh
+for failure in drop stop; do
+  cat > partial_$failure.prm << PRM
+set Dimension = 2
+set Solver = particles
+subsection Potential
+  set Type = inverse problem
+  subsection Inverse problem
+    set Forward model    = external
+    set External command = $work/partial.sh
+  end
+end
+subsection Initial density
+  set Mean m_0 = 2.5, 0
+end
+subsection Particles
+  set Method             = eks
+  set Ensemble size      = 20
+  set Number of steps    = 5
+  set On forward failure = $failure
+end
+subsection Output
+  set Directory = $work/partial_${failure}_out
+  set Interval  = 0
+end
+PRM
+  "$kwfp" partial_$failure.prm > partial_$failure.out 2> partial_$failure.err
+  echo "partial, $failure: exit code $?" > partial_$failure.rc
+done
+cat partial_drop.rc partial_stop.rc
+grep -q "exit code 0" partial_drop.rc ||
+  fail "drop with an external G that is not finite: $(cat partial_drop.err)"
+grep -q "dropped them" partial_drop.out ||
+  fail "drop: no particle was dropped: $(tail -5 partial_drop.out)"
+grep -q "exit code 3" partial_stop.rc ||
+  fail "stop with an external G that is not finite: $(cat partial_stop.rc)"
+grep -q "G_1 = nan is not finite" partial_stop.err ||
+  fail "stop: the message does not name G_1: $(cat partial_stop.err)"
+
 finish

@@ -64,13 +64,17 @@ namespace kwfp
     /**
      * G of @p dimension unknowns and @p n_data values by @p command, each
      * call stopped after @p timeout seconds; with @p jacobian_from_command
-     * the command writes DG after G in every row.
+     * the command writes DG after G in every row. A value that is not
+     * finite (nan, inf) is an error naming the row, unless
+     * @p non_finite_allowed: then it is returned as it is, for a caller
+     * that handles it (the particles' 'On forward failure = drop').
      */
     ExternalForwardModel(const std::string &command,
                          const unsigned int dimension,
                          const unsigned int n_data,
                          const double       timeout,
-                         const bool         jacobian_from_command = false);
+                         const bool         jacobian_from_command = false,
+                         const bool         non_finite_allowed    = false);
 
     unsigned int
     dimension() const override;
@@ -151,7 +155,9 @@ namespace kwfp
     const unsigned int K;
     const double       timeout;
     /// 'External Jacobian = command': OUTPUT rows carry DG after G.
-    const bool                         jacobian_from_command;
+    const bool jacobian_from_command;
+    /// Return values that are not finite instead of failing.
+    const bool                         non_finite_allowed;
     mutable std::atomic<unsigned long> calls{0};
     mutable std::atomic<unsigned long> points_sent{0};
     mutable std::atomic<long long>     microseconds{0};

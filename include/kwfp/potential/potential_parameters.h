@@ -27,7 +27,11 @@ namespace kwfp
     std::string         external_command;       ///< the command (external)
     double              external_timeout = 600; ///< seconds (external)
     /// 'External Jacobian = command': OUTPUT rows carry DG after G.
-    bool                          external_jacobian_from_command = false;
+    bool external_jacobian_from_command = false;
+    /// An external G that is not finite is returned as it is (set by the
+    /// particles' 'On forward failure = drop', which drops the particle),
+    /// not an error of the command; not a parameter of its own.
+    bool                          external_non_finite_allowed = false;
     std::map<std::string, double> forward_constants; ///< for G (expression)
     DenseVector                   data;              ///< y, length K
     DenseMatrix                   noise_covariance;  ///< Gamma, K x K
