@@ -14,7 +14,7 @@
 namespace kwfp::testing
 {
   RunSummary
-  run_parameters(const std::string &text)
+  run_parameters(const std::string &text, std::string *console_text)
   {
     char directory[] = "/tmp/kwfp_test_XXXXXX";
     if (mkdtemp(directory) == nullptr)
@@ -52,6 +52,8 @@ namespace kwfp::testing
                       .run();
       }
     std::filesystem::remove_all(directory);
+    if (console_text)
+      *console_text = console.str();
     return summary;
   }
 

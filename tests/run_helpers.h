@@ -14,10 +14,11 @@ namespace kwfp::testing
   /**
    * Run the finite-element solver on a parameter file given as text, in a
    * fresh temporary output directory, without field output. Returns the
-   * summary with every diagnostics row.
+   * summary with every diagnostics row; what the solver printed goes to
+   * @p console_text if given.
    */
   RunSummary
-  run_parameters(const std::string &text);
+  run_parameters(const std::string &text, std::string *console_text = nullptr);
 
   /// A particle run: its summary and the final ensemble (rows, by index).
   struct ParticleResult

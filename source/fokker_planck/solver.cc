@@ -134,6 +134,43 @@ namespace kwfp
 
 
   template <int dim>
+  void
+  FokkerPlanckSolver<dim>::check_mesh_resolves_gaussians() const
+  {
+    const auto        &m = parameters.mesh;
+    const unsigned int level =
+      m.adaptive ? std::max(m.maximum_level, m.global_refinements) :
+                   m.global_refinements;
+    double h = 0; // the largest side of the finest cells
+    for (unsigned int a = 0; a < dim; ++a)
+      h = std::max(h,
+                   (m.upper_corner[a] - m.lower_corner[a]) /
+                     (m.subdivisions[a] * std::pow(2., level)));
+    const auto check = [&](const Gaussian &g, const std::string &what) {
+      const double sd = std::sqrt(eigenvalue_range(g.covariance()).first);
+      if (sd >= h)
+        return;
+      std::ostringstream message;
+      message.precision(3);
+      message << "the " << what << " has a standard deviation of " << sd
+              << " in its narrowest direction, "
+              << (sd < h / 4 ? "less than a quarter of" : "less than")
+              << " the side " << h
+              << " of the finest cells, which cannot resolve it (its moments "
+                 "would be wrong); raise 'Mesh/Global refinements'"
+              << (m.adaptive ? " or 'Mesh/Maximum refinement level'" : "")
+              << ", or shrink the box";
+      console << "kwfp: warning: " << message.str() << std::endl;
+    };
+    if (initial_density.gaussian())
+      check(*initial_density.gaussian(), "initial density N(m_0, C_0)");
+    if (const auto stationary = potential->stationary_gaussian();
+        stationary && !m.moving_box)
+      check(*stationary, "stationary density N(u_0, B)");
+  }
+
+
+  template <int dim>
   FokkerPlanckSolver<dim>::~FokkerPlanckSolver()
   {
     if (std::uncaught_exceptions() > 0)
@@ -195,6 +232,7 @@ namespace kwfp
   {
     TimerOutput::Scope scope(timer, "setup");
     check_box_holds_mass();
+    check_mesh_resolves_gaussians();
 
     if (parameters.potential.type == PotentialType::expression)
       {

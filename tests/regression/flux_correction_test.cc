@@ -131,6 +131,21 @@ TEST(FluxCorrection, Drift2dCorrelatedGalerkinFails)
   EXPECT_THROW(run_parameters(drift_2d("none", 1)), RunFailure);
 }
 
+// The correlated drift's stationary density is narrower (sd 0.032) than
+// a quarter of the cells (0.34): the run is kept positive by the flux
+// correction, and the user is told that the mesh cannot resolve the
+// target (it used to run without a word).
+TEST(FluxCorrection, AnUnresolvedStationaryDensityIsWarnedAbout)
+{
+  std::string console;
+  run_parameters(drift_2d("flux-corrected", 1), &console);
+  EXPECT_NE(console.find("warning: the stationary density N(u_0, B) has a "
+                         "standard deviation of 0.0316"),
+            std::string::npos)
+    << console;
+  EXPECT_NE(console.find("'Mesh/Global refinements'"), std::string::npos);
+}
+
 TEST(FluxCorrection, Drift2dCorrelatedStaysPositiveAndConservative)
 {
   // Q1 only: on Q2 the Galerkin (high-order) step of this case is too

@@ -234,8 +234,22 @@ namespace kwfp
       const std::vector<dealii::TrilinosWrappers::MPI::Vector> &old_vectors,
       const dealii::Point<dim>                                 &old_lower,
       const dealii::Point<dim>                                 &old_upper);
+    /// InputError naming the corner when the box misses more than 1e-6 of
+    /// the mass of the initial or the stationary Gaussian.
     void
     check_box_holds_mass() const;
+    /**
+     * Whether the finest cells the mesh can have (those of 'Maximum
+     * refinement level' when adaptive, else of 'Global refinements') resolve
+     * the initial and the stationary Gaussian (not with a moving box, whose
+     * cells shrink with the density): a warning naming 'Mesh/Global
+     * refinements' when the narrowest standard deviation is below the
+     * largest cell side (below a quarter of it Q_p interpolation has O(1)
+     * errors). Not an error: the flux-corrected scheme keeps such runs
+     * positive and conservative, and tests use them on purpose.
+     */
+    void
+    check_mesh_resolves_gaussians() const;
     void
     set_initial_density();
     /// Warn when @p v on the boundary exceeds 1e-6 of its maximum.
