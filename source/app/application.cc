@@ -94,6 +94,8 @@ namespace kwfp
         solver.keep_full_history(false);
         try
           {
+            // bad input found before the particles or the closure write
+            solver.check_input(resume);
             if (particles)
               {
                 // At each output time: the particles to that time, then the

@@ -21,26 +21,48 @@ namespace kwfp
       return 0;
     }
 
+    /// The value of @p key in the "key value" lines of @p path (0 if absent).
+    std::uint64_t
+    read_stat(const std::string &path, const std::string &key)
+    {
+      std::ifstream in(path);
+      std::string   name;
+      std::uint64_t value = 0;
+      while (in >> name >> value)
+        if (name == key)
+          return value;
+      return 0;
+    }
+
+    /// limit - (used - inactive file cache), which the kernel reclaims
+    /// before it ends a process (as docker and the kubelet count it).
+    std::uint64_t
+    room(const std::uint64_t limit,
+         const std::uint64_t used,
+         const std::uint64_t inactive_file)
+    {
+      const std::uint64_t in_use =
+        used > inactive_file ? used - inactive_file : 0;
+      return limit > in_use ? limit - in_use : 1;
+    }
+
     /// The room under a control group's memory limit, or 0 if none is set.
     std::uint64_t
     room_under_cgroup_limit()
     {
       const std::uint64_t limit_v2 = read_number("/sys/fs/cgroup/memory.max");
       if (limit_v2 > 0)
-        {
-          const std::uint64_t used =
-            read_number("/sys/fs/cgroup/memory.current");
-          return limit_v2 > used ? limit_v2 - used : 1;
-        }
+        return room(limit_v2,
+                    read_number("/sys/fs/cgroup/memory.current"),
+                    read_stat("/sys/fs/cgroup/memory.stat", "inactive_file"));
       const std::uint64_t limit_v1 =
         read_number("/sys/fs/cgroup/memory/memory.limit_in_bytes");
       // v1 reports "no limit" as a number near 2^63
       if (limit_v1 > 0 && limit_v1 < (std::uint64_t(1) << 62))
-        {
-          const std::uint64_t used =
-            read_number("/sys/fs/cgroup/memory/memory.usage_in_bytes");
-          return limit_v1 > used ? limit_v1 - used : 1;
-        }
+        return room(limit_v1,
+                    read_number("/sys/fs/cgroup/memory/memory.usage_in_bytes"),
+                    read_stat("/sys/fs/cgroup/memory/memory.stat",
+                              "total_inactive_file"));
       return 0;
     }
   } // namespace

@@ -191,8 +191,8 @@ namespace kwfp
     double       cells = 1, unknowns = 1;
     for (unsigned int a = 0; a < dim; ++a)
       {
-        cells *= m.subdivisions[a] * factor;
-        unknowns *= m.degree * m.subdivisions[a] * factor + 1;
+        cells *= double(m.subdivisions[a]) * factor;
+        unknowns *= double(m.degree) * m.subdivisions[a] * factor + 1;
       }
     const double       per_unknown = dim == 1 ? 800. : dim == 2 ? 1500. : 4000.;
     std::ostringstream what;
@@ -228,12 +228,10 @@ namespace kwfp
 
   template <int dim>
   void
-  FokkerPlanckSolver<dim>::setup(const std::vector<CellId> *cells)
+  FokkerPlanckSolver<dim>::check_input(const bool resuming)
   {
-    TimerOutput::Scope scope(timer, "setup");
     check_box_holds_mass();
     check_mesh_resolves_gaussians();
-
     if (parameters.potential.type == PotentialType::expression)
       {
         // Compare the user's gradient with differences of Phi_R at points
@@ -255,9 +253,19 @@ namespace kwfp
                                            points,
                                            "Potential/Expression/Gradient");
       }
-
-    if (!cells)
+    if (!resuming)
       check_memory_for_mesh();
+    input_checked = true;
+  }
+
+
+  template <int dim>
+  void
+  FokkerPlanckSolver<dim>::setup(const std::vector<CellId> *cells)
+  {
+    TimerOutput::Scope scope(timer, "setup");
+    if (!input_checked)
+      check_input(cells != nullptr);
 
     // The mesh of the box.
     triangulation = coarse_mesh();

@@ -2,6 +2,7 @@
 #include <kwfp/base/expression.h>
 #include <kwfp/particles/particle_parameters.h>
 
+#include <algorithm>
 #include <cmath>
 
 namespace kwfp
@@ -199,10 +200,15 @@ namespace kwfp
       prm.get_bool("Finite-ensemble correction");
     settings.noise = parse_noise_square_root(prm.get("Noise square root"));
     // C(U) of J particles has rank at most J - 1: no Cholesky factor in
-    // d >= J (the run used to stop at its first step, exit 3)
-    if (settings.noise == NoiseSquareRoot::cholesky &&
-        (settings.method == ParticleMethod::eks ||
-         settings.method == ParticleMethod::eks_gradient) &&
+    // d >= J (the run used to stop at its first step, exit 3), for the
+    // main method or one of 'Also run methods' (read before)
+    std::vector<ParticleMethod> methods = additional_methods;
+    methods.push_back(settings.method);
+    const bool factors_covariance =
+      std::any_of(methods.begin(), methods.end(), [](const auto m) {
+        return m == ParticleMethod::eks || m == ParticleMethod::eks_gradient;
+      });
+    if (settings.noise == NoiseSquareRoot::cholesky && factors_covariance &&
         static_cast<unsigned long>(J) <= dimension)
       throw InputError(path + "Noise square root",
                        "'Cholesky' needs a positive definite ensemble "

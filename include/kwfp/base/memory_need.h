@@ -10,9 +10,11 @@ namespace kwfp
 {
   /**
    * Bytes this process may still allocate on its machine: MemAvailable of
-   * /proc/meminfo, lowered to the room under a control group's limit
-   * (cgroup v2 memory.max - memory.current, or v1 memory.limit_in_bytes -
-   * memory.usage_in_bytes). 0 when none of these can be read.
+   * /proc/meminfo, lowered to the room under the limit of the control
+   * group mounted at /sys/fs/cgroup (v2 memory.max, or v1
+   * memory.limit_in_bytes) less what is used there without the inactive
+   * file cache (memory.stat), which the kernel reclaims first. 0 when none
+   * of these can be read.
    */
   std::uint64_t
   available_memory();

@@ -90,6 +90,17 @@ namespace kwfp
     run(const bool resume = false);
 
     /**
+     * The checks of the input that need no mesh, collective, so that a
+     * caller can run them before anything writes output (the particles and
+     * the closure beside the finite elements write theirs first): the box
+     * holds the Gaussians' mass, the mesh resolves them (a warning), a
+     * user's gradient matches Phi_R, the uniform mesh fits in memory (not
+     * with @p resuming). run() does them unless they were done.
+     */
+    void
+    check_input(const bool resuming);
+
+    /**
      * The postprocessors (postprocess/postprocessor.h): those named in
      * 'Output/Postprocessors' (added by the constructor), then those added
      * here. Executed at every
@@ -393,6 +404,7 @@ namespace kwfp
     const std::string            parameters_text;
     const MPI_Comm               communicator;
     dealii::ConditionalOStream   console;
+    bool input_checked = false; ///< has check_input() run?
 
     std::unique_ptr<Potential> potential;
     InitialDensity             initial_density;

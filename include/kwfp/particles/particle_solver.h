@@ -132,8 +132,10 @@ namespace kwfp
     void
     check_covariance(const std::uint64_t step, const double time);
 
-    /// RunFailure when a statistic of @p row is NaN or infinite (the
-    /// particles diverged), so that particles.csv never holds such a row.
+    /// RunFailure when a statistic of @p row over the particles (their
+    /// moments, the means of Phi_R and of the misfit, ||D||, the errors) is
+    /// NaN or infinite (the particles diverged), so that particles.csv
+    /// never holds such a row; the values at the ensemble mean may be.
     static void
     check_row_is_finite(const ParticlesRow &row);
 
