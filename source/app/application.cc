@@ -379,10 +379,6 @@ namespace kwfp
       return code;
     };
 
-    if (arguments.size() == 1 && arguments[0] == "--resume")
-      return fail(usage_error,
-                  "--resume needs the output directory of the run to "
-                  "continue: kwfp --resume DIR");
     const bool resume = arguments.size() == 2 && arguments[0] == "--resume";
     if (arguments.size() != 1 && !resume)
       {
@@ -406,7 +402,11 @@ namespace kwfp
         return success;
       }
     if (!resume && !argument.empty() && argument[0] == '-')
-      return fail(usage_error, "unknown option '" + argument + "'\n" + usage);
+      return fail(usage_error,
+                  argument == "--resume" ?
+                    "--resume needs the output directory of the run to "
+                    "continue: kwfp --resume DIR" :
+                    "unknown option '" + argument + "'\n" + usage);
 
     try
       {
