@@ -413,8 +413,7 @@ namespace kwfp
         const Parameters   parameters = read_parameters(prm, argument, resume);
         std::ostringstream text;
         prm.print_parameters(text, dealii::ParameterHandler::PRM);
-        // the particle solvers check their input (and draw the initial
-        // ensemble) when they are made, before any output
+        // the particle solvers check their input when made, before output
         std::unique_ptr<ParticleSolver> particles;
         if (parameters.run_particles)
           particles =
