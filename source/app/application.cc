@@ -95,7 +95,8 @@ namespace kwfp
         try
           {
             // bad input found before the particles or the closure write
-            solver.check_input(resume);
+            solver.check_input(resume,
+                               particles ? particles->memory_need() : 0.);
             if (particles)
               {
                 // At each output time: the particles to that time, then the

@@ -2,9 +2,11 @@
 #include <kwfp/base/memory_need.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <fstream>
 #include <sstream>
+#include <vector>
 
 namespace kwfp
 {
@@ -46,26 +48,90 @@ namespace kwfp
       return limit > in_use ? limit - in_use : 1;
     }
 
-    /// The room under a control group's memory limit, or 0 if none is set.
+    /// The room under the limit of the control group directory @p dir (v2
+    /// files when @p v2, else v1), or 0 if it sets none or does not exist.
     std::uint64_t
-    room_under_cgroup_limit()
+    room_in_group(const std::string &dir, const bool v2)
     {
-      const std::uint64_t limit_v2 = read_number("/sys/fs/cgroup/memory.max");
-      if (limit_v2 > 0)
-        return room(limit_v2,
-                    read_number("/sys/fs/cgroup/memory.current"),
-                    read_stat("/sys/fs/cgroup/memory.stat", "inactive_file"));
-      const std::uint64_t limit_v1 =
-        read_number("/sys/fs/cgroup/memory/memory.limit_in_bytes");
+      if (v2)
+        {
+          const std::uint64_t limit = read_number(dir + "/memory.max");
+          return limit > 0 ?
+                   room(limit,
+                        read_number(dir + "/memory.current"),
+                        read_stat(dir + "/memory.stat", "inactive_file")) :
+                   0;
+        }
+      const std::uint64_t limit = read_number(dir + "/memory.limit_in_bytes");
       // v1 reports "no limit" as a number near 2^63
-      if (limit_v1 > 0 && limit_v1 < (std::uint64_t(1) << 62))
-        return room(limit_v1,
-                    read_number("/sys/fs/cgroup/memory/memory.usage_in_bytes"),
-                    read_stat("/sys/fs/cgroup/memory/memory.stat",
-                              "total_inactive_file"));
-      return 0;
+      return limit > 0 && limit < (std::uint64_t(1) << 62) ?
+               room(limit,
+                    read_number(dir + "/memory.usage_in_bytes"),
+                    read_stat(dir + "/memory.stat", "total_inactive_file")) :
+               0;
     }
   } // namespace
+
+
+  std::uint64_t
+  cgroup_memory_room(const std::string &root, const std::string &self_cgroup)
+  {
+    // The process's group: "0::PATH" (v2) or "N:...memory...:PATH" (v1).
+    std::istringstream lines(self_cgroup);
+    std::string        line, v1_path, v2_path;
+    bool               has_v1 = false, has_v2 = false;
+    while (std::getline(lines, line))
+      {
+        const auto first = line.find(':');
+        const auto second =
+          first == std::string::npos ? first : line.find(':', first + 1);
+        if (second == std::string::npos)
+          continue;
+        const std::string controllers =
+          line.substr(first + 1, second - first - 1);
+        const std::string path = line.substr(second + 1);
+        if (line.compare(0, first, "0") == 0 && controllers.empty())
+          has_v2 = true, v2_path = path;
+        std::istringstream list(controllers);
+        for (std::string c; std::getline(list, c, ',');)
+          if (c == "memory")
+            has_v1 = true, v1_path = path;
+      }
+    // Every level from the group up to the mount's top (a level that is not
+    // visible, as inside a container's namespace, is passed over): the
+    // smallest room under any limit.
+    std::uint64_t smallest = 0;
+    const auto    walk =
+      [&](const std::string &mount, std::string path, const bool v2) {
+        while (true)
+          {
+            while (path.size() > 1 && path.back() == '/')
+              path.pop_back();
+            const std::string dir =
+              path == "/" || path.empty() ? mount : mount + path;
+            const std::uint64_t r = room_in_group(dir, v2);
+            if (r > 0)
+              smallest = smallest > 0 ? std::min(smallest, r) : r;
+            if (path == "/" || path.empty())
+              return;
+            const auto slash = path.rfind('/');
+            path             = slash == 0 || slash == std::string::npos ?
+                                 std::string("/") :
+                                 path.substr(0, slash);
+          }
+      };
+    if (has_v2)
+      walk(root, v2_path, true);
+    if (has_v1)
+      walk(root + "/memory", v1_path, false);
+    if (!has_v2 && !has_v1) // no /proc/self/cgroup: the mount's top only
+      {
+        smallest = room_in_group(root, true);
+        if (smallest == 0)
+          smallest = room_in_group(root + "/memory", false);
+      }
+    return smallest;
+  }
 
 
   std::uint64_t
@@ -85,7 +151,10 @@ namespace kwfp
             break;
           }
       }
-    const std::uint64_t room = room_under_cgroup_limit();
+    std::ifstream      self("/proc/self/cgroup");
+    std::ostringstream text;
+    text << self.rdbuf();
+    const std::uint64_t room = cgroup_memory_room("/sys/fs/cgroup", text.str());
     if (room > 0)
       available = available > 0 ? std::min(available, room) : room;
     return available;
@@ -112,11 +181,25 @@ namespace kwfp
     const bool   too_much  = available > 0 && !(need <= available);
     if (dealii::Utilities::MPI::max(too_much ? 1 : 0, communicator) == 0)
       return;
+    // The figures of the rank that lacks the most (its machine's need over
+    // what is available there), not those of the rank that prints.
+    const std::vector<std::array<double, 4>> all =
+      dealii::Utilities::MPI::all_gather(communicator,
+                                         std::array<double, 4>{
+                                           {too_much ? need / available : 0.,
+                                            need,
+                                            available,
+                                            double(on_node)}});
+    const auto         worst = *std::max_element(all.begin(),
+                                         all.end(),
+                                         [](const auto &a, const auto &b) {
+                                           return a[0] < b[0];
+                                         });
     std::ostringstream reason;
     reason.precision(3);
-    reason << what << " needs at least " << bytes / 1e9 << " GB (" << need / 1e9
-           << " GB on each machine for its " << on_node
-           << " rank(s)), more than the " << available / 1e9
+    reason << what << " needs at least " << bytes / 1e9 << " GB ("
+           << worst[1] / 1e9 << " GB on a machine for its " << worst[3]
+           << " rank(s)), more than the " << worst[2] / 1e9
            << " GB available there; lower it, or run on more machines";
     throw InputError(parameter, reason.str());
   }

@@ -3,6 +3,7 @@
 // adaptation, the moving box, the outputs and the checkpoints are in the
 // other solver_*.cc files.
 
+#include <kwfp/base/dense_algebra.h>
 #include <kwfp/base/errors.h>
 #include <kwfp/base/memory_need.h>
 #include <kwfp/fokker_planck/nodal_interpolation.h>
@@ -137,30 +138,39 @@ namespace kwfp
   void
   FokkerPlanckSolver<dim>::check_mesh_resolves_gaussians() const
   {
+    // Along the lines of nodes parallel to axis a, N(m, C) has the
+    // standard deviation 1/sqrt((C^{-1})_aa) (that of the conditional
+    // density): it is compared with the side h_a of the finest cells along
+    // a, so that long thin boxes with cells to match are not warned about.
     const auto        &m = parameters.mesh;
     const unsigned int level =
       m.adaptive ? std::max(m.maximum_level, m.global_refinements) :
                    m.global_refinements;
-    double h = 0; // the largest side of the finest cells
-    for (unsigned int a = 0; a < dim; ++a)
-      h = std::max(h,
-                   (m.upper_corner[a] - m.lower_corner[a]) /
-                     (m.subdivisions[a] * std::pow(2., level)));
     const auto check = [&](const Gaussian &g, const std::string &what) {
-      const double sd = std::sqrt(eigenvalue_range(g.covariance()).first);
-      if (sd >= h)
-        return;
-      std::ostringstream message;
-      message.precision(3);
-      message << "the " << what << " has a standard deviation of " << sd
-              << " in its narrowest direction, "
-              << (sd < h / 4 ? "less than a quarter of" : "less than")
-              << " the side " << h
-              << " of the finest cells, which cannot resolve it (its moments "
-                 "would be wrong); raise 'Mesh/Global refinements'"
-              << (m.adaptive ? " or 'Mesh/Maximum refinement level'" : "")
-              << ", or shrink the box";
-      console << "kwfp: warning: " << message.str() << std::endl;
+      const DenseMatrix precision = spd_inverse(g.covariance());
+      for (unsigned int a = 0; a < dim; ++a)
+        {
+          const double h = (m.upper_corner[a] - m.lower_corner[a]) /
+                           (m.subdivisions[a] * std::pow(2., level));
+          const double sd = 1 / std::sqrt(precision(a, a));
+          if (sd >= h)
+            continue;
+          std::ostringstream message;
+          message.precision(3);
+          message << "the " << what << " has a standard deviation of "
+                  << std::sqrt(eigenvalue_range(g.covariance()).first)
+                  << " in its narrowest direction and of " << sd
+                  << " along the lines of axis " << a + 1 << ", "
+                  << (sd < h / 4 ? "less than a quarter of" : "less than")
+                  << " the side " << h
+                  << " of the finest cells along that axis, which cannot "
+                     "resolve it (its moments would be wrong); raise "
+                     "'Mesh/Global refinements'"
+                  << (m.adaptive ? " or 'Mesh/Maximum refinement level'" : "")
+                  << ", or shrink the box";
+          console << "kwfp: warning: " << message.str() << std::endl;
+          return; // one warning for each density
+        }
     };
     if (initial_density.gaussian())
       check(*initial_density.gaussian(), "initial density N(m_0, C_0)");
@@ -180,7 +190,8 @@ namespace kwfp
 
   template <int dim>
   void
-  FokkerPlanckSolver<dim>::check_memory_for_mesh() const
+  FokkerPlanckSolver<dim>::check_memory_for_mesh(
+    const double bytes_beside) const
   {
     // Lower bounds of the peak memory per unknown, below the peaks of runs
     // of one step (2026-12-05; 263,169 unknowns in 2-D, 117,649 in 3-D,
@@ -200,7 +211,9 @@ namespace kwfp
     what << "the mesh of 'Mesh/Subdivisions' and 'Mesh/Global refinements' ("
          << cells << " cells, " << unknowns << " unknowns of Q" << m.degree
          << ")";
-    check_memory_need(1e8 + unknowns * per_unknown,
+    if (bytes_beside > 0)
+      what << " beside the particles' " << bytes_beside / 1e9 << " GB";
+    check_memory_need(1e8 + unknowns * per_unknown + bytes_beside,
                       communicator,
                       "Mesh/Subdivisions",
                       what.str());
@@ -228,7 +241,8 @@ namespace kwfp
 
   template <int dim>
   void
-  FokkerPlanckSolver<dim>::check_input(const bool resuming)
+  FokkerPlanckSolver<dim>::check_input(const bool   resuming,
+                                       const double bytes_beside)
   {
     check_box_holds_mass();
     check_mesh_resolves_gaussians();
@@ -254,7 +268,7 @@ namespace kwfp
                                            "Potential/Expression/Gradient");
       }
     if (!resuming)
-      check_memory_for_mesh();
+      check_memory_for_mesh(bytes_beside);
     input_checked = true;
   }
 

@@ -67,7 +67,7 @@ namespace kwfp
     prm.declare_entry("Ensemble size",
                       "1000",
                       Patterns::Integer(),
-                      "Number of particles J (at least 2; J > d + 1 for a "
+                      "Number of particles J (at least 2; J > d for a "
                       "covariance of full rank; at most 1e9, and at most "
                       "what the machine's memory holds at 40 bytes per "
                       "coordinate: beyond, exit 2 at the start).");

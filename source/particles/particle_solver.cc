@@ -27,20 +27,19 @@ namespace kwfp
 {
   namespace
   {
-    /// J of @p parameters, after check_memory_need(): at least 40 bytes
-    /// per coordinate of a particle (measured: 60 with d = 2 for J = 4e6,
-    /// eks-gradient and langevin) and 100 MB of libraries.
+    /// J of @p parameters, after check_memory_need():
+    /// ParticleSolver::ensemble_memory_need() and 100 MB of libraries.
     std::uint64_t
     ensemble_size_that_fits(const ParticleSolverParameters &parameters,
                             const MPI_Comm                  communicator)
     {
       const std::uint64_t J = parameters.particles.ensemble_size;
-      check_memory_need(1e8 + 40. * J * parameters.dimension,
-                        communicator,
-                        "Particles/Ensemble size",
-                        "the ensemble of " + std::to_string(J) +
-                          " particles in d = " +
-                          std::to_string(parameters.dimension));
+      check_memory_need(
+        1e8 + ParticleSolver::ensemble_memory_need(J, parameters.dimension),
+        communicator,
+        "Particles/Ensemble size",
+        "the ensemble of " + std::to_string(J) +
+          " particles in d = " + std::to_string(parameters.dimension));
       return J;
     }
   } // namespace

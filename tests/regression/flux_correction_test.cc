@@ -146,6 +146,39 @@ TEST(FluxCorrection, AnUnresolvedStationaryDensityIsWarnedAbout)
   EXPECT_NE(console.find("'Mesh/Global refinements'"), std::string::npos);
 }
 
+// The check is made along each axis: N(0, diag(100, 0.09)) in the long
+// thin box [-60, 60] x [-2, 2] on 24 x 40 cells (sides 5 and 0.1) is
+// resolved on its lines of nodes (sd 10 along x, 0.3 along y) and is not
+// warned about; the earlier check compared the narrowest sd, 0.3, with the
+// longest side, 5, and warned. With 5 cells across y (side 0.8 against sd
+// 0.3) the warning names axis 2.
+TEST(FluxCorrection, TheResolutionCheckIsMadeAlongEachAxis)
+{
+  const auto thin_box = [](const std::string &subdivisions) {
+    return "set Dimension = 2\n"
+           "subsection Potential\n  set Type = quadratic\n"
+           "  subsection Quadratic\n    set Minimizer u_0 = 0, 0\n"
+           "    set Covariance B = 100, 0; 0, 0.09\n  end\nend\n"
+           "subsection Initial density\n  set Type = Gaussian\n"
+           "  set Mean m_0 = 0, 0\n  set Covariance C_0 = 100, 0; 0, 0.09\n"
+           "end\n"
+           "subsection Mesh\n  set Lower corner = -60, -2\n"
+           "  set Upper corner = 60, 2\n  set Subdivisions = " +
+           subdivisions +
+           "\n  set Global refinements = 0\nend\n"
+           "subsection Time stepping\n  set Final time = 0.01\n"
+           "  set Time step = 0.01\nend\n";
+  };
+  std::string resolved, unresolved;
+  run_parameters(thin_box("24, 40"), &resolved);
+  EXPECT_EQ(resolved.find("warning"), std::string::npos) << resolved;
+  run_parameters(thin_box("24, 5"), &unresolved);
+  EXPECT_NE(unresolved.find("along the lines of axis 2, less than the side "
+                            "0.8 of the finest cells along that axis"),
+            std::string::npos)
+    << unresolved;
+}
+
 TEST(FluxCorrection, Drift2dCorrelatedStaysPositiveAndConservative)
 {
   // Q1 only: on Q2 the Galerkin (high-order) step of this case is too

@@ -1,9 +1,19 @@
+#include <kwfp/app/parameters.h>
 #include <kwfp/base/errors.h>
 #include <kwfp/base/memory_need.h>
+#include <kwfp/fokker_planck/solver.h>
+#include <kwfp/particles/particle_solver.h>
+
+#include <deal.II/base/parameter_handler.h>
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <cstdint>
+#include <filesystem>
 #include <fstream>
+#include <sstream>
+#include <string>
 
 // The available memory is read from /proc/meminfo (and a control group's
 // limit); a need of an exabyte is more than any machine has, a byte less
@@ -33,4 +43,106 @@ TEST(MemoryNeed, MoreThanTheMachineHasIsBadInputNamingTheParameter)
     }
   EXPECT_NO_THROW(
     kwfp::check_memory_need(1, MPI_COMM_SELF, "Mesh/Subdivisions", "x"));
+}
+
+
+namespace
+{
+  /// Write @p text to @p path, creating its folders.
+  void
+  write_file(const std::string &path, const std::string &text)
+  {
+    std::filesystem::create_directories(
+      std::filesystem::path(path).parent_path());
+    std::ofstream(path) << text;
+  }
+} // namespace
+
+
+// The limit of a group below the mount's top counts (the review found
+// that only the top was read), and so does a tighter one above it; the
+// inactive file cache is not counted as used. Fake control-group trees in
+// a temporary folder, one for v2 and one for v1.
+TEST(MemoryNeed, EveryLevelOfTheProcesssControlGroupIsRead)
+{
+  const std::string root =
+    (std::filesystem::temp_directory_path() / "kwfp_cgroup_test").string();
+  std::filesystem::remove_all(root);
+  const std::uint64_t GB = 1000000000;
+
+  // v2: no limit at the top, 4 GB on /a (3 GB used, 1 GB of it inactive
+  // cache), 8 GB on /a/b (1 GB used): the room is 4 - (3 - 1) = 2 GB.
+  write_file(root + "/v2/memory.max", "max\n");
+  write_file(root + "/v2/a/memory.max", std::to_string(4 * GB) + "\n");
+  write_file(root + "/v2/a/memory.current", std::to_string(3 * GB) + "\n");
+  write_file(root + "/v2/a/memory.stat",
+             "anon 5\ninactive_file " + std::to_string(GB) + "\n");
+  write_file(root + "/v2/a/b/memory.max", std::to_string(8 * GB) + "\n");
+  write_file(root + "/v2/a/b/memory.current", std::to_string(GB) + "\n");
+  EXPECT_EQ(kwfp::cgroup_memory_room(root + "/v2", "0::/a/b\n"), 2 * GB);
+  // the lower group alone when the upper one sets no limit
+  write_file(root + "/v2/a/memory.max", "max\n");
+  EXPECT_EQ(kwfp::cgroup_memory_room(root + "/v2", "0::/a/b\n"), 7 * GB);
+  // a path that is not visible (a namespace) leaves the top: no limit
+  EXPECT_EQ(kwfp::cgroup_memory_room(root + "/v2", "0::/c/d\n"), 0u);
+
+  // v1 (a hybrid system's lines): the memory controller's group /x/y with
+  // a limit of 6 GB, 2 GB used; the top's "no limit" number is ignored.
+  write_file(root + "/v1/memory/memory.limit_in_bytes",
+             "9223372036854771712\n");
+  write_file(root + "/v1/memory/x/y/memory.limit_in_bytes",
+             std::to_string(6 * GB) + "\n");
+  write_file(root + "/v1/memory/x/y/memory.usage_in_bytes",
+             std::to_string(2 * GB) + "\n");
+  EXPECT_EQ(kwfp::cgroup_memory_room(root + "/v1",
+                                     "5:devices:/\n4:memory:/x/y\n0::/\n"),
+            4 * GB);
+  // without /proc/self/cgroup the mount's top only
+  EXPECT_EQ(kwfp::cgroup_memory_room(root + "/v1", ""), 0u);
+  std::filesystem::remove_all(root);
+}
+
+
+// With particles beside the finite elements, the mesh is checked with the
+// particles' need added (the review found each checked on its own): a
+// uniform 2-D mesh that needs about 60 % of the available memory passes
+// alone and fails beside particles that need another 60 %. Only the check
+// runs; nothing of that size is allocated.
+TEST(MemoryNeed, TheMeshIsCheckedBesideTheParticles)
+{
+  const double available = static_cast<double>(kwfp::available_memory());
+  if (available == 0)
+    GTEST_SKIP() << "the available memory is unknown here";
+  // Q1, n x n cells: (n + 1)^2 unknowns at 1500 bytes, and 100 MB
+  const unsigned int n =
+    static_cast<unsigned int>(std::sqrt((0.6 * available - 1e8) / 1500.));
+  dealii::ParameterHandler prm;
+  kwfp::Parameters::declare(prm);
+  kwfp::Parameters parameters;
+  parameters.read_from_string(
+    prm,
+    "set Dimension = 2\nsubsection Mesh\n  set Subdivisions = " +
+      std::to_string(n) +
+      "\n  set Global refinements = 0\n  set Finite element degree = 1\n"
+      "  set Lower corner = -8, -8\n  set Upper corner = 8, 8\nend\n");
+  std::ostringstream          console;
+  kwfp::FokkerPlanckSolver<2> solver(kwfp::fokker_planck_parameters(parameters),
+                                     "",
+                                     MPI_COMM_SELF,
+                                     console);
+  EXPECT_NO_THROW(solver.check_input(false, 0.));
+  const double particles = kwfp::ParticleSolver::ensemble_memory_need(
+    static_cast<std::uint64_t>(0.6 * available / 80.), 2);
+  try
+    {
+      solver.check_input(false, particles);
+      FAIL() << "the mesh and the particles passed together";
+    }
+  catch (const kwfp::InputError &e)
+    {
+      EXPECT_EQ(e.parameter, "Mesh/Subdivisions");
+      EXPECT_NE(std::string(e.what()).find("beside the particles'"),
+                std::string::npos)
+        << e.what();
+    }
 }

@@ -94,11 +94,12 @@ namespace kwfp
      * caller can run them before anything writes output (the particles and
      * the closure beside the finite elements write theirs first): the box
      * holds the Gaussians' mass, the mesh resolves them (a warning), a
-     * user's gradient matches Phi_R, the uniform mesh fits in memory (not
-     * with @p resuming). run() does them unless they were done.
+     * user's gradient matches Phi_R, the uniform mesh fits in memory beside
+     * @p bytes_beside (what the particles run beside it need; not with
+     * @p resuming). run() does them unless they were done.
      */
     void
-    check_input(const bool resuming);
+    check_input(const bool resuming, const double bytes_beside = 0);
 
     /**
      * The postprocessors (postprocess/postprocessor.h): those named in
@@ -143,9 +144,10 @@ namespace kwfp
     setup(const std::vector<dealii::CellId> *cells = nullptr);
     /// InputError naming 'Mesh/Subdivisions' when the uniform mesh of the
     /// parameters (a lower bound of any run's mesh before adaptation) needs
-    /// more memory than the machine has available (check_memory_need()).
+    /// more memory than the machine has available (check_memory_need()),
+    /// beside @p bytes_beside needed by what runs beside the solver.
     void
-    check_memory_for_mesh() const;
+    check_memory_for_mesh(const double bytes_beside) const;
     /// The coarse mesh of the box (Mesh/Subdivisions), without refinement.
     std::unique_ptr<dealii::parallel::TriangulationBase<dim>>
     coarse_mesh() const;
@@ -254,8 +256,9 @@ namespace kwfp
      * refinement level' when adaptive, else of 'Global refinements') resolve
      * the initial and the stationary Gaussian (not with a moving box, whose
      * cells shrink with the density): a warning naming 'Mesh/Global
-     * refinements' when the narrowest standard deviation is below the
-     * largest cell side (below a quarter of it Q_p interpolation has O(1)
+     * refinements' when, along some axis a, the standard deviation of the
+     * Gaussian on the lines parallel to a, 1/sqrt((C^{-1})_aa), is below the
+     * cell side h_a (below a quarter of it Q_p interpolation has O(1)
      * errors). Not an error: the flux-corrected scheme keeps such runs
      * positive and conservative, and tests use them on purpose.
      */

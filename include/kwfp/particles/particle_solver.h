@@ -70,6 +70,24 @@ namespace kwfp
     void
     start();
 
+    /// A lower bound of the bytes an ensemble of @p J particles in
+    /// dimension @p d needs: 40 per coordinate (measured: 60 with d = 2
+    /// for J = 4e6, eks-gradient and langevin).
+    static double
+    ensemble_memory_need(const std::uint64_t J, const unsigned int d)
+    {
+      return 40. * double(J) * d;
+    }
+
+    /// ensemble_memory_need() of this run's ensemble (the finite elements
+    /// beside it check their mesh with it, FokkerPlanckSolver::check_input).
+    double
+    memory_need() const
+    {
+      return ensemble_memory_need(parameters.particles.ensemble_size,
+                                  parameters.dimension);
+    }
+
     /**
      * Write the state of the run (step, time, the ensemble in global
      * order, the rows and outputs written) to @p out; the same bytes on
