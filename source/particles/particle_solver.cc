@@ -2,6 +2,7 @@
 #include <kwfp/base/interruption.h>
 #include <kwfp/base/memory_need.h>
 #include <kwfp/base/time_grid.h>
+#include <kwfp/forward_model/external_forward_model.h>
 #include <kwfp/model/initial_density.h>
 #include <kwfp/output/output_directory.h>
 #include <kwfp/output/particle_output.h>
@@ -41,6 +42,40 @@ namespace kwfp
         "the ensemble of " + std::to_string(J) +
           " particles in d = " + std::to_string(parameters.dimension));
       return J;
+    }
+
+    /// G(@p point) of @p problem's forward model, evaluated on rank 0 of
+    /// @p communicator and broadcast: one call of an external command for
+    /// all ranks, and the same values on each (a command that is not
+    /// deterministic cannot make them disagree). A failure on rank 0 is
+    /// thrown on every rank: ExternalCommandFailure as such, anything else
+    /// as RunFailure with its message.
+    std::vector<double>
+    forward_model_on_rank_0(const InverseProblem                  &problem,
+                            const dealii::ArrayView<const double> &point,
+                            const MPI_Comm                         communicator)
+    {
+      std::vector<double>         G(problem.n_data());
+      std::pair<int, std::string> failure{0, ""};
+      if (dealii::Utilities::MPI::this_mpi_process(communicator) == 0)
+        try
+          {
+            problem.forward_model().evaluate(point, dealii::make_array_view(G));
+          }
+        catch (const ExternalCommandFailure &e)
+          {
+            failure = {1, e.what()};
+          }
+        catch (const std::exception &e)
+          {
+            failure = {2, e.what()};
+          }
+      failure = dealii::Utilities::MPI::broadcast(communicator, failure, 0);
+      if (failure.first == 1)
+        throw ExternalCommandFailure(failure.second);
+      if (failure.first == 2)
+        throw RunFailure(failure.second);
+      return dealii::Utilities::MPI::broadcast(communicator, G, 0);
     }
   } // namespace
 
@@ -248,9 +283,7 @@ namespace kwfp
     std::vector<double> G_at_mean;
     if (problem)
       {
-        G_at_mean.resize(problem->n_data());
-        problem->forward_model().evaluate(mean,
-                                          dealii::make_array_view(G_at_mean));
+        G_at_mean = forward_model_on_rank_0(*problem, mean, communicator);
         row.phi_r_at_mean =
           problem->misfit(dealii::make_array_view(G_at_mean)) +
           problem->prior_term(mean);
