@@ -220,7 +220,8 @@ cat false.err
 grep -q "External command" false.err || fail "the message does not name 'External command'"
 [ -e false_out ] && fail "/bin/false left an output directory"
 
-# 4. MPI: each rank calls the command for its own particles.
+# 4. MPI: each rank calls the command for its own particles, rank 0 alone
+# for G at the ensemble mean.
 if [ -n "$mpirun" ]; then
   export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
   for ranks in 1 2; do
@@ -232,6 +233,14 @@ if [ -n "$mpirun" ]; then
   done
   cmp ranks1_out/ensemble_final.csv ranks2_out/ensemble_final.csv ||
     fail "the ensemble on 2 ranks differs from that on 1 rank"
+  # The same points but the prior mean that the second rank reads with the
+  # parameters: G at the ensemble mean (one point per statistics row) is
+  # evaluated on rank 0 only and broadcast (it was one per rank).
+  p1=$(sed -n 's/.*external forward model: [0-9]* calls, \([0-9]*\) points.*/\1/p' ranks1.out)
+  p2=$(sed -n 's/.*external forward model: [0-9]* calls, \([0-9]*\) points.*/\1/p' ranks2.out)
+  echo "points sent: $p1 on 1 rank, $p2 on 2 ranks"
+  [ -n "$p1" ] && [ "$p2" = "$((p1 + 1))" ] ||
+    fail "points on 2 ranks: $p2, expected $p1 + 1 (G at the mean on rank 0 only)"
   rm -f calls
   sed "s|= finite element|= particles|; s|flaky_out|flaky2_out|" flaky.prm > flaky2.prm
   "$mpirun" -np 2 "$kwfp" flaky2.prm > flaky2.out 2> flaky2.err
