@@ -74,9 +74,10 @@ namespace kwfp
 
 
   std::uint64_t
-  cgroup_memory_room(const std::string &root, const std::string &self_cgroup)
+  cgroup_memory_room(const std::string &self_cgroup,
+                     const std::string &mountinfo)
   {
-    // The process's group: "0::PATH" (v2) or "N:...memory...:PATH" (v1).
+    // The process's groups: "0::PATH" (v2), "N:...memory...:PATH" (v1).
     std::istringstream lines(self_cgroup);
     std::string        line, v1_path, v2_path;
     bool               has_v1 = false, has_v2 = false;
@@ -97,39 +98,67 @@ namespace kwfp
           if (c == "memory")
             has_v1 = true, v1_path = path;
       }
-    // Every level from the group up to the mount's top (a level that is not
-    // visible, as inside a container's namespace, is passed over): the
+    // Where the hierarchies are mounted, and which of their groups is the
+    // mount's root ("ID PARENT MAJ:MIN ROOT MOUNT_POINT ... - TYPE SOURCE
+    // OPTIONS"): the v2 one, and the v1 one with the memory controller.
+    std::string        v2_mount, v2_root = "/", v1_mount, v1_root = "/";
+    std::istringstream mounts(mountinfo);
+    while (std::getline(mounts, line))
+      {
+        const auto dash = line.find(" - ");
+        if (dash == std::string::npos)
+          continue;
+        std::istringstream before(line.substr(0, dash)),
+          after(line.substr(dash + 3));
+        std::string id, parent, device, root, mount_point, type, source,
+          options;
+        if (!(before >> id >> parent >> device >> root >> mount_point) ||
+            !(after >> type >> source >> options))
+          continue;
+        std::istringstream option_list(options);
+        bool               memory = false;
+        for (std::string o; std::getline(option_list, o, ',');)
+          memory = memory || o == "memory";
+        if (type == "cgroup2" && v2_mount.empty())
+          v2_mount = mount_point, v2_root = root;
+        else if (type == "cgroup" && memory && v1_mount.empty())
+          v1_mount = mount_point, v1_root = root;
+      }
+    if (mountinfo.empty()) // the usual places
+      v2_mount = "/sys/fs/cgroup", v1_mount = "/sys/fs/cgroup/memory";
+
+    // Every level from the group up to the mount's root (a level that is
+    // not visible, as inside a container's namespace, is passed over): the
     // smallest room under any limit.
     std::uint64_t smallest = 0;
-    const auto    walk =
-      [&](const std::string &mount, std::string path, const bool v2) {
-        while (true)
-          {
-            while (path.size() > 1 && path.back() == '/')
-              path.pop_back();
-            const std::string dir =
-              path == "/" || path.empty() ? mount : mount + path;
-            const std::uint64_t r = room_in_group(dir, v2);
-            if (r > 0)
-              smallest = smallest > 0 ? std::min(smallest, r) : r;
-            if (path == "/" || path.empty())
-              return;
-            const auto slash = path.rfind('/');
-            path             = slash == 0 || slash == std::string::npos ?
-                                 std::string("/") :
-                                 path.substr(0, slash);
-          }
-      };
-    if (has_v2)
-      walk(root, v2_path, true);
-    if (has_v1)
-      walk(root + "/memory", v1_path, false);
-    if (!has_v2 && !has_v1) // no /proc/self/cgroup: the mount's top only
-      {
-        smallest = room_in_group(root, true);
-        if (smallest == 0)
-          smallest = room_in_group(root + "/memory", false);
-      }
+    const auto    walk     = [&](const std::string &mount,
+                          const std::string &root,
+                          std::string        path,
+                          const bool         v2) {
+      // the group's path below the mount's root
+      if (root != "/" && path.compare(0, root.size(), root) == 0 &&
+          (path.size() == root.size() || path[root.size()] == '/'))
+        path = path.substr(root.size());
+      while (true)
+        {
+          while (path.size() > 1 && path.back() == '/')
+            path.pop_back();
+          const bool          top = path == "/" || path.empty();
+          const std::uint64_t r = room_in_group(top ? mount : mount + path, v2);
+          if (r > 0)
+            smallest = smallest > 0 ? std::min(smallest, r) : r;
+          if (top)
+            return;
+          const auto slash = path.rfind('/');
+          path             = slash == 0 || slash == std::string::npos ?
+                                      std::string("/") :
+                                      path.substr(0, slash);
+        }
+    };
+    if (!v2_mount.empty())
+      walk(v2_mount, v2_root, has_v2 ? v2_path : "/", true);
+    if (!v1_mount.empty())
+      walk(v1_mount, v1_root, has_v1 ? v1_path : "/", false);
     return smallest;
   }
 
@@ -151,10 +180,16 @@ namespace kwfp
             break;
           }
       }
-    std::ifstream      self("/proc/self/cgroup");
-    std::ostringstream text;
-    text << self.rdbuf();
-    const std::uint64_t room = cgroup_memory_room("/sys/fs/cgroup", text.str());
+    const auto read_all = [](const std::string &path) {
+      std::ifstream      in(path);
+      std::ostringstream text;
+      if (in)
+        text << in.rdbuf();
+      return text.str();
+    };
+    const std::uint64_t room =
+      cgroup_memory_room(read_all("/proc/self/cgroup"),
+                         read_all("/proc/self/mountinfo"));
     if (room > 0)
       available = available > 0 ? std::min(available, room) : room;
     return available;

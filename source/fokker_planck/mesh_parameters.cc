@@ -83,7 +83,9 @@ namespace kwfp
                       "numbers. A run whose uniform mesh (these and 'Global "
                       "refinements') needs more memory than the machine has "
                       "available (at least 1.5 kB per unknown in 2-D, 4 kB "
-                      "in 3-D) stops at the start with exit 2.");
+                      "in 3-D; with particles beside it, together with "
+                      "their 40 bytes per coordinate) stops at the start "
+                      "with exit 2.");
     prm.declare_entry("Global refinements",
                       "6",
                       Patterns::Integer(),

@@ -20,7 +20,9 @@
 #include <cstdio>
 #include <limits>
 #include <sstream>
+#include <stdexcept>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -48,15 +50,25 @@ namespace kwfp
     /// @p communicator and broadcast: one call of an external command for
     /// all ranks, and the same values on each (a command that is not
     /// deterministic cannot make them disagree). A failure on rank 0 is
-    /// thrown on every rank: ExternalCommandFailure as such, anything else
-    /// as RunFailure with its message.
+    /// thrown on every rank as the same kind, so that the exit code is
+    /// that of the failure (InputError 2, RunFailure 3, anything else 4).
     std::vector<double>
     forward_model_on_rank_0(const InverseProblem                  &problem,
                             const dealii::ArrayView<const double> &point,
                             const MPI_Comm                         communicator)
     {
-      std::vector<double>         G(problem.n_data());
-      std::pair<int, std::string> failure{0, ""};
+      enum Kind : int
+      {
+        none,
+        external_command,
+        run_failure,
+        input_error,
+        other
+      };
+      std::vector<double> G(problem.n_data());
+      // the kind, the message (for an InputError the reason) and the
+      // parameter of an InputError
+      std::tuple<int, std::string, std::string> failure{none, "", ""};
       if (dealii::Utilities::MPI::this_mpi_process(communicator) == 0)
         try
           {
@@ -64,18 +76,44 @@ namespace kwfp
           }
         catch (const ExternalCommandFailure &e)
           {
-            failure = {1, e.what()};
+            failure = {external_command, e.what(), ""};
+          }
+        catch (const RunFailure &e)
+          {
+            failure = {run_failure, e.what(), ""};
+          }
+        catch (const InputError &e)
+          {
+            const std::string prefix = "parameter '" + e.parameter + "': ";
+            failure                  = {input_error,
+                                        std::string(e.what()).substr(prefix.size()),
+                                        e.parameter};
+          }
+        catch (const dealii::ExceptionBase &e)
+          {
+            std::ostringstream info;
+            e.print_info(info);
+            failure = {other, info.str(), ""};
           }
         catch (const std::exception &e)
           {
-            failure = {2, e.what()};
+            failure = {other, e.what(), ""};
           }
       failure = dealii::Utilities::MPI::broadcast(communicator, failure, 0);
-      if (failure.first == 1)
-        throw ExternalCommandFailure(failure.second);
-      if (failure.first == 2)
-        throw RunFailure(failure.second);
-      return dealii::Utilities::MPI::broadcast(communicator, G, 0);
+      const auto &[kind, message, parameter] = failure;
+      switch (kind)
+        {
+          case external_command:
+            throw ExternalCommandFailure(message);
+          case run_failure:
+            throw RunFailure(message);
+          case input_error:
+            throw InputError(parameter, message);
+          case other:
+            throw std::runtime_error(message);
+          default:
+            return dealii::Utilities::MPI::broadcast(communicator, G, 0);
+        }
     }
   } // namespace
 

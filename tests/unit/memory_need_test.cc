@@ -7,6 +7,7 @@
 #include <deal.II/base/parameter_handler.h>
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cmath>
 #include <cstdint>
@@ -61,14 +62,20 @@ namespace
 
 // The limit of a group below the mount's top counts (the review found
 // that only the top was read), and so does a tighter one above it; the
-// inactive file cache is not counted as used. Fake control-group trees in
-// a temporary folder, one for v2 and one for v1.
+// inactive file cache is not counted as used; the mounts are found in
+// mountinfo, and a mount whose root is a group (a container's namespace)
+// is walked from the process's group below that root. Fake control-group
+// trees in a temporary folder, for v2 and for v1.
 TEST(MemoryNeed, EveryLevelOfTheProcesssControlGroupIsRead)
 {
-  const std::string root =
-    (std::filesystem::temp_directory_path() / "kwfp_cgroup_test").string();
+  const std::string root = (std::filesystem::temp_directory_path() /
+                            ("kwfp_cgroup_test_" + std::to_string(getpid())))
+                             .string();
   std::filesystem::remove_all(root);
-  const std::uint64_t GB = 1000000000;
+  const std::uint64_t GB        = 1000000000;
+  const std::string   v2_mounts = "30 22 0:27 / " + root +
+                                " rw - tmpfs tmpfs rw\n40 30 0:37 / " + root +
+                                "/v2 rw,relatime - cgroup2 cgroup2 rw\n";
 
   // v2: no limit at the top, 4 GB on /a (3 GB used, 1 GB of it inactive
   // cache), 8 GB on /a/b (1 GB used): the room is 4 - (3 - 1) = 2 GB.
@@ -79,43 +86,60 @@ TEST(MemoryNeed, EveryLevelOfTheProcesssControlGroupIsRead)
              "anon 5\ninactive_file " + std::to_string(GB) + "\n");
   write_file(root + "/v2/a/b/memory.max", std::to_string(8 * GB) + "\n");
   write_file(root + "/v2/a/b/memory.current", std::to_string(GB) + "\n");
-  EXPECT_EQ(kwfp::cgroup_memory_room(root + "/v2", "0::/a/b\n"), 2 * GB);
+  EXPECT_EQ(kwfp::cgroup_memory_room("0::/a/b\n", v2_mounts), 2 * GB);
   // the lower group alone when the upper one sets no limit
   write_file(root + "/v2/a/memory.max", "max\n");
-  EXPECT_EQ(kwfp::cgroup_memory_room(root + "/v2", "0::/a/b\n"), 7 * GB);
-  // a path that is not visible (a namespace) leaves the top: no limit
-  EXPECT_EQ(kwfp::cgroup_memory_room(root + "/v2", "0::/c/d\n"), 0u);
+  EXPECT_EQ(kwfp::cgroup_memory_room("0::/a/b\n", v2_mounts), 7 * GB);
+  // a path that is not visible leaves the top: no limit
+  EXPECT_EQ(kwfp::cgroup_memory_room("0::/c/d\n", v2_mounts), 0u);
 
-  // v1 (a hybrid system's lines): the memory controller's group /x/y with
-  // a limit of 6 GB, 2 GB used; the top's "no limit" number is ignored.
+  // a container: the mount's root is the group /docker/x, the process is in
+  // /docker/x/sub, whose limit of 3 GB (1 GB used) is at mount/sub
+  write_file(root + "/ns/sub/memory.max", std::to_string(3 * GB) + "\n");
+  write_file(root + "/ns/sub/memory.current", std::to_string(GB) + "\n");
+  EXPECT_EQ(
+    kwfp::cgroup_memory_room("0::/docker/x/sub\n",
+                             "41 30 0:38 /docker/x " + root +
+                               "/ns rw - cgroup2 cgroup2 rw,nsdelegate\n"),
+    2 * GB);
+
+  // v1 (a hybrid system's lines, the memory controller mounted on its
+  // own): the group /x/y with a limit of 6 GB, 2 GB used; the top's "no
+  // limit" number is ignored.
+  const std::string v1_mounts =
+    "31 30 0:28 / " + root +
+    "/v1/cpu rw - cgroup cgroup rw,cpu\n34 30 0:31 / " + root +
+    "/v1/memory rw,relatime - cgroup cgroup rw,memory\n";
   write_file(root + "/v1/memory/memory.limit_in_bytes",
              "9223372036854771712\n");
   write_file(root + "/v1/memory/x/y/memory.limit_in_bytes",
              std::to_string(6 * GB) + "\n");
   write_file(root + "/v1/memory/x/y/memory.usage_in_bytes",
              std::to_string(2 * GB) + "\n");
-  EXPECT_EQ(kwfp::cgroup_memory_room(root + "/v1",
-                                     "5:devices:/\n4:memory:/x/y\n0::/\n"),
+  EXPECT_EQ(kwfp::cgroup_memory_room("5:devices:/\n4:memory:/x/y\n0::/\n",
+                                     v1_mounts),
             4 * GB);
   // without /proc/self/cgroup the mount's top only
-  EXPECT_EQ(kwfp::cgroup_memory_room(root + "/v1", ""), 0u);
+  EXPECT_EQ(kwfp::cgroup_memory_room("", v1_mounts), 0u);
   std::filesystem::remove_all(root);
 }
 
 
 // With particles beside the finite elements, the mesh is checked with the
 // particles' need added (the review found each checked on its own): a
-// uniform 2-D mesh that needs about 60 % of the available memory passes
-// alone and fails beside particles that need another 60 %. Only the check
-// runs; nothing of that size is allocated.
+// uniform 2-D mesh that needs about 30 % of the available memory passes
+// alone and fails beside particles that need as much as is available
+// (margins wide enough that the machine's other work cannot swing the
+// outcome between the three readings). Only the check runs; nothing of that
+// size is allocated.
 TEST(MemoryNeed, TheMeshIsCheckedBesideTheParticles)
 {
   const double available = static_cast<double>(kwfp::available_memory());
-  if (available == 0)
-    GTEST_SKIP() << "the available memory is unknown here";
+  if (available < 1e9)
+    GTEST_SKIP() << "the available memory is unknown here or below 1 GB";
   // Q1, n x n cells: (n + 1)^2 unknowns at 1500 bytes, and 100 MB
   const unsigned int n =
-    static_cast<unsigned int>(std::sqrt((0.6 * available - 1e8) / 1500.));
+    static_cast<unsigned int>(std::sqrt((0.3 * available - 1e8) / 1500.));
   dealii::ParameterHandler prm;
   kwfp::Parameters::declare(prm);
   kwfp::Parameters parameters;
@@ -132,7 +156,7 @@ TEST(MemoryNeed, TheMeshIsCheckedBesideTheParticles)
                                      console);
   EXPECT_NO_THROW(solver.check_input(false, 0.));
   const double particles = kwfp::ParticleSolver::ensemble_memory_need(
-    static_cast<std::uint64_t>(0.6 * available / 80.), 2);
+    static_cast<std::uint64_t>(available / 80.), 2);
   try
     {
       solver.check_input(false, particles);

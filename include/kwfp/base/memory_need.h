@@ -10,9 +10,9 @@ namespace kwfp
 {
   /**
    * Bytes this process may still allocate on its machine: MemAvailable of
-   * /proc/meminfo, lowered to cgroup_memory_room() of the control groups
-   * mounted at /sys/fs/cgroup with the process's groups of
-   * /proc/self/cgroup. 0 when none of these can be read.
+   * /proc/meminfo, lowered to cgroup_memory_room() of the process's
+   * control groups (/proc/self/cgroup, /proc/self/mountinfo). 0 when none
+   * of these can be read.
    */
   std::uint64_t
   available_memory();
@@ -20,16 +20,18 @@ namespace kwfp
   /**
    * The smallest room under a memory limit of the control group named in
    * @p self_cgroup (the text of /proc/self/cgroup: "0::PATH" for v2,
-   * "N:memory:PATH" for v1) and of each group above it, with the groups
-   * mounted at @p root (v2 files in root/PATH, v1 in root/memory/PATH).
-   * The room is the limit (v2 memory.max, v1 memory.limit_in_bytes) less
-   * what is used there without the inactive file cache (memory.stat),
-   * which the kernel reclaims first. Levels that are not visible (inside a
-   * container's namespace) are passed over; without a group, the mount's
-   * top is read. 0 when no level sets a limit.
+   * "N:memory:PATH" for v1) and of each group above it up to the root of
+   * its hierarchy's mount, found in @p mountinfo (the text of
+   * /proc/self/mountinfo: the cgroup2 mount, and the cgroup mount with the
+   * memory controller; /sys/fs/cgroup and /sys/fs/cgroup/memory when it is
+   * empty). The room is the limit (v2 memory.max, v1
+   * memory.limit_in_bytes) less what is used there without the inactive
+   * file cache (memory.stat), which the kernel reclaims first. Levels that
+   * are not visible are passed over. 0 when no level sets a limit.
    */
   std::uint64_t
-  cgroup_memory_room(const std::string &root, const std::string &self_cgroup);
+  cgroup_memory_room(const std::string &self_cgroup,
+                     const std::string &mountinfo);
 
   /**
    * Stop with InputError naming @p parameter when a run needs at least
