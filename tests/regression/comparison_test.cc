@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 
@@ -82,15 +83,27 @@ TEST(DissipationIdentity, DefectConvergesAtTheTimeSteppingOrder)
 
 
 // On G2 the KL decay rate fitted over t in [1, 2] agrees with the same fit
-// of the exact KL (of the closed form) within 5 %, and the bound of
-// Proposition 2, 2 alpha lambda, is below it.
+// of the exact KL (of the closed form), and the bound of Proposition 2,
+// 2 alpha lambda, is below it. The tolerance: the KL of Q2 on 64^2 is
+// within eps = 1e-3 relative of the exact KL (asserted below at every row
+// of the fit, as G2.SpaceConvergenceQ2 does at T), so log KL is within
+// eps; a least-squares slope over a window of length L moves by at most
+// eps sum|t_i - tbar| / sum (t_i - tbar)^2 = 3 eps / L for equally spaced
+// samples: 3e-3 here.
 TEST(KlDecay, FittedRateMatchesTheExactRate)
 {
   const RunSummary s = run_parameters(g2_parameters(64, 2, 0.005));
   const auto      &k = s.kl_decay;
   std::cout << "fitted rate " << k.fitted_rate << ", exact " << k.exact_rate
             << ", bound " << k.bound_rate << std::endl;
-  EXPECT_NEAR(k.fitted_rate, k.exact_rate, 0.05 * k.exact_rate);
+  const double eps = 1e-3, window = 1;
+  double       worst = 0;
+  for (const DiagnosticsRow &row : s.history)
+    if (row.time >= 1 - 1e-12 && row.time <= 2 + 1e-12)
+      worst = std::max(worst, std::abs(row.kl / row.kl_exact - 1));
+  std::cout << "largest relative KL error in the window " << worst << std::endl;
+  EXPECT_LT(worst, eps);
+  EXPECT_NEAR(k.fitted_rate, k.exact_rate, 3 * eps / window);
   EXPECT_LT(k.bound_rate, k.fitted_rate);
   // KL ~ e^{-2t} for the Kalman-Wasserstein flow of a linear problem; on
   // [1, 2] the fitted exact rate is already within 5 % of 2

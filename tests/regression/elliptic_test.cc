@@ -64,12 +64,20 @@ TEST(Elliptic, EquilibriumAndMetropolisAgreeWithQuadrature)
               fe.covariance(0, 1),
               fe.covariance(1, 1),
               fe.min_density);
-  // The issue's tolerances: mean within 0.01, covariance within 5 %.
+  // What is left at T = 8 is the transient, not the mesh: the distance
+  // of the mean to the quadrature's falls like e^{-0.9 t} from (0.014,
+  // 0.054) at t = 0 (measured between t = 4 and 8; 1 for a Gaussian
+  // target), so (1.8e-5, 4.0e-5) remain at T = 8, and with T = 16 the
+  // moments agree to 1e-7 (mean) and 1e-6 (covariance), the error of Q2
+  // at h/sd = 0.34. Asserted: the mean within 2e-4 (issue 23's accuracy
+  // target for this problem, 5 times the transient left) and the
+  // covariance within 1e-3 relative (the transient leaves 1.8e-4); an
+  // equilibrium of exp(-1.04 Phi_R) would be 4 % off in the covariance.
   for (unsigned int a = 0; a < 2; ++a)
     {
-      EXPECT_NEAR(fe.mean[a], m[a], 0.01);
+      EXPECT_NEAR(fe.mean[a], m[a], 2e-4);
       for (unsigned int b = 0; b < 2; ++b)
-        EXPECT_NEAR(fe.covariance(a, b), B(a, b), 0.05 * std::abs(B(a, b)));
+        EXPECT_NEAR(fe.covariance(a, b), B(a, b), 1e-3 * std::abs(B(a, b)));
     }
   EXPECT_GE(fe.min_density, 0.);
 
@@ -103,8 +111,10 @@ TEST(Elliptic, EquilibriumAndMetropolisAgreeWithQuadrature)
 // The shipped Figure 1 example, prm/elliptic_2d.prm, end to end (about 5 s):
 // the paper's qualitative result and kwfp's exact references.
 // - finite elements at T = 8 against the quadrature of exp(-Phi_R)/Z: mean
-//   within 0.01, covariance entries within 5 % (the issue's criterion;
-//   measured 1.6e-3 and 0.7 %; every nodal density >= 0);
+//   within 5e-3, covariance entries within 2.5 % (three times the error
+//   of this adaptive Q1 mesh, up to 1.6e-3 and 0.84 % measured, so that
+//   an equilibrium of exp(-1.04 Phi_R), 3.8 % off in the covariance,
+//   fails); every nodal density >= 0;
 // - Metropolis (1e5 samples) against the quadrature: 3 standard errors of
 //   its mean;
 // - eki-opt (no noise) collapses: covariance trace < 1 % of the
@@ -142,11 +152,12 @@ TEST(Elliptic, FigureOneExampleReproducesThePaper)
         std::cout << " " << v;
       std::cout << std::endl;
     }
+  // three times this Q1 mesh's error (see above)
   const auto &fe = t.at("finite elements");
   for (unsigned int a = 0; a < 2; ++a)
-    EXPECT_NEAR(fe[a], q[a], 0.01) << a;
+    EXPECT_NEAR(fe[a], q[a], 5e-3) << a;
   for (unsigned int k = 2; k < 5; ++k)
-    EXPECT_NEAR(fe[k], q[k], 0.05 * std::abs(q[k])) << k;
+    EXPECT_NEAR(fe[k], q[k], 0.025 * std::abs(q[k])) << k;
   for (const double m : diagnostics.at("min_density"))
     EXPECT_GE(m, 0.);
   const auto &m = t.at("random-walk Metropolis");

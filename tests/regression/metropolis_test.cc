@@ -152,7 +152,7 @@ TEST(Metropolis, PrefetchedProposalsGiveTheSameChain)
 // invariant measure is the posterior, against random-walk Metropolis. The
 // ensemble mean at T = 15 (the transient, decaying at rate ~0.8, is below
 // 1e-4 by then) and the chain's mean agree within 4 combined standard
-// errors sqrt(cov_aa / J + se_a^2) (measured: 0.64, 1.75 and 1.69 of them).
+// errors sqrt(cov_aa / J + se_a^2) (measured: 0.60, 1.40 and 0.93 of them).
 TEST(Metropolis, LogisticRegressionParticlesAgreeWithChain)
 {
   const std::string text =

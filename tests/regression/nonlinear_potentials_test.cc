@@ -96,8 +96,11 @@ namespace
 
 // A non-Gaussian Kalman-Wasserstein case converged under refinement in
 // space and time: mean, variance and KL at t = 0.5 and 1 change by less
-// than 1e-5 between the two finest levels (measured: 1.9e-7 to 2.0e-6,
-// each 5 to 17 times smaller than between the two coarser levels).
+// than 1e-5 between the two finest levels (measured: 1.9e-7 to 2.0e-6).
+// Each level halves h and dt, so the error of Q2 and BDF2, C_1 h^3 +
+// C_2 dt^2, falls by 4 at least, and so do the differences between levels;
+// a ratio above 3 is asserted (measured 4.8 to 17.5), which a scheme of
+// first order in time (ratio 2) fails.
 TEST(DoubleWell, SelfConvergesInSpaceAndTime)
 {
   std::vector<RunSummary> runs;
@@ -120,7 +123,7 @@ TEST(DoubleWell, SelfConvergesInSpaceAndTime)
           std::printf(
             "  %.1f  %-9s  %.3e    %.3e\n", t, names[q], d[q][0], d[q][1]);
           EXPECT_LT(d[q][1], 1e-5) << names[q] << " at t = " << t;
-          EXPECT_LT(d[q][1], d[q][0]) << names[q] << " at t = " << t;
+          EXPECT_LT(3 * d[q][1], d[q][0]) << names[q] << " at t = " << t;
         }
     }
   // non-negative to round-off (issue 5: min >= -1e-12 max) at every step
