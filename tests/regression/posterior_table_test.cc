@@ -84,7 +84,8 @@ end
     directory + "/out/particles_eks/ensemble_final.csv");
   const bool eki_written =
     std::filesystem::exists(directory + "/out/particles_eki-opt/particles.csv");
-  const auto metropolis = read_csv(directory + "/out/metropolis.csv");
+  const auto metropolis  = read_csv(directory + "/out/metropolis.csv");
+  const auto diagnostics = read_csv(directory + "/out/diagnostics.csv");
   std::filesystem::remove_all(directory);
   EXPECT_TRUE(eks_written);
   EXPECT_TRUE(eki_written);
@@ -129,24 +130,76 @@ end
       std::cout << std::endl;
     }
 
+  // The finite elements at T = 6 are not at the posterior yet (the mean
+  // approaches it like e^{-t}: m(6) - u_0 = (-7.7e-4, -1.1e-4) in the
+  // closed form (4.15)), so the table's row is checked against the closed
+  // form at T: diagnostics.csv's mean_error and cov_error, within 2e-4
+  // (issue 23's accuracy target; measured 7.5e-5 and 1.5e-5 on these 40^2
+  // Q2 cells), and the row equals the last row of diagnostics.csv.
   const auto &fe = table.at("finite elements");
   const auto &q  = table.at("quadrature of exp(-Phi_R)/Z");
   for (unsigned int k = 0; k < 5; ++k)
-    {
-      EXPECT_NEAR(q[k], exact[k], 1e-6) << k;
-      EXPECT_NEAR(fe[k], exact[k], 2e-3) << k;
-    }
+    EXPECT_NEAR(q[k], exact[k], 1e-6) << k;
+  const char *columns[5] = {
+    "mean_1", "mean_2", "cov_1_1", "cov_1_2", "cov_2_2"};
+  for (unsigned int k = 0; k < 5; ++k)
+    EXPECT_NEAR(fe[k],
+                diagnostics.at(columns[k]).back(),
+                1e-12 * std::abs(diagnostics.at(columns[k]).back()))
+      << columns[k];
+  std::cout << "finite elements against the closed form at T: mean "
+            << diagnostics.at("mean_error").back() << ", covariance "
+            << diagnostics.at("cov_error").back() << std::endl;
+  EXPECT_LT(diagnostics.at("mean_error").back(), 2e-4);
+  EXPECT_LT(diagnostics.at("cov_error").back(), 2e-4);
   const auto  &eks = table.at("particles eks");
   const double J   = 4000;
   for (unsigned int a = 0; a < 2; ++a)
     {
       const double var = B[2 * a];
-      EXPECT_NEAR(eks[a], exact[a], 4 * std::sqrt(var / J) + 0.01) << a;
+      // The mean field at T (the finite elements, within 2e-4 of the
+      // closed form) is still 7.7e-4 from the posterior's mean; for linear
+      // drift Euler-Maruyama adds no bias to the mean, so 4 SE and the
+      // finite elements' 2e-4 are the tolerance.
+      EXPECT_NEAR(eks[a], fe[a], 4 * std::sqrt(var / J) + 2e-4) << a;
       EXPECT_NEAR(eks[2 + 2 * a], var, 4 * var * std::sqrt(2 / J) + 0.01 * var)
         << a;
     }
-  const auto &eki = table.at("particles eki-opt");
-  EXPECT_LT(eki[2] + eki[4], 0.2 * (B[0] + B[2]));
+  // eki-opt has no noise and no prior term: for linear G every particle
+  // moves by the same affine map, and its covariance follows
+  //   C <- (I - dt C H) C (I - dt H C),  H = A^T Gamma^{-1} A,
+  // 1200 steps of dt = 0.005 from C_0 = 2 I. The ensemble's C_0 is a
+  // sample of J = 4000: at 4 SE its entries are off by dC_0 with |dC_0|_F
+  // <= 4 sqrt((2 * 2 * 4 + 2 * 4) / J) (variances 2 sigma^4 / J on the
+  // diagonal, sigma^4 / J off it), which the map carries to C_T as
+  // C_T C_0^{-1} dC_0 C_0^{-1} C_T: at most |C_T|_F^2 |dC_0|_F / 4.
+  DenseMatrix H(2, 2);
+  for (unsigned int a = 0; a < 2; ++a)
+    for (unsigned int b = 0; b < 2; ++b)
+      for (unsigned int k = 0; k < 3; ++k)
+        H(a, b) += A[k][a] * A[k][b] / g[k];
+  DenseMatrix C_eki(2, 2);
+  C_eki(0, 0) = C_eki(1, 1) = 2;
+  for (unsigned int n = 0; n < 1200; ++n)
+    {
+      DenseMatrix CH(2, 2), M(2, 2), MC(2, 2), next(2, 2);
+      C_eki.mmult(CH, H);
+      for (unsigned int i = 0; i < 2; ++i)
+        for (unsigned int j = 0; j < 2; ++j)
+          M(i, j) = (i == j ? 1. : 0.) - 0.005 * CH(i, j);
+      M.mmult(MC, C_eki);
+      MC.mTmult(next, M);
+      C_eki = next;
+    }
+  const auto  &eki       = table.at("particles eki-opt");
+  const double eki_error = std::sqrt(std::pow(eki[2] - C_eki(0, 0), 2) +
+                                     2 * std::pow(eki[3] - C_eki(0, 1), 2) +
+                                     std::pow(eki[4] - C_eki(1, 1), 2));
+  const double eki_tolerance =
+    C_eki.frobenius_norm() * C_eki.frobenius_norm() * 4 * std::sqrt(24 / J) / 4;
+  std::cout << "eki-opt covariance against its map from C_0: " << eki_error
+            << " (tolerance " << eki_tolerance << ")" << std::endl;
+  EXPECT_LT(eki_error, eki_tolerance);
   const auto &m = table.at("random-walk Metropolis");
   for (unsigned int a = 0; a < 2; ++a)
     EXPECT_NEAR(m[a],
