@@ -147,7 +147,7 @@ namespace kwfp
       m.adaptive ? std::max(m.maximum_level, m.global_refinements) :
                    m.global_refinements;
     const auto check = [&](const Gaussian &g, const std::string &what) {
-      const DenseMatrix precision = spd_inverse(g.covariance());
+      const DenseMatrix &precision = g.precision();
       for (unsigned int a = 0; a < dim; ++a)
         {
           const double h = (m.upper_corner[a] - m.lower_corner[a]) /
