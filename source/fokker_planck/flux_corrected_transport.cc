@@ -86,41 +86,88 @@ namespace kwfp
   template <int dim>
   void
   FluxCorrectedTransport<dim>::reinit(
-    const DoFHandler<dim>                &dof_handler,
-    const KalmanWassersteinOperator<dim> &o,
-    const AffineConstraints<double>      &constraints,
-    const TrilinosWrappers::MPI::Vector  &nodal_potential,
-    const IndexSet                       &owned,
-    const IndexSet                       &relevant,
-    const MPI_Comm                        comm)
+    const DoFHandler<dim>               &dof_handler,
+    KalmanWassersteinOperator<dim>      &o,
+    const AffineConstraints<double>     &constraints,
+    const TrilinosWrappers::MPI::Vector &nodal_potential,
+    const IndexSet                      &owned,
+    const IndexSet                      &relevant,
+    const MPI_Comm                       comm)
   {
     low_order_ilu.reset(); // before its matrix gets the new pattern
-    ilu_mass_factor = -1;
-    op              = &o;
-    communicator    = comm;
+    ilu_mass_factor    = -1;
+    op                 = &o;
+    communicator       = comm;
+    dofs               = &dof_handler;
+    hanging_nodes      = &constraints;
+    potential_at_nodes = nodal_potential;
+    owned_dofs         = owned;
+    relevant_dofs      = relevant;
+    built              = false;
+
+    // What the test of a Galerkin step needs (relative_undershoot(),
+    // cut_off()): the lumped masses m_i = sum_j M_ij and the constrained
+    // rows. The rest is built on the first step that is corrected.
+    const Epetra_CrsMatrix    &e      = op->mass_matrix().trilinos_matrix();
+    const std::vector<double> &m      = op->mass_values();
+    const int                  n_rows = e.NumMyRows();
+    AssertThrow(static_cast<types::global_dof_index>(n_rows) ==
+                  owned.n_elements(),
+                ExcMessage("matrix rows and owned unknowns differ"));
+    lumped_mass.resize(n_rows);
+    constrained.assign(n_rows, false);
+    std::size_t first = 0;
+    for (int row = 0; row < n_rows; ++row)
+      {
+        const types::global_dof_index gid = e.RowMap().GID(row);
+        AssertThrow(owned.index_within_set(gid) ==
+                      static_cast<types::global_dof_index>(row),
+                    ExcMessage("matrix rows and vector entries are ordered "
+                               "differently"));
+        constrained[row]       = constraints.is_constrained(gid);
+        const std::size_t n    = e.NumMyEntries(row);
+        double            mass = 0;
+        for (std::size_t k = 0; k < n; ++k)
+          mass += m[first + k];
+        AssertThrow(mass > 0,
+                    ExcMessage("a lumped mass is not positive; the flux "
+                               "correction needs positive lumped masses"));
+        lumped_mass[row] = mass;
+        first += n;
+      }
+  }
+
+
+  template <int dim>
+  void
+  FluxCorrectedTransport<dim>::build()
+  {
+    if (built)
+      return;
+    op->assemble_transposed_pieces(*dofs, *hanging_nodes);
     op->reinit_matrix(low_order);
-    use_edge_diffusion = EdgeDiffusion<dim>::applies_to(dof_handler);
+    use_edge_diffusion = EdgeDiffusion<dim>::applies_to(*dofs);
     if (use_edge_diffusion)
-      edge_diffusion.reinit(dof_handler, constraints, o);
+      edge_diffusion.reinit(*dofs, *hanging_nodes, *op);
     K_for_C.reinit(0, 0);
     // The ghosts: the locally relevant unknowns and every column of the
     // local rows (with hanging nodes, condensation couples a row to parents
     // on cells that are not ghost cells of its owner).
-    IndexSet ghosts(relevant);
+    IndexSet ghosts(relevant_dofs);
     {
       const Epetra_Map &columns = low_order.trilinos_matrix().ColMap();
       for (int k = 0; k < columns.NumMyElements(); ++k)
         ghosts.add_index(columns.GID(k));
       ghosts.compress();
     }
-    ghosted_solution.reinit(owned, ghosts, communicator);
-    ghosted_rate.reinit(owned, ghosts, communicator);
-    ghosted_ratio.reinit(owned, ghosts, communicator);
-    rhs.reinit(owned, communicator);
-    ratio.reinit(owned, communicator);
+    ghosted_solution.reinit(owned_dofs, ghosts, communicator);
+    ghosted_rate.reinit(owned_dofs, ghosts, communicator);
+    ghosted_ratio.reinit(owned_dofs, ghosts, communicator);
+    rhs.reinit(owned_dofs, communicator);
+    ratio.reinit(owned_dofs, communicator);
     ghost_exchange.reinit(ratio, ghosted_ratio);
 
-    ghost_exchange.update(nodal_potential, ghosted_ratio);
+    ghost_exchange.update(potential_at_nodes, ghosted_ratio);
     const double *Phi = epetra_values(ghosted_ratio);
     bernoulli_out.clear();
     bernoulli_in.clear();
@@ -134,9 +181,6 @@ namespace kwfp
     column_in_ghosted.clear();
     row_in_ghosted.resize(n_rows);
     diagonal_entry.resize(n_rows);
-    lumped_mass.resize(n_rows);
-    constrained.assign(n_rows, false);
-    const std::vector<double> &m = op->mass_values();
     for (int row = 0; row < n_rows; ++row)
       {
         const int gid = e.RowMap().GID(row);
@@ -144,13 +188,11 @@ namespace kwfp
                     ExcMessage("matrix rows and vector entries are ordered "
                                "differently"));
         row_in_ghosted[row] = ghost_map.LID(gid);
-        constrained[row]    = constraints.is_constrained(gid);
         int     n;
         double *values;
         int    *columns;
         e.ExtractMyRowView(row, n, values, columns);
         diagonal_entry[row] = static_cast<std::size_t>(-1);
-        double mass         = 0;
         for (int k = 0; k < n; ++k)
           {
             const int column = e.ColMap().GID(columns[k]);
@@ -164,14 +206,9 @@ namespace kwfp
             bernoulli_in.push_back(bernoulli(-delta));
             if (column == gid)
               diagonal_entry[row] = row_start.back() + k;
-            mass += m[row_start.back() + k];
           }
         AssertThrow(diagonal_entry[row] != static_cast<std::size_t>(-1),
                     ExcMessage("a matrix row without a diagonal entry"));
-        AssertThrow(mass > 0,
-                    ExcMessage("a lumped mass is not positive; the flux "
-                               "correction needs positive lumped masses"));
-        lumped_mass[row] = mass;
         row_start.push_back(row_start.back() + n);
       }
     flux.resize(row_start.back());
@@ -197,6 +234,7 @@ namespace kwfp
     }
     last_ratio.resize(n_ghosted);
     listed.assign(n_rows, 0);
+    built = true;
   }
 
 
@@ -251,6 +289,7 @@ namespace kwfp
     // which is (M_L/dt + L) rho = M_L rho^n/dt + s' + sum_j alpha_ij f_ij
     // up to the Galerkin step's residual. Only the rows that the limiting
     // reaches need their fluxes.
+    build();
     step_C = C;
     update_edge_matrix(C);
     fill_low_order_matrix(1 / dt);
@@ -668,6 +707,7 @@ namespace kwfp
   {
     Assert(dt > 0, ExcMessage("dt must be positive"));
     AssertDimension(previous.locally_owned_size(), lumped_mass.size());
+    build();
     update_edge_matrix(C);
     const double *rho_old = epetra_values(previous);
     double       *r       = epetra_values(rhs);
@@ -693,6 +733,7 @@ namespace kwfp
   {
     if (ilu_mass_factor < 0)
       return;
+    build();
     update_edge_matrix(ilu_C);
     fill_low_order_matrix(ilu_mass_factor);
     low_order_ilu.initialize(low_order);
@@ -751,6 +792,7 @@ namespace kwfp
   FluxCorrectedTransport<dim>::low_order_matrix(const double       mass_factor,
                                                 const DenseMatrix &C)
   {
+    build();
     update_edge_matrix(C);
     fill_low_order_matrix(mass_factor);
     return low_order;

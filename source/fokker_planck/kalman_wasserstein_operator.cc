@@ -141,6 +141,91 @@ namespace kwfp
   } // namespace
 
 
+  namespace
+  {
+    /**
+     * The cell loop of KalmanWassersteinOperator::reinit(): integrate every
+     * locally owned cell (integrate_cell(), grad Phi_R at the quadrature
+     * points from @p potential_gradients) and sum, in storage order
+     * (StorageOrderAssembly), M and the P_ab into @p matrices, or with
+     * @p transposes_and_diffusion the P_ab^T (the cell matrices of P_ab,
+     * transposed) and the K_ab. Each matrix's sums are the same to the bit
+     * whichever of the others are assembled with it (the same terms in the
+     * same order).
+     */
+    template <int dim>
+    std::vector<std::vector<double>>
+    assemble_cells(
+      const DoFHandler<dim>                               &dof_handler,
+      const AffineConstraints<double>                     &constraints,
+      const Quadrature<dim>                               &quadrature,
+      const DenseMatrix                                   &potential_gradients,
+      const std::vector<TrilinosWrappers::SparseMatrix *> &matrices,
+      const bool transposes_and_diffusion,
+      const bool through_trilinos)
+    {
+      const unsigned int              n_pairs = dim * (dim + 1) / 2;
+      const FiniteElement<dim>       &fe      = dof_handler.get_fe();
+      FEValues<dim>                   fe_values(fe,
+                              quadrature,
+                              update_values | update_gradients |
+                                update_quadrature_points | update_JxW_values);
+      const unsigned int              n_dofs = fe.n_dofs_per_cell();
+      FullMatrix<double>              local_mass(n_dofs, n_dofs);
+      std::vector<FullMatrix<double>> local_pieces(n_pairs,
+                                                   FullMatrix<double>(n_dofs,
+                                                                      n_dofs));
+      std::vector<FullMatrix<double>> local_diffusion(
+        transposes_and_diffusion ? n_pairs : 0,
+        FullMatrix<double>(n_dofs, n_dofs));
+
+      std::vector<const FullMatrix<double> *> cell_matrices;
+      std::vector<bool>                       transposed;
+      if (!transposes_and_diffusion)
+        {
+          cell_matrices.push_back(&local_mass);
+          transposed.push_back(false);
+        }
+      for (const auto &p : local_pieces)
+        {
+          cell_matrices.push_back(&p);
+          transposed.push_back(transposes_and_diffusion);
+        }
+      for (const auto &p : local_diffusion)
+        {
+          cell_matrices.push_back(&p);
+          transposed.push_back(false);
+        }
+      AssertDimension(matrices.size(), cell_matrices.size());
+      StorageOrderAssembly assembly(matrices, transposed, through_trilinos);
+
+      std::vector<types::global_dof_index> dof_indices(n_dofs);
+      unsigned int                         first_point = 0;
+      for (const auto &cell : dof_handler.active_cell_iterators())
+        if (cell->is_locally_owned())
+          {
+            fe_values.reinit(cell);
+            local_mass = 0;
+            for (auto &p : local_pieces)
+              p = 0;
+            for (auto &p : local_diffusion)
+              p = 0;
+            integrate_cell(fe_values,
+                           potential_gradients,
+                           first_point,
+                           local_mass,
+                           local_pieces,
+                           local_diffusion);
+            first_point += quadrature.size();
+            cell->get_dof_indices(dof_indices);
+            assembly.add_cell(cell_matrices, dof_indices, constraints);
+          }
+      AssertDimension(first_point, potential_gradients.m());
+      return assembly.finish();
+    }
+  } // namespace
+
+
   template <int dim>
   void
   KalmanWassersteinOperator<dim>::reinit(
@@ -149,7 +234,7 @@ namespace kwfp
     const Potential                 &potential,
     const Quadrature<dim>           &quadrature,
     const MPI_Comm                   communicator,
-    const bool                       keep_transpose)
+    const bool                       for_flux_correction)
   {
     const IndexSet owned = dof_handler.locally_owned_dofs();
     IndexSet       relevant;
@@ -165,109 +250,106 @@ namespace kwfp
 
     const unsigned int                          n_pairs = dim * (dim + 1) / 2;
     std::vector<TrilinosWrappers::SparseMatrix> pieces(n_pairs);
-    std::vector<TrilinosWrappers::SparseMatrix> transposed_pieces(
-      keep_transpose ? n_pairs : 0);
-    std::vector<TrilinosWrappers::SparseMatrix> diffusion_pieces(
-      keep_transpose ? n_pairs : 0);
     // Only cells with constrained unknowns and rows of other processes
     // are added through Trilinos (below): on one process without hanging
     // nodes the pieces need no Trilinos matrix.
-    const bool through_trilinos =
-      Utilities::MPI::n_mpi_processes(communicator) > 1 ||
-      constraints.n_constraints() > 0;
+    through_trilinos = Utilities::MPI::n_mpi_processes(communicator) > 1 ||
+                       constraints.n_constraints() > 0;
     mass.reinit(sparsity);
     if (through_trilinos)
-      for (auto *set : {&pieces, &transposed_pieces, &diffusion_pieces})
-        for (auto &p : *set)
-          p.reinit(sparsity);
-    std::vector<FullMatrix<double>> local_diffusion(
-      keep_transpose ? n_pairs : 0,
-      FullMatrix<double>(dof_handler.get_fe().n_dofs_per_cell(),
-                         dof_handler.get_fe().n_dofs_per_cell()));
-
-    const FiniteElement<dim>            &fe = dof_handler.get_fe();
-    FEValues<dim>                        fe_values(fe,
-                            quadrature,
-                            update_values | update_gradients |
-                              update_quadrature_points | update_JxW_values);
-    const unsigned int                   n_dofs = fe.n_dofs_per_cell();
-    FullMatrix<double>                   local_mass(n_dofs, n_dofs);
-    std::vector<FullMatrix<double>>      local_pieces(n_pairs,
-                                                 FullMatrix<double>(n_dofs,
-                                                                    n_dofs));
-    std::vector<types::global_dof_index> dof_indices(n_dofs);
+      for (auto &p : pieces)
+        p.reinit(sparsity);
 
     // grad Phi_R at all the quadrature points of the rank's cells in one
-    // batch (one call of an external forward model per mesh)
+    // batch (one call of an external forward model per mesh); kept for
+    // assemble_transposed_pieces() when the flux correction may need it
     DenseMatrix potential_gradients;
     potential.gradients(owned_quadrature_points(dof_handler, quadrature),
                         potential_gradients);
 
-    // All the matrices of the pattern: M, P_ab, P_ab^T, K_ab, with the
-    // cell matrix of each (P_ab^T: that of P_ab, transposed).
-    std::vector<TrilinosWrappers::SparseMatrix *> matrices      = {&mass};
-    std::vector<const FullMatrix<double> *>       cell_matrices = {&local_mass};
-    std::vector<bool>                             transposed    = {false};
-    for (unsigned int k = 0; k < n_pairs; ++k)
-      {
-        matrices.push_back(&pieces[k]);
-        cell_matrices.push_back(&local_pieces[k]);
-        transposed.push_back(false);
-      }
-    for (unsigned int k = 0; k < transposed_pieces.size(); ++k)
-      {
-        matrices.push_back(&transposed_pieces[k]);
-        cell_matrices.push_back(&local_pieces[k]);
-        transposed.push_back(true);
-      }
-    for (unsigned int k = 0; k < diffusion_pieces.size(); ++k)
-      {
-        matrices.push_back(&diffusion_pieces[k]);
-        cell_matrices.push_back(&local_diffusion[k]);
-        transposed.push_back(false);
-      }
-    StorageOrderAssembly assembly(matrices, transposed, through_trilinos);
-
-    unsigned int first_point = 0;
-    for (const auto &cell : dof_handler.active_cell_iterators())
-      if (cell->is_locally_owned())
-        {
-          fe_values.reinit(cell);
-          local_mass = 0;
-          for (auto &p : local_pieces)
-            p = 0;
-          for (auto &p : local_diffusion)
-            p = 0;
-          integrate_cell(fe_values,
-                         potential_gradients,
-                         first_point,
-                         local_mass,
-                         local_pieces,
-                         local_diffusion);
-          first_point += quadrature.size();
-          cell->get_dof_indices(dof_indices);
-          assembly.add_cell(cell_matrices, dof_indices, constraints);
-        }
-    std::vector<std::vector<double>> sums = assembly.finish();
+    std::vector<TrilinosWrappers::SparseMatrix *> matrices = {&mass};
+    for (auto &p : pieces)
+      matrices.push_back(&p);
+    std::vector<std::vector<double>> sums = assemble_cells(dof_handler,
+                                                           constraints,
+                                                           quadrature,
+                                                           potential_gradients,
+                                                           matrices,
+                                                           false,
+                                                           through_trilinos);
     // mass now holds its final values in place (compressed before by
     // finish(); compressing it again would add other processes' rows twice)
     set_storage_order_values(sums[0], mass);
-    auto next = std::make_move_iterator(sums.begin());
-    values.assign(next, next + 1 + n_pairs);
-    next += 1 + n_pairs;
-    transposed_values.assign(next, next + transposed_pieces.size());
-    next += transposed_pieces.size();
-    diffusion_piece_values.assign(next, std::make_move_iterator(sums.end()));
+    values = std::move(sums);
 
-    zero_constrained_rows(constraints);
+    transposed_values.clear();
+    diffusion_piece_values.clear();
+    transposes_pending = for_flux_correction;
+    pending_gradients.reinit(0, 0);
+    if (for_flux_correction)
+      {
+        pending_gradients  = std::move(potential_gradients);
+        pending_quadrature = quadrature;
+      }
+
+    std::vector<std::vector<double> *> zeroed;
+    for (std::size_t p = 1; p < values.size(); ++p)
+      zeroed.push_back(&values[p]);
+    zero_constrained_rows(constraints, zeroed);
     compute_column_sums(communicator);
   }
 
 
   template <int dim>
   void
-  KalmanWassersteinOperator<dim>::zero_constrained_rows(
+  KalmanWassersteinOperator<dim>::assemble_transposed_pieces(
+    const DoFHandler<dim>           &dof_handler,
     const AffineConstraints<double> &constraints)
+  {
+    if (!transposes_pending)
+      return;
+    const unsigned int                            n_pairs = dim * (dim + 1) / 2;
+    std::vector<TrilinosWrappers::SparseMatrix>   transposed_pieces(n_pairs);
+    std::vector<TrilinosWrappers::SparseMatrix>   diffusion_pieces(n_pairs);
+    std::vector<TrilinosWrappers::SparseMatrix *> matrices;
+    for (auto *set : {&transposed_pieces, &diffusion_pieces})
+      for (auto &p : *set)
+        {
+          // the first matrix carries the pattern for StorageOrderAssembly
+          if (through_trilinos || matrices.empty())
+            p.reinit(sparsity);
+          matrices.push_back(&p);
+        }
+    std::vector<std::vector<double>> sums = assemble_cells(dof_handler,
+                                                           constraints,
+                                                           pending_quadrature,
+                                                           pending_gradients,
+                                                           matrices,
+                                                           true,
+                                                           through_trilinos);
+    auto next = std::make_move_iterator(sums.begin());
+    transposed_values.assign(next, next + n_pairs);
+    diffusion_piece_values.assign(next + n_pairs,
+                                  std::make_move_iterator(sums.end()));
+    for (const auto &v : transposed_values)
+      AssertThrow(v.size() == values[0].size(),
+                  ExcMessage("operator pieces with different patterns"));
+
+    std::vector<std::vector<double> *> zeroed;
+    for (auto *set : {&transposed_values, &diffusion_piece_values})
+      for (auto &v : *set)
+        zeroed.push_back(&v);
+    zero_constrained_rows(constraints, zeroed);
+    transposes_pending = false;
+    pending_gradients.reinit(0, 0);
+  }
+
+
+  template <int dim>
+  void
+  KalmanWassersteinOperator<dim>::zero_constrained_rows(
+    const AffineConstraints<double>          &constraints,
+    const std::vector<std::vector<double> *> &arrays)
   {
     // Rows of constrained unknowns (hanging nodes): distribute_local_to_
     // global leaves only a diagonal entry in each matrix, of an arbitrary
@@ -275,28 +357,18 @@ namespace kwfp
     // so that the step matrix has the row (alpha/dt) M_ii on them, whatever
     // C is; their values come from AffineConstraints::distribute() after
     // each solve.
-    if (constraints.n_constraints() > 0)
+    if (constraints.n_constraints() == 0)
+      return;
+    const Epetra_CrsMatrix &e     = mass.trilinos_matrix();
+    std::size_t             first = 0;
+    for (int row = 0; row < e.NumMyRows(); ++row)
       {
-        const Epetra_CrsMatrix &e     = mass.trilinos_matrix();
-        std::size_t             first = 0;
-        for (int row = 0; row < e.NumMyRows(); ++row)
-          {
-            const std::size_t n = e.NumMyEntries(row);
-            if (constraints.is_constrained(e.RowMap().GID(row)))
-              {
-                for (std::size_t p = 1; p < values.size(); ++p)
-                  std::fill_n(values[p].begin() + first, n, 0.);
-                for (auto &v : transposed_values)
-                  std::fill_n(v.begin() + first, n, 0.);
-                for (auto &v : diffusion_piece_values)
-                  std::fill_n(v.begin() + first, n, 0.);
-              }
-            first += n;
-          }
+        const std::size_t n = e.NumMyEntries(row);
+        if (constraints.is_constrained(e.RowMap().GID(row)))
+          for (std::vector<double> *v : arrays)
+            std::fill_n(v->begin() + first, n, 0.);
+        first += n;
       }
-    for (const auto &v : transposed_values)
-      AssertThrow(v.size() == values[0].size(),
-                  ExcMessage("operator pieces with different patterns"));
   }
 
 
@@ -396,7 +468,8 @@ namespace kwfp
     AssertDimension(C.m(), dim);
     AssertDimension(C.n(), dim);
     AssertThrow(!transposed_values.empty(),
-                ExcMessage("the transpose of A(C) was not kept"));
+                ExcMessage("the transpose of A(C) is not assembled: call "
+                           "assemble_transposed_pieces() first"));
     Assert(begin <= end && end <= values[0].size(),
            ExcIndexRange(end, begin, values[0].size() + 1));
     const std::array<double, n_pieces> factors = step_factors(0., C);
@@ -423,7 +496,8 @@ namespace kwfp
     AssertDimension(C.m(), dim);
     AssertDimension(C.n(), dim);
     AssertThrow(!diffusion_piece_values.empty(),
-                ExcMessage("the diffusion matrices were not kept"));
+                ExcMessage("the diffusion matrices are not assembled: call "
+                           "assemble_transposed_pieces() first"));
     combine_pieces(C, diffusion_piece_values, values_of_K);
   }
 

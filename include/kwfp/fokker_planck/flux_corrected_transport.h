@@ -83,15 +83,21 @@ namespace kwfp
     };
 
     /**
-     * Prepare for the operator @p op (built with keep_transpose = true) on
+     * Prepare for the operator @p op (reinit() with for_flux_correction) on
      * the unknowns @p owned (with ghosts @p relevant); @p nodal_potential
      * holds Phi_R at the nodes (owned entries). Unknowns constrained by
      * @p constraints (hanging nodes) take no part in the fluxes or the
-     * source; the caller sets them with constraints.distribute().
+     * source; the caller sets them with constraints.distribute(). Only the
+     * lumped masses are computed here; the low-order operator, the
+     * transposes of the operator's pieces and the flux storage are built
+     * by the first call that needs them (a step that is corrected, a
+     * low-order step or matrix, restore()), so that a run whose Galerkin
+     * steps stay non-negative never holds them. @p dof_handler,
+     * @p constraints and @p op must stay unchanged until the next reinit().
      */
     void
     reinit(const dealii::DoFHandler<dim>               &dof_handler,
-           const KalmanWassersteinOperator<dim>        &op,
+           KalmanWassersteinOperator<dim>              &op,
            const dealii::AffineConstraints<double>     &constraints,
            const dealii::TrilinosWrappers::MPI::Vector &nodal_potential,
            const dealii::IndexSet                      &owned,
@@ -302,8 +308,20 @@ namespace kwfp
                     const unsigned int                     max_iterations,
                     dealii::TrilinosWrappers::MPI::Vector &solution);
 
-    const KalmanWassersteinOperator<dim> *op = nullptr;
-    MPI_Comm                              communicator;
+    /// Build, once after reinit(), what a corrected step needs beyond the
+    /// lumped masses (collective; see reinit()).
+    void
+    build();
+
+    KalmanWassersteinOperator<dim> *op = nullptr;
+    MPI_Comm                        communicator;
+    /// What build() needs of reinit().
+    const dealii::DoFHandler<dim>           *dofs          = nullptr;
+    const dealii::AffineConstraints<double> *hanging_nodes = nullptr;
+    dealii::TrilinosWrappers::MPI::Vector    potential_at_nodes;
+    dealii::IndexSet                         owned_dofs, relevant_dofs;
+    /// Has build() run since reinit()?
+    bool built = false;
     /// ILU(0) of the low-order matrix in RCM order: ordering and pattern
     /// analysed once per mesh, factored again when ilu_schedule says so
     /// (a factorization costs about 15 GMRES iterations), from the matrix

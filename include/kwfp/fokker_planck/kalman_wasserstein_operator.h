@@ -44,11 +44,11 @@ namespace kwfp
     /**
      * Assemble M and the P_ab on @p dof_handler with the quadrature
      * @p quadrature. @p constraints are applied to every matrix. With
-     * @p keep_transpose the values of every P_ab^T are kept too, in the
-     * storage order of P_ab, so that A(C)^T is available row by row on every
-     * MPI rank without communication, and those of the diffusion part
-     * K_ab[i][j] = (d_b phi_j, d_a phi_i) (+ (d_a phi_j, d_b phi_i), a != b)
-     * alone (flux correction needs them).
+     * @p for_flux_correction, grad Phi_R at the quadrature points is kept
+     * for assemble_transposed_pieces(), which the flux correction calls on
+     * the first step it corrects (a run whose Galerkin steps stay
+     * non-negative never needs those matrices: G2 at 128^2 Q2 peaks at
+     * 0.29 instead of 0.41 GB).
      */
     void
     reinit(const dealii::DoFHandler<dim>           &dof_handler,
@@ -56,7 +56,30 @@ namespace kwfp
            const Potential                         &potential,
            const dealii::Quadrature<dim>           &quadrature,
            const MPI_Comm                           communicator,
-           const bool                               keep_transpose = false);
+           const bool for_flux_correction = false);
+
+    /**
+     * Assemble, once after a reinit() with for_flux_correction, the values
+     * of every P_ab^T in the storage order of P_ab, so that A(C)^T is
+     * available row by row on every MPI rank without communication, and
+     * those of the diffusion part K_ab[i][j] = (d_b phi_j, d_a phi_i)
+     * (+ (d_a phi_j, d_b phi_i), a != b) alone. @p dof_handler and
+     * @p constraints must be those of reinit(). No call of the potential:
+     * its gradients at the quadrature points were kept. The values are
+     * those a single assembly with M and the P_ab gives, to the bit.
+     * Collective over the communicator of reinit().
+     */
+    void
+    assemble_transposed_pieces(
+      const dealii::DoFHandler<dim>           &dof_handler,
+      const dealii::AffineConstraints<double> &constraints);
+
+    /// Whether the values of the P_ab^T and K_ab are assembled.
+    bool
+    has_transposed_pieces() const
+    {
+      return !transposed_values.empty();
+    }
 
     /// The consistent mass matrix M[i][j] = (phi_j, phi_i).
     const dealii::TrilinosWrappers::SparseMatrix &
@@ -73,7 +96,7 @@ namespace kwfp
                 dealii::TrilinosWrappers::SparseMatrix &matrix) const;
 
     /**
-     * The values of A(C) and A(C)^T (the transpose must have been kept) at
+     * The values of A(C) and A(C)^T (after assemble_transposed_pieces()) at
      * the storage indices [@p begin, @p end) of Epetra's local storage order
      * of the operator's pattern (entry k of local row r is the k-th value
      * of that row, rows one after the other): whole rows, e.g. one row's
@@ -88,7 +111,7 @@ namespace kwfp
                     double            *transposed) const;
 
     /// The values of the symmetric diffusion matrix K(C) = sum C_ab K_ab
-    /// in the same storage order (only if the transpose was kept).
+    /// in the same storage order (after assemble_transposed_pieces()).
     void
     diffusion_values(const DenseMatrix   &C,
                      std::vector<double> &values_of_K) const;
@@ -124,10 +147,12 @@ namespace kwfp
     /**
      * Rows of constrained unknowns (hanging nodes) keep only their entry of
      * M: the step matrix has the row (alpha/dt) M_ii on them whatever C is;
-     * their values come from AffineConstraints::distribute().
+     * their values come from AffineConstraints::distribute(). Zeroes those
+     * rows in each of @p arrays (values in storage order).
      */
     void
-    zero_constrained_rows(const dealii::AffineConstraints<double> &constraints);
+    zero_constrained_rows(const dealii::AffineConstraints<double>  &constraints,
+                          const std::vector<std::vector<double> *> &arrays);
 
     /// The column sums 1^T P_p of every piece as stored, owned entries.
     void
@@ -149,9 +174,19 @@ namespace kwfp
     dealii::TrilinosWrappers::SparseMatrix    mass;
     /// Values of M, then of P_ab for a <= b, in Epetra's local storage order.
     std::vector<std::vector<double>> values;
-    /// Values of P_ab^T and of K_ab for a <= b (empty unless kept).
+    /// Values of P_ab^T and of K_ab for a <= b (empty until
+    /// assemble_transposed_pieces()).
     std::vector<std::vector<double>> transposed_values;
     std::vector<std::vector<double>> diffusion_piece_values;
+    /// Whether the pieces were not added through Trilinos alone (reinit()).
+    bool through_trilinos = false;
+    /// Set by reinit() with for_flux_correction until
+    /// assemble_transposed_pieces() has run.
+    bool transposes_pending = false;
+    /// What assemble_transposed_pieces() needs of reinit(): grad Phi_R at
+    /// the locally owned quadrature points (freed after) and the rule.
+    DenseMatrix             pending_gradients;
+    dealii::Quadrature<dim> pending_quadrature;
     /// 1^T P_p for every piece of values, laid out as the columns.
     std::vector<dealii::TrilinosWrappers::MPI::Vector> column_sums;
     /// sum_p f_p 1^T P_p of the last local_total_of_product() (scratch).
