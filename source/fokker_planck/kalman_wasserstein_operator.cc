@@ -204,6 +204,11 @@ namespace kwfp
       for (const auto &cell : dof_handler.active_cell_iterators())
         if (cell->is_locally_owned())
           {
+            // grad Phi_R kept by reinit() must be of this mesh's cells
+            AssertThrow(first_point + quadrature.size() <=
+                          potential_gradients.m(),
+                        ExcMessage("grad Phi_R at the quadrature points is "
+                                   "of another mesh"));
             fe_values.reinit(cell);
             local_mass = 0;
             for (auto &p : local_pieces)
@@ -220,7 +225,9 @@ namespace kwfp
             cell->get_dof_indices(dof_indices);
             assembly.add_cell(cell_matrices, dof_indices, constraints);
           }
-      AssertDimension(first_point, potential_gradients.m());
+      AssertThrow(first_point == potential_gradients.m(),
+                  ExcMessage("grad Phi_R at the quadrature points is of "
+                             "another mesh"));
       return assembly.finish();
     }
   } // namespace

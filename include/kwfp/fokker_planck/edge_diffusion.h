@@ -55,6 +55,18 @@ namespace kwfp
            const dealii::AffineConstraints<double> &constraints,
            const KalmanWassersteinOperator<dim>    &op);
 
+    /// Free what reinit() built (a mesh whose steps are never corrected).
+    void
+    clear()
+    {
+      direct = false;
+      std::vector<long long>().swap(storage_index);
+      n_values    = 0;
+      dof_handler = nullptr;
+      constraints = nullptr;
+      matrix.clear();
+    }
+
     /// The values of W(C) in the storage order of the operator's pattern
     /// (see KalmanWassersteinOperator::operator_values()).
     void

@@ -313,6 +313,10 @@ namespace kwfp
     void
     build();
 
+    /// Free what build() made for an earlier mesh (reinit()).
+    void
+    release_built_state();
+
     KalmanWassersteinOperator<dim> *op = nullptr;
     MPI_Comm                        communicator;
     /// What build() needs of reinit().

@@ -19,9 +19,10 @@ namespace kwfp
    * storage_order_values()), found once for all the matrices of one
    * pattern.
    *
-   * The operator's reinit() assembles M, the pieces P_ab of A(C), their
-   * transposes and the diffusion pieces, 2 + 3 d (d + 1) / 2 matrices of
-   * one pattern. Adding each cell matrix through Trilinos searches every
+   * The operator assembles M and the pieces P_ab of A(C) (reinit()), and
+   * for the flux correction their transposes and the diffusion pieces
+   * (assemble_transposed_pieces()), 2 + 3 d (d + 1) / 2 matrices of one
+   * pattern. Adding each cell matrix through Trilinos searches every
    * entry's column in its row once per matrix (Epetra's binary search, 12 %
    * of the 3-D banana's run); with these positions it is one search per
    * entry, and the values are summed directly in storage order.
