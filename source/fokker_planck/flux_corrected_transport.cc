@@ -170,21 +170,28 @@ namespace kwfp
   {
     // Hanging nodes are left out: distribute() sets them after the step
     // (Q2's weights -1/8 can make them negative where every unknown is not).
-    const int     n_rows       = static_cast<int>(lumped_mass.size());
-    double        local_max[2] = {0, 0};    // max rho, max -rho
-    double        local_sum[3] = {0, 0, 0}; // masses of rho^+, rho^-, rho^n
-    const double *values       = epetra_values(solution);
-    const double *old_values   = epetra_values(previous);
+    // Five scalar accumulators (an indexed local_sum[v < 0] += ... chains
+    // every row through a store and a load); each gets the same terms in
+    // the same order as before, the other one a +0.
+    const int     n_rows     = static_cast<int>(lumped_mass.size());
+    const double *values     = epetra_values(solution);
+    const double *old_values = epetra_values(previous);
+    double        max_rho = 0, max_minus_rho = 0; // max rho, max -rho
+    double        positive = 0, negative = 0, old_mass = 0;
     for (int row = 0; row < n_rows; ++row)
       if (!constrained[row])
         {
-          const double v = values[row];
-          local_max[0]   = std::max(local_max[0], v);
-          local_max[1]   = std::max(local_max[1], -v);
-          local_sum[v < 0] += lumped_mass[row] * std::abs(v);
-          local_sum[2] += lumped_mass[row] * old_values[row];
+          const double v    = values[row];
+          const double mass = lumped_mass[row] * std::abs(v);
+          max_rho           = std::max(max_rho, v);
+          max_minus_rho     = std::max(max_minus_rho, -v);
+          positive += v < 0 ? 0. : mass;
+          negative += v < 0 ? mass : 0.;
+          old_mass += lumped_mass[row] * old_values[row];
         }
-    double maxima[2], sums[3];
+    const double local_max[2] = {max_rho, max_minus_rho};
+    const double local_sum[3] = {positive, negative, old_mass};
+    double       maxima[2], sums[3];
     Utilities::MPI::max(ArrayView<const double>(local_max, 2),
                         communicator,
                         make_array_view(maxima));
