@@ -53,7 +53,6 @@ namespace kwfp
     // a copy with the new mesh's layout (assigning to a vector of the same
     // global size would keep the old layout and import into it)
     potential_at_nodes = TrilinosWrappers::MPI::Vector(nodal_potential);
-    owned_dofs         = owned;
     relevant_dofs      = relevant;
     built              = false;
     release_built_state();
@@ -145,7 +144,8 @@ namespace kwfp
     // The ghosts: the locally relevant unknowns and every column of the
     // local rows (with hanging nodes, condensation couples a row to parents
     // on cells that are not ghost cells of its owner).
-    IndexSet ghosts(relevant_dofs);
+    const IndexSet &owned_dofs = dofs->locally_owned_dofs();
+    IndexSet        ghosts(relevant_dofs);
     {
       const Epetra_Map &columns = low_order.trilinos_matrix().ColMap();
       for (int k = 0; k < columns.NumMyElements(); ++k)

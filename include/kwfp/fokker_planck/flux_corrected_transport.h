@@ -90,9 +90,10 @@ namespace kwfp
      * source; the caller sets them with constraints.distribute(). Only the
      * lumped masses are computed here; the low-order operator, the
      * transposes of the operator's pieces and the flux storage are built
-     * by the first call that needs them (a step that is corrected, a
-     * low-order step or matrix, restore()), so that a run whose Galerkin
-     * steps stay non-negative never holds them. @p dof_handler,
+     * by the first call that needs them (a step that neither the
+     * positivity test nor the cutoff settles, a low-order step or matrix,
+     * restore()), and freed at the next reinit(), so that a run whose
+     * Galerkin steps stay non-negative never holds them. @p dof_handler,
      * @p constraints and @p op must stay unchanged until the next reinit().
      */
     void
@@ -323,7 +324,7 @@ namespace kwfp
     const dealii::DoFHandler<dim>           *dofs          = nullptr;
     const dealii::AffineConstraints<double> *hanging_nodes = nullptr;
     dealii::TrilinosWrappers::MPI::Vector    potential_at_nodes;
-    dealii::IndexSet                         owned_dofs, relevant_dofs;
+    dealii::IndexSet                         relevant_dofs;
     /// Has build() run since reinit()?
     bool built = false;
     /// ILU(0) of the low-order matrix in RCM order: ordering and pattern

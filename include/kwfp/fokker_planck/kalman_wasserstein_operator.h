@@ -45,10 +45,10 @@ namespace kwfp
      * Assemble M and the P_ab on @p dof_handler with the quadrature
      * @p quadrature. @p constraints are applied to every matrix. With
      * @p for_flux_correction, grad Phi_R at the quadrature points is kept
-     * for assemble_transposed_pieces(), which the flux correction calls on
-     * the first step it corrects (a run whose Galerkin steps stay
+     * for assemble_transposed_pieces(), which the flux correction calls
+     * when it first needs to limit (a run whose Galerkin steps stay
      * non-negative never needs those matrices: G2 at 128^2 Q2 peaks at
-     * 0.29 instead of 0.41 GB).
+     * 291 instead of 402 MiB).
      */
     void
     reinit(const dealii::DoFHandler<dim>           &dof_handler,
